@@ -1,0 +1,64 @@
+"""Numbers the Québec way (fr_CA: `1 234 567 $`, `12,5 %`, `3,2 M$`) or the Canadian English way, through Babel.
+
+Pure functions of (value, lang): no process-wide locale. Missing values print as an em dash, suppressed ones as
+`SUPPRESSED` ("x").
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_compact_currency, format_compact_decimal, format_currency, format_decimal
+
+SUPPRESSED = "x"
+MISSING = "—"
+NBSP = "\u00a0"
+PLOTLY_SEPARATORS = {"fr": ", ", "en": ".,"}  # plotly layout.separators: decimal then thousands
+
+
+def _locale(lang: str) -> str:
+    return "en_CA" if lang == "en" else "fr_CA"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, lang: str = "fr", decimals: int = 0) -> str:
+    if _missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def money(value, lang: str = "fr", decimals: int = 0) -> str:
+    """1 234 567 $ (fr) / $1,234,567 (en)."""
+    if _missing(value):
+        return MISSING
+    digits = "." + "0" * decimals if decimals else ""
+    pattern = f"#,##0{digits}{NBSP}¤" if lang != "en" else f"¤#,##0{digits}"
+    return format_currency(value, "CAD", format=pattern, locale=_locale(lang), currency_digits=False)
+
+
+def percent(ratio, lang: str = "fr", decimals: int = 1) -> str:
+    """12,5 % (fr) / 12.5% (en); `ratio` is a fraction (0.125)."""
+    if _missing(ratio):
+        return MISSING
+    return number(ratio * 100, lang, decimals) + ("%" if lang == "en" else NBSP + "%")
+
+
+def compact_money(value, lang: str = "fr") -> str:
+    """3,2 M$ (fr) / $3.2M (en); small amounts in full."""
+    if _missing(value):
+        return MISSING
+    if abs(value) < 10_000:
+        return money(value, lang)
+    return format_compact_currency(value, "CAD", locale=_locale(lang), fraction_digits=1)
+
+
+def compact_number(value, lang: str = "fr") -> str:
+    if _missing(value):
+        return MISSING
+    if abs(value) < 10_000:
+        return number(value, lang)
+    return format_compact_decimal(value, locale=_locale(lang), fraction_digits=1)

@@ -1,0 +1,350 @@
+"""Import of enterprises' annual figures: find the header row, map the columns, check every cell, collect every
+problem (errors block, warnings need a confirmation), then write everything in one transaction.
+
+    checks = check_files(paths, con)          # reads and validates, writes nothing
+    results = commit(con, checks, actor=...)  # all files or nothing
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import cells, formatting, readers, reference, storage
+from .fields import FIELDS, Field
+from .labels import t
+
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_MATCHES = 4
+
+EXPECT = {"int": "expect_int", "amount": "expect_amount", "hours": "expect_hours"}
+
+
+@dataclass
+class Problem:
+    severity: str  # error | warning | info
+    code: str
+    file: str
+    sheet: str = ""
+    row: int | None = None  # as the spreadsheet shows it (1-based)
+    column: str = ""        # the header as written in the file
+    value: str = ""
+    params: dict = field(default_factory=dict)
+    field_key: str = ""     # the field of the column, for the "expected" part of cell messages
+
+    def message(self, lang: str = "fr") -> str:
+        return t(self.code, lang, **_render_params(self, lang))
+
+    def line(self, lang: str = "fr") -> str:
+        """FILE:SHEET:ROW:COLUMN: message — the CLI contract."""
+        row = "" if self.row is None else str(self.row)
+        return f"{self.file}:{self.sheet}:{row}:{self.column}: {self.message(lang)}"
+
+
+@dataclass
+class FileCheck:
+    path: Path
+    file_name: str
+    sha256: str
+    records: pd.DataFrame          # valid rows: fields.FIELDS keys + sheet + source_row
+    problems: list[Problem]
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, field key) -> header as written
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class ImportRefused(RuntimeError):
+    """commit() was called with errors, or with warnings not accepted."""
+
+
+def _header_key(text: object) -> str:
+    words = [w for w in reference.normalize(text).split() if w not in {"facultatif", "optionnel", "optional",
+                                                                      "obligatoire", "required", "en", "dollars", "cad"}]
+    return " ".join(w.replace("$", "").replace("*", "") for w in words if w.strip("$*"))
+
+
+def _header_lookup() -> dict[str, str]:
+    lookup = {}
+    for f in FIELDS:
+        for name in (f.header_fr, f.header_en, *f.aliases):
+            lookup[_header_key(name)] = f.key
+    return lookup
+
+
+_HEADERS = _header_lookup()
+_FIELD = {f.key: f for f in FIELDS}
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:10]
+    return " ".join(str(value).split())
+
+
+def _find_header(rows: list[list]) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """(row index, {column index: field key}, {column index: header text}) of the best header row."""
+    best = None
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = {}
+        for col, value in enumerate(row):
+            key = _HEADERS.get(_header_key(value)) if isinstance(value, str) and value.strip() else None
+            if key:
+                keys.setdefault(col, key)
+        distinct = set(keys.values())
+        if "neq" in distinct and len(distinct) >= MIN_HEADER_MATCHES and (best is None or len(distinct) > best[0]):
+            best = (len(distinct), index, keys)
+    if best is None:
+        return None
+    _, index, keys = best
+    headers = {col: _display(value) for col, value in enumerate(rows[index]) if _display(value)}
+    return index, keys, headers
+
+
+def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None) -> FileCheck:
+    """Read and validate one file; write nothing."""
+    return check_files([path], con, today)[0]
+
+
+def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None) -> list[FileCheck]:
+    max_year = (today or dt.date.today()).year
+    checks = [_check_one(Path(p), max_year) for p in paths]
+    _check_duplicates(checks)
+    _check_plausibility(checks, con)
+    return checks
+
+
+def _check_one(path: Path, max_year: int) -> FileCheck:
+    name = path.name
+    problems: list[Problem] = []
+    empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        grids = readers.read_grids(path)
+    except readers.UnreadableFile as exc:
+        return FileCheck(path, name, sha, empty, [Problem("error", exc.code, name, params=exc.params)])
+    frames = []
+    headers: dict[tuple[str, str], str] = {}
+    found_header = False
+    for grid in grids:
+        header = _find_header(grid.rows)
+        if header is None:
+            continue
+        found_header = True
+        frames.append(_check_sheet(name, grid, header, max_year, problems))
+        headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
+    if not found_header:
+        sheet = grids[0].sheet if len(grids) == 1 else ""
+        expected = ", ".join(f"« {f.header_fr} »" for f in FIELDS if f.required)
+        problems.append(Problem("error", "no_header", name, sheet, params={"expected": expected}))
+    records = pd.concat(frames, ignore_index=True) if frames else empty
+    return FileCheck(path, name, sha, records, problems, headers)
+
+
+def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem]) -> pd.DataFrame:
+    header_index, keys, texts = header
+    sheet = grid.sheet
+    header_row = header_index + 1
+    columns: dict[str, int] = {}
+    for col, key in sorted(keys.items()):
+        if key in columns:
+            problems.append(Problem("error", "duplicate_column", file, sheet, header_row, texts[col], texts[col],
+                                    {"other": texts[columns[key]], "expected": _FIELD[key].header_fr}))
+        else:
+            columns[key] = col
+    for col, text in texts.items():
+        if col not in keys:
+            problems.append(Problem("info", "ignored_column", file, sheet, header_row, text, text))
+    for f in FIELDS:
+        if f.required and f.key not in columns:
+            problems.append(Problem("error", "missing_column", file, sheet, header_row, f.header_fr, "",
+                                    {"expected": f.header_fr}))
+    parsers = [(f, columns[f.key], texts[columns[f.key]]) for f in FIELDS if f.key in columns]
+    records = []
+    mrc, sector, form = reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher()
+    for index in range(header_index + 1, len(grid.rows)):
+        row = grid.rows[index]
+        if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        excel_row = index + 1
+        if _is_total_row(row, columns.get("neq")):
+            problems.append(Problem("info", "total_row", file, sheet, excel_row))
+            continue
+        record = {"sheet": sheet, "source_row": excel_row}
+        ok = True
+        for f, col, text in parsers:
+            raw = row[col] if col < len(row) else ""
+            raw = None if raw == "" else raw
+            try:
+                value = _parse(f, raw, max_year, mrc, sector, form)
+            except cells.CellError as exc:
+                params = exc.params | ({"max_year": max_year} if f.kind == "year" else {})
+                problems.append(_cell_problem(exc.code, file, sheet, excel_row, text, _display(raw), params, f))
+                ok = False
+                continue
+            if value is None and f.required:
+                problems.append(_cell_problem("required", file, sheet, excel_row, text, "", {}, f))
+                ok = False
+            record[f.key] = value
+        if ok:
+            records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
+    if len(frame) == 0 and not any(p.severity == "error" and p.sheet == sheet for p in problems):
+        problems.append(Problem("error", "no_data", file, sheet, header_row))
+    return frame
+
+
+def _is_total_row(row: list, neq_col: int | None) -> bool:
+    """A 'Total' line under the data: a cell starting with 'Total' and no valid NEQ."""
+    if not any(isinstance(v, str) and reference.normalize(v).startswith(("total", "grand total", "somme"))
+               for v in row):
+        return False
+    try:
+        return neq_col is None or neq_col >= len(row) or cells.parse_neq(row[neq_col] or None) is None
+    except cells.CellError:
+        return True
+
+
+def _parse(f: Field, raw, max_year, mrc, sector, form):
+    kind = f.kind
+    if kind == "int":
+        return cells.parse_int(raw)
+    if kind in ("amount", "hours"):
+        return cells.parse_number(raw)
+    if kind == "neq":
+        return cells.parse_neq(raw)
+    if kind == "year":
+        return cells.parse_year(raw, max_year)
+    text = cells.parse_text(raw)
+    if text is None or kind == "text" or cells.is_unknown(text):
+        return None if cells.is_unknown(text) else text
+    matcher = {"mrc": mrc, "sector": sector, "legal_form": form}[kind]
+    found = matcher.match(raw)
+    if found.code is None:
+        raise cells.CellError(f"unknown_{kind}", suggestion=found.suggestion)
+    return found.code
+
+
+def _cell_problem(code, file, sheet, row, column, value, params, f: Field) -> Problem:
+    return Problem("error", code, file, sheet, row, column, value, params, f.key)
+
+
+_MONEY_PARAMS = ("value", "total", "prev")
+_COUNT_CODES = ("hours_per_job", "hours_per_volunteer")
+
+
+def _render_params(p: Problem, lang: str) -> dict:
+    """Message parameters in the reader's language: expected values, hints, formatted amounts."""
+    params = {"value": p.value, **p.params}
+    if p.field_key:
+        f = _FIELD[p.field_key]
+        params["expected"] = t(EXPECT[f.kind], lang) if f.kind in EXPECT else (f.help_en if lang == "en" else f.help_fr)
+        params.setdefault("max_year", dt.date.today().year)
+    if p.code.startswith("unknown_"):
+        suggestion = params.pop("suggestion", None)
+        if suggestion:
+            params["hint"] = t("did_you_mean", lang, suggestion=suggestion)
+        elif p.code == "unknown_mrc":
+            params["hint"] = t("mrc_hint", lang)
+        else:
+            column = "label_en" if lang == "en" else "label_fr"
+            params["hint"] = t("sector_hint", lang, choices=", ".join(reference.sectors()[column]))
+    elif p.code == "duplicate_row":
+        params["other"] = t("row_ref", lang, row=params.pop("row"), where=params.pop("where"))
+    elif p.severity == "warning":
+        for key in _MONEY_PARAMS:
+            if key in params:
+                params[key] = (formatting.number if p.code in _COUNT_CODES else formatting.money)(params[key], lang)
+        for key in ("jobs", "n"):
+            if key in params:
+                params[key] = formatting.number(params[key], lang)
+        if "ratio" in params:
+            params["ratio"] = formatting.number(params["ratio"], lang, 1)
+    return params
+
+
+def _check_duplicates(checks: list[FileCheck]) -> None:
+    seen: dict[tuple[str, int], tuple[FileCheck, str, int]] = {}
+    for check in checks:
+        bad = []
+        for i, rec in enumerate(check.records.itertuples(index=False)):
+            key = (rec.neq, int(rec.year))
+            if key in seen:
+                first_check, first_sheet, first_row = seen[key]
+                where = first_sheet if first_check is check else f"{first_check.file_name}:{first_sheet}"
+                check.problems.append(Problem(
+                    "error", "duplicate_row", check.file_name, rec.sheet, rec.source_row,
+                    _FIELD["neq"].header_fr, rec.neq, {"neq": rec.neq, "year": int(rec.year), "row": first_row,
+                                                       "where": where}))
+                bad.append(i)
+            else:
+                seen[key] = (check, rec.sheet, rec.source_row)
+        if bad:
+            check.records = check.records.drop(check.records.index[bad]).reset_index(drop=True)
+
+
+def _check_plausibility(checks: list[FileCheck], con) -> None:
+    """Warnings: implausible but possible values. Needs the previous year, from the files or the database."""
+    frames = [c.records.assign(check_index=i) for i, c in enumerate(checks) if len(c.records)]
+    if not frames:
+        return
+    rows = pd.concat(frames, ignore_index=True)
+    previous = rows[["neq", "year", "revenue_total"]]
+    if con is not None:
+        stored = storage.previous_revenue(con, rows["neq"].unique().tolist())
+        previous = pd.concat([stored, previous]).drop_duplicates(["neq", "year"], keep="last")
+    previous = previous.rename(columns={"revenue_total": "prev_revenue", "year": "prev_year"})
+    rows["prev_year"] = rows["year"] - 1
+    rows = rows.merge(previous, on=["neq", "prev_year"], how="left")
+    jobs = rows["jobs_full_time"] + rows["jobs_part_time"]
+    for r, j in zip(rows.itertuples(index=False), jobs):
+        found = []
+        total = r.revenue_total
+        if pd.notna(r.revenue_earned) and r.revenue_earned > total:
+            found.append(("earned_above_total", "revenue_earned", {"value": r.revenue_earned, "total": total}))
+        elif pd.notna(r.revenue_earned) and pd.notna(r.revenue_grants) and r.revenue_earned + r.revenue_grants > total:
+            found.append(("parts_above_total", "revenue_grants",
+                          {"value": r.revenue_earned + r.revenue_grants, "total": total}))
+        if pd.notna(r.prev_revenue) and r.prev_revenue > 0 and total > 0:
+            ratio = total / r.prev_revenue
+            if ratio >= 10 or ratio <= 0.1:
+                found.append(("revenue_jump", "revenue_total", {"value": total, "ratio": ratio,
+                                                                "prev_year": r.prev_year, "prev": r.prev_revenue}))
+        if j > 0 and total / j > 1_000_000:
+            found.append(("revenue_per_job", "revenue_total", {"value": total / j}))
+        if pd.notna(r.paid_hours) and r.paid_hours > 3000 * max(j, 1) and r.paid_hours > 0:
+            found.append(("hours_per_job", "paid_hours", {"value": r.paid_hours, "jobs": j}))
+        if pd.notna(r.volunteers) and r.volunteer_hours > 2000 * max(r.volunteers, 1):
+            found.append(("hours_per_volunteer", "volunteer_hours", {"value": r.volunteer_hours, "n": r.volunteers}))
+        check = checks[r.check_index]
+        for code, key, params in found:
+            column = check.headers.get((r.sheet, key), _FIELD[key].header_fr)
+            check.problems.append(Problem("warning", code, check.file_name, r.sheet, r.source_row, column, "", params))
+
+
+def commit(con: duckdb.DuckDBPyConnection, checks: list[FileCheck], actor: str, channel: str = "cli",
+           accept_warnings: bool = False) -> list[storage.WriteResult]:
+    """Write all the files in one transaction, or nothing."""
+    if any(c.errors for c in checks):
+        raise ImportRefused("errors")
+    if not accept_warnings and any(c.warnings for c in checks):
+        raise ImportRefused("warnings")
+    return storage.write_imports(con, [(c.file_name, c.sha256, c.records) for c in checks], actor, channel)

@@ -1,0 +1,185 @@
+"""The catalogue of user-facing text, French first (Québec usage) with English.
+
+`t(key, lang, **params)` returns the text; `INDICATORS` describes every indicator (label, unit, definition).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("fr", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # --- import: file level
+    "file_empty": ("Le fichier est vide.", "The file is empty."),
+    "file_format": ("Format de fichier non reconnu : seuls les fichiers .xlsx, .xlsm, .xls, .ods et .csv sont acceptés.",
+                    "Unrecognised file format: only .xlsx, .xlsm, .xls, .ods and .csv files are accepted."),
+    "file_unreadable": ("Fichier illisible ou endommagé ({detail}). Ouvrez-le et enregistrez-le de nouveau en .xlsx.",
+                        "Unreadable or damaged file ({detail}). Open it and save it again as .xlsx."),
+    "file_missing": ("Fichier introuvable.", "File not found."),
+    "no_header": ("Aucune ligne d'en-têtes reconnue : la feuille doit contenir au moins les colonnes {expected}.",
+                  "No header row recognised: the sheet must contain at least the columns {expected}."),
+    "no_data": ("Aucune ligne de données sous les en-têtes.", "No data rows below the headers."),
+    "missing_column": ("Colonne obligatoire absente : « {expected} ».", "Required column missing: “{expected}”."),
+    "duplicate_column": ("Cette colonne et la colonne « {other} » désignent la même donnée ({expected}) : gardez-en une seule.",
+                         "This column and column “{other}” hold the same item ({expected}): keep only one."),
+    "ignored_column": ("Colonne non reconnue : elle est ignorée.", "Unrecognised column: it is ignored."),
+    "total_row": ("Ligne de total ignorée.", "Total row ignored."),
+    # --- import: cell level
+    "required": ("Valeur manquante : cette colonne est obligatoire ; attendu : {expected}.",
+                 "Missing value: this column is required; expected: {expected}."),
+    "not_number": ("« {value} » n'est pas un nombre ; attendu : {expected}.", "“{value}” is not a number; expected: {expected}."),
+    "not_integer": ("« {value} » n'est pas un nombre entier ; attendu : {expected}.",
+                    "“{value}” is not a whole number; expected: {expected}."),
+    "negative": ("« {value} » est négatif ; attendu : {expected}.", "“{value}” is negative; expected: {expected}."),
+    "percent": ("« {value} » est un pourcentage ; attendu : {expected}.", "“{value}” is a percentage; expected: {expected}."),
+    "scaled_amount": ("« {value} » : indiquez le montant complet en dollars (ex. 3 200 000 plutôt que 3,2 M$).",
+                      "“{value}”: give the full amount in dollars (e.g. 3,200,000 rather than $3.2M)."),
+    "date_not_number": ("« {value} » est une date ; attendu : {expected}.", "“{value}” is a date; expected: {expected}."),
+    "formula_error": ("« {value} » : erreur de formule dans le tableur ; attendu : {expected}.",
+                      "“{value}”: spreadsheet formula error; expected: {expected}."),
+    "neq_format": ("« {value} » n'est pas un NEQ valide ; attendu : 10 chiffres (ex. 1141234567).",
+                   "“{value}” is not a valid NEQ; expected: 10 digits (e.g. 1141234567)."),
+    "neq_scientific": ("« {value} » : le tableur a converti le NEQ en notation scientifique ; formatez la colonne en texte et saisissez les 10 chiffres.",
+                       "“{value}”: the spreadsheet turned the NEQ into scientific notation; format the column as text and type the 10 digits."),
+    "year_format": ("« {value} » n'est pas une année ; attendu : l'année de l'exercice, de 2000 à {max_year} (ex. 2024).",
+                    "“{value}” is not a year; expected: the fiscal year, 2000 to {max_year} (e.g. 2024)."),
+    "year_is_date": ("« {value} » est une date ; attendu : l'année de l'exercice seulement (ex. 2024).",
+                     "“{value}” is a date; expected: the fiscal year only (e.g. 2024)."),
+    "year_range": ("« {value} » est hors limites ; attendu : une année de 2000 à {max_year}.",
+                   "“{value}” is out of range; expected: a year from 2000 to {max_year}."),
+    "unknown_mrc": ("MRC inconnue : « {value} ». {hint}", "Unknown MRC: “{value}”. {hint}"),
+    "unknown_sector": ("Secteur inconnu : « {value} ». {hint}", "Unknown sector: “{value}”. {hint}"),
+    "unknown_legal_form": ("Forme juridique inconnue : « {value} ». Attendu : Coopérative, OBNL ou Mutuelle.",
+                           "Unknown legal form: “{value}”. Expected: Co-operative, Non-profit (OBNL) or Mutual."),
+    "did_you_mean": ("Vouliez-vous dire « {suggestion} » ?", "Did you mean “{suggestion}”?"),
+    "mrc_hint": ("Indiquez le code (ex. 54) ou le nom de la MRC (ex. Les Maskoutains).",
+                 "Give the MRC code (e.g. 54) or name (e.g. Les Maskoutains)."),
+    "sector_hint": ("Secteurs acceptés : {choices}.", "Accepted sectors: {choices}."),
+    "duplicate_row": ("L'entreprise {neq} a déjà une ligne pour {year} ({other}) : une seule ligne par entreprise et par année.",
+                      "Enterprise {neq} already has a row for {year} ({other}): one row per enterprise and year."),
+    "row_ref": ("ligne {row} de {where}", "row {row} of {where}"),
+    # --- import: warnings
+    "earned_above_total": ("Revenus autonomes ({value}) supérieurs aux revenus totaux ({total}) : vérifiez.",
+                           "Earned revenue ({value}) above total revenue ({total}): please check."),
+    "parts_above_total": ("Revenus autonomes + subventions ({value}) supérieurs aux revenus totaux ({total}) : vérifiez.",
+                          "Earned revenue + grants ({value}) above total revenue ({total}): please check."),
+    "revenue_jump": ("Revenus totaux de {value}, soit {ratio} fois ceux de {prev_year} ({prev}) : vérifiez l'unité (dollars, pas milliers).",
+                     "Total revenue of {value}, {ratio} times that of {prev_year} ({prev}): check the unit (dollars, not thousands)."),
+    "revenue_per_job": ("Revenus de {value} par emploi (plus de 1 M$) : vérifiez les emplois et les revenus.",
+                        "Revenue of {value} per job (over $1M): check jobs and revenue."),
+    "hours_per_job": ("{value} heures rémunérées pour {jobs} emploi(s), plus de 3 000 h par emploi : vérifiez.",
+                      "{value} paid hours for {jobs} job(s), over 3,000 h per job: please check."),
+    "hours_per_volunteer": ("{value} heures de bénévolat pour {n} bénévole(s), plus de 2 000 h par bénévole : vérifiez.",
+                            "{value} volunteer hours for {n} volunteer(s), over 2,000 h per volunteer: please check."),
+    # --- expected values, by field kind
+    "expect_int": ("un nombre entier positif ou nul (ex. 12)", "a whole number, zero or more (e.g. 12)"),
+    "expect_amount": ("un montant en dollars, positif ou nul (ex. 1 234,50)", "an amount in dollars, zero or more (e.g. 1,234.50)"),
+    "expect_hours": ("un nombre d'heures positif ou nul (ex. 1 820)", "a number of hours, zero or more (e.g. 1,820)"),
+    # --- import: outcome
+    "severity_error": ("erreur", "error"),
+    "severity_warning": ("avertissement", "warning"),
+    "severity_info": ("note", "note"),
+    "import_blocked": ("{file} : {errors} erreur(s), rien n'a été enregistré.", "{file}: {errors} error(s), nothing was saved."),
+    "import_needs_confirmation": ("{warnings} avertissement(s) : relisez-les, puis confirmez avec --accept-warnings.",
+                                  "{warnings} warning(s): read them, then confirm with --accept-warnings."),
+    "import_valid": ("{file} : {rows} ligne(s) valide(s).", "{file}: {rows} valid row(s)."),
+    "import_done": ("{file} : {inserted} ajoutée(s), {replaced} remplacée(s) (anciennes versions conservées), {unchanged} inchangée(s).",
+                    "{file}: {inserted} added, {replaced} replaced (previous versions kept), {unchanged} unchanged."),
+    "import_nothing_new": ("{file} : déjà importé, aucun changement.", "{file}: already imported, no change."),
+    "demo_removed": ("Les données fictives de démonstration ont été retirées de la base.",
+                     "The fictitious demonstration data were removed from the database."),
+    "database_busy": ("La base de données est occupée par un autre traitement ; réessayez dans un moment.",
+                      "The database is busy with another task; try again in a moment."),
+    "demo_loaded": ("Données fictives de démonstration chargées : {rows} lignes, {enterprises} entreprises.",
+                    "Fictitious demonstration data loaded: {rows} rows, {enterprises} enterprises."),
+    "demo_refused": ("La base contient déjà des données réelles : les données de démonstration n'y sont pas chargées.",
+                     "The database already holds real data: the demonstration data are not loaded into it."),
+    "template_written": ("Gabarit écrit : {path}", "Template written: {path}"),
+    "no_data_year": ("Aucune donnée pour l'année demandée.", "No data for the requested year."),
+    # --- app
+    "app_title": ("Impact de l'économie sociale", "Social economy impact"),
+    "nav_overview": ("Vue d'ensemble", "Overview"),
+    "demo_banner": ("Données fictives de démonstration : ces chiffres ne décrivent aucune entreprise réelle.",
+                    "Fictitious demonstration data: these figures describe no real enterprise."),
+    "language": ("Langue", "Language"),
+    "year": ("Année", "Year"),
+    "overview_heading": ("L'économie sociale au Québec en {year}", "Québec's social economy in {year}"),
+    "overview_intro": ("Chiffres déclarés par {enterprises} entreprises d'économie sociale (coopératives, OBNL, mutuelles).",
+                       "Figures reported by {enterprises} social economy enterprises (co-operatives, non-profits, mutuals)."),
+    "by_region": ("Par région administrative", "By administrative region"),
+    "empty_database": ("Aucune donnée pour l'instant. Importez un fichier avec « ess-impact import ».",
+                       "No data yet. Import a file with “ess-impact import”."),
+    "volunteer_rate_note": ("Valeur du bénévolat : {rate} l'heure en {year} ({source}).",
+                            "Volunteer value: {rate} per hour in {year} ({source})."),
+    "suppressed_note": ("x : donnée confidentielle (moins de {min_count} entreprises, ou une entreprise représente plus de {share} de la valeur).",
+                        "x: confidential (fewer than {min_count} enterprises, or one enterprise accounts for more than {share} of the value)."),
+    "source_line": ("Source : déclarations des entreprises, ess_impact.", "Source: enterprise reports, ess_impact."),
+    "code": ("Code", "Code"),
+    "name": ("Nom", "Name"),
+    "region": ("Région", "Region"),
+    "population": ("Population", "Population"),
+}
+
+
+def t(key: str, lang: str = "fr", **params) -> str:
+    fr, en = TEXT[key]
+    text = en if lang == "en" else fr
+    return text.format(**params) if params else text
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label_fr: str
+    label_en: str
+    unit: str  # count | jobs | fte | money | hours | ratio | per_1000
+    definition_fr: str
+    definition_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_fr
+
+    def definition(self, lang: str) -> str:
+        return self.definition_en if lang == "en" else self.definition_fr
+
+
+INDICATORS: dict[str, Indicator] = {i.key: i for i in (
+    Indicator("enterprises", "Entreprises déclarantes", "Reporting enterprises", "count",
+              "Entreprises ayant déclaré leurs chiffres pour l'année.", "Enterprises that reported figures for the year."),
+    Indicator("jobs_full_time", "Emplois à temps plein", "Full-time jobs", "jobs",
+              "Personnes salariées à temps plein.", "Full-time employees."),
+    Indicator("jobs_part_time", "Emplois à temps partiel", "Part-time jobs", "jobs",
+              "Personnes salariées à temps partiel.", "Part-time employees."),
+    Indicator("jobs_total", "Emplois (total)", "Jobs (total)", "jobs",
+              "Emplois à temps plein et à temps partiel (nombre de personnes).", "Full-time and part-time jobs (headcount)."),
+    Indicator("fte", "Équivalents temps plein (ETP)", "Full-time equivalents (FTE)", "fte",
+              "Heures rémunérées divisées par la base ETP (heures par année).", "Paid hours divided by the FTE basis (hours per year)."),
+    Indicator("payroll", "Masse salariale", "Payroll", "money",
+              "Salaires bruts versés.", "Gross wages paid."),
+    Indicator("revenue_total", "Revenus totaux", "Total revenue", "money",
+              "Tous les revenus de l'exercice.", "All revenue of the fiscal year."),
+    Indicator("revenue_earned", "Revenus autonomes", "Earned revenue", "money",
+              "Ventes de biens et services et cotisations.", "Sales of goods and services, and dues."),
+    Indicator("revenue_grants", "Subventions publiques", "Public grants", "money",
+              "Subventions des gouvernements et organismes publics.", "Grants from governments and public bodies."),
+    Indicator("earned_share", "Autonomie financière", "Financial autonomy", "ratio",
+              "Revenus autonomes ÷ revenus totaux (entreprises ayant déclaré leurs revenus autonomes).",
+              "Earned revenue ÷ total revenue (enterprises that reported earned revenue)."),
+    Indicator("grant_share", "Part des subventions", "Grant share", "ratio",
+              "Subventions ÷ revenus totaux (entreprises ayant déclaré leurs subventions).",
+              "Grants ÷ total revenue (enterprises that reported grants)."),
+    Indicator("volunteers", "Bénévoles", "Volunteers", "count",
+              "Personnes bénévoles actives dans l'année.", "Volunteers active in the year."),
+    Indicator("volunteer_hours", "Heures de bénévolat", "Volunteer hours", "hours",
+              "Total des heures de bénévolat déclarées.", "Total volunteer hours reported."),
+    Indicator("volunteer_fte", "Bénévolat en ETP", "Volunteer FTE", "fte",
+              "Heures de bénévolat divisées par la base ETP.", "Volunteer hours divided by the FTE basis."),
+    Indicator("volunteer_value", "Valeur du bénévolat", "Volunteer value", "money",
+              "Heures de bénévolat × taux horaire de l'année (méthode du coût de remplacement).",
+              "Volunteer hours × the year's hourly rate (replacement-cost method)."),
+    Indicator("members", "Membres", "Members", "count",
+              "Membres déclarés (coopératives, mutuelles, OBNL à membres).", "Members reported (co-ops, mutuals, membership non-profits)."),
+    Indicator("jobs_per_1000", "Emplois pour 1 000 habitants", "Jobs per 1,000 inhabitants", "per_1000",
+              "Emplois (total) × 1 000 ÷ population du territoire.", "Jobs (total) × 1,000 ÷ population of the territory."),
+)}
