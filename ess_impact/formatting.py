@@ -62,3 +62,36 @@ def compact_number(value, lang: str = "fr") -> str:
     if abs(value) < 10_000:
         return number(value, lang)
     return format_compact_decimal(value, locale=_locale(lang), fraction_digits=1)
+
+
+def indicator(key: str, value, lang: str = "fr", compact: bool = False) -> str:
+    """An indicator's value in its unit (labels.INDICATORS); NaN in a published table means suppressed."""
+    from .labels import INDICATORS
+
+    unit = INDICATORS[key].unit if key in INDICATORS else "count"
+    if unit == "money":
+        return compact_money(value, lang) if compact else money(value, lang)
+    if unit == "ratio":
+        return percent(value, lang)
+    if unit in ("fte", "per_1000"):
+        return number(value, lang, 1)
+    return compact_number(value, lang) if compact else number(value, lang)
+
+
+def table(frame, columns: list[str], lang: str = "fr", label_columns: tuple[str, ...] = ("code", "name"),
+          suppressed_mark: bool = True):
+    """A display copy of a published table: labelled headers, Québec-formatted values, 'x' where suppressed."""
+    import pandas as pd
+
+    from .labels import INDICATORS, t
+
+    out = pd.DataFrame(index=frame.index)
+    hidden = frame["suppressed"].fillna("").str.split(",") if "suppressed" in frame else None
+    for column in label_columns:
+        out[t(column, lang)] = frame[column]
+    for column in columns:
+        values = [indicator(column, v, lang) for v in frame[column]]
+        if hidden is not None and suppressed_mark:
+            values = [SUPPRESSED if column in h else v for v, h in zip(values, hidden)]
+        out[INDICATORS[column].label(lang) if column in INDICATORS else t(column, lang)] = values
+    return out.reset_index(drop=True)

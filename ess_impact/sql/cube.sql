@@ -1,0 +1,85 @@
+-- Indicators for every combination of geography (MRC, region, all of Québec) and category (all, each sector,
+-- each legal form), by year: the one aggregate every view and export is cut from.
+-- Parameters: $year (NULL = every year), $lang,
+--   $fte_basis (hours per FTE), $panel_from/$panel_to (constant sample: enterprises that reported both years).
+-- The *__max columns hold the largest single-enterprise contribution (dominance rule of confidentiality).
+WITH rates AS (
+    -- Each year's rate; a year without one takes the latest earlier rate (or the earliest known).
+    SELECT y.year,
+           coalesce((SELECT r.rate FROM volunteer_rates r WHERE r.year <= y.year ORDER BY r.year DESC LIMIT 1),
+                    (SELECT r.rate FROM volunteer_rates r ORDER BY r.year LIMIT 1)) AS rate
+    FROM (SELECT DISTINCT year FROM annual_figures) y
+),
+panel AS (
+    SELECT neq FROM annual_figures
+    WHERE year = $panel_from OR year = $panel_to
+    GROUP BY neq HAVING count(DISTINCT year) = 2
+),
+f AS (
+    SELECT a.*, m.region_code,
+           a.jobs_full_time + a.jobs_part_time AS jobs_total,
+           a.volunteer_hours * r.rate AS volunteer_value
+    FROM annual_figures a
+    JOIN mrc m ON m.code = a.mrc
+    JOIN rates r ON r.year = a.year
+    WHERE ($year IS NULL OR a.year = $year)
+      AND ($panel_from IS NULL OR a.neq IN (SELECT neq FROM panel))
+),
+agg AS (
+    SELECT
+        year,
+        CASE WHEN grouping(mrc) = 0 THEN 'mrc' WHEN grouping(region_code) = 0 THEN 'region' ELSE 'all' END AS geo_level,
+        coalesce(mrc, region_code, 'QC') AS geo_code,
+        CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(legal_form) = 0 THEN 'legal_form' ELSE 'all' END AS cat_kind,
+        coalesce(sector, legal_form, 'ALL') AS cat_code,
+        count(*) AS enterprises,
+        sum(jobs_full_time) AS jobs_full_time, max(jobs_full_time) AS jobs_full_time__max,
+        sum(jobs_part_time) AS jobs_part_time, max(jobs_part_time) AS jobs_part_time__max,
+        sum(jobs_total) AS jobs_total, max(jobs_total) AS jobs_total__max,
+        sum(paid_hours) AS paid_hours, max(paid_hours) AS paid_hours__max,
+        count(paid_hours) AS paid_hours_enterprises,
+        sum(payroll) AS payroll, max(payroll) AS payroll__max,
+        sum(revenue_total) AS revenue_total, max(revenue_total) AS revenue_total__max,
+        sum(revenue_earned) AS revenue_earned, max(revenue_earned) AS revenue_earned__max,
+        sum(revenue_total) FILTER (WHERE revenue_earned IS NOT NULL) AS revenue_total_earned_base,
+        sum(revenue_grants) AS revenue_grants, max(revenue_grants) AS revenue_grants__max,
+        sum(revenue_total) FILTER (WHERE revenue_grants IS NOT NULL) AS revenue_total_grants_base,
+        sum(volunteers) AS volunteers, max(volunteers) AS volunteers__max,
+        sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours) AS volunteer_hours__max,
+        sum(volunteer_value) AS volunteer_value, max(volunteer_value) AS volunteer_value__max,
+        sum(members) AS members, max(members) AS members__max
+    FROM f
+    GROUP BY year, GROUPING SETS (
+        (mrc, region_code, sector), (mrc, region_code, legal_form), (mrc, region_code),
+        (region_code, sector), (region_code, legal_form), (region_code),
+        (sector), (legal_form), ()
+    )
+),
+geo AS (
+    SELECT 'mrc' AS geo_level, code AS geo_code, usual_name AS geo_name, region_code, population FROM mrc
+    UNION ALL SELECT 'region', code, name, code, population FROM regions
+    UNION ALL SELECT 'all', 'QC', 'Québec', NULL, (SELECT sum(population) FROM regions)
+),
+cat AS (
+    SELECT 'sector' AS cat_kind, code AS cat_code, CASE WHEN $lang = 'en' THEN label_en ELSE label_fr END AS cat_name
+    FROM sectors
+    UNION ALL SELECT 'legal_form', code, CASE WHEN $lang = 'en' THEN label_en ELSE label_fr END FROM legal_forms
+    UNION ALL SELECT 'all', 'ALL', CASE WHEN $lang = 'en' THEN 'All' ELSE 'Tous' END
+)
+SELECT
+    agg.year, agg.geo_level, agg.geo_code, geo.geo_name, geo.region_code, agg.cat_kind, agg.cat_code, cat.cat_name,
+    geo.population,
+    agg.* EXCLUDE (year, geo_level, geo_code, cat_kind, cat_code),
+    agg.paid_hours / $fte_basis AS fte,
+    agg.paid_hours__max / $fte_basis AS fte__max,
+    agg.volunteer_hours / $fte_basis AS volunteer_fte,
+    agg.volunteer_hours__max / $fte_basis AS volunteer_fte__max,
+    agg.revenue_earned / nullif(agg.revenue_total_earned_base, 0) AS earned_share,
+    agg.revenue_grants / nullif(agg.revenue_total_grants_base, 0) AS grant_share,
+    agg.jobs_total * 1000.0 / nullif(geo.population, 0) AS jobs_per_1000,
+    agg.revenue_total * 1000.0 / nullif(geo.population, 0) AS revenue_per_1000,
+    agg.volunteer_hours * 1000.0 / nullif(geo.population, 0) AS volunteer_hours_per_1000
+FROM agg
+JOIN geo ON geo.geo_level = agg.geo_level AND geo.geo_code = agg.geo_code
+JOIN cat ON cat.cat_kind = agg.cat_kind AND cat.cat_code = agg.cat_code
+ORDER BY agg.year, agg.geo_level, agg.geo_code, agg.cat_kind, agg.cat_code

@@ -1,0 +1,1 @@
+SELECT year, rate, source FROM volunteer_rates ORDER BY year
