@@ -125,6 +125,9 @@ def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.d
     checks = [_check_one(Path(p), max_year) for p in paths]
     _check_duplicates(checks)
     _check_plausibility(checks, con)
+    order = {"error": 0, "warning": 1, "info": 2}
+    for check in checks:
+        check.problems.sort(key=lambda p: (p.sheet, p.row or 0, order[p.severity]))
     return checks
 
 
@@ -173,10 +176,10 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
     for col, text in texts.items():
         if col not in keys:
             problems.append(Problem("info", "ignored_column", file, sheet, header_row, text, text))
-    for f in FIELDS:
-        if f.required and f.key not in columns:
-            problems.append(Problem("error", "missing_column", file, sheet, header_row, f.header_fr, "",
-                                    {"expected": f.header_fr}))
+    missing = [f for f in FIELDS if f.required and f.key not in columns]
+    for f in missing:
+        problems.append(Problem("error", "missing_column", file, sheet, header_row, f.header_fr, "",
+                                {"expected": f.header_fr}))
     parsers = [(f, columns[f.key], texts[columns[f.key]]) for f in FIELDS if f.key in columns]
     records = []
     mrc, sector, form = reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher()
@@ -206,6 +209,8 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
             record[f.key] = value
         if ok:
             records.append(record)
+    if missing:  # rows without a required column are never valid; their other cells were still checked
+        records = []
     frame = pd.DataFrame.from_records(records, columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
     if len(frame) == 0 and not any(p.severity == "error" and p.sheet == sheet for p in problems):
         problems.append(Problem("error", "no_data", file, sheet, header_row))
