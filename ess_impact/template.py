@@ -95,16 +95,17 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
                 data.cell(row=row, column=col).number_format = "@"  # keep the 10 digits as text
         validation = None
         if f.kind in ranges:
-            validation = DataValidation(type="list", formula1=f"={ranges[f.kind]}", allow_blank=True)
+            validation = DataValidation(type="list", formula1=ranges[f.kind], allow_blank=True)
             validation.error = _t("error_list", lang)
         elif f.kind == "year":
-            validation = DataValidation(type="whole", operator="between", formula1="2000", formula2=str(today.year))
+            validation = DataValidation(type="whole", operator="between", formula1="2000", formula2=str(today.year),
+                                        allow_blank=True)
             validation.error = _t("error_year", lang)
         elif f.kind == "int":
-            validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+            validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
             validation.error = _t("error_int", lang)
         elif f.kind in ("amount", "hours"):
-            validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+            validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
             validation.error = _t("error_number", lang)
             for row in range(2, last + 1):
                 data.cell(row=row, column=col).number_format = "#,##0.00" if f.kind == "amount" else "#,##0"

@@ -1,0 +1,110 @@
+"""Writing: one transaction, re-import changes nothing, a corrected year replaces and keeps history, import log,
+data version, demo data replaced by the first real import, schema migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ess_impact import db, demo, importer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def con():
+    connection = db.open_database(":memory:")
+    yield connection
+    connection.close()
+
+
+def _import(con, *names, **kw):
+    checks = importer.check_files([FIXTURES / n for n in names], con)
+    return importer.commit(con, checks, actor="tester", **kw)
+
+
+def _count(con, table):
+    return db.first(con, f"SELECT count(*) FROM {table}")[0]
+
+
+def test_first_import_logs_who_when_what(con):
+    (result,) = _import(con, "ugly_fr.xlsx")
+    assert (result.inserted, result.replaced, result.unchanged) == (6, 0, 0)
+    row = con.execute("SELECT actor, channel, file_name, sha256, n_rows, n_inserted FROM imports").fetchall()
+    import hashlib
+    sha = hashlib.sha256((FIXTURES / "ugly_fr.xlsx").read_bytes()).hexdigest()
+    assert row == [("tester", "cli", "ugly_fr.xlsx", sha, 6, 6)]
+    assert _count(con, "annual_figures") == 6
+    assert _count(con, "enterprises") == 5
+    assert db.data_version(con) == 1
+
+
+def test_reimporting_the_same_file_changes_nothing(con):
+    _import(con, "ugly_fr.xlsx")
+    before = con.execute("SELECT * FROM annual_figures ORDER BY neq, year").fetchall()
+    (result,) = _import(con, "ugly_fr.ods")  # same content, other format
+    assert (result.import_id, result.inserted, result.replaced, result.unchanged) == (None, 0, 0, 6)
+    assert con.execute("SELECT * FROM annual_figures ORDER BY neq, year").fetchall() == before
+    assert _count(con, "imports") == 1
+    assert _count(con, "annual_figures_history") == 0
+    assert db.data_version(con) == 1
+
+
+def test_corrected_year_replaces_and_keeps_the_old_version(con, tmp_path):
+    _import(con, "ugly_fr.xlsx")
+    check = importer.check_file(FIXTURES / "ugly_fr.xlsx", con)
+    check.records.loc[check.records["neq"] == "1141234567", "jobs_full_time"] = 15
+    (result,) = importer.commit(con, [check], actor="correcteur")
+    assert (result.inserted, result.replaced, result.unchanged) == (0, 1, 5)
+    assert db.first(con, "SELECT jobs_full_time FROM annual_figures WHERE neq = '1141234567'")[0] == 15
+    history = con.execute("SELECT jobs_full_time, import_id, replaced_by_import_id FROM annual_figures_history"
+                          ).fetchall()
+    assert history == [(12, 1, 2)]
+    assert db.data_version(con) == 2
+
+
+def test_enterprise_identity_follows_the_latest_year(con):
+    _import(con, "ugly_fr.xlsx")
+    rows = con.execute("SELECT first_year, last_year FROM enterprises WHERE neq = '1147654321'").fetchall()
+    assert rows == [(2023, 2024)]
+
+
+def test_first_real_import_removes_the_demo_data(con):
+    loaded = demo.load(con)
+    assert loaded.inserted > 40_000 and db.is_demo(con)
+    (result,) = _import(con, "ugly_fr.xlsx")
+    assert result.demo_removed
+    assert not db.is_demo(con)
+    assert _count(con, "annual_figures") == 6
+    assert demo.load(con) is None  # never mixed with real data
+
+
+def test_demo_loads_only_into_an_empty_database(con):
+    _import(con, "ugly_fr.xlsx")
+    assert demo.load_if_empty(con) is None
+    assert _count(con, "annual_figures") == 6
+
+
+def test_schema_is_created_once_and_reference_loaded(tmp_path):
+    path = tmp_path / "x.duckdb"
+    with db.connect(path) as con:
+        assert db.schema_version(con) == 1
+        assert _count(con, "mrc") == 104 and _count(con, "regions") == 17 and _count(con, "sectors") == 14
+        assert db.first(con, "SELECT sum(population) FROM mrc")[0] == 9_056_044
+        con.execute("UPDATE settings SET value = '1950' WHERE key = 'fte_basis_hours'")
+    with db.connect(path) as con:  # reopening keeps the settings, does not re-run the migration
+        assert db.first(con, "SELECT value FROM settings WHERE key = 'fte_basis_hours'")[0] == "1950"
+
+
+def test_multiple_files_are_one_transaction(con):
+    import duckdb
+
+    checks = importer.check_files([FIXTURES / "ugly_fr.xlsx", FIXTURES / "warnings.xlsx"], con)
+    # Corrupt the second file's rows behind the validator's back: its INSERT fails after the first file's succeeded.
+    checks[1].records.loc[0, "name"] = None
+    with pytest.raises(duckdb.ConstraintException):
+        importer.commit(con, checks, actor="tester", accept_warnings=True)
+    assert _count(con, "annual_figures") == 0
+    assert _count(con, "imports") == 0
+    assert db.data_version(con) == 0
