@@ -54,7 +54,7 @@ def open_database(path: str | Path | None = None, timeout: float | None = None) 
     target = str(path if path is not None else db_path())
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    limit = DEFAULT_TIMEOUT_S if timeout is None else timeout
+    limit = float(os.environ.get("ESS_IMPACT_DB_TIMEOUT", DEFAULT_TIMEOUT_S)) if timeout is None else timeout
     deadline = time.monotonic() + limit
     delay = 0.02
     while True:
