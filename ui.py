@@ -42,9 +42,9 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _public_cube(version: int, year: int | None, language: str) -> pd.DataFrame:
+def _public_cube(version: int, year: int | None) -> pd.DataFrame:
     with db.connect() as con:
-        return indicators.public_cube(con, year, language)
+        return indicators.public_cube(con, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -55,8 +55,9 @@ def _context(version: int) -> dict:
 
 
 def public_cube(year: int | None) -> pd.DataFrame:
-    """The confidentiality-protected cube of a year, cached until the next write to the database."""
-    return _public_cube(data_version(), year, lang())
+    """The confidentiality-protected cube of a year (both languages), cached until the next write to the database."""
+    with st.spinner(tr("computing")):
+        return _public_cube(data_version(), year)
 
 
 def context() -> dict:

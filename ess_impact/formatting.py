@@ -73,7 +73,7 @@ def indicator(key: str, value, lang: str = "fr", compact: bool = False) -> str:
         return compact_money(value, lang) if compact else money(value, lang)
     if unit == "ratio":
         return percent(value, lang)
-    if unit in ("fte", "per_1000"):
+    if unit == "per_1000" or (unit == "fte" and not compact):
         return number(value, lang, 1)
     return compact_number(value, lang) if compact else number(value, lang)
 

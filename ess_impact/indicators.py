@@ -81,11 +81,12 @@ def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(y["year"].max()) if len(y) else None
 
 
-def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, lang: str = "fr",
-         panel: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Every geography × category cell, for one year (or all), unprotected (admin view)."""
+def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[int, int] | None = None
+         ) -> pd.DataFrame:
+    """Every geography × category cell, for one year (or all), unprotected (admin view). Category names come in
+    both languages (cat_name_fr, cat_name_en); `select` picks one."""
     s = settings(con)
-    params = {"year": year, "lang": lang, "fte_basis": s.fte_basis_hours,
+    params = {"year": year, "fte_basis": s.fte_basis_hours,
               "panel_from": panel[0] if panel else None, "panel_to": panel[1] if panel else None}
     frame = con.execute(sql.load("cube"), params).df()
     frame["cell"] = _cell_ids(frame)
@@ -145,11 +146,11 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=[c for c in out.columns if c.endswith("__max") or c.endswith("_base")])
 
 
-def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None, lang: str = "fr") -> pd.DataFrame:
-    return protect(cube(con, year, lang), settings(con).rules)
+def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
+    return protect(cube(con, year), settings(con).rules)
 
 
-def select(frame: pd.DataFrame, by: str, filters: Filters = Filters()) -> pd.DataFrame:
+def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
     """The rows of a cube that answer 'indicators by `by`' under `filters` (year, one geography, one category)."""
     if by not in BY:
         raise ValueError(by)
@@ -180,7 +181,8 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters()) -> pd.Dat
         level, code = ("mrc", filters.mrc) if filters.mrc else ("region", filters.region) if filters.region \
             else ("all", "QC")
         rows = rows[(rows["geo_level"] == level) & (rows["geo_code"] == code)]
-    code_col, name_col = ("cat_code", "cat_name") if by in ("sector", "legal_form") else ("geo_code", "geo_name")
+    cat_name = "cat_name_en" if lang == "en" else "cat_name_fr"
+    code_col, name_col = ("cat_code", cat_name) if by in ("sector", "legal_form") else ("geo_code", "geo_name")
     out = rows.rename(columns={code_col: "code", name_col: "name"})
     if by in ("sector", "legal_form"):
         out = out.assign(population=np.nan)
@@ -190,10 +192,10 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters()) -> pd.Dat
 def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(), lang: str = "fr",
             public: bool = False) -> pd.DataFrame:
     """One row per group (and year when filters.year is None)."""
-    frame = cube(con, filters.year, lang)
+    frame = cube(con, filters.year)
     if public:
         frame = protect(frame, settings(con).rules)
-    return select(frame, by, filters)
+    return select(frame, by, filters, lang)
 
 
 CHANGE_INDICATORS = ["enterprises", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned", "volunteers",
@@ -209,12 +211,12 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
     for sample, panel in (("raw", None), ("constant", (year_from, year_to))):
         per_year = []
         for year in (year_from, year_to):
-            frame = cube(con, year, lang, panel)
+            frame = cube(con, year, panel)
             if public:
                 if panel:
-                    frame = _guard_panel_difference(frame, cube(con, year, lang), rules)
+                    frame = _guard_panel_difference(frame, cube(con, year), rules)
                 frame = protect(frame, rules)
-            per_year.append(select(frame, by, replace(filters, year=year)).set_index("code"))
+            per_year.append(select(frame, by, replace(filters, year=year), lang).set_index("code"))
         before, after = per_year
         codes = before.index.union(after.index)
         for indicator in CHANGE_INDICATORS:

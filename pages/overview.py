@@ -18,8 +18,8 @@ year_options = sorted(years["year"].tolist(), reverse=True)
 year = st.sidebar.selectbox(ui.tr("year"), year_options, index=0)
 cube = ui.public_cube(year)
 previous = ui.public_cube(year - 1) if year - 1 in year_options else None
-total = indicators.select(cube, "all", indicators.Filters(year=year)).iloc[0]
-before = indicators.select(previous, "all", indicators.Filters(year=year - 1)).iloc[0] if previous is not None else None
+total = indicators.select(cube, "all", indicators.Filters(year=year), lang).iloc[0]
+before = indicators.select(previous, "all", indicators.Filters(year=year - 1), lang).iloc[0] if previous is not None else None
 
 st.title(ui.tr("overview_heading", year=year))
 st.caption(ui.tr("overview_intro", enterprises=formatting.number(total["enterprises"], lang)))
@@ -31,13 +31,13 @@ for row_start in (0, 4):
         value = total[key]
         delta = None
         if before is not None and before[key] == before[key] and before[key] and value == value:
-            delta = formatting.percent(value - before[key], lang) if INDICATORS[key].unit == "ratio" \
-                else formatting.percent(value / before[key] - 1, lang)
+            delta = ui.tr("points", value=formatting.number((value - before[key]) * 100, lang, 1)) \
+                if INDICATORS[key].unit == "ratio" else formatting.percent(value / before[key] - 1, lang)
         column.metric(INDICATORS[key].label(lang), formatting.indicator(key, value, lang, compact=True), delta,
                       help=INDICATORS[key].definition(lang), border=True)
 
 st.subheader(ui.tr("by_region"))
-regions = indicators.select(cube, "region", indicators.Filters(year=year))
+regions = indicators.select(cube, "region", indicators.Filters(year=year), lang)
 table = formatting.table(regions, ["enterprises", "jobs_total", "revenue_total", "volunteer_hours",
                                    "jobs_per_1000"], lang)
 st.dataframe(table, hide_index=True, width="stretch")

@@ -1,6 +1,6 @@
 -- Indicators for every combination of geography (MRC, region, all of Québec) and category (all, each sector,
 -- each legal form), by year: the one aggregate every view and export is cut from.
--- Parameters: $year (NULL = every year), $lang,
+-- Parameters: $year (NULL = every year),
 --   $fte_basis (hours per FTE), $panel_from/$panel_to (constant sample: enterprises that reported both years).
 -- The *__max columns hold the largest single-enterprise contribution (dominance rule of confidentiality).
 WITH rates AS (
@@ -61,13 +61,12 @@ geo AS (
     UNION ALL SELECT 'all', 'QC', 'Québec', NULL, (SELECT sum(population) FROM regions)
 ),
 cat AS (
-    SELECT 'sector' AS cat_kind, code AS cat_code, CASE WHEN $lang = 'en' THEN label_en ELSE label_fr END AS cat_name
-    FROM sectors
-    UNION ALL SELECT 'legal_form', code, CASE WHEN $lang = 'en' THEN label_en ELSE label_fr END FROM legal_forms
-    UNION ALL SELECT 'all', 'ALL', CASE WHEN $lang = 'en' THEN 'All' ELSE 'Tous' END
+    SELECT 'sector' AS cat_kind, code AS cat_code, label_fr AS cat_name_fr, label_en AS cat_name_en FROM sectors
+    UNION ALL SELECT 'legal_form', code, label_fr, label_en FROM legal_forms
+    UNION ALL SELECT 'all', 'ALL', 'Tous', 'All'
 )
 SELECT
-    agg.year, agg.geo_level, agg.geo_code, geo.geo_name, geo.region_code, agg.cat_kind, agg.cat_code, cat.cat_name,
+    agg.year, agg.geo_level, agg.geo_code, geo.geo_name, geo.region_code, agg.cat_kind, agg.cat_code, cat.cat_name_fr, cat.cat_name_en,
     geo.population,
     agg.* EXCLUDE (year, geo_level, geo_code, cat_kind, cat_code),
     agg.paid_hours / $fte_basis AS fte,
