@@ -97,6 +97,30 @@ TEXT: dict[str, tuple[str, str]] = {
                      "The database already holds real data: the demonstration data are not loaded into it."),
     "template_written": ("Gabarit écrit : {path}", "Template written: {path}"),
     "no_data_year": ("Aucune donnée pour l'année demandée.", "No data for the requested year."),
+    # --- upload template
+    "tpl_data": ("Données", "Data"),
+    "tpl_instructions": ("Instructions", "Instructions"),
+    "tpl_lists": ("Listes", "Lists"),
+    "tpl_title": ("Gabarit de déclaration annuelle — économie sociale", "Annual report template — social economy"),
+    "tpl_intro": ("Une ligne par entreprise et par année, dans la feuille « Données ». Les colonnes marquées "
+              "« obligatoire » doivent être remplies ; inscrivez 0 plutôt que de laisser vide quand la réponse est zéro. "
+              "Les montants sont en dollars (ex. 1 234 567,50), sans « k$ » ni « M$ ». Ne modifiez pas les en-têtes.",
+              "One row per enterprise and year, in the “Data” sheet. Columns marked “required” must be filled in; "
+              "write 0 rather than leaving a cell empty when the answer is zero. Amounts are in dollars "
+              "(e.g. 1,234,567.50), without “k$” or “M$”. Do not change the headers."),
+    "tpl_column": ("Colonne", "Column"),
+    "tpl_required": ("Obligatoire", "Required"),
+    "tpl_description": ("Description", "Description"),
+    "tpl_yes": ("oui", "yes"),
+    "tpl_no": ("non", "no"),
+    "tpl_mrc_list": ("MRC / territoire", "MRC / territory"),
+    "tpl_sector_list": ("Secteur", "Sector"),
+    "tpl_legal_form_list": ("Forme juridique", "Legal form"),
+    "tpl_error_title": ("Valeur non valide", "Invalid value"),
+    "tpl_error_list": ("Choisissez une valeur dans la liste.", "Choose a value from the list."),
+    "tpl_error_number": ("Inscrivez un nombre positif ou nul.", "Enter a number, zero or more."),
+    "tpl_error_int": ("Inscrivez un nombre entier positif ou nul.", "Enter a whole number, zero or more."),
+    "tpl_error_year": ("Inscrivez l'année de l'exercice (ex. 2024).", "Enter the fiscal year (e.g. 2024)."),
     # --- app
     "app_title": ("Impact de l'économie sociale", "Social economy impact"),
     "nav_overview": ("Vue d'ensemble", "Overview"),

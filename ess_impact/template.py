@@ -13,40 +13,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import reference
 from .fields import FIELDS, header
+from .labels import t
 
 TEMPLATE_ROWS = 2000
-_TEXT = {
-    "data": ("Données", "Data"),
-    "instructions": ("Instructions", "Instructions"),
-    "lists": ("Listes", "Lists"),
-    "title": ("Gabarit de déclaration annuelle — économie sociale", "Annual report template — social economy"),
-    "intro": ("Une ligne par entreprise et par année, dans la feuille « Données ». Les colonnes marquées "
-              "« obligatoire » doivent être remplies ; inscrivez 0 plutôt que de laisser vide quand la réponse est zéro. "
-              "Les montants sont en dollars (ex. 1 234 567,50), sans « k$ » ni « M$ ». Ne modifiez pas les en-têtes.",
-              "One row per enterprise and year, in the “Data” sheet. Columns marked “required” must be filled in; "
-              "write 0 rather than leaving a cell empty when the answer is zero. Amounts are in dollars "
-              "(e.g. 1,234,567.50), without “k$” or “M$”. Do not change the headers."),
-    "column": ("Colonne", "Column"),
-    "required": ("Obligatoire", "Required"),
-    "description": ("Description", "Description"),
-    "yes": ("oui", "yes"),
-    "no": ("non", "no"),
-    "mrc_list": ("MRC / territoire", "MRC / territory"),
-    "sector_list": ("Secteur", "Sector"),
-    "form_list": ("Forme juridique", "Legal form"),
-    "error_title": ("Valeur non valide", "Invalid value"),
-    "error_list": ("Choisissez une valeur dans la liste.", "Choose a value from the list."),
-    "error_number": ("Inscrivez un nombre positif ou nul.", "Enter a number, zero or more."),
-    "error_int": ("Inscrivez un nombre entier positif ou nul.", "Enter a whole number, zero or more."),
-    "error_year": ("Inscrivez l'année de l'exercice (ex. 2024).", "Enter the fiscal year (e.g. 2024)."),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    fr, en = _TEXT[key]
-    return en if lang == "en" else fr
-
-
 def mrc_choices() -> list[str]:
     """'Usual name (code)', the form the importer matches exactly."""
     df = reference.mrcs().sort_values("usual_name", key=lambda s: s.map(reference.normalize))
@@ -58,9 +27,9 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     today = today or dt.date.today()
     wb = Workbook()
     data = wb.active
-    data.title = _t("data", lang)
-    instructions = wb.create_sheet(_t("instructions", lang))
-    lists = wb.create_sheet(_t("lists", lang))
+    data.title = t("tpl_data", lang)
+    instructions = wb.create_sheet(t("tpl_instructions", lang))
+    lists = wb.create_sheet(t("tpl_lists", lang))
     lists.sheet_state = "hidden"
 
     sector_col = "label_en" if lang == "en" else "label_fr"
@@ -72,8 +41,7 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     ranges = {}
     for index, (key, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=_t({"mrc": "mrc_list", "sector": "sector_list",
-                                                  "legal_form": "form_list"}[key], lang))
+        lists.cell(row=1, column=index, value=t(f"tpl_{key}_list", lang))
         for row, value in enumerate(values, start=2):
             lists.cell(row=row, column=index, value=value)
         ranges[key] = f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}"
@@ -96,21 +64,21 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
         validation = None
         if f.kind in ranges:
             validation = DataValidation(type="list", formula1=ranges[f.kind], allow_blank=True)
-            validation.error = _t("error_list", lang)
+            validation.error = t("tpl_error_list", lang)
         elif f.kind == "year":
             validation = DataValidation(type="whole", operator="between", formula1="2000", formula2=str(today.year),
                                         allow_blank=True)
-            validation.error = _t("error_year", lang)
+            validation.error = t("tpl_error_year", lang)
         elif f.kind == "int":
             validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-            validation.error = _t("error_int", lang)
+            validation.error = t("tpl_error_int", lang)
         elif f.kind in ("amount", "hours"):
             validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-            validation.error = _t("error_number", lang)
+            validation.error = t("tpl_error_number", lang)
             for row in range(2, last + 1):
                 data.cell(row=row, column=col).number_format = "#,##0.00" if f.kind == "amount" else "#,##0"
         if validation is not None:
-            validation.errorTitle = _t("error_title", lang)
+            validation.errorTitle = t("tpl_error_title", lang)
             validation.showErrorMessage = True
             validation.add(area)
             data.add_data_validation(validation)
@@ -120,17 +88,17 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     instructions.column_dimensions["A"].width = 32
     instructions.column_dimensions["B"].width = 14
     instructions.column_dimensions["C"].width = 80
-    instructions["A1"] = _t("title", lang)
+    instructions["A1"] = t("tpl_title", lang)
     instructions["A1"].font = Font(bold=True, size=14)
-    instructions["A3"] = _t("intro", lang)
+    instructions["A3"] = t("tpl_intro", lang)
     instructions.merge_cells("A3:C3")
     instructions["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     instructions.row_dimensions[3].height = 75
     for col, key in enumerate(("column", "required", "description"), start=1):
-        instructions.cell(row=5, column=col, value=_t(key, lang)).font = Font(bold=True)
+        instructions.cell(row=5, column=col, value=t(f"tpl_{key}", lang)).font = Font(bold=True)
     for row, f in enumerate(FIELDS, start=6):
         instructions.cell(row=row, column=1, value=header(f, lang))
-        instructions.cell(row=row, column=2, value=_t("yes" if f.required else "no", lang))
+        instructions.cell(row=row, column=2, value=t("tpl_yes" if f.required else "tpl_no", lang))
         instructions.cell(row=row, column=3, value=f.help_en if lang == "en" else f.help_fr)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
