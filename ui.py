@@ -22,7 +22,8 @@ def tr(key: str, **params) -> str:
 def language_switch() -> None:
     current = lang()
     choice = st.sidebar.segmented_control(labels.t("language", current), ["fr", "en"], default=current,
-                                          format_func={"fr": "Français", "en": "English"}.get, key="lang_switch")
+                                          format_func={"fr": "Français", "en": "English"}.get, key="lang_switch",
+                                          required=True)
     if choice and choice != current:
         st.query_params["lang"] = choice
         st.rerun()
@@ -35,20 +36,21 @@ def _first_run() -> bool:
         return demo.load_if_empty(con) is not None
 
 
-def data_version() -> int:
+def data_version() -> tuple[str, int]:
+    """Cache key of everything read from the database: its path and the version every write bumps."""
     _first_run()
     with db.connect() as con:
-        return db.data_version(con)
+        return str(db.db_path()), db.data_version(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _public_cube(version: int, year: int | None) -> pd.DataFrame:
+def _public_cube(version: tuple[str, int], year: int | None) -> pd.DataFrame:
     with db.connect() as con:
         return indicators.public_cube(con, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _context(version: int) -> dict:
+def _context(version: tuple[str, int]) -> dict:
     with db.connect() as con:
         return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
                 "rates": indicators.volunteer_rates(con)}

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from ess_impact import formatting, indicators
+from ess_impact import db, formatting, indicators
 from ess_impact.labels import INDICATORS
 
 lang = ui.lang()
@@ -15,7 +15,7 @@ if years.empty:
     st.stop()
 
 year_options = sorted(years["year"].tolist(), reverse=True)
-year = st.sidebar.selectbox(ui.tr("year"), year_options, index=0)
+year = st.sidebar.selectbox(ui.tr("year"), year_options, index=0, key="year")
 cube = ui.public_cube(year)
 previous = ui.public_cube(year - 1) if year - 1 in year_options else None
 total = indicators.select(cube, "all", indicators.Filters(year=year), lang).iloc[0]
@@ -40,15 +40,16 @@ st.subheader(ui.tr("by_region"))
 regions = indicators.select(cube, "region", indicators.Filters(year=year), lang)
 table = formatting.table(regions, ["enterprises", "jobs_total", "revenue_total", "volunteer_hours",
                                    "jobs_per_1000"], lang)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", height=(len(table) + 1) * 35 + 3)
 
 settings = ctx["settings"]
 rates = ctx["rates"]
 rate = rates[rates["year"] <= year].tail(1)
 if not rate.empty:
     r = rate.iloc[0]
+    source = ui.tr("minimum_wage_source") if r["source"] == db.MINIMUM_WAGE_SOURCE else r["source"]
     st.caption(ui.tr("volunteer_rate_note", rate=formatting.money(r["rate"], lang, 2), year=int(r["year"]),
-                     source=r["source"]))
+                     source=source))
 st.caption(ui.tr("suppressed_note", min_count=settings.min_count,
                  share=formatting.percent(settings.dominance_share, lang, 0)))
 st.caption(ui.tr("source_line"))

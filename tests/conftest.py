@@ -1,0 +1,173 @@
+"""Shared fixtures: databases (demo, small real import), the Streamlit server, a headless Chromium.
+
+Nothing here skips a test: a missing browser or a server that does not start makes the tests fail, loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ess_impact import db, demo, importer
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SERVER_START_TIMEOUT_S = 60.0
+
+# The app imports `ui` from the repository root, whatever directory pytest was started from.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+# --------------------------------------------------------------------------------------------------- databases
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A DuckDB file holding the fictitious demonstration data set."""
+    path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
+    with db.connect(path) as con:
+        assert demo.load(con) is not None
+    return path
+
+
+# 8 enterprises, 2 MRCs in 2 regions, 2 years. Montréal (region 06) has only 2 enterprises: fewer than the
+# minimum count of 3, so its cells are suppressed, and so is Montérégie (region 16), else Québec minus
+# Montérégie would give Montréal back.
+SMALL_YEARS = (2023, 2024)
+SMALL_ENTERPRISES = [
+    # NEQ, name, legal form, sector, MRC, full-time jobs, part-time jobs, revenue, volunteer hours
+    ("1170000001", "Coop d'habitation Les Érables (test)", "Coopérative", "HAB", "54", 2, 1, 180_000, 300),
+    ("1170000002", "Centre communautaire du Rang (test)", "OBNL", "SAN", "54", 6, 4, 520_000, 2_400),
+    ("1170000003", "Café-coop La Marée (test)", "Coopérative", "COM", "54", 3, 5, 410_000, 150),
+    ("1170000004", "CPE Le Bercail (test)", "OBNL", "EDU", "54", 18, 6, 1_600_000, 500),
+    ("1170000005", "Ressourcerie du Vallon (test)", "OBNL", "ENV", "54", 4, 2, 350_000, 1_200),
+    ("1170000006", "Théâtre La Lanterne (test)", "OBNL", "ART", "54", 3, 7, 420_000, 3_000),
+    ("1170000007", "Maison des jeunes du Quai (test)", "OBNL", "SAN", "66", 2, 3, 260_000, 900),
+    ("1170000008", "Coop de travail Le Fanal (test)", "Coopérative", "SER", "66", 5, 0, 610_000, 0),
+]
+SMALL_HEADERS = ["NEQ", "Nom de l'entreprise", "Forme juridique", "Secteur", "MRC", "Année",
+                 "Emplois à temps plein", "Emplois à temps partiel", "Revenus totaux ($)", "Heures de bénévolat"]
+
+
+def write_small_xlsx(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Données"
+    sheet.append(SMALL_HEADERS)
+    for year in SMALL_YEARS:
+        growth = 1.0 if year == SMALL_YEARS[0] else 1.06
+        for neq, name, form, sector, mrc, ft, pt, revenue, hours in SMALL_ENTERPRISES:
+            sheet.append([neq, name, form, sector, mrc, year, ft, pt, round(revenue * growth), hours])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def small_db(tmp_path) -> Path:
+    """A DuckDB file with a handful of real (non-demo) rows, imported like a user would."""
+    source = write_small_xlsx(tmp_path / "declarations.xlsx")
+    path = tmp_path / "small.duckdb"
+    with db.connect(path) as con:
+        checks = importer.check_files([source], con)
+        problems = [p.line("fr") for c in checks for p in c.errors]
+        assert not problems, problems
+        results = importer.commit(con, checks, actor="pytest", channel="cli", accept_warnings=True)
+        assert sum(r.inserted for r in results) == len(SMALL_ENTERPRISES) * len(SMALL_YEARS)
+        assert not db.is_demo(con)
+    return path
+
+
+# ------------------------------------------------------------------------------------------------------ server
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db, tmp_path_factory):
+    """`streamlit run app.py` on a free port, on the demo database; yields the base URL."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "ESS_IMPACT_DB": str(demo_db), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(f"{base}/_stcore/health"):
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with code {process.returncode}:\n{log_path.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer /_stcore/health within {SERVER_START_TIMEOUT_S:.0f} s:\n"
+                            f"{log_path.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        _stop(process)
+        server_log = log_path.read_text(errors="replace")
+        if "Traceback" in server_log:
+            print(f"\n--- streamlit server log ({log_path}) ---\n{server_log}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+# ----------------------------------------------------------------------------------------------------- browser
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Never downloads a browser; fails (not skips) without one."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: the end-to-end tests need Debian's Chromium "
+                    "(`apt-get install chromium`, done by `make test`).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/ at the repository root (git-ignored): screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,187 @@
+"""The Streamlit app run headless with streamlit.testing (AppTest): the overview page, in French and English,
+on the demo data, on a small real import (confidentiality marks) and on an empty database (first-run demo)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ess_impact import db, indicators, labels
+from ess_impact.formatting import SUPPRESSED
+
+from conftest import ROOT, SMALL_YEARS
+
+APP = ROOT / "app.py"
+TIMEOUT_S = 60
+# A run that computes protected cubes the cache does not hold yet (the first one on the demo data computes two,
+# a few seconds each on an idle machine) gets more room, so that a busy CI machine does not make it flaky.
+COLD_RUN_TIMEOUT_S = 180
+
+# Québec French: 10 321 (non-breaking space), 10,3 k, 48,8 G$; Canadian English: 10,321, 10.3K, $48.8B.
+QC_FR_NUMBER = re.compile(r"^\d{1,3}(?:[\u00a0\u202f]\d{3})*(?:,\d+)?(?:[\u00a0\u202f]?k)?$")
+EN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*(?:\.\d+)?K?$")
+
+_cached_for: list[Path] = []  # the database whose data ui.py's caches hold
+
+
+def _use_db(monkeypatch, path: Path, same_data_as: Path | None = None) -> None:
+    """Point the app at `path`. ui.py caches by data version only (and runs the first-run check once per
+    process), as if one server only ever served one database: a test that switches databases plays a freshly
+    started server and clears the caches. `same_data_as`: a database known to hold the very same figures
+    (same data version): its protected cubes, slow to compute, stay cached; everything else is cleared."""
+    import ui
+
+    monkeypatch.setenv("ESS_IMPACT_DB", str(path))
+    if _cached_for == [path]:
+        return
+    context = getattr(ui, "_context", None)
+    if same_data_as is not None and _cached_for == [same_data_as] and context is not None:
+        st.cache_resource.clear()  # the first-run check
+        context.clear()            # years, is_demo, settings
+    else:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    _cached_for[:] = [path]
+
+
+def _run(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    if lang is not None:
+        at.query_params["lang"] = lang
+    at.run(timeout=COLD_RUN_TIMEOUT_S)
+    _assert_clean(at)
+    return at
+
+
+def _assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _latest_year(path: Path) -> int:
+    with db.connect(path) as con:
+        return indicators.latest_year(con)
+
+
+def _warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def _metric(at: AppTest, key: str, lang: str):
+    label = labels.INDICATORS[key].label(lang)
+    found = [m for m in at.metric if m.label == label]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_overview_on_demo_data(monkeypatch, demo_db, lang):
+    _use_db(monkeypatch, demo_db)
+    at = _run(lang)
+    year = _latest_year(demo_db)
+
+    assert labels.t("demo_banner", lang) in _warnings(at)
+    assert [t.value for t in at.title] == [labels.t("overview_heading", lang, year=year)]
+    assert str(year) in at.title[0].value
+    assert at.sidebar.selectbox[0].label == labels.t("year", lang)
+    assert at.sidebar.selectbox[0].value == year
+
+    assert len(at.metric) == 8
+    enterprises = _metric(at, "enterprises", lang).value
+    assert (QC_FR_NUMBER if lang == "fr" else EN_NUMBER).match(enterprises), repr(enterprises)
+    revenue = _metric(at, "revenue_total", lang).value
+    if lang == "fr":
+        assert re.fullmatch(r"\d+(?:,\d)?\u00a0[kMG]\$", revenue), repr(revenue)
+        assert re.search(r"\d,\d\u00a0%$", _metric(at, "earned_share", lang).value)
+    else:
+        assert re.fullmatch(r"\$\d+(?:\.\d)?[KMB]", revenue), repr(revenue)
+        assert re.search(r"\d\.\d%$", _metric(at, "earned_share", lang).value)
+    # An earlier year exists: every card carries a change.
+    assert all(m.delta for m in at.metric), [(m.label, m.delta) for m in at.metric]
+
+    assert [s.value for s in at.subheader] == [labels.t("by_region", lang)]
+    table = at.dataframe[0].value
+    assert list(table.columns)[:2] == [labels.t("code", lang), labels.t("name", lang)]
+    assert labels.INDICATORS["jobs_total"].label(lang) in table.columns
+    assert len(table) == 17  # the administrative regions of Québec
+    captions = " ".join(c.value for c in at.caption)
+    assert labels.t("source_line", lang) in captions
+
+
+def test_language_switch_in_the_sidebar(monkeypatch, demo_db):
+    _use_db(monkeypatch, demo_db)
+    at = _run()
+    control = at.sidebar.segmented_control[0]
+    assert control.label == labels.t("language", "fr")
+    assert control.value == "fr"
+    control.set_value("en").run()
+    _assert_clean(at)
+    assert at.query_params.get("lang") == "en"
+    assert at.title[0].value == labels.t("overview_heading", "en", year=_latest_year(demo_db))
+    assert labels.t("demo_banner", "en") in _warnings(at)
+
+
+def test_earlier_year(monkeypatch, demo_db):
+    _use_db(monkeypatch, demo_db)
+    at = _run("fr")
+    latest = _latest_year(demo_db)
+    earlier = latest - 1
+    assert at.sidebar.selectbox[0].options[:2] == [str(latest), str(earlier)]  # latest first
+    at.sidebar.selectbox[0].select(earlier).run(timeout=COLD_RUN_TIMEOUT_S)
+    _assert_clean(at)
+    assert at.title[0].value == labels.t("overview_heading", "fr", year=earlier)
+    assert str(earlier) in at.title[0].value
+    assert at.sidebar.selectbox[0].value == earlier
+    assert labels.t("demo_banner", "fr") in _warnings(at)
+    assert len(at.metric) == 8 and all(m.delta for m in at.metric)
+
+
+def test_empty_database_gets_the_demo_data(monkeypatch, tmp_path, demo_db):
+    path = tmp_path / "new" / "fresh.duckdb"
+    assert not path.exists()
+    # The first run loads the same deterministic demo data set as demo_db: its cubes may stay cached, but the
+    # first-run check and the context (years, is_demo) are computed afresh on the new file.
+    _use_db(monkeypatch, path, same_data_as=demo_db)
+    at = _run()
+    assert path.exists()
+    with db.connect(path) as con:
+        assert db.is_demo(con)
+        version = db.data_version(con)
+    with db.connect(demo_db) as con:
+        assert db.data_version(con) == version
+    assert labels.t("demo_banner", "fr") in _warnings(at)
+    assert at.title[0].value == labels.t("overview_heading", "fr", year=_latest_year(path))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_overview_on_small_real_data(monkeypatch, small_db, lang):
+    _use_db(monkeypatch, small_db)
+    at = _run(lang)
+    year = max(SMALL_YEARS)
+
+    assert labels.t("demo_banner", lang) not in _warnings(at)
+    assert not at.warning
+    assert at.title[0].value == labels.t("overview_heading", lang, year=year)
+    assert _metric(at, "enterprises", lang).value == "8"
+
+    table = at.dataframe[0].value
+    values = table.drop(columns=[labels.t("code", lang), labels.t("name", lang)])
+    assert (values == SUPPRESSED).any(axis=None), table.to_string()
+    shown = table.set_index(labels.t("code", lang))
+    jobs = labels.INDICATORS["jobs_total"].label(lang)
+    # Montréal (2 enterprises) is below the minimum count; Montérégie is suppressed along with it.
+    assert shown.loc["06", jobs] == SUPPRESSED
+    assert shown.loc["16", jobs] == SUPPRESSED
+    captions = " ".join(c.value for c in at.caption)
+    share = "85\u00a0%" if lang == "fr" else "85%"
+    assert labels.t("suppressed_note", lang, min_count=3, share=share) in captions
+
+    at.sidebar.selectbox[0].select(min(SMALL_YEARS)).run()
+    _assert_clean(at)
+    assert at.title[0].value == labels.t("overview_heading", lang, year=min(SMALL_YEARS))
+    assert not any(m.delta for m in at.metric)  # no year before the first one
+
