@@ -5,6 +5,7 @@ Nothing here skips a test: a missing browser or a server that does not start mak
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -105,12 +106,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_server(demo_db, tmp_path_factory):
-    """`streamlit run app.py` on a free port, on the demo database; yields the base URL."""
+@contextlib.contextmanager
+def serve(db_path: Path, log_dir: Path):
+    """`streamlit run app.py` on a free port, on the given database; yields the base URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "ESS_IMPACT_DB": str(demo_db), "PYTHONUNBUFFERED": "1"}
+    log_path = log_dir / "streamlit.log"
+    env = {**os.environ, "ESS_IMPACT_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
@@ -133,6 +134,13 @@ def app_server(demo_db, tmp_path_factory):
         server_log = log_path.read_text(errors="replace")
         if "Traceback" in server_log:
             print(f"\n--- streamlit server log ({log_path}) ---\n{server_log}")
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db, tmp_path_factory):
+    """The app on the demo database, for the whole session."""
+    with serve(demo_db, tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 def _stop(process: subprocess.Popen) -> None:

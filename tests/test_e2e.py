@@ -117,3 +117,37 @@ def test_language_button(app_server, page, latest_year):
     assert english.get_attribute("aria-checked") == "true"
     assert sidebar.get_by_text(labels.t("language", "en"), exact=True).is_visible()
     assert page.get_by_text(labels.t("by_region", "en"), exact=True).is_visible()
+
+
+def test_cli_import_while_the_app_is_running(tmp_path, browser):
+    """The command-line import writes while the server has the same database in use; the page then shows the
+    new figures at once (cache keyed by the data version), with no restart and no lock error anywhere."""
+    import subprocess
+    import sys
+
+    from ess_impact import demo
+
+    from conftest import serve
+
+    path = tmp_path / "shared.duckdb"
+    with db.connect(path) as con:
+        demo.load(con)
+    fixture = Path(__file__).parent / "fixtures" / "ugly_fr.xlsx"
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.set_default_timeout(LOAD_TIMEOUT_MS)
+    with serve(path, tmp_path) as base:
+        page.goto(_url(base, "fr"))
+        _wait_for_overview(page, labels.t("overview_heading", "fr", year=2024))
+        _assert_healthy(page, "fr")
+        out = subprocess.run([str(Path(sys.executable).parent / "ess-impact"), "import", str(fixture),
+                              "--db", str(path)], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert "données fictives de démonstration ont été retirées" in out.stderr
+        page.reload()
+        _wait_for_overview(page, labels.t("overview_heading", "fr", year=2024))
+        text = page.inner_text("body")
+        assert labels.t("demo_banner", "fr") not in text  # the real file replaced the demo data
+        assert labels.t("overview_intro", "fr", enterprises="5") in text
+        assert page.locator(EXCEPTION).count() == 0 and "Traceback" not in text
+    context.close()
