@@ -167,7 +167,7 @@ def cmd_demo(args) -> int:
 def cmd_run(args) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
-    return subprocess.call(command, env=os.environ.copy())
+    return subprocess.call(command, env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
 
 
 def main_exit() -> None:

@@ -218,14 +218,15 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
 
 
 def _is_total_row(row: list, neq_col: int | None) -> bool:
-    """A 'Total' line under the data: a cell starting with 'Total' and no valid NEQ."""
-    if not any(isinstance(v, str) and reference.normalize(v).startswith(("total", "grand total", "somme"))
-               for v in row):
-        return False
-    try:
-        return neq_col is None or neq_col >= len(row) or cells.parse_neq(row[neq_col] or None) is None
-    except cells.CellError:
-        return True
+    """A 'Total' line under the data: no valid NEQ, and a cell starting with 'Total'."""
+    if neq_col is not None and neq_col < len(row):
+        try:
+            if cells.parse_neq(row[neq_col] or None) is not None:
+                return False
+        except cells.CellError:
+            pass
+    return any(isinstance(v, str) and reference.normalize(v).startswith(("total", "grand total", "somme"))
+               for v in row)
 
 
 def _parse(f: Field, raw, max_year, mrc, sector, form):
@@ -287,23 +288,26 @@ def _render_params(p: Problem, lang: str) -> dict:
 
 
 def _check_duplicates(checks: list[FileCheck]) -> None:
-    seen: dict[tuple[str, int], tuple[FileCheck, str, int]] = {}
-    for check in checks:
-        bad = []
-        for i, rec in enumerate(check.records.itertuples(index=False)):
-            key = (rec.neq, int(rec.year))
-            if key in seen:
-                first_check, first_sheet, first_row = seen[key]
-                where = first_sheet if first_check is check else f"{first_check.file_name}:{first_sheet}"
-                check.problems.append(Problem(
-                    "error", "duplicate_row", check.file_name, rec.sheet, rec.source_row,
-                    _FIELD["neq"].header_fr, rec.neq, {"neq": rec.neq, "year": int(rec.year), "row": first_row,
-                                                       "where": where}))
-                bad.append(i)
-            else:
-                seen[key] = (check, rec.sheet, rec.source_row)
-        if bad:
-            check.records = check.records.drop(check.records.index[bad]).reset_index(drop=True)
+    """One row per enterprise and year, across all the files of one import: later copies are errors."""
+    frames = [c.records[["neq", "year", "sheet", "source_row"]].assign(check_index=i, position=range(len(c.records)))
+              for i, c in enumerate(checks)]
+    rows = pd.concat(frames, ignore_index=True)
+    repeated = rows.duplicated(["neq", "year"], keep="first")
+    if not repeated.any():
+        return
+    firsts = rows[~repeated].drop_duplicates(["neq", "year"]).set_index(["neq", "year"])
+    bad: dict[int, list[int]] = {}
+    for rec in rows[repeated].itertuples(index=False):
+        first = firsts.loc[(rec.neq, rec.year)]
+        check, first_check = checks[rec.check_index], checks[int(first.check_index)]
+        where = first.sheet if first_check is check else f"{first_check.file_name}:{first.sheet}"
+        check.problems.append(Problem(
+            "error", "duplicate_row", check.file_name, rec.sheet, rec.source_row, _FIELD["neq"].header_fr,
+            rec.neq, {"neq": rec.neq, "year": int(rec.year), "row": int(first.source_row), "where": where}))
+        bad.setdefault(rec.check_index, []).append(rec.position)
+    for index, positions in bad.items():
+        records = checks[index].records
+        checks[index].records = records.drop(records.index[positions]).reset_index(drop=True)
 
 
 def _check_plausibility(checks: list[FileCheck], con) -> None:
@@ -319,30 +323,33 @@ def _check_plausibility(checks: list[FileCheck], con) -> None:
     previous = previous.rename(columns={"revenue_total": "prev_revenue", "year": "prev_year"})
     rows["prev_year"] = rows["year"] - 1
     rows = rows.merge(previous, on=["neq", "prev_year"], how="left")
-    jobs = rows["jobs_full_time"] + rows["jobs_part_time"]
-    for r, j in zip(rows.itertuples(index=False), jobs):
-        found = []
-        total = r.revenue_total
-        if pd.notna(r.revenue_earned) and r.revenue_earned > total:
-            found.append(("earned_above_total", "revenue_earned", {"value": r.revenue_earned, "total": total}))
-        elif pd.notna(r.revenue_earned) and pd.notna(r.revenue_grants) and r.revenue_earned + r.revenue_grants > total:
-            found.append(("parts_above_total", "revenue_grants",
-                          {"value": r.revenue_earned + r.revenue_grants, "total": total}))
-        if pd.notna(r.prev_revenue) and r.prev_revenue > 0 and total > 0:
-            ratio = total / r.prev_revenue
-            if ratio >= 10 or ratio <= 0.1:
-                found.append(("revenue_jump", "revenue_total", {"value": total, "ratio": ratio,
-                                                                "prev_year": r.prev_year, "prev": r.prev_revenue}))
-        if j > 0 and total / j > 1_000_000:
-            found.append(("revenue_per_job", "revenue_total", {"value": total / j}))
-        if pd.notna(r.paid_hours) and r.paid_hours > 3000 * max(j, 1) and r.paid_hours > 0:
-            found.append(("hours_per_job", "paid_hours", {"value": r.paid_hours, "jobs": j}))
-        if pd.notna(r.volunteers) and r.volunteer_hours > 2000 * max(r.volunteers, 1):
-            found.append(("hours_per_volunteer", "volunteer_hours", {"value": r.volunteer_hours, "n": r.volunteers}))
-        check = checks[r.check_index]
-        for code, key, params in found:
-            column = check.headers.get((r.sheet, key), _FIELD[key].header_fr)
-            check.problems.append(Problem("warning", code, check.file_name, r.sheet, r.source_row, column, "", params))
+    jobs = (rows["jobs_full_time"] + rows["jobs_part_time"]).astype(float)
+    total = rows["revenue_total"].astype(float)
+    earned, grants = rows["revenue_earned"].astype(float), rows["revenue_grants"].astype(float)
+    hours, volunteers = rows["paid_hours"].astype(float), rows["volunteers"].astype(float)
+    ratio = total / rows["prev_revenue"].astype(float).where(lambda v: v > 0)
+    above = earned > total
+    rules = [  # (code, column, rows concerned, message parameters of one row)
+        ("earned_above_total", "revenue_earned", above, lambda i: {"value": earned[i], "total": total[i]}),
+        ("parts_above_total", "revenue_grants", ~above & (earned + grants > total),
+         lambda i: {"value": earned[i] + grants[i], "total": total[i]}),
+        ("revenue_jump", "revenue_total", (total > 0) & ((ratio >= 10) | (ratio <= 0.1)),
+         lambda i: {"value": total[i], "ratio": ratio[i], "prev_year": int(rows["prev_year"][i]),
+                    "prev": rows["prev_revenue"][i]}),
+        ("revenue_per_job", "revenue_total", (jobs > 0) & (total / jobs.where(jobs > 0) > 1_000_000),
+         lambda i: {"value": total[i] / jobs[i]}),
+        ("hours_per_job", "paid_hours", (hours > 0) & (hours > 3000 * jobs.clip(lower=1)),
+         lambda i: {"value": hours[i], "jobs": jobs[i]}),
+        ("hours_per_volunteer", "volunteer_hours", rows["volunteer_hours"] > 2000 * volunteers.clip(lower=1),
+         lambda i: {"value": rows["volunteer_hours"][i], "n": volunteers[i]}),
+    ]
+    for code, key, mask, params in rules:
+        for i in mask.fillna(False).to_numpy().nonzero()[0]:
+            check = checks[rows["check_index"][i]]
+            sheet = rows["sheet"][i]
+            column = check.headers.get((sheet, key), _FIELD[key].header_fr)
+            check.problems.append(Problem("warning", code, check.file_name, sheet, int(rows["source_row"][i]),
+                                          column, "", params(i)))
 
 
 def commit(con: duckdb.DuckDBPyConnection, checks: list[FileCheck], actor: str, channel: str = "cli",

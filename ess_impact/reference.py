@@ -90,8 +90,18 @@ class Matcher:
             del self._by_key[key]
         if numeric_codes:
             self._by_int = {int(c): c for c in display if c.isdigit()}
+        self._seen: dict[object, Match] = {}  # a file repeats the same few spellings thousands of times
 
     def match(self, value: object) -> Match:
+        key = (type(value), value)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._match(value)
+            if len(self._seen) > 100_000:
+                self._seen.clear()
+        return found
+
+    def _match(self, value: object) -> Match:
         if value is None:
             return Match(None)
         if isinstance(value, float) and value.is_integer():
@@ -107,7 +117,7 @@ class Matcher:
                 return Match(self._by_int[int(m.group(1))])
         m = re.fullmatch(r"(.*?)\s*\(\s*([A-Za-z0-9]{1,5})\s*\)\s*", text)
         if m:
-            inner = self.match(m.group(2))
+            inner = self._match(m.group(2))
             if inner.code:
                 return inner
             text = m.group(1)

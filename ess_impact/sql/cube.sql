@@ -25,13 +25,10 @@ f AS (
     WHERE ($year IS NULL OR a.year = $year)
       AND ($panel_from IS NULL OR a.neq IN (SELECT neq FROM panel))
 ),
-agg AS (
+fine AS (
+    -- One pass over the rows at the finest grain (a few thousand groups); the grouping sets then roll it up.
     SELECT
-        year,
-        CASE WHEN grouping(mrc) = 0 THEN 'mrc' WHEN grouping(region_code) = 0 THEN 'region' ELSE 'all' END AS geo_level,
-        coalesce(mrc, region_code, 'QC') AS geo_code,
-        CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(legal_form) = 0 THEN 'legal_form' ELSE 'all' END AS cat_kind,
-        coalesce(sector, legal_form, 'ALL') AS cat_code,
+        year, mrc, region_code, sector, legal_form,
         count(*) AS enterprises,
         sum(jobs_full_time) AS jobs_full_time, max(jobs_full_time) AS jobs_full_time__max,
         sum(jobs_part_time) AS jobs_part_time, max(jobs_part_time) AS jobs_part_time__max,
@@ -49,6 +46,32 @@ agg AS (
         sum(volunteer_value) AS volunteer_value, max(volunteer_value) AS volunteer_value__max,
         sum(members) AS members, max(members) AS members__max
     FROM f
+    GROUP BY year, mrc, region_code, sector, legal_form
+),
+agg AS (
+    SELECT
+        year,
+        CASE WHEN grouping(mrc) = 0 THEN 'mrc' WHEN grouping(region_code) = 0 THEN 'region' ELSE 'all' END AS geo_level,
+        coalesce(mrc, region_code, 'QC') AS geo_code,
+        CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(legal_form) = 0 THEN 'legal_form' ELSE 'all' END AS cat_kind,
+        coalesce(sector, legal_form, 'ALL') AS cat_code,
+        sum(enterprises)::BIGINT AS enterprises,
+        sum(jobs_full_time) AS jobs_full_time, max(jobs_full_time__max) AS jobs_full_time__max,
+        sum(jobs_part_time) AS jobs_part_time, max(jobs_part_time__max) AS jobs_part_time__max,
+        sum(jobs_total) AS jobs_total, max(jobs_total__max) AS jobs_total__max,
+        sum(paid_hours) AS paid_hours, max(paid_hours__max) AS paid_hours__max,
+        sum(paid_hours_enterprises)::BIGINT AS paid_hours_enterprises,
+        sum(payroll) AS payroll, max(payroll__max) AS payroll__max,
+        sum(revenue_total) AS revenue_total, max(revenue_total__max) AS revenue_total__max,
+        sum(revenue_earned) AS revenue_earned, max(revenue_earned__max) AS revenue_earned__max,
+        sum(revenue_total_earned_base) AS revenue_total_earned_base,
+        sum(revenue_grants) AS revenue_grants, max(revenue_grants__max) AS revenue_grants__max,
+        sum(revenue_total_grants_base) AS revenue_total_grants_base,
+        sum(volunteers) AS volunteers, max(volunteers__max) AS volunteers__max,
+        sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours__max) AS volunteer_hours__max,
+        sum(volunteer_value) AS volunteer_value, max(volunteer_value__max) AS volunteer_value__max,
+        sum(members) AS members, max(members__max) AS members__max
+    FROM fine
     GROUP BY year, GROUPING SETS (
         (mrc, region_code, sector), (mrc, region_code, legal_form), (mrc, region_code),
         (region_code, sector), (region_code, legal_form), (region_code),
