@@ -30,17 +30,18 @@ def language_switch() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _first_run() -> bool:
-    """On a fresh machine the database is empty: load the fictitious demo data once."""
-    with db.connect() as con:
+def _first_run(path: str) -> bool:
+    """On a fresh machine the database is empty: load the fictitious demo data once (per database file)."""
+    with db.connect(path) as con:
         return demo.load_if_empty(con) is not None
 
 
 def data_version() -> tuple[str, int]:
     """Cache key of everything read from the database: its path and the version every write bumps."""
-    _first_run()
-    with db.connect() as con:
-        return str(db.db_path()), db.data_version(con)
+    path = str(db.db_path())
+    _first_run(path)
+    with db.connect(path) as con:
+        return path, db.data_version(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -25,27 +25,10 @@ COLD_RUN_TIMEOUT_S = 180
 QC_FR_NUMBER = re.compile(r"^\d{1,3}(?:[\u00a0\u202f]\d{3})*(?:,\d+)?(?:[\u00a0\u202f]?k)?$")
 EN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*(?:\.\d+)?K?$")
 
-_cached_for: list[Path] = []  # the database whose data ui.py's caches hold
-
-
-def _use_db(monkeypatch, path: Path, same_data_as: Path | None = None) -> None:
-    """Point the app at `path`. ui.py caches by data version only (and runs the first-run check once per
-    process), as if one server only ever served one database: a test that switches databases plays a freshly
-    started server and clears the caches. `same_data_as`: a database known to hold the very same figures
-    (same data version): its protected cubes, slow to compute, stay cached; everything else is cleared."""
-    import ui
-
+def _use_db(monkeypatch, path: Path) -> None:
+    """Point the app at `path`. ui.py keys its caches by database path and data version, so switching
+    databases needs no cache clearing."""
     monkeypatch.setenv("ESS_IMPACT_DB", str(path))
-    if _cached_for == [path]:
-        return
-    context = getattr(ui, "_context", None)
-    if same_data_as is not None and _cached_for == [same_data_as] and context is not None:
-        st.cache_resource.clear()  # the first-run check
-        context.clear()            # years, is_demo, settings
-    else:
-        st.cache_data.clear()
-        st.cache_resource.clear()
-    _cached_for[:] = [path]
 
 
 def _run(lang: str | None = None) -> AppTest:
@@ -145,7 +128,7 @@ def test_empty_database_gets_the_demo_data(monkeypatch, tmp_path, demo_db):
     assert not path.exists()
     # The first run loads the same deterministic demo data set as demo_db: its cubes may stay cached, but the
     # first-run check and the context (years, is_demo) are computed afresh on the new file.
-    _use_db(monkeypatch, path, same_data_as=demo_db)
+    _use_db(monkeypatch, path)
     at = _run()
     assert path.exists()
     with db.connect(path) as con:
