@@ -176,3 +176,17 @@ def test_attacker_cannot_recover_suppressed_values_from_published_tables(publish
             assert res.status == 0
             bounds.append(res.x[i])
         assert bounds[1] - bounds[0] > 1e-6, f"{cell} recovered exactly: {bounds[0]}"
+
+
+def test_public_change_hides_constant_sample_cells_that_would_reveal_the_difference(con):
+    """raw − constant-sample = the enterprises outside the sample; when they are 1 or 2, the constant-sample cell
+    must not be published next to the raw one."""
+    admin = indicators.change(con, "mrc", 2023, 2024).set_index(["code", "indicator", "sample"])
+    public = indicators.change(con, "mrc", 2023, 2024, public=True).set_index(["code", "indicator", "sample"])
+    raw_n = admin.xs(("enterprises", "raw"), level=("indicator", "sample"))["value_to"]
+    panel_n = admin.xs(("enterprises", "constant"), level=("indicator", "sample"))["value_to"]
+    outside = (raw_n - panel_n).reindex(raw_n.index)
+    risky = outside[(outside > 0) & (outside < 3)].index
+    assert len(risky) > 0, "the data set is built to have such cells"
+    published = public.xs(("revenue_total", "constant"), level=("indicator", "sample"))["value_to"]
+    assert published.reindex(risky).isna().all()
