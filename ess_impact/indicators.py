@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import confidentiality, db, sql
+from . import confidentiality, sql
 
 BY = ("region", "mrc", "sector", "legal_form", "all")
 
