@@ -144,6 +144,49 @@ TEXT: dict[str, tuple[str, str]] = {
     "suppressed_note": ("x : donnée confidentielle (moins de {min_count} entreprises, ou une entreprise représente plus de {share} de la valeur).",
                         "x: confidential (fewer than {min_count} enterprises, or one enterprise accounts for more than {share} of the value)."),
     "source_line": ("Source : déclarations des entreprises, ess_impact.", "Source: enterprise reports, ess_impact."),
+    "nav_methodology": ("Méthodologie", "Methodology"),
+    "methodology_title": ("Méthodologie et sources", "Methodology and sources"),
+    "indicators_heading": ("Indicateurs", "Indicators"),
+    "indicator": ("Indicateur", "Indicator"),
+    "unit": ("Unité", "Unit"),
+    "definition": ("Définition", "Definition"),
+    "unit_count": ("nombre", "count"),
+    "unit_jobs": ("emplois (personnes)", "jobs (people)"),
+    "unit_fte": ("équivalents temps plein", "full-time equivalents"),
+    "unit_money": ("dollars", "dollars"),
+    "unit_hours": ("heures", "hours"),
+    "unit_ratio": ("pourcentage", "percentage"),
+    "unit_per_1000": ("pour 1 000 habitants", "per 1,000 inhabitants"),
+    "settings_heading": ("Paramètres en vigueur", "Settings in force"),
+    "fte_basis_note": ("Base ETP : {hours} heures rémunérées par année (35 h × 52 semaines par défaut).",
+                       "FTE basis: {hours} paid hours per year (35 h × 52 weeks by default)."),
+    "rates_heading": ("Taux horaire du bénévolat (méthode du coût de remplacement)",
+                      "Hourly rate of volunteering (replacement-cost method)"),
+    "rate": ("Taux horaire", "Hourly rate"),
+    "source": ("Source", "Source"),
+    "confidentiality_heading": ("Confidentialité", "Confidentiality"),
+    "confidentiality_text": (
+        "Les tableaux publics ne montrent que des agrégats. Une cellule est remplacée par « x » quand elle compte "
+        "moins de {min_count} entreprises, ou quand une seule entreprise représente plus de {share} de sa valeur. "
+        "D'autres cellules sont ensuite masquées au besoin, pour qu'aucune valeur confidentielle ne puisse être "
+        "retrouvée en soustrayant les autres cellules d'un total publié.",
+        "Public tables show aggregates only. A cell is replaced by “x” when it has fewer than {min_count} "
+        "enterprises, or when one enterprise accounts for more than {share} of its value. Other cells are then "
+        "hidden as needed, so that no confidential value can be recovered by subtracting the other cells from a "
+        "published total."),
+    "completeness_heading": ("Entreprises déclarantes par année et par région", "Reporting enterprises by year and region"),
+    "completeness_note": ("Le nombre d'entreprises qui déclarent change d'une année à l'autre : comparez les "
+                          "variations à échantillon constant.",
+                          "The number of reporting enterprises changes from year to year: compare changes at "
+                          "constant sample."),
+    "sources_heading": ("Sources des données", "Data sources"),
+    "sources_text": (
+        "Chiffres annuels : déclarations des entreprises d'économie sociale. Territoires et populations (1er juillet "
+        "2024) : MRNF, Découpages administratifs (SDA), et MAMH, Répertoire des municipalités, Données Québec, "
+        "licence CC BY 4.0. Secteurs : d'après les domaines de l'Institut de la statistique du Québec.",
+        "Annual figures: reports of social economy enterprises. Territories and populations (1 July 2024): MRNF, "
+        "Découpages administratifs (SDA), and MAMH, Répertoire des municipalités, Données Québec, CC BY 4.0 "
+        "licence. Sectors: after the domains of the Institut de la statistique du Québec."),
     "code": ("Code", "Code"),
     "name": ("Nom", "Name"),
     "region": ("Région", "Region"),

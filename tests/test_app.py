@@ -167,3 +167,23 @@ def test_overview_on_small_real_data(monkeypatch, small_db, lang):
     assert at.title[0].value == labels.t("overview_heading", lang, year=min(SMALL_YEARS))
     assert not any(m.delta for m in at.metric)  # no year before the first one
 
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_methodology_page(monkeypatch, small_db, lang):
+    """Definitions, settings, confidentiality rule and completeness table; suppressed counts show as x."""
+    _use_db(monkeypatch, small_db)
+    at = _run(lang)
+    at.switch_page("pages/methodology.py").run(timeout=COLD_RUN_TIMEOUT_S)
+    _assert_clean(at)
+    assert [t.value for t in at.title] == [labels.t("methodology_title", lang)]
+    definitions = at.dataframe[0].value
+    assert len(definitions) == len(labels.INDICATORS)
+    assert labels.INDICATORS["volunteer_value"].definition(lang) in set(definitions.iloc[:, 2])
+    rates = at.dataframe[1].value
+    assert "2024" in set(rates.iloc[:, 0])
+    completeness = at.dataframe[2].value
+    assert list(completeness.columns[1:]) == [str(y) for y in SMALL_YEARS]
+    assert (completeness.iloc[:, 1:] == "x").all().all()  # 8 enterprises in two regions: all confidential
+    texts = " ".join(m.value for m in at.markdown)
+    assert labels.t("confidentiality_text", lang, min_count=3, share="85\u00a0%" if lang == "fr" else "85%") in texts
