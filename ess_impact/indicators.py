@@ -115,12 +115,11 @@ def cube_constraints(frame: pd.DataFrame) -> list[confidentiality.Constraint]:
                          if c in cells)
         if children and f"all:QC|{cat}" in cells:
             out.append(confidentiality.Constraint(f"all:QC|{cat}", children))
-    for level, code in geo[["geo_level", "geo_code"]].itertuples(index=False):
+    by_category = frame[frame["cat_kind"] != "all"].groupby(["geo_level", "geo_code", "cat_kind"])["cell"]
+    for (level, code, _kind), children in by_category:
         parent = f"{level}:{code}|all:ALL"
-        for kind in ("sector", "legal_form"):
-            children = tuple(sorted(c for c in cells if c.startswith(f"{level}:{code}|{kind}:")))
-            if children and parent in cells:
-                out.append(confidentiality.Constraint(parent, children))
+        if parent in cells:
+            out.append(confidentiality.Constraint(parent, tuple(sorted(children))))
     return out
 
 
@@ -142,7 +141,8 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
         hidden[column] = np.logical_or.reduce([hidden[i].to_numpy() for i in inputs])
     for column in hidden.columns:
         out.loc[hidden[column].to_numpy(), column] = np.nan
-    out["suppressed"] = [",".join(c for c in VALUES if row[c]) for _, row in hidden[VALUES].iterrows()]
+    names = np.array(VALUES)
+    out["suppressed"] = [",".join(names[row]) for row in hidden[VALUES].to_numpy(dtype=bool)]
     return out.drop(columns=[c for c in out.columns if c.endswith("__max") or c.endswith("_base")])
 
 
