@@ -18,7 +18,7 @@ from typing import Iterator
 
 import duckdb
 
-from . import reference, sql
+from . import labels, reference, sql
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -29,7 +29,7 @@ DEFAULT_SETTINGS = {
     "dominance_share": "0.85",      # one enterprise above this share of a cell: suppressed
 }
 # Québec minimum wage on 1 May of each year: a conservative replacement cost of one volunteer hour.
-MINIMUM_WAGE_SOURCE = "salaire minimum général au Québec au 1er mai (CNESST)"
+MINIMUM_WAGE_SOURCE = labels.MINIMUM_WAGE_SOURCE
 DEFAULT_VOLUNTEER_RATES = {2019: 12.50, 2020: 13.10, 2021: 13.50, 2022: 14.25, 2023: 15.25, 2024: 15.75, 2025: 16.10}
 
 

@@ -189,6 +189,12 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str
     return out.reset_index(drop=True)
 
 
+def over_years(cubes: dict[int, pd.DataFrame], by: str, column: str, lang: str = "fr") -> pd.DataFrame:
+    """One indicator by group (rows, named) and year (columns), cut from each year's cube."""
+    return pd.DataFrame({str(year): select(frame, by, Filters(year=year), lang).set_index("name")[column]
+                         for year, frame in sorted(cubes.items())})
+
+
 def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(), lang: str = "fr",
             public: bool = False) -> pd.DataFrame:
     """One row per group (and year when filters.year is None)."""

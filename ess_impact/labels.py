@@ -200,6 +200,15 @@ def t(key: str, lang: str = "fr", **params) -> str:
     return text.format(**params) if params else text
 
 
+# The source stored with the default volunteer rates (French, as stored); shown translated.
+MINIMUM_WAGE_SOURCE = TEXT["minimum_wage_source"][0]
+
+
+def rate_source(source: str, lang: str = "fr") -> str:
+    """The source of a volunteer rate as the reader should see it: the default one translated, others as typed."""
+    return t("minimum_wage_source", lang) if source == MINIMUM_WAGE_SOURCE else source
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str

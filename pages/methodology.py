@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ess_impact import db, formatting, indicators
+from ess_impact import formatting, indicators, labels
 from ess_impact.labels import INDICATORS
 
 lang = ui.lang()
@@ -27,7 +27,7 @@ rates = ctx["rates"]
 st.dataframe(pd.DataFrame({
     ui.tr("year"): rates["year"].astype(str),
     ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
-    ui.tr("source"): [ui.tr("minimum_wage_source") if s == db.MINIMUM_WAGE_SOURCE else s for s in rates["source"]],
+    ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
 }), hide_index=True, width="stretch")
 
 st.header(ui.tr("confidentiality_heading"))
@@ -37,11 +37,7 @@ st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
 years = sorted(ctx["years"]["year"].tolist())
 if years:
     st.header(ui.tr("completeness_heading"))
-    columns = {}
-    for year in years:
-        regions = indicators.select(ui.public_cube(year), "region", indicators.Filters(year=year), lang)
-        columns[str(year)] = regions.set_index("name")["enterprises"]
-    table = pd.DataFrame(columns)
+    table = indicators.over_years({year: ui.public_cube(year) for year in years}, "region", "enterprises", lang)
     shown = table.map(lambda v: formatting.SUPPRESSED if pd.isna(v) else formatting.number(v, lang))
     st.dataframe(shown.rename_axis(ui.tr("region")).reset_index(), hide_index=True, width="stretch",
                  height=(len(shown) + 1) * 35 + 3)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from ess_impact import db, formatting, indicators
+from ess_impact import formatting, indicators, labels
 from ess_impact.labels import INDICATORS
 
 lang = ui.lang()
@@ -29,10 +29,7 @@ CARDS = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "v
 for row_start in (0, 4):
     for column, key in zip(st.columns(4), CARDS[row_start:row_start + 4]):
         value = total[key]
-        delta = None
-        if before is not None and before[key] == before[key] and before[key] and value == value:
-            delta = ui.tr("points", value=formatting.number((value - before[key]) * 100, lang, 1)) \
-                if INDICATORS[key].unit == "ratio" else formatting.percent(value / before[key] - 1, lang)
+        delta = formatting.change(key, value, before[key], lang) if before is not None else None
         column.metric(INDICATORS[key].label(lang), formatting.indicator(key, value, lang, compact=True), delta,
                       help=INDICATORS[key].definition(lang), border=True)
 
@@ -47,9 +44,8 @@ rates = ctx["rates"]
 rate = rates[rates["year"] <= year].tail(1)
 if not rate.empty:
     r = rate.iloc[0]
-    source = ui.tr("minimum_wage_source") if r["source"] == db.MINIMUM_WAGE_SOURCE else r["source"]
     st.caption(ui.tr("volunteer_rate_note", rate=formatting.money(r["rate"], lang, 2), year=int(r["year"]),
-                     source=source))
+                     source=labels.rate_source(r["source"], lang)))
 st.caption(ui.tr("suppressed_note", min_count=settings.min_count,
                  share=formatting.percent(settings.dominance_share, lang, 0)))
 st.caption(ui.tr("source_line"))
