@@ -1,4 +1,6 @@
-"""`ess-impact` command line: import, summary, template, demo, run. A thin layer over the core.
+"""`ess-impact` command line: import, summary, template, demo, run, user. A thin layer over the core.
+
+Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
 Exit codes: 0 done (or valid, with --dry-run); 1 invalid input (nothing written); 3 warnings to confirm with
 --accept-warnings (nothing written); 4 database busy.
@@ -15,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import db, demo, importer, indicators, template
+from . import auth, db, demo, importer, indicators, template
 from .labels import t
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY = 0, 1, 3, 4
@@ -70,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_demo)
 
+    _user_parser(sub, common)
+
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
     sp.set_defaults(func=cmd_run)
@@ -78,8 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_import(args) -> int:
     lang = args.lang
+    actor = auth.system(args.actor)
     with db.connect(args.db) as con:
-        checks = importer.check_files(args.files, con)
+        checks = importer.check_files(args.files, con, actor=actor)
         for check in checks:
             for problem in check.problems:
                 print(problem.line(lang))
@@ -96,7 +101,7 @@ def cmd_import(args) -> int:
         if warnings and not args.accept_warnings:
             print(t("import_needs_confirmation", lang, warnings=warnings), file=sys.stderr)
             return EXIT_CONFIRM
-        results = importer.commit(con, checks, actor=args.actor or _whoami(), channel="cli",
+        results = importer.commit(con, checks, actor=actor, channel="cli",
                                   accept_warnings=args.accept_warnings)
     if any(r.demo_removed for r in results):
         print(t("demo_removed", lang), file=sys.stderr)
@@ -105,13 +110,6 @@ def cmd_import(args) -> int:
         print(t(key, lang, file=r.file_name, inserted=r.inserted, replaced=r.replaced, unchanged=r.unchanged),
               file=sys.stderr)
     return EXIT_OK
-
-
-def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "cli"
 
 
 def cmd_summary(args) -> int:
@@ -161,6 +159,88 @@ def cmd_demo(args) -> int:
         return EXIT_INVALID
     print(t("demo_loaded", args.lang, rows=result.inserted + result.replaced + result.unchanged,
             enterprises=result.enterprises), file=sys.stderr)
+    return EXIT_OK
+
+
+def _user_parser(sub, common) -> None:
+    sp = sub.add_parser("user", help="comptes : ajouter, changer le mot de passe, désactiver, lister")
+    users = sp.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="créer un compte (le mot de passe est demandé deux fois)")
+    add.add_argument("email", metavar="EMAIL")
+    add.add_argument("--role", choices=auth.ROLES, required=True)
+    add.add_argument("--neq", action="append", default=[], metavar="NEQ",
+                     help="NEQ de l'entreprise (compte entreprise ; répéter pour un groupe)")
+    passwd = users.add_parser("passwd", help="réinitialiser le mot de passe d'un compte")
+    passwd.add_argument("email", metavar="EMAIL")
+    for command in (add, passwd):
+        command.add_argument("--password-stdin", action="store_true",
+                             help="lire le mot de passe sur l'entrée standard (scripts)")
+    disable = users.add_parser("disable", help="désactiver un compte (il ne peut plus se connecter)")
+    disable.add_argument("email", metavar="EMAIL")
+    listing = users.add_parser("list", help="lister les comptes")
+    for command, func in ((add, cmd_user_add), (passwd, cmd_user_passwd), (disable, cmd_user_disable),
+                          (listing, cmd_user_list)):
+        common(command)
+        command.set_defaults(func=func)
+
+
+def _read_password(args) -> str | None:
+    """From stdin with --password-stdin, else typed twice without echo; None when the two do not match."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(t("password_prompt", args.lang, min=auth.MIN_PASSWORD_LENGTH))
+    if getpass.getpass(t("password_confirm", args.lang)) != first:
+        print(t("password_mismatch", args.lang), file=sys.stderr)
+        return None
+    return first
+
+
+def _account_command(args, action) -> int:
+    """Run action(con) as auth.SYSTEM; an invalid input is reported in the reader's language, exit 1."""
+    try:
+        with db.connect(args.db) as con:
+            action(con)
+    except auth.InvalidAccount as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_user_add(args) -> int:
+    password = _read_password(args)
+    if password is None:
+        return EXIT_INVALID
+    status = _account_command(args, lambda con: auth.add_account(con, auth.SYSTEM, args.email, args.role, password,
+                                                                 args.neq))
+    if status == EXIT_OK:
+        print(t("account_added", args.lang, email=auth.normalize_email(args.email), role=args.role), file=sys.stderr)
+    return status
+
+
+def cmd_user_passwd(args) -> int:
+    password = _read_password(args)
+    if password is None:
+        return EXIT_INVALID
+    status = _account_command(args, lambda con: auth.set_password(con, auth.SYSTEM, args.email, password))
+    if status == EXIT_OK:
+        print(t("password_changed", args.lang, email=auth.normalize_email(args.email)), file=sys.stderr)
+    return status
+
+
+def cmd_user_disable(args) -> int:
+    status = _account_command(args, lambda con: auth.disable_account(con, auth.SYSTEM, args.email))
+    if status == EXIT_OK:
+        print(t("account_disabled", args.lang, email=auth.normalize_email(args.email)), file=sys.stderr)
+    return status
+
+
+def cmd_user_list(args) -> int:
+    with db.connect(args.db) as con:
+        frame = auth.list_accounts(con, auth.SYSTEM)
+    if frame.empty:
+        print(t("no_accounts", args.lang), file=sys.stderr)
+        return EXIT_OK
+    frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     return EXIT_OK
 
 

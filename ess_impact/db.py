@@ -27,6 +27,9 @@ DEFAULT_SETTINGS = {
     "fte_basis_hours": "1820",      # 35 h x 52 weeks
     "min_count": "3",               # fewer enterprises than this: suppressed
     "dominance_share": "0.85",      # one enterprise above this share of a cell: suppressed
+    "session_idle_minutes": "30",   # a login not used for this long expires
+    "login_max_failures": "5",      # this many failed logins in a row lock the account...
+    "login_lock_minutes": "15",     # ...for this long
 }
 # Québec minimum wage on 1 May of each year: a conservative replacement cost of one volunteer hour.
 MINIMUM_WAGE_SOURCE = labels.MINIMUM_WAGE_SOURCE

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import db, fields, reference, storage
+from . import auth, db, fields, reference, storage
 
 DEMO_LABEL_FR = "Données fictives de démonstration"
 DEMO_LABEL_EN = "Fictitious demonstration data"
@@ -391,7 +391,7 @@ def load(con, seed: int = 2026) -> DemoLoad | None:
         return None
     frame = generate(seed=seed).assign(sheet="demo", source_row=None)
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
-    result = storage.write_imports(con, [(f"{DEMO_FILE_NAME}-{seed}", digest, frame)], actor="demo",
+    result = storage.write_imports(con, [(f"{DEMO_FILE_NAME}-{seed}", digest, frame)], actor=auth.system("demo"),
                                    channel="demo", is_demo=True)[0]
     return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()))
 

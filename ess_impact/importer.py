@@ -1,8 +1,11 @@
 """Import of enterprises' annual figures: find the header row, map the columns, check every cell, collect every
 problem (errors block, warnings need a confirmation), then write everything in one transaction.
 
-    checks = check_files(paths, con)          # reads and validates, writes nothing
-    results = commit(con, checks, actor=...)  # all files or nothing
+    checks = check_files(paths, con, actor=account)  # reads and validates, writes nothing
+    results = commit(con, checks, actor=account)     # all files or nothing
+
+The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
+its own NEQs: any other NEQ is an error on its row, and the whole file is refused.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from . import cells, formatting, readers, reference, storage
+from .auth import Account
 from .fields import FIELDS, Field
 from .labels import t
 
@@ -115,23 +119,27 @@ def _find_header(rows: list[list]) -> tuple[int, dict[int, str], dict[int, str]]
     return index, keys, headers
 
 
-def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None) -> FileCheck:
+def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
+               actor: Account | None = None) -> FileCheck:
     """Read and validate one file; write nothing."""
-    return check_files([path], con, today)[0]
+    return check_files([path], con, today, actor)[0]
 
 
-def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None) -> list[FileCheck]:
+def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
+                actor: Account | None = None) -> list[FileCheck]:
+    """Read and validate files; write nothing. With `con`, last year's stored figures are compared, which needs an
+    actor allowed to read them (else auth.Forbidden). With a non-admin actor, rows of other NEQs are errors."""
     max_year = (today or dt.date.today()).year
-    checks = [_check_one(Path(p), max_year) for p in paths]
+    checks = [_check_one(Path(p), max_year, actor) for p in paths]
     _check_duplicates(checks)
-    _check_plausibility(checks, con)
+    _check_plausibility(checks, con, actor)
     order = {"error": 0, "warning": 1, "info": 2}
     for check in checks:
         check.problems.sort(key=lambda p: (p.sheet, p.row or 0, order[p.severity]))
     return checks
 
 
-def _check_one(path: Path, max_year: int) -> FileCheck:
+def _check_one(path: Path, max_year: int, actor: Account | None) -> FileCheck:
     name = path.name
     problems: list[Problem] = []
     empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
@@ -152,17 +160,21 @@ def _check_one(path: Path, max_year: int) -> FileCheck:
         if header is None:
             continue
         found_header = True
-        frames.append(_check_sheet(name, grid, header, max_year, problems))
+        frames.append(_check_sheet(name, grid, header, max_year, problems, actor))
         headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
     if not found_header:
         sheet = grids[0].sheet if len(grids) == 1 else ""
         expected = ", ".join(f"« {f.header_fr} »" for f in FIELDS if f.required)
         problems.append(Problem("error", "no_header", name, sheet, params={"expected": expected}))
+    foreign = sorted({p.value for p in problems if p.code == "foreign_neq"})
+    if foreign:
+        problems.append(Problem("error", "foreign_neqs_file", name, params={"neqs": ", ".join(foreign)}))
     records = pd.concat(frames, ignore_index=True) if frames else empty
     return FileCheck(path, name, sha, records, problems, headers)
 
 
-def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem]) -> pd.DataFrame:
+def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem],
+                 actor: Account | None) -> pd.DataFrame:
     header_index, keys, texts = header
     sheet = grid.sheet
     header_row = header_index + 1
@@ -205,6 +217,10 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
                 continue
             if value is None and f.required:
                 problems.append(_cell_problem("required", file, sheet, excel_row, text, "", {}, f))
+                ok = False
+            elif f.kind == "neq" and actor is not None and not actor.may_access(value):
+                problems.append(Problem("error", "foreign_neq", file, sheet, excel_row, text, value,
+                                        {"own": ", ".join(actor.neqs)}))
                 ok = False
             record[f.key] = value
         if ok:
@@ -310,7 +326,7 @@ def _check_duplicates(checks: list[FileCheck]) -> None:
         checks[index].records = records.drop(records.index[positions]).reset_index(drop=True)
 
 
-def _check_plausibility(checks: list[FileCheck], con) -> None:
+def _check_plausibility(checks: list[FileCheck], con, actor: Account | None) -> None:
     """Warnings: implausible but possible values. Needs the previous year, from the files or the database."""
     frames = [c.records.assign(check_index=i) for i, c in enumerate(checks) if len(c.records)]
     if not frames:
@@ -318,7 +334,7 @@ def _check_plausibility(checks: list[FileCheck], con) -> None:
     rows = pd.concat(frames, ignore_index=True)
     previous = rows[["neq", "year", "revenue_total"]]
     if con is not None:
-        stored = storage.previous_revenue(con, rows["neq"].unique().tolist())
+        stored = storage.previous_revenue(con, actor, rows["neq"].unique().tolist())
         previous = pd.concat([stored, previous]).drop_duplicates(["neq", "year"], keep="last")
     previous = previous.rename(columns={"revenue_total": "prev_revenue", "year": "prev_year"})
     rows["prev_year"] = rows["year"] - 1
@@ -352,9 +368,10 @@ def _check_plausibility(checks: list[FileCheck], con) -> None:
                                           column, "", params(i)))
 
 
-def commit(con: duckdb.DuckDBPyConnection, checks: list[FileCheck], actor: str, channel: str = "cli",
+def commit(con: duckdb.DuckDBPyConnection, checks: list[FileCheck], actor: Account | None, channel: str = "cli",
            accept_warnings: bool = False) -> list[storage.WriteResult]:
-    """Write all the files in one transaction, or nothing."""
+    """Write all the files in one transaction, or nothing. storage.write_imports checks again that the actor may
+    write every NEQ (auth.Forbidden otherwise), whatever actor the files were checked with."""
     if any(c.errors for c in checks):
         raise ImportRefused("errors")
     if not accept_warnings and any(c.warnings for c in checks):

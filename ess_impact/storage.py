@@ -10,7 +10,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import db, sql
+from . import auth, db, sql
+from .auth import Account
 from .fields import FIELDS
 
 ROW_COLUMNS = [f.key for f in FIELDS] + ["source_row"]
@@ -27,8 +28,16 @@ class WriteResult:
     demo_removed: bool = False
 
 
-def previous_revenue(con: duckdb.DuckDBPyConnection, neqs: list[str]) -> pd.DataFrame:
+def previous_revenue(con: duckdb.DuckDBPyConnection, actor: Account | None, neqs: list[str]) -> pd.DataFrame:
+    auth.require_neqs(actor, neqs)
     return con.execute(sql.load("previous_revenue"), [neqs]).df()
+
+
+def enterprise_figures(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> pd.DataFrame:
+    """The stored rows (in force) of one enterprise, by year, with when and from which file each was recorded.
+    An admin may read any enterprise, an 'entreprise' account only its own NEQs, nobody else any."""
+    auth.require_neqs(actor, [neq])
+    return con.execute(sql.load("enterprise_figures"), [neq]).df()
 
 
 def _frame(records: pd.DataFrame) -> pd.DataFrame:
@@ -38,9 +47,14 @@ def _frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd.DataFrame]], actor: str,
+def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd.DataFrame]], actor: Account | None,
                   channel: str, is_demo: bool = False) -> list[WriteResult]:
-    """items: (file name, SHA-256, valid records). All of them in one transaction, or none."""
+    """items: (file name, SHA-256, valid records). All of them in one transaction, or none.
+    The actor (recorded in the log by its e-mail) must be allowed to write every NEQ of every item, else Forbidden
+    and nothing is written; demo data are written by admins only."""
+    if is_demo:
+        auth.require_admin(actor)
+    auth.require_neqs(actor, [neq for _, _, records in items for neq in records["neq"]])
     results = []
     now = datetime.now()
     with db.transaction(con):
@@ -62,7 +76,7 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd
                 con.execute(sql.load("delete_changed"))
                 con.execute(sql.load("insert_staged"), [import_id])
                 con.execute(sql.load("refresh_enterprises"))
-                con.execute(sql.load("insert_import"), [import_id, now, actor, channel, file_name, sha256,
+                con.execute(sql.load("insert_import"), [import_id, now, actor.email, channel, file_name, sha256,
                                                         len(records), inserted, replaced, unchanged, is_demo])
                 _pause_for_fault_injection()
             results.append(WriteResult(file_name, import_id, inserted, replaced, unchanged, demo_removed))

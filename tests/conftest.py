@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ess_impact import db, demo, importer
+from ess_impact import auth, db, demo, importer
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -82,10 +82,10 @@ def small_db(tmp_path) -> Path:
     source = write_small_xlsx(tmp_path / "declarations.xlsx")
     path = tmp_path / "small.duckdb"
     with db.connect(path) as con:
-        checks = importer.check_files([source], con)
+        checks = importer.check_files([source], con, actor=auth.system("pytest"))
         problems = [p.line("fr") for c in checks for p in c.errors]
         assert not problems, problems
-        results = importer.commit(con, checks, actor="pytest", channel="cli", accept_warnings=True)
+        results = importer.commit(con, checks, actor=auth.system("pytest"), channel="cli", accept_warnings=True)
         assert sum(r.inserted for r in results) == len(SMALL_ENTERPRISES) * len(SMALL_YEARS)
         assert not db.is_demo(con)
     return path

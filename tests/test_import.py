@@ -9,8 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ess_impact import db, importer
+from ess_impact import auth, db, importer
 from fixtures.make_fixtures import EXPECTED  # noqa: E402  (tests/ is on sys.path through conftest)
+
+ADMIN = auth.system("test")  # the command line's actor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = ["ugly_fr.xlsx", "ugly_fr.xlsm", "ugly_fr.xls", "ugly_fr.ods", "excel_fr.csv", "english_bom.csv"]
@@ -36,7 +38,7 @@ def _expected() -> list[dict]:
 
 @pytest.mark.parametrize("name", GOOD)
 def test_good_files_import_to_the_same_values(name, con):
-    check = importer.check_file(FIXTURES / name, con)
+    check = importer.check_file(FIXTURES / name, con, actor=ADMIN)
     assert check.errors == [] and check.warnings == []
     got, want = _records(check), _expected()
     assert len(got) == len(want)
@@ -50,7 +52,7 @@ def test_good_files_import_to_the_same_values(name, con):
 
 @pytest.mark.parametrize("name", ["ugly_fr.xlsx", "ugly_fr.ods", "ugly_fr.xls"])
 def test_ugly_layout_notes_use_spreadsheet_rows(name, con):
-    lines = [p.line("fr") for p in importer.check_file(FIXTURES / name, con).problems]
+    lines = [p.line("fr") for p in importer.check_file(FIXTURES / name, con, actor=ADMIN).problems]
     assert lines == [
         f"{name}:Données 2024:4:Commentaires: Colonne non reconnue : elle est ignorée.",
         f"{name}:Données 2024:12:: Ligne de total ignorée.",
@@ -58,13 +60,13 @@ def test_ugly_layout_notes_use_spreadsheet_rows(name, con):
 
 
 def test_rows_keep_their_spreadsheet_row_numbers(con):
-    check = importer.check_file(FIXTURES / "ugly_fr.xlsx", con)
+    check = importer.check_file(FIXTURES / "ugly_fr.xlsx", con, actor=ADMIN)
     # header on row 4, six enterprises with a blank row after the third one
     assert sorted(check.records["source_row"]) == [5, 6, 7, 9, 10, 11]
 
 
 def test_merged_cells_fill_every_row(con):
-    check = importer.check_file(FIXTURES / "merged_cells.xlsx", con)
+    check = importer.check_file(FIXTURES / "merged_cells.xlsx", con, actor=ADMIN)
     assert check.errors == []
     assert list(check.records["neq"]) == ["1147654321", "1147654321"]
     assert list(check.records["mrc"]) == ["01", "01"]
@@ -105,7 +107,7 @@ ERROR_LINES = [
 def test_every_error_is_reported_with_its_exact_message(con):
     import datetime as dt
 
-    check = importer.check_files([FIXTURES / "errors.xlsx"], con, today=dt.date(2026, 11, 23))[0]
+    check = importer.check_files([FIXTURES / "errors.xlsx"], con, actor=ADMIN, today=dt.date(2026, 11, 23))[0]
     assert [p.line("fr") for p in check.problems] == ERROR_LINES
     assert all(p.severity == "error" for p in check.problems)
 
@@ -113,7 +115,7 @@ def test_every_error_is_reported_with_its_exact_message(con):
 def test_messages_in_english(con):
     import datetime as dt
 
-    check = importer.check_files([FIXTURES / "errors.xlsx"], con, today=dt.date(2026, 11, 23))[0]
+    check = importer.check_files([FIXTURES / "errors.xlsx"], con, actor=ADMIN, today=dt.date(2026, 11, 23))[0]
     english = [p.line("en") for p in check.problems]
     assert english[0] == ("errors.xlsx:Données:2:NEQ: “114111” is not a valid NEQ; expected: 10 digits "
                           "(e.g. 1141234567).")
@@ -133,19 +135,19 @@ def test_messages_in_english(con):
                               "Ouvrez-le et enregistrez-le de nouveau en .xlsx."),
 ])
 def test_file_level_failures(name, line, con):
-    check = importer.check_file(FIXTURES / name, con)
+    check = importer.check_file(FIXTURES / name, con, actor=ADMIN)
     assert [p.line("fr") for p in check.errors] == [line]
     assert len(check.records) == 0
 
 
 def test_no_header_names_the_required_columns(con):
-    (problem,) = importer.check_file(FIXTURES / "no_header.csv", con).errors
+    (problem,) = importer.check_file(FIXTURES / "no_header.csv", con, actor=ADMIN).errors
     assert problem.code == "no_header"
     assert "« NEQ »" in problem.message() and "« Heures de bénévolat »" in problem.message()
 
 
 def test_warnings_are_reported_and_block_without_confirmation(con):
-    check = importer.check_file(FIXTURES / "warnings.xlsx", con)
+    check = importer.check_file(FIXTURES / "warnings.xlsx", con, actor=ADMIN)
     assert check.errors == []
     assert [p.line("fr") for p in check.warnings] == [
         "warnings.xlsx:Données:3:Revenus autonomes ($): Revenus autonomes (1\u00a0600\u00a0000\u00a0$) supérieurs "
@@ -156,37 +158,37 @@ def test_warnings_are_reported_and_block_without_confirmation(con):
         "vérifiez les emplois et les revenus.",
     ]
     with pytest.raises(importer.ImportRefused):
-        importer.commit(con, [check], actor="test")
+        importer.commit(con, [check], actor=ADMIN)
     assert db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
-    importer.commit(con, [check], actor="test", accept_warnings=True)
+    importer.commit(con, [check], actor=ADMIN, accept_warnings=True)
     assert db.first(con, "SELECT count(*) FROM annual_figures")[0] == 3
 
 
 def test_revenue_jump_against_the_stored_previous_year(con, tmp_path):
-    first = importer.check_file(FIXTURES / "ugly_fr.xlsx", con)
-    importer.commit(con, [first], actor="test")
+    first = importer.check_file(FIXTURES / "ugly_fr.xlsx", con, actor=ADMIN)
+    importer.commit(con, [first], actor=ADMIN)
     frame = pd.DataFrame([{
         "NEQ": "1147654321", "Nom de l'entreprise": "Café-coop L'Escale", "Forme juridique": "Coopérative",
         "Secteur": "LOI", "MRC": "01", "Année": 2025, "Emplois à temps plein": 2, "Emplois à temps partiel": 7,
         "Revenus totaux ($)": 4_450_000, "Heures de bénévolat": 10}])
     path = tmp_path / "jump.xlsx"
     frame.to_excel(path, index=False)
-    check = importer.check_file(path, con)
+    check = importer.check_file(path, con, actor=ADMIN)
     assert [p.code for p in check.warnings] == ["revenue_jump"]
     assert "10,0 fois ceux de 2024" in check.warnings[0].message("fr")
 
 
 def test_errors_block_the_whole_file(con):
-    check = importer.check_file(FIXTURES / "errors.xlsx", con)
+    check = importer.check_file(FIXTURES / "errors.xlsx", con, actor=ADMIN)
     assert len(check.records) == 1  # the one good row is not written either
     with pytest.raises(importer.ImportRefused):
-        importer.commit(con, [check], actor="test")
+        importer.commit(con, [check], actor=ADMIN)
     assert db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
     assert db.first(con, "SELECT count(*) FROM imports")[0] == 0
 
 
 def test_duplicates_across_files_are_errors(con):
-    checks = importer.check_files([FIXTURES / "ugly_fr.xlsx", FIXTURES / "excel_fr.csv"], con)
+    checks = importer.check_files([FIXTURES / "ugly_fr.xlsx", FIXTURES / "excel_fr.csv"], con, actor=ADMIN)
     assert checks[0].errors == []
     assert len(checks[1].errors) == 6
     assert checks[1].errors[0].message("fr").endswith(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from ess_impact import db, demo, indicators, reference, storage
+from ess_impact import auth, db, demo, indicators, reference, storage
 from ess_impact.indicators import Filters
 
 RATES = {2022: 14.25, 2023: 15.25, 2024: 15.75}
@@ -22,7 +22,8 @@ def rows():
 @pytest.fixture(scope="module")
 def con(rows):
     connection = db.open_database(":memory:")
-    storage.write_imports(connection, [("small", "x", rows.assign(source_row=None))], "test", "test", is_demo=True)
+    storage.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
+                         is_demo=True)
     yield connection
     connection.close()
 

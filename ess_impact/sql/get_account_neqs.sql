@@ -1,0 +1,1 @@
+SELECT neq FROM account_neqs WHERE email = ? ORDER BY neq

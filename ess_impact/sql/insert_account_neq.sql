@@ -1,0 +1,1 @@
+INSERT INTO account_neqs (email, neq) VALUES (?, ?)
