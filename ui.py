@@ -1,12 +1,21 @@
-"""Streamlit glue shared by the pages: language, database access per unit of work, caching by data version,
-first-run demo data, the demo banner. No business logic: that lives in ess_impact."""
+"""Streamlit glue shared by the pages: language, filters kept in the URL, database access per unit of work,
+caching by data version, first-run demo data, the demo banner, tables with their downloads, charts, footnotes.
+No business logic: that lives in ess_impact."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from ess_impact import db, demo, indicators, labels
+from ess_impact import db, demo, formatting, indicators, labels, reference, tables, views
+from ess_impact.indicators import Filters
+from ess_impact.labels import INDICATORS
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def lang() -> str:
@@ -29,6 +38,8 @@ def language_switch() -> None:
         st.rerun()
 
 
+# --- data, cached by the database's data version ------------------------------------------------------------
+
 @st.cache_resource(show_spinner=False)
 def _first_run(path: str) -> bool:
     """On a fresh machine the database is empty: load the fictitious demo data once (per database file)."""
@@ -44,23 +55,35 @@ def data_version() -> tuple[str, int]:
         return path, db.data_version(con)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _public_cube(version: tuple[str, int], year: int | None) -> pd.DataFrame:
-    with db.connect() as con:
-        return indicators.public_cube(con, year)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _public_cubes(version: tuple[str, int]) -> pd.DataFrame:
+    with db.connect(version[0]) as con:
+        return indicators.public_cube(con, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _panel_cubes(version: tuple[str, int], year_from: int, year_to: int) -> pd.DataFrame:
+    with db.connect(version[0]) as con:
+        return indicators.public_panel(con, year_from, year_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _context(version: tuple[str, int]) -> dict:
-    with db.connect() as con:
+    with db.connect(version[0]) as con:
         return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
                 "rates": indicators.volunteer_rates(con)}
 
 
-def public_cube(year: int | None) -> pd.DataFrame:
-    """The confidentiality-protected cube of a year (both languages), cached until the next write to the database."""
+def public_cubes() -> pd.DataFrame:
+    """The confidentiality-protected cube of every year, cached until the next write to the database."""
     with st.spinner(tr("computing")):
-        return _public_cube(data_version(), year)
+        return _public_cubes(data_version())
+
+
+def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
+    """The protected cubes of two years restricted to the enterprises that reported both (constant sample)."""
+    with st.spinner(tr("computing")):
+        return _panel_cubes(data_version(), year_from, year_to)
 
 
 def context() -> dict:
@@ -70,3 +93,230 @@ def context() -> dict:
 def demo_banner() -> None:
     if context()["is_demo"]:
         st.warning(tr("demo_banner"), icon="⚠️")
+
+
+# --- filters, kept in the URL --------------------------------------------------------------------------------
+
+SECTION = ("year", "region", "mrc", "sector", "legal_form")
+
+
+def _from_url(key: str, options: list, multi: bool):
+    """The value a link asks for, kept only if it is one of the options (codes, not labels, so that a link works
+    in both languages)."""
+    by_text = {str(o): o for o in options}
+    if multi:
+        return [by_text[v] for v in st.query_params.get_all(key) if v in by_text] or None
+    value = st.query_params.get(key)
+    return by_text.get(value) if value is not None else None
+
+
+def choose(container, widget: str, label: str, options: list, key: str, default=None, **kwargs):
+    """A selectbox or multiselect whose value lives in the URL (?key=code): it opens as the link says, keeps its
+    value across pages (the URL is cleared on a page switch, the session keeps a copy) and writes it back."""
+    multi = widget == "multiselect"
+    memory = f"_kept_{key}"
+
+    def valid(value):
+        if value is None:
+            return None
+        if multi:
+            return [v for v in value if v in options] or None
+        return value if value in options else None
+
+    # The widget's own state first (the user just changed it), then the link, then the copy kept by the session.
+    wanted = valid(st.session_state.get(key))
+    if wanted is None and key not in st.session_state:
+        wanted = _from_url(key, options, multi)
+        if wanted is None:
+            wanted = valid(st.session_state.get(memory))
+    st.session_state[key] = wanted if wanted is not None else default
+    if multi:
+        value = container.multiselect(label, options, key=key, **kwargs)
+    else:
+        value = container.selectbox(label, options, key=key, **kwargs)
+    st.session_state[memory] = value
+    if value is None or value == [] or value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = [str(v) for v in value] if multi else str(value)
+    return value
+
+
+def filters(show: tuple[str, ...] = SECTION) -> Filters:
+    """Sidebar filters kept in the URL (?annee=2024&region=16&mrc=54&secteur=HAB&forme=COOP): a view can be
+    bookmarked, sent by e-mail and opened again as it was."""
+    current = lang()
+    ctx = context()
+    years = sorted(ctx["years"]["year"].tolist(), reverse=True)
+    side = st.sidebar
+    year = choose(side, "selectbox", tr("year"), years, "annee", years[0]) if "year" in show else None
+    region = mrc = sector = legal_form = None
+    if "region" in show:
+        regions = reference.regions()
+        region = choose(side, "selectbox", tr("region"), regions["code"].tolist(), "region",
+                        format_func=dict(zip(regions["code"], regions["name"])).get, placeholder=tr("all_quebec"))
+    if "mrc" in show:
+        mrcs = reference.mrcs()
+        if region:
+            mrcs = mrcs[mrcs["region_code"] == region]
+        mrc = choose(side, "selectbox", tr("mrc"), mrcs["code"].tolist(), "mrc",
+                     format_func=dict(zip(mrcs["code"], mrcs["name"])).get, placeholder=tr("all_mrcs"))
+        if mrc and not region:
+            region = mrc_region(mrc)
+    if "sector" in show:
+        sectors = reference.sectors()
+        sector = choose(side, "selectbox", tr("sector"), sectors["code"].tolist(), "secteur",
+                        format_func=dict(zip(sectors["code"], sectors[f"label_{current}"])).get,
+                        placeholder=tr("all_sectors"))
+    if "legal_form" in show:
+        forms = reference.legal_forms()
+        legal_form = choose(side, "selectbox", tr("legal_form"), forms["code"].tolist(), "forme",
+                            format_func=dict(zip(forms["code"], forms[f"label_{current}"])).get,
+                            placeholder=tr("all_legal_forms"))
+        if sector and legal_form:
+            side.info(tr("one_category_filter"))
+            legal_form = None
+    return Filters(year=year, region=region, mrc=mrc, sector=sector, legal_form=legal_form)
+
+
+def indicator_choice(options: list[str] = views.CHART_INDICATORS) -> str:
+    """The indicator drawn in a page's charts (?ind=jobs_total)."""
+    current = lang()
+    return choose(st, "selectbox", tr("chart_indicator"), options, "ind", options[0],
+                  format_func=lambda k: INDICATORS[k].label(current))
+
+
+def mrc_region(code: str) -> str:
+    mrcs = reference.mrcs()
+    return str(mrcs.loc[mrcs["code"] == code, "region_code"].iloc[0])
+
+
+def place(f: Filters) -> str:
+    """Where a view is: 'MRC des Maskoutains', 'Montérégie' or 'Québec', with its category when one is chosen."""
+    if f.mrc:
+        mrcs = reference.mrcs()
+        where = str(mrcs.loc[mrcs["code"] == f.mrc, "name"].iloc[0])
+    elif f.region:
+        regions = reference.regions()
+        where = str(regions.loc[regions["code"] == f.region, "name"].iloc[0])
+    else:
+        where = "Québec"
+    category = category_name(f)
+    return f"{where} — {category}" if category else where
+
+
+def category_name(f: Filters) -> str | None:
+    if f.sector:
+        frame, code = reference.sectors(), f.sector
+    elif f.legal_form:
+        frame, code = reference.legal_forms(), f.legal_form
+    else:
+        return None
+    return str(frame.loc[frame["code"] == code, f"label_{lang()}"].iloc[0])
+
+
+def need_data() -> None:
+    """Stop the page with a clear message when the database holds no figures at all."""
+    if context()["years"].empty:
+        st.info(tr("empty_database"))
+        st.stop()
+
+
+# --- output: tables with downloads, charts, notes -------------------------------------------------------------
+
+def source_line() -> str:
+    return tr("source_line_demo") if context()["is_demo"] else tr("source_line")
+
+
+def notes() -> list[str]:
+    """The lines that go under every published table and into every download."""
+    settings = context()["settings"]
+    return [source_line(), tr("suppressed_note", min_count=settings.min_count,
+                              share=formatting.percent(settings.dominance_share, lang(), 0))]
+
+
+def _slug(text: str) -> str:
+    plain = reference.normalize(text)
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "tableau"
+
+
+def show_table(table: tables.Table, key: str, height: int | None = None) -> None:
+    """A sortable table in Québec formats with 'x' for suppressed cells, then its CSV and Excel downloads."""
+    rows = len(table.frame)
+    hidden_any = table.hidden is not None and bool(table.hidden.to_numpy().any())
+    st.dataframe(tables.styled(table, lang()), hide_index=True, width="stretch",
+                 height=height or min(rows + 1, 20) * 35 + 3,
+                 placeholder=formatting.SUPPRESSED if hidden_any else formatting.MISSING)
+    current = lang()
+    name = _slug(table.title or key)
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(tr("download_csv"), lambda: tables.to_csv(table, current), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    right.download_button(tr("download_xlsx"), lambda: tables.to_xlsx([table], current), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+
+
+def show_chart(figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, theme=None)
+
+
+def footnotes(year: int | None) -> None:
+    """What 'x' means, the volunteer rate in force for the year, the source."""
+    ctx = context()
+    current = lang()
+    for line in notes()[1:]:
+        st.caption(line)
+    rates = ctx["rates"]
+    rates = rates[rates["year"] <= year] if year else rates
+    if not rates.empty:
+        r = rates.iloc[-1]
+        st.caption(tr("volunteer_rate_note", rate=formatting.money(r["rate"], current, 2), year=int(r["year"]),
+                      source=labels.rate_source(r["source"], current)))
+    st.caption(source_line())
+
+
+CARDS = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "volunteers", "volunteer_hours",
+         "volunteer_value"]
+
+
+def cards(f: Filters, cubes: pd.DataFrame) -> bool:
+    """Headline cards of a territory × category for f.year, with the change from the year before, raw and at
+    constant sample. False (and a message) when nobody reported there."""
+    current = lang()
+    now = views.row(cubes, f, current)
+    if now is None:
+        st.info(tr("no_data_here", place=place(f), year=f.year))
+        return False
+    years = set(cubes["year"].unique())
+    before = views.row(cubes, replace(f, year=f.year - 1), current) if f.year - 1 in years else None
+    panel_before = panel_after = None
+    if before is not None:
+        panel = panel_cubes(f.year - 1, f.year)
+        panel_before = views.row(panel, replace(f, year=f.year - 1), current)
+        panel_after = views.row(panel, f, current)
+    for start in (0, 4):
+        for column, key in zip(st.columns(4), CARDS[start:start + 4]):
+            delta = description = None
+            if before is not None:
+                delta = formatting.change(key, now[key], before[key], current)
+                constant = formatting.change(key, panel_after[key], panel_before[key], current) \
+                    if panel_before is not None and panel_after is not None else None
+                if delta and constant:
+                    description = tr("constant_sample", value=constant)
+            shown = formatting.SUPPRESSED if key in (now["suppressed"] or "").split(",") else \
+                formatting.indicator(key, now[key], current, compact=True)
+            column.metric(INDICATORS[key].label(current), shown, delta, help=INDICATORS[key].definition(current),
+                          border=True, delta_description=description)
+    if before is not None:
+        st.caption(tr("change_note", year=f.year - 1))
+    return True
+
+
+def page_style() -> None:
+    """Small layout fixes: let the constant-sample line under a card's change wrap instead of being cut."""
+    st.html("<style>"
+            "div:has(> [data-testid=stMetricDeltaDescription]) {flex-wrap: wrap; row-gap: 2px}"
+            "[data-testid=stMetricDeltaDescription], [data-testid=stMetricDeltaDescription] * "
+            "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important}"
+            "</style>")

@@ -189,6 +189,13 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str
     return out.reset_index(drop=True)
 
 
+def hidden(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """True where `key` is suppressed in a protected frame (its `suppressed` column lists them)."""
+    if "suppressed" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return np.array([key in (s or "").split(",") for s in frame["suppressed"]], dtype=bool)
+
+
 def over_years(cubes: dict[int, pd.DataFrame], by: str, column: str, lang: str = "fr") -> pd.DataFrame:
     """One indicator by group (rows, named) and year (columns), cut from each year's cube."""
     return pd.DataFrame({str(year): select(frame, by, Filters(year=year), lang).set_index("name")[column]
@@ -215,14 +222,14 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
     rules = settings(con).rules
     out = []
     for sample, panel in (("raw", None), ("constant", (year_from, year_to))):
-        per_year = []
-        for year in (year_from, year_to):
-            frame = cube(con, year, panel)
+        if panel and public:
+            frames = public_panel(con, year_from, year_to)
+        else:
+            frames = pd.concat([cube(con, year, panel) for year in (year_from, year_to)], ignore_index=True)
             if public:
-                if panel:
-                    frame = _guard_panel_difference(frame, cube(con, year), rules)
-                frame = protect(frame, rules)
-            per_year.append(select(frame, by, replace(filters, year=year), lang).set_index("code"))
+                frames = protect(frames, rules)
+        per_year = [select(frames, by, replace(filters, year=year), lang).set_index("code")
+                    for year in (year_from, year_to)]
         before, after = per_year
         codes = before.index.union(after.index)
         for indicator in CHANGE_INDICATORS:
@@ -236,6 +243,15 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
             part["change"] = part["value_to"] / part["value_from"].replace(0, np.nan) - 1
             out.append(part)
     return pd.concat(out, ignore_index=True)
+
+
+def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
+    """The public cubes of two years at constant sample (enterprises that reported both years), guarded so that
+    they can be published next to the raw cubes."""
+    rules = settings(con).rules
+    frames = [_guard_panel_difference(cube(con, year, (year_from, year_to)), cube(con, year), rules)
+              for year in (year_from, year_to)]
+    return protect(pd.concat(frames, ignore_index=True), rules)
 
 
 def _guard_panel_difference(panel: pd.DataFrame, full: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:

@@ -1,17 +1,17 @@
 """The Streamlit app run headless with streamlit.testing (AppTest): the overview page, in French and English,
-on the demo data, on a small real import (confidentiality marks) and on an empty database (first-run demo)."""
+on the demo data, on a small real import (confidentiality marks) and on an empty database (first-run demo); filters
+restored from the URL."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ess_impact import db, indicators, labels
-from ess_impact.formatting import SUPPRESSED
-
 from conftest import ROOT, SMALL_YEARS
 
 APP = ROOT / "app.py"
@@ -67,7 +67,7 @@ def test_overview_on_demo_data(monkeypatch, demo_db, lang):
     year = _latest_year(demo_db)
 
     assert labels.t("demo_banner", lang) in _warnings(at)
-    assert [t.value for t in at.title] == [labels.t("overview_heading", lang, year=year)]
+    assert [t.value for t in at.title] == [labels.t("overview_title", lang, place="Québec", year=year)]
     assert str(year) in at.title[0].value
     assert at.sidebar.selectbox[0].label == labels.t("year", lang)
     assert at.sidebar.selectbox[0].value == year
@@ -85,13 +85,14 @@ def test_overview_on_demo_data(monkeypatch, demo_db, lang):
     # An earlier year exists: every card carries a change.
     assert all(m.delta for m in at.metric), [(m.label, m.delta) for m in at.metric]
 
-    assert [s.value for s in at.subheader] == [labels.t("by_region", lang)]
+    assert labels.t("by_region", lang) in [h.value for h in at.header]
     table = at.dataframe[0].value
     assert list(table.columns)[:2] == [labels.t("code", lang), labels.t("name", lang)]
     assert labels.INDICATORS["jobs_total"].label(lang) in table.columns
     assert len(table) == 17  # the administrative regions of Québec
     captions = " ".join(c.value for c in at.caption)
-    assert labels.t("source_line", lang) in captions
+    assert labels.t("source_line_demo", lang) in captions
+    assert len(at.get("plotly_chart")) == 4  # trend, by sector, by legal form, map
 
 
 def test_language_switch_in_the_sidebar(monkeypatch, demo_db):
@@ -103,7 +104,7 @@ def test_language_switch_in_the_sidebar(monkeypatch, demo_db):
     control.set_value("en").run()
     _assert_clean(at)
     assert at.query_params.get("lang") == "en"
-    assert at.title[0].value == labels.t("overview_heading", "en", year=_latest_year(demo_db))
+    assert at.title[0].value == labels.t("overview_title", "en", place="Québec", year=_latest_year(demo_db))
     assert labels.t("demo_banner", "en") in _warnings(at)
 
 
@@ -115,9 +116,9 @@ def test_earlier_year(monkeypatch, demo_db):
     assert at.sidebar.selectbox[0].options[:2] == [str(latest), str(earlier)]  # latest first
     at.sidebar.selectbox[0].select(earlier).run(timeout=COLD_RUN_TIMEOUT_S)
     _assert_clean(at)
-    assert at.title[0].value == labels.t("overview_heading", "fr", year=earlier)
-    assert str(earlier) in at.title[0].value
+    assert at.title[0].value == labels.t("overview_title", "fr", place="Québec", year=earlier)
     assert at.sidebar.selectbox[0].value == earlier
+    assert at.query_params.get("annee") == str(earlier)  # kept in the URL
     assert labels.t("demo_banner", "fr") in _warnings(at)
     assert len(at.metric) == 8 and all(m.delta for m in at.metric)
 
@@ -136,7 +137,7 @@ def test_empty_database_gets_the_demo_data(monkeypatch, tmp_path, demo_db):
     with db.connect(demo_db) as con:
         assert db.data_version(con) == version
     assert labels.t("demo_banner", "fr") in _warnings(at)
-    assert at.title[0].value == labels.t("overview_heading", "fr", year=_latest_year(path))
+    assert at.title[0].value == labels.t("overview_title", "fr", place="Québec", year=_latest_year(path))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -147,24 +148,23 @@ def test_overview_on_small_real_data(monkeypatch, small_db, lang):
 
     assert labels.t("demo_banner", lang) not in _warnings(at)
     assert not at.warning
-    assert at.title[0].value == labels.t("overview_heading", lang, year=year)
+    assert at.title[0].value == labels.t("overview_title", lang, place="Québec", year=year)
     assert _metric(at, "enterprises", lang).value == "8"
 
+    # The table keeps numbers (sortable); suppressed cells are empty and drawn as "x" by the placeholder.
     table = at.dataframe[0].value
-    values = table.drop(columns=[labels.t("code", lang), labels.t("name", lang)])
-    assert (values == SUPPRESSED).any(axis=None), table.to_string()
     shown = table.set_index(labels.t("code", lang))
     jobs = labels.INDICATORS["jobs_total"].label(lang)
     # Montréal (2 enterprises) is below the minimum count; Montérégie is suppressed along with it.
-    assert shown.loc["06", jobs] == SUPPRESSED
-    assert shown.loc["16", jobs] == SUPPRESSED
+    assert pd.isna(shown.loc["06", jobs])
+    assert pd.isna(shown.loc["16", jobs])
     captions = " ".join(c.value for c in at.caption)
     share = "85\u00a0%" if lang == "fr" else "85%"
     assert labels.t("suppressed_note", lang, min_count=3, share=share) in captions
 
     at.sidebar.selectbox[0].select(min(SMALL_YEARS)).run()
     _assert_clean(at)
-    assert at.title[0].value == labels.t("overview_heading", lang, year=min(SMALL_YEARS))
+    assert at.title[0].value == labels.t("overview_title", lang, place="Québec", year=min(SMALL_YEARS))
     assert not any(m.delta for m in at.metric)  # no year before the first one
 
 
@@ -174,11 +174,11 @@ def test_methodology_page(monkeypatch, small_db, lang):
     """Definitions, settings, confidentiality rule and completeness table; suppressed counts show as x."""
     _use_db(monkeypatch, small_db)
     at = _run(lang)
-    at.switch_page("pages/methodology.py").run(timeout=COLD_RUN_TIMEOUT_S)
+    at.switch_page("app_pages/methodology.py").run(timeout=COLD_RUN_TIMEOUT_S)
     _assert_clean(at)
     assert [t.value for t in at.title] == [labels.t("methodology_title", lang)]
     definitions = at.dataframe[0].value
-    assert len(definitions) == len(labels.INDICATORS)
+    assert len(definitions) == len(labels.INDICATORS) - 1  # every indicator but the generic "share"
     assert labels.INDICATORS["volunteer_value"].definition(lang) in set(definitions.iloc[:, 2])
     rates = at.dataframe[1].value
     assert "2024" in set(rates.iloc[:, 0])
@@ -187,3 +187,24 @@ def test_methodology_page(monkeypatch, small_db, lang):
     assert (completeness.iloc[:, 1:] == "x").all().all()  # 8 enterprises in two regions: all confidential
     texts = " ".join(m.value for m in at.markdown)
     assert labels.t("confidentiality_text", lang, min_count=3, share="85\u00a0%" if lang == "fr" else "85%") in texts
+
+
+def test_filters_restored_from_the_url(monkeypatch, demo_db):
+    """A bookmarked link (?annee=…&region=16&mrc=54&lang=en) opens the same view; codes, not labels, are in the
+    URL, so a link works in both languages; an unknown code is dropped."""
+    _use_db(monkeypatch, demo_db)
+    earlier = _latest_year(demo_db) - 1
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    for key, value in {"lang": "en", "annee": str(earlier), "region": "16", "mrc": "54", "secteur": "ZZZ"}.items():
+        at.query_params[key] = value
+    at.run(timeout=COLD_RUN_TIMEOUT_S)
+    _assert_clean(at)
+    assert at.title[0].value == labels.t("overview_title", "en", place="Les Maskoutains", year=earlier)
+    values = {s.label: s.value for s in at.sidebar.selectbox}
+    assert values[labels.t("region", "en")] == "16" and values[labels.t("mrc", "en")] == "54"
+    assert values[labels.t("sector", "en")] is None
+    assert "secteur" not in at.query_params
+    # Going to another page keeps the filters.
+    at.switch_page("app_pages/territories.py").run(timeout=COLD_RUN_TIMEOUT_S)
+    _assert_clean(at)
+    assert at.title[0].value == labels.t("territories_title", "en", place="Les Maskoutains", year=earlier)

@@ -11,13 +11,14 @@ lang = ui.lang()
 ui.demo_banner()
 ctx = ui.context()
 st.title(ui.tr("methodology_title"))
+DEFINED = [i for i in INDICATORS.values() if i.key != "share"]
 
 st.header(ui.tr("indicators_heading"))
 st.dataframe(pd.DataFrame({
-    ui.tr("indicator"): [i.label(lang) for i in INDICATORS.values()],
-    ui.tr("unit"): [ui.tr(f"unit_{i.unit}") for i in INDICATORS.values()],
-    ui.tr("definition"): [i.definition(lang) for i in INDICATORS.values()],
-}), hide_index=True, width="stretch", height=(len(INDICATORS) + 1) * 35 + 3)
+    ui.tr("indicator"): [i.label(lang) for i in DEFINED],
+    ui.tr("unit"): [ui.tr(f"unit_{i.unit}") for i in DEFINED],
+    ui.tr("definition"): [i.definition(lang) for i in DEFINED],
+}), hide_index=True, width="stretch", height=(len(DEFINED) + 1) * 35 + 3)
 
 settings = ctx["settings"]
 st.header(ui.tr("settings_heading"))
@@ -37,7 +38,9 @@ st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
 years = sorted(ctx["years"]["year"].tolist())
 if years:
     st.header(ui.tr("completeness_heading"))
-    table = indicators.over_years({year: ui.public_cube(year) for year in years}, "region", "enterprises", lang)
+    cubes = ui.public_cubes()
+    table = indicators.over_years({year: cubes[cubes["year"] == year] for year in years}, "region", "enterprises",
+                                  lang)
     shown = table.map(lambda v: formatting.SUPPRESSED if pd.isna(v) else formatting.number(v, lang))
     st.dataframe(shown.rename_axis(ui.tr("region")).reset_index(), hide_index=True, width="stretch",
                  height=(len(shown) + 1) * 35 + 3)
