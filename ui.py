@@ -58,13 +58,13 @@ def data_version() -> tuple[str, int]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _public_cubes(version: tuple[str, int]) -> pd.DataFrame:
     with db.connect(version[0]) as con:
-        return indicators.public_cube(con, None)
+        return indicators.public_cubes(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _panel_cubes(version: tuple[str, int], year_from: int, year_to: int) -> pd.DataFrame:
     with db.connect(version[0]) as con:
-        return indicators.public_panel(con, year_from, year_to)
+        return indicators.public_panels(con, year_from, year_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

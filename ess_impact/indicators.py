@@ -8,7 +8,10 @@ all of Québec) and a category (all, each sector, each legal form). The public c
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -252,6 +255,46 @@ def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -
     frames = [_guard_panel_difference(cube(con, year, (year_from, year_to)), cube(con, year), rules)
               for year in (year_from, year_to)]
     return protect(pd.concat(frames, ignore_index=True), rules)
+
+
+# Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
+CUBE_FORMAT = "1"
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    from . import db
+
+    rates = volunteer_rates(con)
+    parts = [CUBE_FORMAT, str(db.data_version(con)), repr(settings(con)),
+             rates.to_csv(index=False) if len(rates) else ""]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute) -> pd.DataFrame:
+    """A protected cube read back from the database when it was computed from the same data, settings and rates;
+    otherwise computed and stored (best effort: a failed write only costs the next reader the computation)."""
+    fingerprint = _fingerprint(con)
+    row = con.execute(sql.load("get_stored_cube"), [kind, fingerprint]).fetchall()
+    if row:
+        return pd.read_parquet(io.BytesIO(row[0][0]))
+    frame = compute()
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    try:
+        con.execute(sql.load("put_stored_cube"), [kind, fingerprint, buffer.getvalue(), datetime.now()])
+    except duckdb.Error:
+        pass
+    return frame
+
+
+def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The public cube of every year, stored in the database until the data, the settings or the rates change."""
+    return _stored(con, "public", lambda: public_cube(con, None))
+
+
+def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
+    """`public_panel`, stored like `public_cubes`."""
+    return _stored(con, f"panel:{year_from}:{year_to}", lambda: public_panel(con, year_from, year_to))
 
 
 def _guard_panel_difference(panel: pd.DataFrame, full: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:

@@ -191,3 +191,31 @@ def test_public_change_hides_constant_sample_cells_that_would_reveal_the_differe
     assert len(risky) > 0, "the data set is built to have such cells"
     published = public.xs(("revenue_total", "constant"), level=("indicator", "sample"))["value_to"]
     assert published.reindex(risky).isna().all()
+
+
+def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
+    """The public cube stored in the database equals a fresh protection; it is recomputed when the data or the
+    settings change, and storing it is not a data change."""
+    with db.connect(small_db) as con:
+        version = db.data_version(con)
+        first = indicators.public_cubes(con)
+        assert db.data_version(con) == version
+        assert db.first(con, "SELECT count(*) FROM cube_store")[0] == 1
+        pd.testing.assert_frame_equal(first, indicators.public_cube(con, None), check_dtype=False)
+        again = indicators.public_cubes(con)
+        pd.testing.assert_frame_equal(first, again)
+
+        # A new threshold changes what is suppressed: the stored cube must not be reused.
+        con.execute("UPDATE settings SET value = '2' WHERE key = 'min_count'")
+        lowered = indicators.public_cubes(con)
+        assert (lowered["suppressed"] != first["suppressed"]).any()
+        pd.testing.assert_frame_equal(lowered, indicators.public_cube(con, None), check_dtype=False)
+        con.execute("UPDATE settings SET value = '3' WHERE key = 'min_count'")
+
+        # New data: a new data version, a new cube.
+        rows = indicators.cube(con, 2024)
+        extra = demo.generate(seed=3, years=(2024,), n_enterprises=40)
+        storage.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
+        updated = indicators.public_cubes(con)
+        total = lambda frame: frame.query("year == 2024 and geo_level == 'all' and cat_kind == 'all'")
+        assert total(updated)["enterprises"].iloc[0] == total(rows)["enterprises"].iloc[0] + 40

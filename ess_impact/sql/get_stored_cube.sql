@@ -1,0 +1,1 @@
+SELECT payload FROM cube_store WHERE kind = ? AND fingerprint = ?

@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO cube_store (kind, fingerprint, payload, stored_at) VALUES (?, ?, ?, ?)
