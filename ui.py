@@ -5,6 +5,7 @@ No business logic: that lives in ess_impact."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 
 import pandas as pd
@@ -47,12 +48,22 @@ def _first_run(path: str) -> bool:
         return demo.load_if_empty(con) is not None
 
 
+VERSION_FRESH_S = 1.0
+
+
 def data_version() -> tuple[str, int]:
-    """Cache key of everything read from the database: its path and the version every write bumps."""
+    """Cache key of everything read from the database: its path and the version every write bumps. Asked of the
+    database at most once a second per session (a page asks many times in one run; each ask opens the file)."""
     path = str(db.db_path())
+    known = st.session_state.get("_data_version")
+    now = time.monotonic()
+    if known and known[0] == path and now - known[2] < VERSION_FRESH_S:
+        return path, known[1]
     _first_run(path)
     with db.connect(path) as con:
-        return path, db.data_version(con)
+        version = db.data_version(con)
+    st.session_state["_data_version"] = (path, version, now)
+    return path, version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
