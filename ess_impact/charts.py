@@ -63,14 +63,18 @@ def _masked(values, hidden) -> np.ndarray:
 def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70) -> go.Figure:
     """Common layout: title, source line at the bottom edge, legend on the right, Québec separators, white
     background. `bottom` is the room kept under the plot for axis labels and the source line."""
+    # "What — where, when": the what on the first line, where and when under it (keeps titles readable on a phone).
+    what, _, where = title.partition(" — ")
     fig.update_layout(
         template="plotly_white", font=FONT, colorway=PALETTE, separators=formatting.PLOTLY_SEPARATORS[lang],
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=19)), height=height,
-        margin=dict(l=10, r=30, t=70, b=bottom), hoverlabel=dict(font_size=14),
+        title=dict(text=what, x=0, xanchor="left", font=dict(size=19),
+                   subtitle=dict(text=where, font=dict(size=15, color="#52606D"))), height=height,
+        margin=dict(l=10, r=30, t=90, b=bottom + 30), hoverlabel=dict(font_size=14),
         legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02, title_text=""),
     )
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=1, y=0, yshift=-(bottom - 6), showarrow=False,
-                       xanchor="right", yanchor="bottom", font=dict(size=12, color="#52606D"))
+    fig.add_annotation(text=source.replace(" — ", "<br>— "), xref="paper", yref="paper", x=0, y=0,
+                       yshift=-(bottom - 10), showarrow=False, xanchor="left", yanchor="top", align="left",
+                       font=dict(size=12, color="#52606D"))
     return fig
 
 
