@@ -45,7 +45,10 @@ def language_switch() -> None:
 def _first_run(path: str) -> bool:
     """On a fresh machine the database is empty: load the fictitious demo data once (per database file)."""
     with db.connect(path) as con:
-        return demo.load_if_empty(con) is not None
+        loaded = demo.load_if_empty(con) is not None
+        if loaded:
+            indicators.prepare_public(con)
+        return loaded
 
 
 VERSION_FRESH_S = 1.0

@@ -103,6 +103,8 @@ def cmd_import(args) -> int:
             return EXIT_CONFIRM
         results = importer.commit(con, checks, actor=actor, channel="cli",
                                   accept_warnings=args.accept_warnings)
+        if any(r.import_id for r in results):
+            _prepare_public(con, lang)
     if any(r.demo_removed for r in results):
         print(t("demo_removed", lang), file=sys.stderr)
     for r in results:
@@ -151,9 +153,16 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
+def _prepare_public(con, lang: str) -> None:
+    print(t("preparing_public", lang), file=sys.stderr, flush=True)
+    indicators.prepare_public(con)
+
+
 def cmd_demo(args) -> int:
     with db.connect(args.db) as con:
         result = demo.load(con)
+        if result is not None:
+            _prepare_public(con, args.lang)
     if result is None:
         print(t("demo_refused", args.lang), file=sys.stderr)
         return EXIT_INVALID

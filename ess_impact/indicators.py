@@ -297,6 +297,15 @@ def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) 
     return _stored(con, f"panel:{year_from}:{year_to}", lambda: public_panel(con, year_from, year_to))
 
 
+def prepare_public(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute and store, right after a write, what the first visitor would otherwise wait for: the public cube
+    of every year and the constant-sample cubes of the latest two years."""
+    public_cubes(con)
+    known = years(con)["year"].tolist()
+    if len(known) >= 2:
+        public_panels(con, int(known[-2]), int(known[-1]))
+
+
 def _guard_panel_difference(panel: pd.DataFrame, full: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
     """A constant-sample cell published next to the raw cell reveals their difference (the enterprises outside the
     sample). When that difference covers fewer than `min_count` enterprises, the panel cell is treated as
