@@ -96,6 +96,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "demo_refused": ("La base contient déjà des données réelles : les données de démonstration n'y sont pas chargées.",
                      "The database already holds real data: the demonstration data are not loaded into it."),
     "template_written": ("Gabarit écrit : {path}", "Template written: {path}"),
+    "preparing_public": ("Préparation des tableaux publics (règles de confidentialité)…",
+                         "Preparing the public tables (confidentiality rules)…"),
     "no_data_year": ("Aucune donnée pour l'année demandée.", "No data for the requested year."),
     # --- accounts
     "account_bad_email": ("« {value} » n'est pas une adresse courriel valide (ex. direction@pole-es.qc.ca).",
@@ -322,6 +324,91 @@ TEXT: dict[str, tuple[str, str]] = {
     "base_year": ("Année de base", "Base year"),
     "share_of": ("Part (%)", "Share (%)"),
     "region_prefix": ("Région", "Region"),
+    # --- reports
+    "nav_reports": ("Rapports", "Reports"),
+    "report_heading": ("L'économie sociale — {place}, {year}", "The social economy — {place}, {year}"),
+    "report_subtitle": ("Portrait socio-économique de l'économie sociale", "Socio-economic profile of the social economy"),
+    "report_level_mrc": ("MRC de la région {region}", "MRC in the {region} region"),
+    "report_level_te": ("Territoire équivalent à une MRC, région {region}", "Territory equivalent to an MRC, {region} region"),
+    "report_level_region": ("Région administrative du Québec", "Administrative region of Québec"),
+    "report_facts": ("Population : {population} · Entreprises déclarantes en {year} : {enterprises}",
+                     "Population: {population} · Reporting enterprises in {year}: {enterprises}"),
+    "report_headline": ("Chiffres clés", "Key figures"),
+    "report_headline_title": ("Chiffres clés — {place}, {year}", "Key figures — {place}, {year}"),
+    "report_change": ("Variation", "Change"),
+    "report_change_constant": ("Variation à échantillon constant", "Change at constant sample"),
+    "report_change_note": ("Variation par rapport à {year} : brute, puis à échantillon constant (seulement les "
+                           "entreprises ayant déclaré les deux années). Une variation brute peut venir d'un changement "
+                           "dans les entreprises qui déclarent.",
+                           "Change from {year}: raw, then at constant sample (only the enterprises that reported both "
+                           "years). A raw change can come from a change in which enterprises report."),
+    "report_no_previous": ("Aucune donnée pour l'année précédente : pas de variation.",
+                           "No data for the previous year: no change."),
+    "report_comparison": ("Pour 1 000 habitants, comparé à la région et au Québec",
+                          "Per 1,000 inhabitants, against the region and Québec"),
+    "report_comparison_region": ("Pour 1 000 habitants, comparé au Québec", "Per 1,000 inhabitants, against Québec"),
+    "report_ranks": ("Rang parmi les MRC du Québec dont la valeur est publiée (1 = la plus élevée) : {ranks}.",
+                     "Rank among the Québec MRCs whose value is published (1 = highest): {ranks}."),
+    "report_rank_item": ("{indicator} : {rank} sur {n}", "{indicator}: {rank} of {n}"),
+    "report_per_1000_region_title": ("{indicator} — {place} et le Québec, {year}",
+                                     "{indicator} — {place} and Québec, {year}"),
+    "report_mrcs_heading": ("Les MRC de la région {region}", "The MRCs of the {region} region"),
+    "report_sectors_heading": ("Répartition par secteur", "Breakdown by sector"),
+    "report_legal_forms_heading": ("Répartition par forme juridique", "Breakdown by legal form"),
+    "report_by_sector_title": ("Par secteur — {place}, {year}", "By sector — {place}, {year}"),
+    "report_by_legal_form_title": ("Par forme juridique — {place}, {year}", "By legal form — {place}, {year}"),
+    "report_trend_title": ("Évolution — {place}, {first} à {last}", "Trend — {place}, {first} to {last}"),
+    "report_jobs_share": ("Part des emplois", "Share of jobs"),
+    "report_generated": ("Rapport produit le {date}", "Report produced on {date}"),
+    "report_prepared_by": ("Préparé par {org}", "Prepared by {org}"),
+    "report_page": ("Page {page} de {pages}", "Page {page} of {pages}"),
+    "report_sheet_headline": ("Chiffres clés", "Key figures"),
+    "report_sheet_comparison": ("Pour 1 000 habitants", "Per 1,000 inhabitants"),
+    "report_sheet_sectors": ("Secteurs", "Sectors"),
+    "report_sheet_legal_forms": ("Formes juridiques", "Legal forms"),
+    "report_sheet_trend": ("Évolution", "Trend"),
+    "report_sheet_mrcs": ("MRC de la région", "MRCs of the region"),
+    "report_unknown_mrc": ("Code de MRC inconnu : « {code} ». Indiquez le code officiel (ex. 54 pour Les Maskoutains) "
+                           "ou le nom de la MRC.",
+                           "Unknown MRC code: “{code}”. Give the official code (e.g. 54 for Les Maskoutains) or the "
+                           "MRC's name."),
+    "report_unknown_region": ("Code de région inconnu : « {code} ». Attendu : un code de 01 à 17 (ex. 16 pour la "
+                              "Montérégie) ou le nom de la région.",
+                              "Unknown region code: “{code}”. Expected: a code from 01 to 17 (e.g. 16 for "
+                              "Montérégie) or the region's name."),
+    "report_no_year": ("Aucune donnée pour {year}. Années disponibles : {years}.",
+                       "No data for {year}. Years available: {years}."),
+    "report_need_territory": ("Indiquez le territoire : --mrc CODE, --region CODE, ou --all-mrc --region CODE.",
+                              "Say which territory: --mrc CODE, --region CODE, or --all-mrc --region CODE."),
+    "report_all_needs_region": ("--all-mrc demande --region CODE (la région dont on veut les rapports de MRC), sans --mrc.",
+                                "--all-mrc needs --region CODE (the region whose MRC reports you want), without --mrc."),
+    "report_logo_missing": ("Logo introuvable : {path} (variable ESS_IMPACT_ORG_LOGO ou option --logo).",
+                            "Logo not found: {path} (ESS_IMPACT_ORG_LOGO variable or --logo option)."),
+    "report_browser_missing": ("Navigateur Chromium introuvable ({path}) : il dessine les graphiques. Installez-le "
+                               "(apt-get install chromium) ou indiquez son chemin dans la variable BROWSER_PATH.",
+                               "Chromium browser not found ({path}): it draws the charts. Install it (apt-get "
+                               "install chromium) or give its path in the BROWSER_PATH variable."),
+    "report_font_missing": ("Police DejaVu Sans introuvable dans {path} (paquet Debian fonts-dejavu-core).",
+                            "DejaVu Sans font not found in {path} (Debian package fonts-dejavu-core)."),
+    "report_written": ("Rapport écrit : {path}", "Report written: {path}"),
+    "report_all_written": ("{count} rapport(s) écrit(s) dans {path}.", "{count} report(s) written to {path}."),
+    "report_skipped": ("{place} : aucun rapport ({reason})", "{place}: no report ({reason})"),
+    "report_progress": ("Rapports", "Reports"),
+    "reports_title": ("Rapports — {place}, {year}", "Reports — {place}, {year}"),
+    "reports_intro": ("Un rapport prêt à imprimer pour le conseil des maires ou le conseil d'administration : chiffres "
+                      "clés et leur variation, comparaison pour 1 000 habitants, répartition par secteur et par forme "
+                      "juridique, évolution, méthodologie. Les règles de confidentialité s'appliquent à tout.",
+                      "A print-ready report for the council of mayors or the board: key figures and their change, "
+                      "comparison per 1,000 inhabitants, breakdown by sector and legal form, trend, methodology. The "
+                      "confidentiality rules apply to everything."),
+    "reports_pick": ("Choisissez une région, puis une MRC au besoin, dans le panneau de gauche.",
+                     "Choose a region, then an MRC if needed, in the left panel."),
+    "report_pdf": ("Rapport PDF", "PDF report"),
+    "report_xlsx": ("Classeur Excel", "Excel workbook"),
+    "report_pptx": ("Présentation PowerPoint", "PowerPoint deck"),
+    "report_png": ("Graphiques PNG (zip)", "PNG charts (zip)"),
+    "report_files_note": ("Le fichier est produit au moment du clic (quelques secondes).",
+                          "The file is built when you click (a few seconds)."),
 }
 
 
