@@ -1,4 +1,4 @@
-"""`ess-impact` command line: import, summary, template, demo, run, user. A thin layer over the core.
+"""`ess-impact` command line: import, summary, template, demo, run, user, report. A thin layer over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import auth, db, demo, importer, indicators, template
 from .labels import t
+from .reports import command as report_command
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY = 0, 1, 3, 4
 
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_demo)
 
     _user_parser(sub, common)
+    report_command.add_parser(sub, common)
 
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)

@@ -20,6 +20,9 @@ from .labels import INDICATORS, t
 
 # Characters that make a spreadsheet treat a cell as a formula (CSV / formula injection, OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Keys of a change between two years (not indicators): a relative change (+2,7 %), or percentage points (+0,7 pt)
+# for an indicator that is itself a ratio.
+CHANGE, CHANGE_POINTS = "change", "change_points"
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Table:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     hidden: pd.DataFrame | None = None       # True where a value column is suppressed (shown "x")
+    cell_keys: pd.DataFrame | None = None    # per-cell key overriding the column's (rows that are indicators)
 
     @property
     def label_columns(self) -> list[str]:
@@ -39,11 +43,26 @@ class Table:
             return np.zeros(len(self.frame), dtype=bool)
         return self.hidden[column].to_numpy(dtype=bool)
 
+    def key_at(self, column: str, row: int) -> str:
+        """The indicator key (hence the unit) of one cell."""
+        if self.cell_keys is not None and column in self.cell_keys:
+            key = self.cell_keys[column].iloc[row]
+            if isinstance(key, str) and key:
+                return key
+        return self.keys[column]
+
     def cell_text(self, column: str, lang: str) -> list[str]:
         """The value column as the reader sees it: Québec formats, 'x' where suppressed, '—' where missing."""
-        key = self.keys[column]
-        return [formatting.SUPPRESSED if h else formatting.indicator(key, v, lang)
-                for v, h in zip(self.frame[column], self.is_hidden(column))]
+        return [formatting.SUPPRESSED if h else value_text(self.key_at(column, i), v, lang)
+                for i, (v, h) in enumerate(zip(self.frame[column], self.is_hidden(column)))]
+
+
+def value_text(key: str, value, lang: str) -> str:
+    """One value in its unit; a change between years with its sign (+2,7 %, −0,7 pt)."""
+    if key not in (CHANGE, CHANGE_POINTS) or value is None or (isinstance(value, float) and np.isnan(value)):
+        return formatting.indicator(key, value, lang)
+    text = formatting.percent(value, lang) if key == CHANGE else t("points", lang, value=formatting.number(value, lang, 1))
+    return "+" + text if value > 0 else text
 
 
 def _hidden_mask(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -136,6 +155,10 @@ def _plain_number(value, decimal: str) -> str:
 
 
 def _excel_format(key: str, lang: str) -> str:
+    if key == CHANGE:
+        return "+0.0%;-0.0%;0.0%"
+    if key == CHANGE_POINTS:
+        return '+0.0" pt";-0.0" pt";0.0" pt"' if lang != "en" else '+0.0" pts";-0.0" pts";0.0" pts"'
     unit = INDICATORS[key].unit if key in INDICATORS else "count"
     if unit == "money":
         return '#,##0 "$"' if lang != "en" else '"$"#,##0'
@@ -181,7 +204,7 @@ def to_xlsx(tables: list[Table], lang: str, sheet_names: list[str] | None = None
                         cell.alignment = Alignment(horizontal="right")
                     elif not (value is None or (isinstance(value, float) and np.isnan(value))):
                         cell.value = float(value)
-                        cell.number_format = _excel_format(table.keys[column], lang)
+                        cell.number_format = _excel_format(table.key_at(column, i), lang)
                 else:
                     cell.value = neutralise(None if value is None or (isinstance(value, float) and np.isnan(value))
                                             else str(value))
