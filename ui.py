@@ -143,6 +143,9 @@ def choose(container, widget: str, label: str, options: list, key: str, default=
         wanted = _from_url(key, options, multi)
         if wanted is None:
             wanted = valid(st.session_state.get(memory))
+    limit = kwargs.get("max_selections")
+    if multi and limit and wanted:
+        wanted = wanted[:limit]  # a link may ask for more than the widget allows: keep the first ones
     st.session_state[key] = wanted if wanted is not None else default
     if multi:
         value = container.multiselect(label, options, key=key, **kwargs)

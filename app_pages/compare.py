@@ -29,7 +29,9 @@ rate_key = views.per_1000_key(key)
 rate_label = INDICATORS[rate_key].label(lang)
 
 rows = views.territories_table(cubes, chosen, f.year, views.TABLE_COLUMNS, lang)
-missing = [names[c] for c in chosen if c.split(":", 1)[1] not in set(rows["code"])]
+# Region and MRC codes overlap (region 16 Montérégie, MRC 16 Charlevoix): match on level and code.
+present = {f"{level}:{code}" for level, code in zip(rows["geo_level"], rows["code"])} if len(rows) else set()
+missing = [names[c] for c in chosen if c not in present]
 for name in missing:
     st.info(ui.tr("no_data_here", place=name, year=f.year))
 if rows.empty:

@@ -38,9 +38,11 @@ ranked = now.sort_values(key, ascending=False, na_position="last")
 names = dict(zip(reference.sectors()["code"], reference.sectors()[f"label_{lang}"]))
 chosen = ui.choose(st, "multiselect", ui.tr("sector_trends_pick"), list(names), "secteurs",
                    ranked["code"].head(5).tolist(), format_func=names.get, max_selections=8)
-if chosen:
-    trend = pd.concat([views.trend(cubes, Filters(None, f.region, f.mrc, code), key, names[code], lang)
-                       for code in chosen])
+trend = pd.concat([views.trend(cubes, Filters(None, f.region, f.mrc, code), key, names[code], lang)
+                   for code in chosen]) if chosen else None
+if trend is not None and trend.empty:  # none of the chosen sectors ever reported in this territory
+    st.info(ui.tr("no_data_here", place=place, year=f.year))
+elif trend is not None:
     ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_title", indicator=label, place=place,
                                                        first=int(trend["year"].min()),
                                                        last=int(trend["year"].max())), source), "sector_trends")
