@@ -91,6 +91,99 @@ def small_db(tmp_path) -> Path:
     return path
 
 
+def import_declarations(source: Path, path: Path) -> int:
+    """Import a declarations file into the database at `path` as the command line would; the rows written."""
+    with db.connect(path) as con:
+        checks = importer.check_files([source], con, actor=auth.system("pytest"))
+        problems = [p.line("fr") for c in checks for p in c.errors]
+        assert not problems, problems
+        results = importer.commit(con, checks, actor=auth.system("pytest"), channel="cli", accept_warnings=True)
+        assert not db.is_demo(con)
+    return sum(r.inserted for r in results)
+
+
+@pytest.fixture(scope="session")
+def small_db_session(tmp_path_factory) -> Path:
+    """small_db, once per session, for tests that only read it (the page tests: one set of cached cubes)."""
+    folder = tmp_path_factory.mktemp("small_db")
+    path = folder / "small.duckdb"
+    assert import_declarations(write_small_xlsx(folder / "declarations.xlsx"), path) == \
+        len(SMALL_ENTERPRISES) * len(SMALL_YEARS)
+    return path
+
+
+# A data set made of small groups, for the confidentiality walk: 3 years, 4 regions; MRCs of 1, 2, 3, 4 and more
+# enterprises; sectors and legal forms with one or two enterprises in an MRC; an MRC where one enterprise holds
+# most of the revenue (dominance rule) and one where one enterprise gives most of the volunteer hours; enterprises
+# that start or stop reporting (constant sample differs from the raw one); an MRC that reported in the first year
+# only. Figures come from a seeded generator so that amounts are distinctive (not round): a shown number equal to
+# a confidential one is then a leak, not a coincidence.
+GROUPS_YEARS = (2022, 2023, 2024)
+GROUPS_ENTERPRISES = [
+    # MRC, sector, legal form, years reported (None: all), what it dominates in its MRC (None, revenue, hours)
+    ("54", "SAN", "OBNL", None, None), ("54", "SAN", "OBNL", None, None), ("54", "SAN", "COOP", None, None),
+    ("54", "HAB", "COOP", None, None), ("54", "HAB", "OBNL", None, None), ("54", "EDU", "OBNL", None, None),
+    ("54", "COM", "COOP", None, None), ("54", "ENV", "OBNL", None, None), ("54", "ART", "MUT", None, None),
+    ("53", "COM", "COOP", None, "revenue"), ("53", "SAN", "OBNL", None, None), ("53", "LOI", "OBNL", None, None),
+    ("53", "LOI", "OBNL", None, None),
+    ("55", "SAN", "OBNL", None, None), ("55", "HAB", "COOP", None, None),
+    ("57", "LOI", "OBNL", (2022,), None),
+    ("66", "SAN", "OBNL", None, None), ("66", "SAN", "OBNL", None, None), ("66", "ART", "OBNL", None, None),
+    ("66", "EDU", "COOP", None, None), ("66", "SER", "COOP", (2022, 2023), None), ("66", "COM", "COOP", (2024,), None),
+    ("39", "SAN", "OBNL", None, None), ("39", "LOI", "OBNL", None, None), ("39", "AGR", "COOP", None, "hours"),
+    ("49", "SAN", "OBNL", None, None), ("49", "EDU", "OBNL", None, None), ("49", "HAB", "COOP", None, None),
+    ("49", "ENV", "OBNL", None, None), ("49", "SER", "COOP", None, None),
+    ("65", "ART", "OBNL", None, None),
+]
+GROUPS_HEADERS = ["NEQ", "Nom de l'entreprise", "Forme juridique", "Secteur", "MRC", "Année",
+                  "Emplois à temps plein", "Emplois à temps partiel", "Heures rémunérées", "Masse salariale ($)",
+                  "Revenus totaux ($)", "Revenus autonomes ($)", "Subventions publiques ($)", "Nombre de bénévoles",
+                  "Heures de bénévolat", "Membres"]
+GROUPS_FORMS = {"COOP": "Coopérative", "OBNL": "OBNL", "MUT": "Mutuelle"}
+
+
+def write_small_groups_xlsx(path: Path, seed: int = 20240531) -> Path:
+    import numpy as np
+    from openpyxl import Workbook
+
+    rng = np.random.default_rng(seed)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Données"
+    sheet.append(GROUPS_HEADERS)
+    for i, (mrc, sector, form, years, dominates) in enumerate(GROUPS_ENTERPRISES, start=1):
+        full, part = int(rng.integers(2, 38)), int(rng.integers(0, 23))
+        hourly = rng.uniform(19, 31)
+        revenue = rng.uniform(1.4, 2.3) * hourly * (full * 1_800 + part * 800) + rng.integers(1, 997)
+        revenue *= 60 if dominates == "revenue" else 1
+        volunteers = int(rng.integers(4, 90))
+        per_volunteer = rng.uniform(9, 55) * (45 if dominates == "hours" else 1)
+        members = int(rng.integers(25, 1_900)) if form != "OBNL" else int(rng.integers(0, 260))
+        earned, grants = rng.uniform(0.2, 0.85), rng.uniform(0.3, 0.95)
+        for year in GROUPS_YEARS:
+            if years is not None and year not in years:
+                continue
+            drift = 1 + (year - GROUPS_YEARS[0]) * rng.uniform(-0.04, 0.09)
+            paid_hours = round((full * rng.uniform(1_650, 1_950) + part * rng.uniform(450, 1_050)) * drift)
+            total = round(revenue * drift)
+            sheet.append([f"33{i:08d}", f"Entreprise d'essai {i} ({sector}, MRC {mrc})", GROUPS_FORMS[form], sector,
+                          mrc, year, full, part, paid_hours, round(paid_hours * hourly), total,
+                          round(total * earned), round(total * (1 - earned) * grants), volunteers,
+                          round(volunteers * per_volunteer * drift), members])
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_groups_db(tmp_path_factory) -> Path:
+    """The small-groups data set above, imported like a user would."""
+    folder = tmp_path_factory.mktemp("small_groups_db")
+    path = folder / "groups.duckdb"
+    rows = sum(len(GROUPS_YEARS) if years is None else len(years) for *_, years, _ in GROUPS_ENTERPRISES)
+    assert import_declarations(write_small_groups_xlsx(folder / "declarations.xlsx"), path) == rows
+    return path
+
+
 # ------------------------------------------------------------------------------------------------------ server
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
