@@ -4,6 +4,7 @@ No business logic: that lives in ess_impact."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import replace
@@ -11,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ess_impact import db, demo, formatting, indicators, labels, reference, tables, views
+from ess_impact import auth, db, demo, formatting, indicators, labels, reference, tables, views
 from ess_impact.indicators import Filters
 from ess_impact.labels import INDICATORS
 
@@ -337,3 +338,113 @@ def page_style() -> None:
             "[data-testid=stMetricDeltaDescription], [data-testid=stMetricDeltaDescription] * "
             "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important}"
             "</style>")
+
+
+# --- accounts: login kept in a cookie, logout -------------------------------------------------------------------
+# The browser keeps the session token in the cookie `ess_session` (SameSite=Strict, path /, expiring with the idle
+# timeout); the database keeps only its hash. Streamlit reads cookies once, when the page is loaded, so a login or a
+# logout made in this session is also kept in st.session_state. The token never goes into the URL.
+
+SESSION_COOKIE = "ess_session"
+
+
+def _cookie_script(token: str, max_age: int) -> str:
+    value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
+    # The run number makes each run's element differ, so the browser runs it again and the expiry moves on.
+    return f"<script>/* {time.monotonic_ns()} */ document.cookie = {value};</script>"
+
+
+def account_from(cookies, state, con, now=None):
+    """The logged-in account from the session state (a login in this session) or the cookies sent when the page was
+    loaded, or None. A token that no longer opens anything is forgotten."""
+    if state.get("_logged_out"):
+        return None
+    token = state.get("_session_token") or cookies.get(SESSION_COOKIE)
+    account = auth.resume_session(con, token, now) if token else None
+    if account is None:
+        state.pop("_session_token", None)
+    return account
+
+
+def account():
+    """The current auth.Account, or None for an anonymous visitor. Resolved by app.py once per run (it counts as
+    activity and refreshes the cookie); pages read it with current_account()."""
+    ctx = st.context
+    cookies = dict(ctx.cookies) if ctx.cookies is not None else {}
+    with db.connect() as con:
+        current = account_from(cookies, st.session_state, con)
+        if current is None and oidc_configured() and getattr(st.user, "is_logged_in", False):
+            current = auth.account_for_email(con, st.user.get("email"))
+        idle = auth.idle_minutes(con) if current is not None else 0
+    token = st.session_state.get("_session_token") or cookies.get(SESSION_COOKIE)
+    if current is not None and token:
+        st.sidebar.html(_cookie_script(token, idle * 60), unsafe_allow_javascript=True, width="content")
+    elif st.session_state.pop("_clear_cookie", False):
+        st.sidebar.html(_cookie_script("", 0), unsafe_allow_javascript=True, width="content")
+    st.session_state["_account"] = current
+    return current
+
+
+def current_account():
+    """The account app.py resolved for this run, or None."""
+    return st.session_state.get("_account")
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: local accounts only
+        return False
+
+
+def log_in(email: str, password: str) -> None:
+    """Check the password and open a session (auth.LoginFailed otherwise); the cookie is written on the next run."""
+    with db.connect() as con:
+        found = auth.authenticate(con, email, password)
+        st.session_state["_session_token"] = auth.open_session(con, found)
+    st.session_state.pop("_logged_out", None)
+
+
+def log_out() -> None:
+    cookies = dict(st.context.cookies) if st.context.cookies is not None else {}
+    token = st.session_state.pop("_session_token", None) or cookies.get(SESSION_COOKIE)
+    with db.connect() as con:
+        auth.close_session(con, token)
+    st.session_state["_logged_out"] = True
+    st.session_state["_account"] = None
+    st.session_state["_clear_cookie"] = True  # done by account() on the next run
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+
+
+def account_box(current) -> None:
+    """Who is logged in and a logout button, in the sidebar."""
+    if current is None:
+        return
+    side = st.sidebar
+    side.caption(tr("logged_in_as", email=current.email) + f" ({tr('role_' + current.role)})")
+    if side.button(tr("logout"), icon=":material/logout:", key="logout"):
+        log_out()
+        st.rerun()
+
+
+def account_required(admin: bool = False):
+    """The logged-in account a page needs (app.py hands these pages only to such accounts; this is the second lock)."""
+    current = current_account()
+    if current is None or (admin and not current.is_admin):
+        st.error(tr("forbidden_admin" if current is not None else "forbidden_anonymous"))
+        st.stop()
+    return current
+
+
+def submission_table(log) -> pd.DataFrame:
+    """The import log as shown on screen: no., when, who, file, SHA-256, rows, new, replaced, undone by."""
+    return pd.DataFrame({
+        tr("log_id"): log["id"], tr("log_when"): log["imported_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        tr("log_who"): log["actor"], tr("log_channel"): log["channel"], tr("log_file"): log["file_name"],
+        tr("log_sha"): log["sha256"], tr("log_rows"): log["n_rows"], tr("log_inserted"): log["n_inserted"],
+        tr("log_replaced"): log["n_replaced"],
+        tr("log_status"): [tr("log_undoes", id=int(u)) if pd.notna(u) else
+                           tr("log_undone_by", id=int(b)) if pd.notna(b) else "" for u, b in
+                           zip(log["undoes"], log["undone_by"])],
+    })

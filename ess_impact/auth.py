@@ -312,3 +312,18 @@ def close_session(con: duckdb.DuckDBPyConnection, token: str | None) -> None:
     if token:
         with db.transaction(con):
             con.execute(sql.load("delete_session"), [_token_hash(token)])
+
+
+def account_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> Account | None:
+    """The active account of an e-mail confirmed by an outside identity provider (OIDC, `st.login`), or None: an
+    unknown or disabled e-mail opens nothing (accounts are created by an admin, never on first login)."""
+    email = normalize_email(email or "")
+    row = db.first(con, sql.load("get_account"), [email]) if email else None
+    if row is None or not row[2]:
+        return None
+    return _account(con, email, row[0])
+
+
+def idle_minutes(con: duckdb.DuckDBPyConnection) -> int:
+    """How long a login may stay unused before it expires (the `session_idle_minutes` setting)."""
+    return _settings(con)["session_idle_minutes"]

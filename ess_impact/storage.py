@@ -13,6 +13,7 @@ import pandas as pd
 from . import auth, db, sql
 from .auth import Account
 from .fields import FIELDS
+from .labels import t
 
 ROW_COLUMNS = [f.key for f in FIELDS] + ["source_row"]
 INT_COLUMNS = [f.key for f in FIELDS if f.kind in ("int", "year")]
@@ -84,6 +85,66 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd
         if demo_removed or any(r.import_id for r in results):
             db.bump_data_version(con)
     return results
+
+
+class UndoRefused(Exception):
+    """The import cannot be undone; `key` names the reason in the label catalogue."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key, self.params = key, params
+
+    def message(self, lang: str = "fr") -> str:
+        return t(self.key, lang, **self.params)
+
+
+@dataclass
+class UndoResult:
+    import_id: int   # the undo's own row in the import log
+    undone: int      # the import undone
+    deleted: int     # rows the import had added, removed
+    restored: int    # rows it had replaced, back in force as they were
+
+
+def list_imports(con: duckdb.DuckDBPyConnection, actor: Account | None, mine: bool = False) -> pd.DataFrame:
+    """The submission log, latest first. Admins see every row (or only theirs with `mine`); an 'entreprise' account
+    sees only the submissions it made."""
+    auth.require_account(actor)
+    if not actor.is_admin:
+        mine = True
+    return con.execute(sql.load("list_imports"), [actor.email if mine else None]).df()
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id: int) -> UndoResult:
+    """Admins only. Put back what import `import_id` replaced (the previous versions, from the history) and remove
+    the rows it added, in one transaction; the versions it wrote go to the history, and the undo is logged as an import
+    row naming it. Refused (UndoRefused) for an unknown, demo, undo or already undone import, and for one whose rows
+    a later import has replaced (undo that one first)."""
+    auth.require_admin(actor)
+    now = datetime.now()
+    with db.transaction(con):
+        target = db.first(con, sql.load("undo_target"), [import_id])
+        if target is None:
+            raise UndoRefused("undo_unknown", import_id=import_id)
+        is_demo, is_undo, undone, replaced_later, file_name, sha256 = target
+        if is_demo or is_undo:
+            raise UndoRefused("undo_not_undoable", import_id=import_id)
+        if undone:
+            raise UndoRefused("undo_already", import_id=import_id)
+        if replaced_later:
+            raise UndoRefused("undo_replaced_later", import_id=import_id)
+        undo_id = db.first(con, "SELECT nextval('import_id_seq')")[0]
+        con.execute(sql.load("undo_stage"), [import_id])
+        con.execute(sql.load("undo_archive"), [undo_id, now, import_id])
+        written = con.execute(sql.load("undo_delete"), [import_id]).fetchone()[0]
+        restored = con.execute(sql.load("undo_restore"), [import_id]).fetchone()[0]
+        con.execute(sql.load("undo_forget_restored"), [import_id])
+        con.execute(sql.load("refresh_enterprises"))
+        con.execute("DROP TABLE IF EXISTS staged")
+        con.execute(sql.load("insert_undo"), [undo_id, now, actor.email, file_name, sha256, written, restored,
+                                               import_id])
+        db.bump_data_version(con)
+    return UndoResult(undo_id, import_id, written - restored, restored)
 
 
 def _pause_for_fault_injection() -> None:

@@ -22,7 +22,9 @@ def mrc_choices() -> list[str]:
     return [f"{r.usual_name} ({r.code})" for r in df.itertuples()]
 
 
-def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = None) -> Path:
+def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = None, rows=None) -> Path:
+    """The template; with `rows` (stored figures: one row per enterprise, field keys as columns), the data sheet is
+    pre-filled with them (identity and figures), drop-down values written as the lists show them."""
     out = Path(out)
     today = today or dt.date.today()
     wb = Workbook()
@@ -82,6 +84,8 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
             validation.showErrorMessage = True
             validation.add(area)
             data.add_data_validation(validation)
+    if rows is not None:
+        _prefill(data, rows, lang)
     data.row_dimensions[1].height = 36
     data.freeze_panes = "C2"
 
@@ -103,3 +107,22 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def _prefill(sheet, rows, lang: str) -> None:
+    label = "label_en" if lang == "en" else "label_fr"
+    shown = {
+        "mrc": {r.code: f"{r.usual_name} ({r.code})" for r in reference.mrcs().itertuples()},
+        "sector": dict(zip(reference.sectors()["code"], reference.sectors()[label])),
+        "legal_form": dict(zip(reference.legal_forms()["code"], reference.legal_forms()[label])),
+    }
+    for index, record in enumerate(rows.to_dict("records"), start=2):
+        for col, f in enumerate(FIELDS, start=1):
+            value = record.get(f.key)
+            if value is None or (not isinstance(value, str) and value != value):  # missing or NaN
+                continue
+            if f.kind in shown:
+                value = shown[f.kind].get(value, value)
+            elif f.kind in ("int", "year"):
+                value = int(value)
+            sheet.cell(row=index, column=col, value=value)

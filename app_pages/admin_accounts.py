@@ -1,0 +1,54 @@
+"""Comptes (admins): list, add, reset a password, disable. Every operation goes through ess_impact.auth."""
+
+import streamlit as st
+
+import ui
+from ess_impact import auth, db
+
+account = ui.account_required(admin=True)
+lang = ui.lang()
+st.title(ui.tr("accounts_title"))
+done = st.session_state.pop("_accounts_done", None)
+if done:
+    st.success(done)
+
+with db.connect() as con:
+    accounts = auth.list_accounts(con, account)
+st.dataframe(accounts.rename(columns={
+    "email": ui.tr("login_email"), "role": ui.tr("accounts_role"), "active": ui.tr("accounts_active"),
+    "neqs": "NEQ", "created_at": ui.tr("accounts_created"), "last_login_at": ui.tr("accounts_last_login"),
+    "locked_until": ui.tr("accounts_locked_until")}), hide_index=True, width="stretch")
+
+
+def attempt(operation, message: str, **params) -> None:
+    try:
+        with db.connect() as con:
+            operation(con)
+    except (auth.InvalidAccount, auth.Forbidden) as refused:
+        st.error(refused.message(lang))
+    else:
+        st.session_state["_accounts_done"] = ui.tr(message, **params)
+        st.rerun()
+
+
+emails = accounts["email"].tolist()
+add, reset, disable = st.tabs([ui.tr("accounts_add"), ui.tr("accounts_reset"), ui.tr("accounts_disable")])
+with add, st.form("add_account", clear_on_submit=False):
+    email = st.text_input(ui.tr("login_email"))
+    role = st.selectbox(ui.tr("accounts_role"), auth.ROLES, index=1, format_func=lambda r: ui.tr(f"role_{r}"))
+    neqs = st.text_input(ui.tr("accounts_neqs"))
+    password = st.text_input(ui.tr("accounts_password"), type="password", autocomplete="new-password")
+    if st.form_submit_button(ui.tr("accounts_save"), type="primary"):
+        listed = [n.strip() for n in neqs.split(",") if n.strip()]
+        attempt(lambda con: auth.add_account(con, account, email, role, password, listed), "accounts_added",
+                email=auth.normalize_email(email))
+with reset, st.form("reset_password"):
+    who = st.selectbox(ui.tr("accounts_which"), emails, index=None, key="reset_who")
+    new = st.text_input(ui.tr("accounts_new_password"), type="password", autocomplete="new-password")
+    if st.form_submit_button(ui.tr("accounts_save")) and who:
+        attempt(lambda con: auth.set_password(con, account, who, new), "accounts_reset_done", email=who)
+with disable, st.form("disable_account"):
+    who = st.selectbox(ui.tr("accounts_which"), [e for e in emails if e != account.email], index=None,
+                       key="disable_who")
+    if st.form_submit_button(ui.tr("accounts_disable")) and who:
+        attempt(lambda con: auth.disable_account(con, account, who), "accounts_disable_done", email=who)

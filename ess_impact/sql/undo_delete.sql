@@ -1,0 +1,1 @@
+DELETE FROM annual_figures WHERE import_id = ?

@@ -1,0 +1,134 @@
+"""The app with accounts (AppTest): an anonymous visitor gets no enterprise or admin page and no enterprise-level
+data; a wrong password gets the generic message; an enterprise account sees its pages only; an admin sees the admin
+pages; the cookie resolves to the account (and a closed session to nobody); logout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from conftest import ROOT
+from ess_impact import auth, db, labels
+
+APP = str(ROOT / "app.py")
+PASSWORD = "un mot de passe assez long"
+ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ = "admin@pole.example", "coop@example.org", "1170000001"
+ENTERPRISE_PAGES = ["app_pages/upload.py", "app_pages/my_data.py"]
+ADMIN_PAGES = ["app_pages/admin_import.py", "app_pages/admin_log.py", "app_pages/admin_accounts.py"]
+
+
+@pytest.fixture
+def accounts_db(small_db, monkeypatch):
+    with db.connect(small_db) as con:
+        auth.add_account(con, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
+        auth.add_account(con, auth.SYSTEM, COOP_EMAIL, auth.ENTREPRISE, PASSWORD, [COOP_NEQ])
+    monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
+    return small_db
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "success")
+             for e in getattr(at, kind)]
+    parts += [df.value.to_string() for df in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def _login(email: str, password: str = PASSWORD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run(timeout=180)
+    _clean(at)
+    at.switch_page("app_pages/login.py").run()
+    _clean(at)
+    at.text_input(key="login_email").set_value(email)
+    at.text_input(key="login_password").set_value(password)
+    at.button[0].click().run()
+    _clean(at)
+    return at
+
+
+def _on_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    _clean(at)
+    return at
+
+
+def _not_registered(at: AppTest, page: str) -> None:
+    """The page was not handed to st.navigation for this visitor: it does not exist (a typed URL gets the default
+    page with "Page not found")."""
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
+
+
+def test_anonymous_gets_no_enterprise_or_admin_page(accounts_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run(timeout=180)
+    _clean(at)
+    for page in ENTERPRISE_PAGES + ADMIN_PAGES:
+        _not_registered(at, page)
+    for page in ("app_pages/overview.py", "app_pages/login.py"):
+        text = _texts(_on_page(at, page))
+        assert COOP_NEQ not in text and COOP_EMAIL not in text and ADMIN_EMAIL not in text, page
+        assert not at.get("file_uploader"), page
+
+
+def test_wrong_password_gets_the_generic_message(accounts_db):
+    at = _login(COOP_EMAIL, "pas le bon mot de passe")
+    assert [e.value for e in at.error] == [labels.t("login_failed", "fr")]
+    at = _login("inconnu@example.org", "pas le bon mot de passe")
+    assert [e.value for e in at.error] == [labels.t("login_failed", "fr")]
+    assert ui.current_account.__doc__  # the pages read the account resolved by app.py
+
+
+def test_enterprise_account_sees_its_pages_only(accounts_db):
+    at = _login(COOP_EMAIL)
+    assert labels.t("logged_in_as", "fr", email=COOP_EMAIL) in " ".join(c.value for c in at.sidebar.caption)
+    _on_page(at, "app_pages/my_data.py")
+    assert [t.value for t in at.title] == [labels.t("my_data_title", "fr")]
+    text = _texts(at)
+    assert COOP_NEQ in text and "1170000002" not in text  # its own figures, not another's
+    _on_page(at, "app_pages/upload.py")
+    assert [t.value for t in at.title] == [labels.t("upload_title", "fr")]
+    assert at.get("file_uploader")
+    for page in ADMIN_PAGES:
+        _not_registered(at, page)
+
+
+def test_admin_sees_admin_pages_and_logout_ends_it(accounts_db):
+    at = _login(ADMIN_EMAIL)
+    _on_page(at, "app_pages/admin_accounts.py")
+    assert [t.value for t in at.title] == [labels.t("accounts_title", "fr")]
+    assert {COOP_EMAIL, ADMIN_EMAIL} <= set(at.dataframe[0].value.iloc[:, 0])
+    _on_page(at, "app_pages/admin_log.py")
+    assert [t.value for t in at.title] == [labels.t("nav_admin_log", "fr")]
+    assert len(at.dataframe[0].value) == 1  # the import made by the fixture
+    _on_page(at, "app_pages/admin_import.py")
+    assert at.get("file_uploader")
+    at.sidebar.button(key="logout").click().run()
+    _clean(at)
+    for page in ADMIN_PAGES:
+        _not_registered(at, page)
+    assert labels.t("nav_login", "fr") in _texts(_on_page(at, "app_pages/login.py"))
+    with db.connect(accounts_db) as con:
+        assert db.first(con, "SELECT count(*) FROM sessions")[0] == 0
+
+
+def test_cookie_resolves_to_the_account(accounts_db):
+    with db.connect(accounts_db) as con:
+        coop = auth.authenticate(con, COOP_EMAIL, PASSWORD)
+        token = auth.open_session(con, coop)
+        assert ui.account_from({ui.SESSION_COOKIE: token}, {}, con) == coop
+        assert ui.account_from({}, {}, con) is None
+        assert ui.account_from({ui.SESSION_COOKIE: "forged"}, {}, con) is None
+        assert ui.account_from({ui.SESSION_COOKIE: token}, {"_logged_out": True}, con) is None
+        idle = auth.idle_minutes(con)
+        later = datetime.now().replace(microsecond=0)
+        from datetime import timedelta
+        assert ui.account_from({ui.SESSION_COOKIE: token}, {}, con, later + timedelta(minutes=idle + 1)) is None
+        assert ui.account_from({ui.SESSION_COOKIE: token}, {}, con) is None  # expired sessions stay closed
