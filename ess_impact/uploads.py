@@ -233,9 +233,9 @@ def preview(con: duckdb.DuckDBPyConnection, actor: Account | None, check: FileCh
         statuses.append("new" if old is None else "changed" if changed else "same")
     frame = records[[f.key for f in FIELDS]].copy()
     frame.insert(0, "status", statuses)
-    for field, values in before.items():
+    for field, values in before.items():  # the stored value right after the new one, where any differs
         if any(v is not None for v in values):
-            frame[f"{field}_before"] = values
+            frame.insert(frame.columns.get_loc(field) + 1, f"{field}_before", values)
     return frame
 
 

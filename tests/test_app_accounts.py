@@ -132,3 +132,21 @@ def test_cookie_resolves_to_the_account(accounts_db):
         from datetime import timedelta
         assert ui.account_from({ui.SESSION_COOKIE: token}, {}, con, later + timedelta(minutes=idle + 1)) is None
         assert ui.account_from({ui.SESSION_COOKIE: token}, {}, con) is None  # expired sessions stay closed
+
+
+def test_admin_undoes_a_submission_from_the_log(accounts_db):
+    with db.connect(accounts_db) as con:
+        before = con.execute("SELECT * FROM annual_figures ORDER BY ALL").fetchall()
+        (imported,) = con.execute("SELECT id FROM imports").fetchone()
+    at = _login(ADMIN_EMAIL)
+    _on_page(at, "app_pages/admin_log.py")
+    at.selectbox[0].select(imported)
+    at.checkbox[0].check()
+    at.button[0].click().run()
+    _clean(at)
+    assert [s.value for s in at.success] == [labels.t("log_undo_done", "fr", undone=imported, id=imported + 1,
+                                                      deleted=len(before), restored=0)]
+    log = at.dataframe[0].value
+    assert len(log) == 2 and labels.t("log_undoes", "fr", id=imported) in set(log.iloc[:, -1])
+    with db.connect(accounts_db) as con:
+        assert db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
