@@ -371,12 +371,16 @@ def account():
     activity and refreshes the cookie); pages read it with current_account()."""
     ctx = st.context
     cookies = dict(ctx.cookies) if ctx.cookies is not None else {}
-    with db.connect() as con:
-        current = account_from(cookies, st.session_state, con)
-        if current is None and oidc_configured() and getattr(st.user, "is_logged_in", False):
-            current = auth.account_for_email(con, st.user.get("email"))
-        idle = auth.idle_minutes(con) if current is not None else 0
     token = st.session_state.get("_session_token") or cookies.get(SESSION_COOKIE)
+    oidc = oidc_configured() and getattr(st.user, "is_logged_in", False)
+    current, idle = None, 0
+    if (token and not st.session_state.get("_logged_out")) or oidc:  # an anonymous run opens no database
+        with db.connect() as con:
+            current = account_from(cookies, st.session_state, con)
+            if current is None and oidc:
+                current = auth.account_for_email(con, st.user.get("email"))
+            idle = auth.idle_minutes(con) if current is not None else 0
+        token = st.session_state.get("_session_token") or cookies.get(SESSION_COOKIE)
     if current is not None and token:
         st.sidebar.html(_cookie_script(token, idle * 60), unsafe_allow_javascript=True, width="content")
     elif st.session_state.pop("_clear_cookie", False):

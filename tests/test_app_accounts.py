@@ -150,3 +150,14 @@ def test_admin_undoes_a_submission_from_the_log(accounts_db):
     assert len(log) == 2 and labels.t("log_undoes", "fr", id=imported) in set(log.iloc[:, -1])
     with db.connect(accounts_db) as con:
         assert db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
+
+
+def test_identity_provider_email_maps_to_an_active_account_only(accounts_db):
+    """What st.login's confirmed e-mail opens (ui.account with [auth] configured): an active account, else nothing."""
+    with db.connect(accounts_db) as con:
+        assert auth.account_for_email(con, " Coop@Example.org ") == auth.Account(COOP_EMAIL, auth.ENTREPRISE,
+                                                                                 (COOP_NEQ,))
+        assert auth.account_for_email(con, "stranger@example.org") is None
+        assert auth.account_for_email(con, None) is None
+        auth.disable_account(con, auth.SYSTEM, COOP_EMAIL)
+        assert auth.account_for_email(con, COOP_EMAIL) is None
