@@ -14,6 +14,7 @@ public = [
     st.Page("app_pages/territories.py", title=ui.tr("nav_territories"), icon=":material/map:", url_path="territoires"),
     st.Page("app_pages/sectors.py", title=ui.tr("nav_sectors"), icon=":material/category:", url_path="secteurs"),
     st.Page("app_pages/compare.py", title=ui.tr("nav_compare"), icon=":material/compare_arrows:", url_path="comparer"),
+    st.Page("app_pages/reports.py", title=ui.tr("nav_reports"), icon=":material/description:", url_path="rapports"),
     st.Page("app_pages/methodology.py", title=ui.tr("nav_methodology"), icon=":material/menu_book:", url_path="methodologie"),
 ]
 # Access is decided here: a page not handed to st.navigation does not exist for this visitor ("Page not found").

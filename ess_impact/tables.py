@@ -61,7 +61,8 @@ def value_text(key: str, value, lang: str) -> str:
     """One value in its unit; a change between years with its sign (+2,7 %, −0,7 pt)."""
     if key not in (CHANGE, CHANGE_POINTS) or value is None or (isinstance(value, float) and np.isnan(value)):
         return formatting.indicator(key, value, lang)
-    text = formatting.percent(value, lang) if key == CHANGE else t("points", lang, value=formatting.number(value, lang, 1))
+    text = formatting.percent(value, lang) if key == CHANGE else \
+        t("points", lang, value=formatting.number(value, lang, 1))
     return "+" + text if value > 0 else text
 
 
@@ -93,6 +94,9 @@ def pivot(frame: pd.DataFrame, rows: str, columns: str, key: str, row_header: st
 
 def styled(table: Table, lang: str):
     """A pandas Styler for st.dataframe: the numbers stay numbers (sortable), shown in Québec formats."""
+    if table.cell_keys is not None:  # rows in different units (one indicator per row): shown as text
+        shown = table.frame.assign(**{c: table.cell_text(c, lang) for c in table.keys})
+        return shown.style.hide(axis="index")
     styler = table.frame.style
     for column, key in table.keys.items():
         hide = table.is_hidden(column)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -195,7 +194,8 @@ def test_workbook_opens_with_openpyxl_and_libreoffice(source, level, code, lang,
                                                       "report_sheet_trend", "report_sheet_mrcs", "notes")]
     headline = book[t("report_sheet_headline", lang)]
     assert headline.freeze_panes == "B4"
-    revenue = next(row for row in headline.iter_rows(min_row=4) if row[0].value == INDICATORS["revenue_total"].label(lang))
+    label = INDICATORS["revenue_total"].label(lang)
+    revenue = next(row for row in headline.iter_rows(min_row=4) if row[0].value == label)
     year_cell = revenue[2]
     if source == "demo":
         assert year_cell.number_format == '#,##0 "$"' and isinstance(year_cell.value, (int, float))
@@ -275,3 +275,41 @@ def test_cli_errors_are_french_and_exit_1(args, message, demo_db, demo_context, 
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "r.pdf").exists()
 
+
+
+# ------------------------------------------------------------------------------------------------------- page
+def test_reports_page_offers_every_file_built_on_click(demo_db, demo_context, monkeypatch):
+    """The Rapports page on a link to an MRC: four download buttons whose files are built when clicked (AppTest
+    cannot click, so the deferred callables are captured and called)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    captured = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+        captured[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    monkeypatch.setenv("ESS_IMPACT_DB", str(demo_db))
+    monkeypatch.setenv("ESS_IMPACT_ORG_NAME", ORG)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"region": "16", "mrc": "54", "annee": "2024"})
+    at.run()
+    at.switch_page("app_pages/reports.py").run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert at.title[0].value == "Rapports — Les Maskoutains, 2024"
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == [t(f"report_{fmt}") for fmt in reports.FORMATS]
+    files = {}
+    for button in buttons:
+        name, make = captured[button.proto.deferred_file_id]
+        files[name] = make()
+    assert sorted(files) == sorted(f"rapport-54-les-maskoutains-2024.{ext}" for ext in ("pdf", "xlsx", "pptx", "zip"))
+    assert files["rapport-54-les-maskoutains-2024.pdf"].startswith(b"%PDF")
+    load_workbook(io.BytesIO(files["rapport-54-les-maskoutains-2024.xlsx"]))
+    assert len(Presentation(io.BytesIO(files["rapport-54-les-maskoutains-2024.pptx"])).slides) == 6

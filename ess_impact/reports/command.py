@@ -20,7 +20,8 @@ EXIT_OK, EXIT_INVALID = 0, 1
 
 
 def add_parser(sub, common) -> None:
-    sp = sub.add_parser("report", help="rapport PDF, classeur Excel, présentation ou graphiques d'une MRC ou d'une région")
+    sp = sub.add_parser("report", help="rapport PDF, classeur Excel, présentation ou graphiques d'une MRC ou "
+                                       "d'une région")
     where = sp.add_mutually_exclusive_group()
     where.add_argument("--mrc", metavar="CODE", help="code (ex. 54) ou nom de la MRC")
     sp.add_argument("--region", metavar="CODE", help="code (ex. 16) ou nom de la région")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, formatting, indicators, tables, views
+from .. import charts, indicators, tables, views
 from ..labels import INDICATORS
 from ..tables import CHANGE, CHANGE_POINTS, Table
 from .data import CHART_KEY, CHART_RATE, MIX_COLUMNS, MRC_COLUMNS, TREND_COLUMNS, ReportData
@@ -141,10 +141,12 @@ def all_charts(data: ReportData) -> list[Chart]:
     title = data.t("trend_title", indicator=label, place=place, first=int(trend["year"].min()), last=year)
     figure = charts.lines(trend, CHART_KEY, lang, title, source)
     figure.update_layout(showlegend=False, height=420)
-    figure.update_traces(mode="lines+markers+text", text=charts.texts(CHART_KEY, trend["value"], trend["hidden"], lang),
-                         textposition="top center", cliponaxis=False)
+    figure.update_traces(mode="lines+markers+text", textposition="top center", cliponaxis=False,
+                         text=charts.texts(CHART_KEY, trend["value"], trend["hidden"], lang, compact=False))
     figure.update_xaxes(range=[int(trend["year"].min()) - 0.4, year + 0.4])
     out.append(Chart("trend", title, figure, width=1000))
+    for chart in out:  # on paper and slides: a white background, no on-screen tints
+        chart.figure.update_layout(paper_bgcolor="white", plot_bgcolor="white")
     return out
 
 

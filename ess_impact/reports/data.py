@@ -207,8 +207,8 @@ class ReportData:
         """(heading, paragraphs) of the methodology section: definitions, settings in force, confidentiality,
         sources."""
         s = self.context.settings
-        definitions = [f"{INDICATORS[k].label(self.lang)} : {INDICATORS[k].definition(self.lang)}"
-                       if self.lang == "fr" else f"{INDICATORS[k].label(self.lang)}: {INDICATORS[k].definition(self.lang)}"
+        colon = " : " if self.lang == "fr" else ": "
+        definitions = [INDICATORS[k].label(self.lang) + colon + INDICATORS[k].definition(self.lang)
                        for k in HEADLINE + ["jobs_per_1000"]]
         settings = [self.t("fte_basis_note", hours=formatting.number(s.fte_basis_hours, self.lang))]
         if self.rate_note():
@@ -261,7 +261,8 @@ def report_data(con: duckdb.DuckDBPyConnection | None, territory: Territory, yea
     return ReportData(
         territory=territory, year=year, previous=previous, lang=lang, context=context, headline=headline,
         comparison=comparison, ranks=ranks,
-        sectors=indicators.select(cubes, "sector", f, lang), legal_forms=indicators.select(cubes, "legal_form", f, lang),
+        sectors=indicators.select(cubes, "sector", f, lang),
+        legal_forms=indicators.select(cubes, "legal_form", f, lang),
         trend=trend, mrcs=mrcs.sort_values("name").reset_index(drop=True))
 
 

@@ -92,7 +92,17 @@ class ChartRenderer:
                 self._kaleido = self._loop = self._thread = None
 
     def render(self, charts: list[Chart]) -> list[bytes]:
-        """PNG bytes of each chart, drawn concurrently in the browser's tabs."""
+        """PNG bytes of each chart, drawn concurrently in the browser's tabs. A browser that died (the web app
+        keeps one for days) is started again once."""
+        try:
+            return self._render(charts)
+        except ReportError:
+            raise
+        except Exception:  # noqa: BLE001 - a crashed or hung browser: one fresh start, then let errors through
+            self.close()
+            return self._render(charts)
+
+    def _render(self, charts: list[Chart]) -> list[bytes]:
         self.start()
         k = self._kaleido
 

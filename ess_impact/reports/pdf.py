@@ -19,10 +19,10 @@ from .data import ReportData, ReportError
 FONT_DIR_ENV = "ESS_IMPACT_FONT_DIR"
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT = "DejaVu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-              "BI": "DejaVuSans-BoldOblique.ttf"}
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}  # ≈ 0.1 s each to load
 
 MARGIN = 16.0                    # mm
+LOGO_HEIGHT = 13.0
 INK = (31, 41, 51)
 MUTED = (82, 96, 109)
 ACCENT = (0, 114, 178)           # the charts' first colour (Okabe–Ito blue)
@@ -47,7 +47,7 @@ class _Document(FPDF):
         for style, name in FONT_FILES.items():
             self.add_font(FONT, style, str(folder / name))
         self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=MARGIN + 12)
+        self.set_auto_page_break(True, margin=MARGIN + 14)
         self.alias_nb_pages("{nb}")
         self.set_title(data.t("report_heading", place=data.place, year=data.year))
         self.set_author(data.context.organisation.name or "ess_impact")
@@ -59,23 +59,24 @@ class _Document(FPDF):
         return self.w - 2 * MARGIN
 
     def footer(self) -> None:
+        """On every page: what 'x' means, the source, when the report was produced and by whom, the page."""
         data = self.data
-        self.set_y(-MARGIN - 8)
+        self.set_y(-MARGIN - 10)
         self.set_draw_color(*HEADER_FILL)
         self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
         self.set_font(FONT, "", 7)
         self.set_text_color(*MUTED)
-        self.multi_cell(self.width, 3.2, data.suppressed_note(), new_x="LMARGIN", new_y="NEXT")
-        left = " · ".join(filter(None, [data.source_line(), data.generated_text(),
-                                        data.context.organisation.name]))
-        page = data.t("report_page", page=self.page_no(), pages="{nb}")
-        self.cell(self.width - 25, 3.5, left)
-        self.cell(25, 3.5, page, align="R")
+        for text in (data.suppressed_note(), data.source_line()):
+            self.cell(self.width, 3.3, text, new_x="LMARGIN", new_y="NEXT")
+        organisation = data.context.organisation.name
+        left = data.generated_text() + (" · " + data.t("report_prepared_by", org=organisation) if organisation else "")
+        self.cell(self.width - 25, 3.3, left)
+        self.cell(25, 3.3, data.t("report_page", page=self.page_no(), pages="{nb}"), align="R")
 
     # --- blocks ---------------------------------------------------------------------------------------------
     def heading(self, text: str, room: float = 40) -> None:
         """A section heading, moved to the next page when less than `room` mm would follow it."""
-        if self.will_page_break(room + 10):
+        if self.will_page_break(room + 14):
             self.add_page()
         self.ln(3)
         self.set_font(FONT, "B", 13)
@@ -93,10 +94,17 @@ class _Document(FPDF):
         self.multi_cell(self.width, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.set_text_color(*INK)
 
-    def chart(self, chart: Chart, png: bytes, width: float | None = None) -> None:
+    def chart_height(self, chart: Chart, width: float | None = None) -> float:
+        return (width or self.width) * chart.height / chart.width
+
+    def chart(self, chart: Chart, png: bytes, width: float | None = None, optional: bool = False) -> None:
+        """A chart at full width (or `width` mm), on the next page when it does not fit, or left out when it does
+        not fit and is `optional` (its figures are in a table next to it)."""
         width = width or self.width
-        height = width * chart.height / chart.width
+        height = self.chart_height(chart, width)
         if self.will_page_break(height + 2):
+            if optional:
+                return
             self.add_page()
         x = MARGIN + (self.width - width) / 2
         self.image(io.BytesIO(png), x=x, y=self.get_y(), w=width, h=height, alt_text=chart.title)
@@ -114,7 +122,8 @@ class _Document(FPDF):
         self.set_draw_color(200, 206, 214)
         self.set_line_width(0.2)
         headings = FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=INK)
-        with super().table(col_widths=widths, width=min(sum(widths), self.epw), text_align=align, headings_style=headings,
+        with super().table(col_widths=widths, width=min(sum(widths), self.epw), text_align=align,
+                           headings_style=headings,
                            line_height=size * 0.5, padding=(0.9, 1.5), cell_fill_color=ZEBRA,
                            cell_fill_mode="ROWS", borders_layout="HORIZONTAL_LINES", align="LEFT") as pdf_table:
             pdf_table.row([str(c) for c in columns])
@@ -149,7 +158,7 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     doc.table(headline, [first] + [rest] * (len(headline.frame.columns) - 1), size=9)
     doc.paragraph(headline.notes[-1], size=7.5, style="I", colour=MUTED, height=3.4)
 
-    doc.heading(data.t("report_comparison" if data.territory.level == "mrc" else "report_comparison_region"), 80)
+    doc.heading(data.t("report_comparison" if data.territory.level == "mrc" else "report_comparison_region"), 40)
     comparison = comparison_table(data)
     first = 52.0
     doc.table(comparison, [first] + [(doc.width - first) / 4] * 4)
@@ -158,19 +167,21 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     if ranks:
         doc.paragraph(data.t("report_ranks", ranks=" ; ".join(ranks) if data.lang == "fr" else "; ".join(ranks)),
                       size=8, colour=MUTED, height=3.6)
+    doc.ln(2)
+    doc.chart(*images["per_1000"], width=doc.width * 0.62, optional=True)
 
-    doc.heading(data.t("report_mrcs_heading", region=data.territory.region_name), 90)
+    doc.heading(data.t("report_mrcs_heading", region=data.territory.region_name), doc.chart_height(images["mrcs"][0]))
     doc.chart(*images["mrcs"])
 
-    doc.heading(data.t("report_sectors_heading"), 90)
+    doc.heading(data.t("report_sectors_heading"), doc.chart_height(images["sectors"][0]))
     doc.chart(*images["sectors"])
-    doc.heading(data.t("report_legal_forms_heading"), 50)
+    doc.heading(data.t("report_legal_forms_heading"), doc.chart_height(images["legal_forms"][0], doc.width * 0.85))
     doc.chart(*images["legal_forms"], width=doc.width * 0.85)
     forms = mix_table(data, "legal_form")
     first = 48.0
     doc.table(forms, [first] + [(doc.width - first) / (len(forms.frame.columns) - 1)] * (len(forms.frame.columns) - 1))
 
-    doc.heading(data.t("trend_heading"), 90)
+    doc.heading(data.t("trend_heading"), doc.chart_height(images["trend"][0], doc.width * 0.9))
     doc.chart(*images["trend"], width=doc.width * 0.9)
     trend = trend_table(data)
     first = 18.0
@@ -187,18 +198,19 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
 
 
 def _title(doc: _Document, data: ReportData) -> None:
+    """The pôle's logo and name when configured, then what the report is about."""
     org = data.context.organisation
-    top = doc.get_y()
-    x = MARGIN
-    if org.logo is not None:
-        doc.image(str(org.logo), x=MARGIN, y=top, h=16)
-        x = doc.get_x() + 4 if doc.get_x() > MARGIN else MARGIN + 30
-    if org.name:
-        doc.set_xy(x if org.logo is not None else MARGIN, top + (4 if org.logo is not None else 0))
-        doc.set_font(FONT, "B", 10)
-        doc.set_text_color(*MUTED)
-        doc.cell(doc.width - (x - MARGIN), 6, data.t("report_prepared_by", org=org.name))
-    doc.set_xy(MARGIN, top + (20 if org.logo is not None else 8 if org.name else 0))
+    if org.logo is not None or org.name:
+        top = doc.get_y()
+        x = MARGIN
+        if org.logo is not None:
+            x += doc.image(str(org.logo), x=MARGIN, y=top, h=LOGO_HEIGHT).rendered_width + 4
+        if org.name:
+            doc.set_xy(x, top + (LOGO_HEIGHT - 6) / 2 if org.logo is not None else top)
+            doc.set_font(FONT, "B", 10)
+            doc.set_text_color(*MUTED)
+            doc.cell(doc.width - (x - MARGIN), 6, data.t("report_prepared_by", org=org.name))
+        doc.set_xy(MARGIN, top + (LOGO_HEIGHT + 3 if org.logo is not None else 8))
     doc.set_font(FONT, "", 10)
     doc.set_text_color(*MUTED)
     doc.cell(doc.width, 5, data.t("report_subtitle"), new_x="LMARGIN", new_y="NEXT")
