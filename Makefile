@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps
+.PHONY: run test install run-deps system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -19,20 +19,33 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: install
+run: run-deps install
 	$(BIN)/ess-impact run
 
-system-deps:
+# Debian packages: chromium draws the report charts (and runs the browser tests), DejaVu is the reports' font;
+# LibreOffice (+ its Python bridge) and poppler check the template and the reports in the tests.
+RUN_PACKAGES := chromium:chromium fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+TEST_PACKAGES := libreoffice-calc-nogui:soffice poppler-utils:pdftoppm
+
+define install_missing
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
-	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
-	/usr/bin/python3 -c 'import uno' 2>/dev/null || missing="$$missing python3-uno"; \
+	for entry in $(1); do \
+	  package=$${entry%%:*}; probe=$${entry#*:}; \
+	  if [ -e "$$probe" ] || command -v "$$probe" >/dev/null; then :; else missing="$$missing $$package"; fi; \
+	done; \
+	$(2) \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing fonts-dejavu-core >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+run-deps:
+	$(call install_missing,$(RUN_PACKAGES),)
+
+system-deps:
+	$(call install_missing,$(RUN_PACKAGES) $(TEST_PACKAGES),/usr/bin/python3 -c 'import uno' 2>/dev/null || missing="$$missing python3-uno";)
 
 test: system-deps install
 	$(BIN)/python -m pytest
