@@ -23,7 +23,10 @@ if submitted:
 
 if ui.oidc_configured():
     st.divider()
-    if st.user.is_logged_in:  # confirmed by the provider, but no active account has this e-mail
+    if getattr(st.user, "is_logged_in", False):  # confirmed by the provider, but no active account has this e-mail
         st.error(ui.tr("login_oidc_refused", email=st.user.get("email", "")))
     elif st.button(ui.tr("login_oidc"), icon=":material/key:"):
-        st.login()
+        try:
+            st.login()
+        except st.errors.StreamlitAPIException as problem:  # e.g. Authlib not installed, [auth] incomplete
+            st.error(ui.tr("login_oidc_unavailable", detail=str(problem)[:200]))

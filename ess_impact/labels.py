@@ -162,6 +162,8 @@ TEXT: dict[str, tuple[str, str]] = {
                            "pôle de vous en créer un.",
                            "The e-mail {email} is not linked to any active account. Ask a hub administrator to "
                            "create one for you."),
+    "login_oidc_unavailable": ("Connexion par le fournisseur d'identité indisponible ({detail}).",
+                               "Login through the identity provider unavailable ({detail})."),
     "logged_in_as": ("Connecté : {email}", "Logged in: {email}"),
     "logout": ("Se déconnecter", "Log out"),
     "role_admin": ("administrateur", "administrator"),

@@ -161,3 +161,16 @@ def test_identity_provider_email_maps_to_an_active_account_only(accounts_db):
         assert auth.account_for_email(con, None) is None
         auth.disable_account(con, auth.SYSTEM, COOP_EMAIL)
         assert auth.account_for_email(con, COOP_EMAIL) is None
+
+
+def test_identity_provider_button_when_configured(accounts_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "secret",
+                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.run(timeout=180)
+    _on_page(at, "app_pages/login.py")
+    labels_shown = [b.label for b in at.button]
+    assert labels.t("login_oidc", "fr") in labels_shown
+    [b for b in at.button if b.label == labels.t("login_oidc", "fr")][0].click().run()
+    _clean(at)  # without Authlib, or without a reachable provider: a message, not a traceback
