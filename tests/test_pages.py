@@ -349,7 +349,9 @@ def check_compare(at: AppTest, data: Data, asked: list[str], year: int, lang: st
     assert at.query_params["comparer"] == chosen
     with_data = [c for c in chosen if has_data(data.path, c, year)]
     table = at.dataframe[0].value
-    assert table.iloc[:, 0].tolist() == [names[c].rsplit(" (", 1)[0] for c in with_data]
+    assert table.iloc[:, 0].tolist() == [names[c] for c in with_data]  # "Montréal (06)", "Montréal (66)"
+    per_1000 = figures(at)[0]
+    assert [trace["name"] for trace in per_1000["data"]] == [names[c] for c in with_data]
     missing = [labels.t("no_data_here", lang, place=names[c], year=year) for c in chosen if c not in with_data]
     assert [i for i in infos if i in missing] == missing, (infos, missing)
     assert len(at.get("plotly_chart")) == 3  # per 1 000, indexed trend, sector mix
