@@ -272,3 +272,23 @@ def artifacts() -> Path:
     """test-artifacts/ at the repository root (git-ignored): screenshots."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ------------------------------------------------------------------------------------------- AppTest downloads
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The data behind every st.download_button of an AppTest run, by the file id the button carries. The app's
+    buttons make their file on click (a callable registered with Streamlit's media file manager); AppTest cannot
+    click them, so the callable is kept here for the test to call: the very bytes a reader would get."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    captured: dict[str, tuple] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+        captured[file_id] = (file_name, mimetype, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return captured

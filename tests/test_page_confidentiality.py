@@ -27,7 +27,7 @@ import pytest
 from ess_impact import charts, db, formatting, indicators, labels, reference
 from ess_impact.labels import INDICATORS
 
-from test_pages import display_values, download, downloads, plotly_array, start, tour  # noqa: F401 (fixture)
+from test_pages import display_values, download, start, tour
 
 # Charts draw values in the unit their axis names (k$, M$, G$, %): a chart number v stands for v × that divisor.
 AXIS_UNITS = {"k$": 1e3, "M$": 1e6, "G$": 1e9, "$K": 1e3, "$M": 1e6, "$B": 1e9, "$": 1.0, "%": 0.01}
@@ -42,6 +42,19 @@ def unit_class(key: str | None) -> str | None:
     return "money" if key in MONEY else "ratio" if key in RATIO else "plain"
 
 
+def plotly_array(value) -> np.ndarray:
+    """A plotly JSON array: a list, or a typed array {"dtype", "bdata" (base64), "shape"}."""
+    import base64
+
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape:
+            data = data.reshape([int(s) for s in str(shape).split(",")])
+        return data
+    return np.asarray(value, dtype=object)
+
+
 # ------------------------------------------------------------------------------------ what must not be shown
 @dataclass
 class Values:
@@ -51,16 +64,16 @@ class Values:
     origin: list[str]
 
     @classmethod
-    def of(cls, rows: list[tuple[float, str, str]]) -> "Values":
+    def of(cls, rows: list[tuple[float, str, str]]) -> Values:
         rows = sorted(rows)
         return cls(np.array([r[0] for r in rows], dtype=float), np.array([r[1] for r in rows], dtype=object),
                    [r[2] for r in rows])
 
     def near(self, value: float, tolerance: float, keys: set[str] | None = None) -> list[int]:
-        lo, hi = np.searchsorted(self.value, [value - tolerance, value + tolerance], side="left")[0], \
-            np.searchsorted(self.value, value + tolerance, side="right")
-        found = range(lo, hi)
-        return [i for i in found if keys is None or self.key[i] in keys]
+        """Positions of the values within `tolerance` of `value` (of one of `keys`, when given)."""
+        lo = np.searchsorted(self.value, value - tolerance, side="left")
+        hi = np.searchsorted(self.value, value + tolerance, side="right")
+        return [i for i in range(lo, hi) if keys is None or self.key[i] in keys]
 
 
 def trivial(value: float) -> bool:
@@ -308,6 +321,9 @@ def collect_figure(spec: dict, lang: str, where: str, got: Collected) -> None:
 
 def collect_page(at, lang: str, where: str, captured: dict, got: Collected) -> None:
     labels_to_keys = {i.label(lang): k for k, i in INDICATORS.items()}
+    # Cards: their value. Their change (+2,7 %, and at constant sample) is a ratio of two published values, or of
+    # two constant-sample values guarded against revealing the enterprises outside the sample (tested in
+    # test_indicators); it is not a cell's value, so it is not compared here.
     for m in at.metric:
         value = str(m.value)
         if value in NO_NUMBER or RANK.match(value):
@@ -321,7 +337,7 @@ def collect_page(at, lang: str, where: str, captured: dict, got: Collected) -> N
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         collect_figure(spec, lang, f"{where} chart {spec['layout'].get('title', {}).get('text', '')!r}", got)
-    buttons = list(at.download_button)
+    buttons = iter(at.download_button)  # two under each published table, in order
     for f, frame in enumerate(at.dataframe):
         raw, shown = frame.value, display_values(frame)
         here = f"{where} table {f}"
@@ -344,7 +360,7 @@ def collect_page(at, lang: str, where: str, captured: dict, got: Collected) -> N
                                                None, parsed[2]))
             continue
         # The two downloads that follow the table.
-        csv_button, xlsx_button = buttons[2 * f], buttons[2 * f + 1]
+        csv_button, xlsx_button = next(buttons), next(buttons)
         _, data = download(csv_button, captured)
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";" if lang == "fr" else ","))
         header = rows[1]

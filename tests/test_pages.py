@@ -16,10 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from ess_impact import db, formatting, indicators, labels, reference, views
@@ -73,24 +71,8 @@ def assert_clean(at: AppTest, page: str) -> None:
     assert not at.error, (page, [e.value for e in at.error])
 
 
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """The data behind every download button. The buttons generate their file on click (a callable registered
-    with Streamlit's media file manager); AppTest cannot click them, so the callable is kept here, by the file id
-    the button carries, and called by the test: the very bytes a reader would get."""
-    captured: dict[str, tuple] = {}
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-        captured[file_id] = (file_name, mimetype, data_callable)
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return captured
-
-
 def download(button, captured: dict) -> tuple[str, bytes]:
+    """The file name and bytes of a download button (captured: conftest's `downloads` fixture)."""
     file_id = button.proto.deferred_file_id
     assert file_id in captured, f"download button {button.label!r} carries no data"
     name, _mime, make = captured[file_id]
@@ -108,19 +90,6 @@ def display_values(frame_element) -> pd.DataFrame | None:
 
 def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def plotly_array(value) -> np.ndarray:
-    """A plotly JSON array: a list, or a typed array {"dtype", "bdata" (base64), "shape"}."""
-    import base64
-
-    if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        if shape:
-            data = data.reshape([int(s) for s in str(shape).split(",")])
-        return data
-    return np.asarray(value, dtype=object)
 
 
 # ----------------------------------------------------------------------------------------------- databases
@@ -214,12 +183,11 @@ def check_tables(at: AppTest, page: str, lang: str, captured: dict, source: str)
     same cells ('x' where the screen shows x), the title and the notes. Returns the number of tables checked."""
     frames = list(at.dataframe)
     buttons = list(at.download_button)
-    published = [f for f in frames if display_values(f) is not None]
-    if page == "methodology":
-        assert not buttons and not published
-        return 0
-    assert len(buttons) == 2 * len(frames) == 2 * len(published), (page, len(frames), [b.label for b in buttons])
-    for frame, csv_button, xlsx_button in zip(frames, buttons[0::2], buttons[1::2]):
+    published = [f for f in frames if display_values(f) is not None]  # shown with ui.show_table
+    if page != "methodology":  # (whose tables of definitions, rates and counts are plain, without downloads)
+        assert len(published) == len(frames), page
+    assert len(buttons) == 2 * len(published), (page, len(published), [b.label for b in buttons])
+    for frame, csv_button, xlsx_button in zip(published, buttons[0::2], buttons[1::2]):
         raw, shown = frame.value, display_values(frame)
         assert list(raw.columns) == list(shown.columns)
         numeric = [c for c in raw.columns if pd.api.types.is_numeric_dtype(raw[c])]
@@ -267,7 +235,7 @@ def check_tables(at: AppTest, page: str, lang: str, captured: dict, source: str)
                     assert cell == wanted, (page, column, i, cell)
         below = [sheet.cell(row=r, column=1).value for r in range(5 + len(raw), sheet.max_row + 1)]
         assert source in below, (page, below)
-    return len(frames)
+    return len(published)
 
 
 def check_charts(at: AppTest, page: str, source: str) -> int:
