@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ess_impact import formatting, indicators, labels
+from ess_impact import formatting, indicators, labels, tables
 from ess_impact.labels import INDICATORS
 
 lang = ui.lang()
@@ -14,22 +14,22 @@ st.title(ui.tr("methodology_title"))
 DEFINED = [i for i in INDICATORS.values() if i.key != "share"]
 
 st.header(ui.tr("indicators_heading"))
-st.dataframe(pd.DataFrame({
+ui.show_table(tables.Table(pd.DataFrame({
     ui.tr("indicator"): [i.label(lang) for i in DEFINED],
     ui.tr("unit"): [ui.tr(f"unit_{i.unit}") for i in DEFINED],
     ui.tr("definition"): [i.definition(lang) for i in DEFINED],
-}), hide_index=True, width="stretch", height=(len(DEFINED) + 1) * 35 + 3)
+}), {}, ui.tr("indicators_heading"), ui.notes()), "definitions", height=(len(DEFINED) + 1) * 35 + 3)
 
 settings = ctx["settings"]
 st.header(ui.tr("settings_heading"))
 st.write(ui.tr("fte_basis_note", hours=formatting.number(settings.fte_basis_hours, lang)))
 st.subheader(ui.tr("rates_heading"))
 rates = ctx["rates"]
-st.dataframe(pd.DataFrame({
+ui.show_table(tables.Table(pd.DataFrame({
     ui.tr("year"): rates["year"].astype(str),
     ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
     ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
-}), hide_index=True, width="stretch")
+}), {}, ui.tr("rates_heading"), ui.notes()), "rates")
 
 st.header(ui.tr("confidentiality_heading"))
 st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
@@ -41,9 +41,11 @@ if years:
     cubes = ui.public_cubes()
     table = indicators.over_years({year: cubes[cubes["year"] == year] for year in years}, "region", "enterprises",
                                   lang)
-    shown = table.map(lambda v: formatting.SUPPRESSED if pd.isna(v) else formatting.number(v, lang))
-    st.dataframe(shown.rename_axis(ui.tr("region")).reset_index(), hide_index=True, width="stretch",
-                 height=(len(shown) + 1) * 35 + 3)
+    # over_years leaves NaN where the count is suppressed (every region reports in the public cube's years)
+    completeness = tables.Table(table.rename_axis(ui.tr("region")).reset_index(),
+                                {str(year): "enterprises" for year in years}, ui.tr("completeness_heading"),
+                                ui.notes(), table.isna().reset_index(drop=True))
+    ui.show_table(completeness, "completeness", height=(len(table) + 1) * 35 + 3)
     st.caption(ui.tr("completeness_note"))
 
 st.header(ui.tr("sources_heading"))

@@ -184,8 +184,7 @@ def check_tables(at: AppTest, page: str, lang: str, captured: dict, source: str)
     frames = list(at.dataframe)
     buttons = list(at.download_button)
     published = [f for f in frames if display_values(f) is not None]  # shown with ui.show_table
-    if page != "methodology":  # (whose tables of definitions, rates and counts are plain, without downloads)
-        assert len(published) == len(frames), page
+    assert len(published) == len(frames), page  # every table, Méthodologie's included, has its downloads
     assert len(buttons) == 2 * len(published), (page, len(published), [b.label for b in buttons])
     for frame, csv_button, xlsx_button in zip(published, buttons[0::2], buttons[1::2]):
         raw, shown = frame.value, display_values(frame)
