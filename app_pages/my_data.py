@@ -1,9 +1,10 @@
 """Mes données (entreprise accounts): the figures in force by year, and the submissions the account made."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
-from ess_impact import db, storage
+from ess_impact import db, formatting, storage
 from ess_impact.fields import FIELDS, header
 
 account = ui.account_required()
@@ -21,12 +22,13 @@ for neq, frame in figures.items():
     if frame.empty:
         st.info(ui.tr("my_data_none"))
         continue
-    shown = frame[[f.key for f in FIELDS if f.key != "neq"] + ["imported_at", "file_name"]].set_index("year")
-    shown = shown.T.rename(index={**names, "imported_at": ui.tr("my_data_recorded"),
-                                  "file_name": ui.tr("my_data_file")})
-    shown.columns = [str(c) for c in shown.columns]
-    st.dataframe(shown.astype(str).replace({"<NA>": "", "nan": "", "None": ""}), width="stretch",
-                 height=(len(shown) + 1) * 35 + 3)
+    kinds = {f.key: f.kind for f in FIELDS}
+    keys = [f.key for f in FIELDS if f.key not in ("neq", "year")] + ["imported_at", "file_name"]
+    shown = pd.DataFrame({str(year): [formatting.field_value(kinds.get(k, "text"), row[k], lang) for k in keys]
+                          for year, row in frame.set_index("year").iterrows()},
+                         index=[names.get(k) or ui.tr({"imported_at": "my_data_recorded",
+                                                       "file_name": "my_data_file"}[k]) for k in keys])
+    st.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
 
 st.header(ui.tr("my_data_submissions"))
 if submissions.empty:

@@ -107,3 +107,21 @@ def table(frame, columns: list[str], lang: str = "fr", label_columns: tuple[str,
             values = [SUPPRESSED if column in h else v for v, h in zip(values, hidden)]
         out[INDICATORS[column].label(lang) if column in INDICATORS else t(column, lang)] = values
     return out.reset_index(drop=True)
+
+
+def field_value(kind: str, value, lang: str = "fr") -> str:
+    """One stored cell of an enterprise's annual figures (fields.FIELDS kinds) as the reader sees it."""
+    import pandas as pd
+
+    if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
+        return MISSING
+    try:
+        if kind == "amount":
+            return money(float(value), lang, 2 if float(value) % 1 else 0)
+        if kind in ("int", "hours"):
+            return number(float(value), lang, 0 if float(value).is_integer() else 1)
+    except (TypeError, ValueError):
+        return MISSING
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
