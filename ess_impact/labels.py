@@ -527,6 +527,8 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Say which territory: --mrc CODE, --region CODE, or --all-mrc --region CODE."),
     "report_all_needs_region": ("--all-mrc demande --region CODE (la région dont on veut les rapports de MRC), sans --mrc.",
                                 "--all-mrc needs --region CODE (the region whose MRC reports you want), without --mrc."),
+    "report_logo_not_image": ("Le logo {path} n'est pas une image PNG ou JPEG.",
+                              "The logo {path} is not a PNG or JPEG image."),
     "report_logo_missing": ("Logo introuvable : {path} (variable ESS_IMPACT_ORG_LOGO ou option --logo).",
                             "Logo not found: {path} (ESS_IMPACT_ORG_LOGO variable or --logo option)."),
     "report_browser_missing": ("Navigateur Chromium introuvable ({path}) : il dessine les graphiques. Installez-le "

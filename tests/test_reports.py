@@ -267,8 +267,12 @@ def test_cli_single_report_formats(demo_db, demo_context, tmp_path):
     (["--mrc", "54", "--year", "1999"], "Aucune donnée pour 1999. Années disponibles : 2020–2024."),
     (["--all-mrc"], "--all-mrc demande --region CODE"),
     ([], "Indiquez le territoire"),
+    (["--mrc", "54", "--logo", "{not_an_image}"], "n'est pas une image PNG ou JPEG."),
 ])
 def test_cli_errors_are_french_and_exit_1(args, message, demo_db, demo_context, tmp_path):
+    not_an_image = tmp_path / "logo.png"
+    not_an_image.write_text("ceci n'est pas une image")
+    args = [str(not_an_image) if a == "{not_an_image}" else a for a in args]
     out = cli("report", *args, "--db", demo_db, "--out", tmp_path / "r.pdf")
     assert out.returncode == 1
     assert message in out.stderr

@@ -80,6 +80,8 @@ class Organisation:
         path = Path(logo).expanduser() if logo else None
         if path is not None and not path.is_file():
             raise ReportError("report_logo_missing", path=str(path))
+        if path is not None and not path.read_bytes()[:8].startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+            raise ReportError("report_logo_not_image", path=str(path))
         return cls(name.strip() if name else None, path)
 
 
