@@ -294,10 +294,6 @@ def footnotes(year: int | None) -> None:
     st.caption(source_line())
 
 
-CARDS = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "volunteers", "volunteer_hours",
-         "volunteer_value"]
-
-
 def cards(f: Filters, cubes: pd.DataFrame) -> bool:
     """Headline cards of a territory × category for f.year, with the change from the year before, raw and at
     constant sample. False (and a message) when nobody reported there."""
@@ -306,26 +302,20 @@ def cards(f: Filters, cubes: pd.DataFrame) -> bool:
     if now is None:
         st.info(tr("no_data_here", place=place(f), year=f.year))
         return False
-    years = set(cubes["year"].unique())
-    before = views.row(cubes, replace(f, year=f.year - 1), current) if f.year - 1 in years else None
-    panel_before = panel_after = None
-    if before is not None:
-        panel = panel_cubes(f.year - 1, f.year)
-        panel_before = views.row(panel, replace(f, year=f.year - 1), current)
-        panel_after = views.row(panel, f, current)
+    previous = f.year - 1 if f.year - 1 in set(cubes["year"].unique()) else None
+    before = views.row(cubes, replace(f, year=previous), current) if previous else None
+    panel = panel_cubes(previous, f.year) if before is not None else None
+    figures = views.headline(now, before, panel, f, previous, current)
     for start in (0, 4):
-        for column, key in zip(st.columns(4), CARDS[start:start + 4]):
-            delta = description = None
-            if before is not None:
-                delta = formatting.change(key, now[key], before[key], current)
-                constant = formatting.change(key, panel_after[key], panel_before[key], current) \
-                    if panel_before is not None and panel_after is not None else None
-                if delta and constant:
-                    description = tr("constant_sample", value=constant)
-            shown = formatting.SUPPRESSED if key in (now["suppressed"] or "").split(",") else \
-                formatting.indicator(key, now[key], current, compact=True)
-            column.metric(INDICATORS[key].label(current), shown, delta, help=INDICATORS[key].definition(current),
-                          border=True, delta_description=description)
+        for column, (_, card) in zip(st.columns(4), figures.iloc[start:start + 4].iterrows()):
+            key, change = card["key"], tables.change_key(card["key"])
+            shown = formatting.SUPPRESSED if card["hidden"] else formatting.indicator(key, card["value"], current,
+                                                                                     compact=True)
+            delta = None if pd.isna(card["change"]) else tables.value_text(change, card["change"], current)
+            description = None if delta is None or pd.isna(card["change_constant"]) else \
+                tr("constant_sample", value=tables.value_text(change, card["change_constant"], current))
+            column.metric(card["label"], shown, delta, help=INDICATORS[key].definition(current), border=True,
+                          delta_description=description)
     if before is not None:
         st.caption(tr("change_note", year=f.year - 1))
     return True

@@ -16,7 +16,6 @@ f = ui.filters()
 cubes = ui.public_cubes()
 source = ui.source_line()
 where = ui.place(f)
-category = Filters(sector=f.sector, legal_form=f.legal_form)
 st.title(ui.tr("territories_title", place=where, year=f.year))
 key = ui.indicator_choice()
 label = INDICATORS[key].label(lang)
@@ -25,15 +24,12 @@ rate_label = INDICATORS[rate_key].label(lang)
 
 
 def reference_values(region: str | None) -> dict[str, float]:
-    """The per-1 000 value of the region and of Québec, for reference lines (only when published)."""
+    """The per-1 000 value of the region (when one is chosen) and of Québec, for reference lines, when published."""
     out = {}
-    for name, filters in ((ui.place(Filters(region=region)), Filters(f.year, region, None, f.sector, f.legal_form)),
-                          ("Québec", Filters(f.year, None, None, f.sector, f.legal_form))):
-        if filters.region is None and name != "Québec":
-            continue
-        found = views.row(cubes, filters, lang)
-        if found is not None and rate_key not in (found["suppressed"] or "").split(","):
-            out[name] = float(found[rate_key])
+    for level in ([region] if region else []) + [None]:
+        found = views.row(cubes, Filters(f.year, level, None, f.sector, f.legal_form), lang)
+        if found is not None and not indicators.is_hidden(found, rate_key):
+            out[ui.place(Filters(region=level))] = float(found[rate_key])
     return out
 
 
@@ -44,8 +40,8 @@ if f.mrc:
     st.subheader(ui.tr("comparison_heading"))
     region_filters = Filters(f.year, f.region, None, f.sector, f.legal_form)
     quebec_filters = Filters(f.year, None, None, f.sector, f.legal_form)
-    rows = pd.concat([views.row(cubes, x, lang).to_frame().T for x in (f, region_filters, quebec_filters)
-                      if views.row(cubes, x, lang) is not None], ignore_index=True)
+    found = [views.row(cubes, x, lang) for x in (f, region_filters, quebec_filters)]
+    rows = pd.concat([r.to_frame().T for r in found if r is not None], ignore_index=True)
     ui.show_table(tables.published(rows, views.PER_1000_KEYS + ["population"], lang,
                                    ui.tr("rank_title", place=where, year=f.year), ui.notes(),
                                    label_columns=("name",)), "per_1000")
@@ -67,7 +63,7 @@ if f.mrc:
                                   ui.tr("by_sector_title", indicator=label, place=where, year=f.year), source,
                                   hidden=mix["hidden"]), "mrc_sectors")
     trend = pd.concat([views.trend(cubes, x, key, name, lang) for x, name in (
-        (f, where), (region_filters, ui.place(Filters(region=f.region))), (quebec_filters, "Québec"))])
+        (f, where), (region_filters, ui.place(Filters(region=f.region))), (quebec_filters, ui.place(Filters())))])
     first_year = int(trend["year"].min())
     ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_compared_title", indicator=label, year=first_year,
                                                        place=where), source, index_base=first_year), "mrc_trend")

@@ -78,37 +78,6 @@ def indicator(key: str, value, lang: str = "fr", compact: bool = False) -> str:
     return compact_number(value, lang) if compact else number(value, lang)
 
 
-def change(key: str, value, before, lang: str = "fr") -> str | None:
-    """Change from the previous year for a headline card: a relative change (+2,7 %), or percentage points for
-    ratios (+0,7 pt). None when either year is missing, suppressed or zero."""
-    from .labels import INDICATORS, t
-
-    if _missing(value) or _missing(before) or not before:
-        return None
-    if INDICATORS[key].unit == "ratio":
-        return t("points", lang, value=number((value - before) * 100, lang, 1))
-    return percent(value / before - 1, lang)
-
-
-def table(frame, columns: list[str], lang: str = "fr", label_columns: tuple[str, ...] = ("code", "name"),
-          suppressed_mark: bool = True):
-    """A display copy of a published table: labelled headers, Québec-formatted values, 'x' where suppressed."""
-    import pandas as pd
-
-    from .labels import INDICATORS, t
-
-    out = pd.DataFrame(index=frame.index)
-    hidden = frame["suppressed"].fillna("").str.split(",") if "suppressed" in frame else None
-    for column in label_columns:
-        out[t(column, lang)] = frame[column]
-    for column in columns:
-        values = [indicator(column, v, lang) for v in frame[column]]
-        if hidden is not None and suppressed_mark:
-            values = [SUPPRESSED if column in h else v for v, h in zip(values, hidden)]
-        out[INDICATORS[column].label(lang) if column in INDICATORS else t(column, lang)] = values
-    return out.reset_index(drop=True)
-
-
 def field_value(kind: str, value, lang: str = "fr") -> str:
     """One stored cell of an enterprise's annual figures (fields.FIELDS kinds) as the reader sees it."""
     import pandas as pd

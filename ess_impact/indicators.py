@@ -192,8 +192,13 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str
     return out.reset_index(drop=True)
 
 
+def is_hidden(row: pd.Series, key: str) -> bool:
+    """True when `key` is suppressed in one row of a protected frame (its `suppressed` column lists them)."""
+    return key in (row.get("suppressed") or "").split(",")
+
+
 def hidden(frame: pd.DataFrame, key: str) -> np.ndarray:
-    """True where `key` is suppressed in a protected frame (its `suppressed` column lists them)."""
+    """`is_hidden` for every row of a protected frame."""
     if "suppressed" not in frame:
         return np.zeros(len(frame), dtype=bool)
     return np.array([key in (s or "").split(",") for s in frame["suppressed"]], dtype=bool)

@@ -57,6 +57,11 @@ class Table:
                 for i, (v, h) in enumerate(zip(self.frame[column], self.is_hidden(column)))]
 
 
+def change_key(key: str) -> str:
+    """The key a change of `key` between years is shown with: points for a ratio, else a relative change."""
+    return CHANGE_POINTS if INDICATORS[key].unit == "ratio" else CHANGE
+
+
 def value_text(key: str, value, lang: str) -> str:
     """One value in its unit; a change between years with its sign (+2,7 %, −0,7 pt)."""
     if key not in (CHANGE, CHANGE_POINTS) or value is None or (isinstance(value, float) and np.isnan(value)):

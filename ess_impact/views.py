@@ -7,11 +7,14 @@ anything computed from it (a share, a rank, an index) is hidden with it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from . import reference
-from .indicators import Filters, hidden, select
+from .indicators import Filters, hidden, is_hidden, select
+from .labels import INDICATORS
 
 # Indicators offered in the charts (additive, with a per-1 000 version when one exists).
 CHART_INDICATORS = ["jobs_total", "fte", "revenue_total", "volunteer_hours", "volunteer_value", "volunteers",
@@ -19,6 +22,9 @@ CHART_INDICATORS = ["jobs_total", "fte", "revenue_total", "volunteer_hours", "vo
 PER_1000 = {"jobs_total": "jobs_per_1000", "revenue_total": "revenue_per_1000",
             "volunteer_hours": "volunteer_hours_per_1000"}
 PER_1000_KEYS = list(PER_1000.values())
+# The headline figures (cards of the dashboard, key figures of a report).
+HEADLINE = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "volunteers", "volunteer_hours",
+            "volunteer_value"]
 TABLE_COLUMNS = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "volunteers",
                  "volunteer_hours", "volunteer_value", "jobs_per_1000", "revenue_per_1000"]
 
@@ -48,7 +54,7 @@ def breakdown(cubes: pd.DataFrame, f: Filters, by: str, key: str, lang: str = "f
     value = parts[key].to_numpy(dtype=float)
     part_hidden = hidden(parts, key)
     total_value = float(total[key]) if total is not None and pd.notna(total[key]) else np.nan
-    total_hidden = total is not None and key in (total["suppressed"] or "").split(",")
+    total_hidden = total is not None and is_hidden(total, key)
     share = value / total_value if total_value else np.full(len(value), np.nan)
     return pd.DataFrame({"code": parts["code"], "name": parts["name"], "value": value, "hidden": part_hidden,
                          "share": share, "share_hidden": part_hidden | total_hidden})
@@ -116,3 +122,41 @@ def sector_matrix(cubes: pd.DataFrame, f: Filters, lang: str = "fr") -> tuple[pd
     rows = rows.assign(_order=rows["cat_code"].map({c: i for i, c in enumerate(order)}))
     rows = rows.sort_values(["_order", "geo_code"]).drop(columns="_order")
     return rows.rename(columns={cat: "sector", "geo_name": "territory"}), level
+
+
+def headline(now: pd.Series, before: pd.Series | None, panel: pd.DataFrame | None, f: Filters,
+              previous: int | None, lang: str) -> pd.DataFrame:
+    """One row per headline indicator: this year's and last year's published values, the raw change and the
+    change at constant sample (a ratio, or points for a ratio indicator); NaN where either side is not
+    published."""
+    panel_now = panel_before = None
+    if panel is not None:
+        panel_now = row(panel, f, lang)
+        panel_before = row(panel, replace(f, year=previous), lang)
+    rows = []
+    for key in HEADLINE:
+        now_hidden = is_hidden(now, key)
+        before_hidden = before is not None and is_hidden(before, key)
+        rows.append({
+            "key": key, "label": INDICATORS[key].label(lang),
+            "value": np.nan if now_hidden else float(now[key]),
+            "before": np.nan if before is None or before_hidden else float(before[key]),
+            "hidden": now_hidden, "before_hidden": before_hidden,
+            "change": change_value(key, now, before),
+            "change_hidden": now_hidden or before_hidden,
+            "change_constant": change_value(key, panel_now, panel_before),
+            "constant_hidden": any(r is not None and is_hidden(r, key) for r in (panel_now, panel_before)),
+        })
+    return pd.DataFrame(rows)
+
+
+def change_value(key: str, now: pd.Series | None, before: pd.Series | None) -> float:
+    """now ÷ before − 1; for a ratio indicator, the difference in percentage points. NaN when not published."""
+    if now is None or before is None or is_hidden(now, key) or is_hidden(before, key):
+        return np.nan
+    a, b = float(now[key]), float(before[key])
+    if np.isnan(a) or np.isnan(b):
+        return np.nan
+    if INDICATORS[key].unit == "ratio":
+        return (a - b) * 100
+    return a / b - 1 if b else np.nan

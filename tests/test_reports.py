@@ -25,7 +25,7 @@ from pptx import Presentation
 from ess_impact import db, formatting, indicators, reports
 from ess_impact.labels import INDICATORS, t
 from ess_impact.reports import content
-from ess_impact.reports.data import HEADLINE
+from ess_impact.views import HEADLINE
 
 EXE = str(Path(sys.executable).parent / "ess-impact")
 ORG = "Pôle d’économie sociale — Façade nord"

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from .. import charts, indicators, tables, views
 from ..labels import INDICATORS
-from ..tables import CHANGE, CHANGE_POINTS, Table
+from ..tables import Table
 from .data import CHART_KEY, CHART_RATE, MIX_COLUMNS, MRC_COLUMNS, TREND_COLUMNS, ReportData
 
 
@@ -39,7 +39,7 @@ def headline_table(data: ReportData) -> Table:
         columns.append((str(data.previous), h["before"], h["before_hidden"], h["key"]))
     columns.append((str(data.year), h["value"], h["hidden"], h["key"]))
     if data.previous:
-        change_keys = [CHANGE_POINTS if INDICATORS[k].unit == "ratio" else CHANGE for k in h["key"]]
+        change_keys = [tables.change_key(k) for k in h["key"]]
         columns.append((data.t("report_change"), h["change"], h["change_hidden"], change_keys))
         columns.append((data.t("report_change_constant"), h["change_constant"], h["constant_hidden"], change_keys))
     for header, values, mask, per_row in columns:
@@ -123,7 +123,7 @@ def all_charts(data: ReportData) -> list[Chart]:
     mrcs = data.mrcs
     references = {}
     for _, row in comparison.iterrows():
-        if row["geo_level"] != "mrc" and CHART_RATE not in (row["suppressed"] or "").split(","):
+        if row["geo_level"] != "mrc" and not indicators.is_hidden(row, CHART_RATE):
             references[row["name"]] = float(row[CHART_RATE])
     title = data.t("per_1000_mrcs_title", indicator=rate_label, place=data.territory.region_name, year=year)
     out.append(Chart("mrcs", title, charts.bars(

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from .. import db, formatting, indicators, labels, reference, views
@@ -20,8 +19,6 @@ from ..indicators import Filters
 from ..labels import INDICATORS, t
 
 # The headline figures, in the order the report shows them.
-HEADLINE = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "volunteers", "volunteer_hours",
-            "volunteer_value"]
 # The indicator the report's charts draw (the one elected officials ask about first).
 CHART_KEY = "jobs_total"
 CHART_RATE = views.per_1000_key(CHART_KEY)
@@ -211,7 +208,7 @@ class ReportData:
         s = self.context.settings
         colon = " : " if self.lang == "fr" else ": "
         definitions = [INDICATORS[k].label(self.lang) + colon + INDICATORS[k].definition(self.lang)
-                       for k in HEADLINE + ["jobs_per_1000"]]
+                       for k in views.HEADLINE + ["jobs_per_1000"]]
         settings = [self.t("fte_basis_note", hours=formatting.number(s.fte_basis_hours, self.lang))]
         if self.rate_note():
             settings.append(self.rate_note())
@@ -246,7 +243,7 @@ def report_data(con: duckdb.DuckDBPyConnection | None, territory: Territory, yea
     previous = year - 1 if year - 1 in context.years else None
     before = views.row(cubes, replace(f, year=previous), lang) if previous else None
     panel = context.panel(con, previous, year) if previous else None
-    headline = _headline(now, before, panel, f, previous, lang)
+    headline = views.headline(now, before, panel, f, previous, lang)
     region = Filters(year, region=territory.region_code)
     quebec = Filters(year)
     places = [f] + ([region] if territory.level == "mrc" else []) + [quebec]
@@ -272,43 +269,3 @@ def _years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def _headline(now: pd.Series, before: pd.Series | None, panel: pd.DataFrame | None, f: Filters,
-              previous: int | None, lang: str) -> pd.DataFrame:
-    """One row per headline indicator: this year's and last year's published values, the raw change and the
-    change at constant sample (a ratio, or points for a ratio indicator); NaN where either side is not
-    published."""
-    panel_now = panel_before = None
-    if panel is not None:
-        panel_now = views.row(panel, f, lang)
-        panel_before = views.row(panel, replace(f, year=previous), lang)
-    rows = []
-    for key in HEADLINE:
-        hidden = _is_hidden(now, key)
-        before_hidden = before is not None and _is_hidden(before, key)
-        rows.append({
-            "key": key, "label": INDICATORS[key].label(lang),
-            "value": np.nan if hidden else float(now[key]),
-            "before": np.nan if before is None or before_hidden else float(before[key]),
-            "hidden": hidden, "before_hidden": before_hidden,
-            "change": _change(key, now, before),
-            "change_hidden": hidden or before_hidden,
-            "change_constant": _change(key, panel_now, panel_before),
-            "constant_hidden": any(r is not None and _is_hidden(r, key) for r in (panel_now, panel_before)),
-        })
-    return pd.DataFrame(rows)
-
-
-def _is_hidden(row: pd.Series, key: str) -> bool:
-    return key in (row["suppressed"] or "").split(",")
-
-
-def _change(key: str, now: pd.Series | None, before: pd.Series | None) -> float:
-    """now ÷ before − 1; for a ratio indicator, the difference in percentage points. NaN when not published."""
-    if now is None or before is None or _is_hidden(now, key) or _is_hidden(before, key):
-        return np.nan
-    a, b = float(now[key]), float(before[key])
-    if np.isnan(a) or np.isnan(b):
-        return np.nan
-    if INDICATORS[key].unit == "ratio":
-        return (a - b) * 100
-    return a / b - 1 if b else np.nan
