@@ -546,6 +546,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_png": ("Graphiques PNG (zip)", "PNG charts (zip)"),
     "report_files_note": ("Le fichier est produit au moment du clic (quelques secondes).",
                           "The file is built when you click (a few seconds)."),
+    # --- enterprise registry (issue 4)
+    # --- completeness and settings (issue 4)
+    # --- original files and bulk import progress (issue 4)
+    # --- my data: peers (issue 4)
 }
 
 
