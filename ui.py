@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ess_impact import auth, db, demo, formatting, indicators, labels, reference, tables, views
+from ess_impact import auth, db, demo, formatting, indicators, labels, peers, reference, tables, views
 from ess_impact.indicators import Filters
 from ess_impact.labels import INDICATORS
 
@@ -442,3 +442,20 @@ def submission_table(log) -> pd.DataFrame:
                            tr("log_undone_by", id=int(b)) if pd.notna(b) else "" for u, b in
                            zip(log["undoes"], log["undone_by"])],
     })
+
+
+def peer_comparison(account, neq: str, years: list[int]) -> None:
+    """Mes données: the enterprise's indicators for a chosen year beside the medians of its sector in its MRC, its
+    region and Québec (peers.peer_medians decides what may be shown)."""
+    st.markdown(f"**{tr('peers_heading')}**")
+    year = st.selectbox(tr("peers_year"), years, index=0, key=f"peers_year_{neq}")
+    with db.connect() as con:
+        found = peers.peer_medians(con, account, neq, year, lang())
+    if found is None:
+        st.info(tr("peers_no_row", year=year))
+        return
+    st.caption(tr("peers_intro", **found.names))
+    table = peers.as_table(found, lang())
+    show_table(table, key=f"peers_{neq}")
+    for note in table.notes:
+        st.caption(note)

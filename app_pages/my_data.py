@@ -1,4 +1,5 @@
-"""Mes données (entreprise accounts): the figures in force by year, and the submissions the account made."""
+"""Mes données (entreprise accounts): the figures in force by year beside the medians of the sector, and the
+submissions the account made."""
 
 import pandas as pd
 import streamlit as st
@@ -25,10 +26,11 @@ for neq, frame in figures.items():
     kinds = {f.key: f.kind for f in FIELDS}
     keys = [f.key for f in FIELDS if f.key not in ("neq", "year")] + ["imported_at", "file_name"]
     shown = pd.DataFrame({str(year): [formatting.field_value(kinds.get(k, "text"), row[k], lang) for k in keys]
-                          for year, row in frame.set_index("year").iterrows()},
+                          for year, row in frame.set_index("year").sort_index(ascending=False).iterrows()},
                          index=[names.get(k) or ui.tr({"imported_at": "my_data_recorded",
                                                        "file_name": "my_data_file"}[k]) for k in keys])
     st.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
+    ui.peer_comparison(account, neq, sorted(frame["year"].astype(int), reverse=True))
 
 st.header(ui.tr("my_data_submissions"))
 if submissions.empty:

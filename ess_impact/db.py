@@ -31,6 +31,7 @@ DEFAULT_SETTINGS = {
     "login_max_failures": "5",      # this many failed logins in a row lock the account...
     "login_lock_minutes": "15",     # ...for this long
     "max_upload_mb": "10",          # a larger uploaded file is refused before it is read
+    "median_min_count": "5",        # a peer median shown to an enterprise rests on at least this many enterprises
 }
 # Québec minimum wage on 1 May of each year: a conservative replacement cost of one volunteer hour.
 MINIMUM_WAGE_SOURCE = labels.MINIMUM_WAGE_SOURCE

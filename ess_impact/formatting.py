@@ -84,6 +84,10 @@ def field_value(kind: str, value, lang: str = "fr") -> str:
 
     if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
         return MISSING
+    if kind in ("sector", "legal_form", "mrc"):
+        from .reference import code_label
+
+        return code_label(kind, value, lang)
     try:
         if kind == "amount":
             return money(float(value), lang, 2 if float(value) % 1 else 0)

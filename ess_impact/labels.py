@@ -550,6 +550,27 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- completeness and settings (issue 4)
     # --- original files and bulk import progress (issue 4)
     # --- my data: peers (issue 4)
+    "peers_heading": ("Votre entreprise et celles de son secteur", "Your enterprise and those of its sector"),
+    "peers_intro": ("Vos indicateurs à côté de la médiane des entreprises du même secteur ({sector}) la même année, "
+                    "dans votre MRC ({mrc}), votre région ({region}) et au Québec : la moitié d'entre elles déclarent "
+                    "moins, l'autre moitié plus.",
+                    "Your indicators next to the median of the enterprises of the same sector ({sector}) in the same "
+                    "year, in your MRC ({mrc}), your region ({region}) and Québec: half of them report less, half "
+                    "more."),
+    "peers_year": ("Année comparée", "Year compared"),
+    "peers_title": ("{sector} — médianes {year}", "{sector} — medians {year}"),
+    "peers_indicator": ("Indicateur", "Indicator"),
+    "peers_self": ("Votre entreprise", "Your enterprise"),
+    "peers_median_of": ("Médiane — {place}", "Median — {place}"),
+    "peers_n_of": ("Entreprises — {place}", "Enterprises — {place}"),
+    "peers_region": ("région", "region"),
+    "peers_note": ("x : médiane non publiée, car moins de {min_count} entreprises du secteur « {sector} » ont déclaré "
+                   "cette donnée pour {year} dans ce territoire. Le nombre d'entreprises compte celles qui l'ont "
+                   "déclarée, la vôtre comprise.",
+                   "x: median not published, because fewer than {min_count} enterprises of the sector “{sector}” "
+                   "reported this item for {year} in this territory. The number of enterprises counts those that "
+                   "reported it, yours included."),
+    "peers_no_row": ("Aucune donnée de votre entreprise pour {year}.", "No figures of your enterprise for {year}."),
 }
 
 

@@ -41,6 +41,18 @@ def legal_forms() -> pd.DataFrame:
     return _read("legal_forms.csv").copy()
 
 
+def code_label(kind: str, code: str, lang: str = "fr") -> str:
+    """The reader's name of a code of kind 'sector', 'legal_form' or 'mrc' ('Montréal (66)' for an MRC, with its code
+    because MRC names repeat region names); the code itself when it is unknown."""
+    if kind == "mrc":
+        frame = mrcs()
+        names = dict(zip(frame["code"], frame["name"] + " (" + frame["code"] + ")"))
+    else:
+        frame = sectors() if kind == "sector" else legal_forms()
+        names = dict(zip(frame["code"], frame[f"label_{'en' if lang == 'en' else 'fr'}"]))
+    return names.get(str(code), str(code))
+
+
 def reference_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.csv"))
 
