@@ -29,6 +29,8 @@ elif account.is_admin:
                 url_path="admin-journal"),
         st.Page("app_pages/admin_accounts.py", title=ui.tr("nav_admin_accounts"), icon=":material/group:",
                 url_path="admin-comptes"),
+        st.Page("app_pages/admin_registry.py", title=ui.tr("nav_admin_registry"), icon=":material/domain:",
+                url_path="admin-registre"),
     ]}
 else:
     pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_enterprise"): [

@@ -444,6 +444,21 @@ def submission_table(log) -> pd.DataFrame:
     })
 
 
+def figures_by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """One enterprise's stored rows (storage.enterprise_figures) as shown on screen: one column per year, latest
+    first, one line per field in the reader's language and Québec formats, then when and from which file."""
+    from ess_impact.fields import FIELDS, header
+
+    current = lang()
+    kinds = {f.key: f.kind for f in FIELDS}
+    keys = [f.key for f in FIELDS if f.key not in ("neq", "year")] + ["imported_at", "file_name"]
+    names = {f.key: header(f, current) for f in FIELDS} | {"imported_at": tr("my_data_recorded"),
+                                                            "file_name": tr("my_data_file")}
+    return pd.DataFrame({str(year): [formatting.field_value(kinds.get(k, "text"), row[k], current) for k in keys]
+                         for year, row in frame.set_index("year").sort_index(ascending=False).iterrows()},
+                        index=[names[k] for k in keys])
+
+
 def peer_comparison(account, neq: str, years: list[int]) -> None:
     """Mes données: the enterprise's indicators for a chosen year beside the medians of its sector in its MRC, its
     region and Québec (peers.peer_medians decides what may be shown)."""

@@ -547,6 +547,129 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_files_note": ("Le fichier est produit au moment du clic (quelques secondes).",
                           "The file is built when you click (a few seconds)."),
     # --- enterprise registry (issue 4)
+    "nav_admin_registry": ("Registre des entreprises", "Enterprise registry"),
+    "registry_intro": ("Trouvez une entreprise, corrigez son identité, fusionnez deux fiches de la même entreprise ou "
+                       "désactivez-la. Chaque correction et chaque fusion est journalisée comme un envoi et peut être "
+                       "annulée dans le Journal des envois.",
+                       "Find an enterprise, correct its identity, merge two records of the same enterprise or "
+                       "deactivate it. Every correction and every merge is logged as a submission and can be undone "
+                       "in the Submission log."),
+    "registry_search": ("NEQ ou nom", "NEQ or name"),
+    "registry_search_help": ("Quelques chiffres du NEQ ou des mots du nom, sans égard aux accents ni aux majuscules.",
+                             "Some digits of the NEQ or words of the name; accents and case do not matter."),
+    "registry_status": ("État", "Status"),
+    "registry_status_any": ("Toutes", "All"),
+    "registry_active": ("active", "active"),
+    "registry_inactive": ("désactivée", "deactivated"),
+    "registry_found": ("{total} entreprise(s) trouvée(s).", "{total} enterprise(s) found."),
+    "registry_found_limited": ("{total} entreprises trouvées ; les {shown} premières sont affichées : précisez la "
+                               "recherche.",
+                               "{total} enterprises found; the first {shown} are shown: narrow the search."),
+    "registry_none_found": ("Aucune entreprise ne correspond à cette recherche.", "No enterprise matches this search."),
+    "registry_results_title": ("Registre des entreprises", "Enterprise registry"),
+    "registry_col_first": ("Première année", "First year"),
+    "registry_col_last": ("Dernière année", "Last year"),
+    "registry_col_accounts": ("Comptes liés", "Linked accounts"),
+    "registry_choose": ("Entreprise à consulter", "Enterprise to open"),
+    "registry_choose_placeholder": ("Choisissez une entreprise parmi les résultats",
+                                    "Choose an enterprise among the results"),
+    "registry_identity": ("**Forme juridique :** {legal_form} · **Secteur :** {sector} · **MRC :** {mrc}, {region} · "
+                          "**Années déclarées :** {first}–{last} · **État :** {status}",
+                          "**Legal form:** {legal_form} · **Sector:** {sector} · **MRC:** {mrc}, {region} · "
+                          "**Years reported:** {first}–{last} · **Status:** {status}"),
+    "registry_accounts": ("Comptes liés : {emails}", "Linked accounts: {emails}"),
+    "registry_no_accounts": ("Aucun compte lié à ce NEQ.", "No account linked to this NEQ."),
+    "registry_inactive_note": ("Désactivée le {when} par {who} : {note}", "Deactivated on {when} by {who}: {note}"),
+    "registry_figures": ("Chiffres en vigueur par année", "Figures in force by year"),
+    "registry_tab_edit": ("Corriger l'identité", "Correct the identity"),
+    "registry_tab_merge": ("Fusionner deux fiches", "Merge two records"),
+    "registry_tab_status": ("Désactiver ou réactiver", "Deactivate or reactivate"),
+    "registry_edit_help": ("Seules les valeurs que vous changez sont corrigées, sur les années choisies ; les chiffres "
+                           "(emplois, revenus, bénévolat) ne changent pas. Les versions remplacées sont gardées dans "
+                           "l'historique.",
+                           "Only the values you change are corrected, on the years chosen; the figures (jobs, revenue, "
+                           "volunteering) do not change. The replaced versions are kept in the history."),
+    "registry_from_year": ("Années corrigées", "Years corrected"),
+    "registry_all_years": ("Toutes les années ({first}–{last})", "All years ({first}–{last})"),
+    "registry_from_year_option": ("{year} et les suivantes", "{year} and later"),
+    "registry_edit_button": ("Enregistrer la correction", "Save the correction"),
+    "registry_edit_done": ("Correction enregistrée (envoi n° {id}) : {changed} année(s) modifiée(s). Elle peut être "
+                           "annulée dans le Journal des envois.",
+                           "Correction saved (submission no. {id}): {changed} year(s) changed. It can be undone in the "
+                           "Submission log."),
+    "registry_merge_help": ("Pour deux fiches de la même entreprise (ex. un NEQ mal saisi). Les années de la fiche "
+                            "fusionnée qui manquent à la fiche gardée y sont déplacées telles quelles ; pour les années "
+                            "que les deux ont, la fiche gardée reste et l'autre est archivée. Le NEQ fusionné disparaît "
+                            "des chiffres en vigueur ; rien n'est effacé de l'historique.",
+                            "For two records of the same enterprise (e.g. a mistyped NEQ). The years of the merged "
+                            "record that the kept one lacks move to it as they are; for years both have, the kept "
+                            "record stays and the other is archived. The merged NEQ leaves the figures in force; "
+                            "nothing is erased from the history."),
+    "registry_merge_search": ("Chercher l'autre fiche (NEQ ou nom)", "Find the other record (NEQ or name)"),
+    "registry_merge_other": ("Autre fiche", "Other record"),
+    "registry_merge_keep": ("Fiche à garder", "Record to keep"),
+    "registry_merge_preview": ("Aperçu : fiche {drop} fusionnée dans la fiche {keep}",
+                               "Preview: record {drop} merged into record {keep}"),
+    "registry_merge_what": ("Ce qui arrive", "What happens"),
+    "registry_merge_kept_revenue": ("Revenus totaux de {keep} ($)", "Total revenue of {keep} ($)"),
+    "registry_merge_moves": ("déplacée vers {keep}", "moved to {keep}"),
+    "registry_merge_archived": ("archivée : {keep} a déjà cette année", "archived: {keep} already has this year"),
+    "registry_merge_accounts": ("Comptes liés au NEQ {drop}, qui ne sont pas modifiés par la fusion : {emails}. "
+                                "Corrigez-les dans la page Comptes.",
+                                "Accounts linked to NEQ {drop}, which the merge does not change: {emails}. Fix them on "
+                                "the Accounts page."),
+    "registry_merge_confirm": ("Je confirme que ces deux fiches sont la même entreprise.",
+                               "I confirm that these two records are the same enterprise."),
+    "registry_merge_button": ("Fusionner", "Merge"),
+    "registry_merge_done": ("Fusion enregistrée (envoi n° {id}) : {moved} année(s) déplacée(s) de {drop} vers {keep}, "
+                            "{archived} archivée(s). Elle peut être annulée dans le Journal des envois.",
+                            "Merge saved (submission no. {id}): {moved} year(s) moved from {drop} to {keep}, "
+                            "{archived} archived. It can be undone in the Submission log."),
+    "registry_demo_done": ("Données fictives de démonstration : cette modification sera retirée avec elles au premier "
+                           "import réel ; elle ne peut pas être annulée.",
+                           "Fictitious demo data: this change will be removed with them at the first real import; it "
+                           "cannot be undone."),
+    "registry_status_help": ("Une entreprise désactivée (fermée, fusionnée, hors champ) n'est plus attendue dans les "
+                             "déclarations. Ses chiffres ne sont pas effacés : ils restent dans les totaux des années "
+                             "déclarées.",
+                             "A deactivated enterprise (closed, merged, out of scope) is no longer expected to report. "
+                             "Its figures are not erased: they stay in the totals of the years it reported."),
+    "registry_note": ("Raison", "Reason"),
+    "registry_note_placeholder": ("ex. Fermée en 2024 ; fusionnée avec 1170000001 ; hors du champ de l'économie "
+                                  "sociale",
+                                  "e.g. Closed in 2024; merged with 1170000001; outside the social economy"),
+    "registry_deactivate_button": ("Désactiver", "Deactivate"),
+    "registry_reactivate_button": ("Réactiver", "Reactivate"),
+    "registry_deactivated": ("Entreprise {neq} désactivée ; ses chiffres restent dans les totaux des années déclarées.",
+                             "Enterprise {neq} deactivated; its figures stay in the totals of the years it reported."),
+    "registry_reactivated": ("Entreprise {neq} réactivée.", "Enterprise {neq} reactivated."),
+    "registry_status_log": ("Changements d'état", "Status changes"),
+    "registry_when": ("Date", "When"),
+    "registry_who": ("Par", "By"),
+    "registry_unknown_neq": ("Aucune entreprise n'a le NEQ {neq} dans le registre.",
+                             "No enterprise has NEQ {neq} in the registry."),
+    "registry_same_neq": ("Choisissez deux fiches différentes : le NEQ {neq} ne peut pas être fusionné avec lui-même.",
+                          "Choose two different records: NEQ {neq} cannot be merged with itself."),
+    "registry_no_years": ("L'entreprise {neq} n'a déclaré aucune année à partir de {year} : rien n'a été modifié.",
+                          "Enterprise {neq} reported no year from {year} on: nothing was changed."),
+    "registry_nothing_to_change": ("Ces valeurs sont déjà celles de l'entreprise {neq} pour ces années : rien n'a été "
+                                   "modifié.",
+                                   "Enterprise {neq} already has these values for these years: nothing was changed."),
+    "registry_no_change_given": ("Changez au moins une valeur (nom, forme juridique, secteur ou MRC) avant "
+                                 "d'enregistrer.",
+                                 "Change at least one value (name, legal form, sector or MRC) before saving."),
+    "registry_unknown_field": ("« {name} » ne se corrige pas ici : seuls le nom, la forme juridique, le secteur et la "
+                               "MRC le sont.",
+                               "“{name}” cannot be corrected here: only the name, legal form, sector and MRC can."),
+    "registry_name_required": ("Le nom de l'entreprise ne peut pas être vide.", "The enterprise name cannot be empty."),
+    "registry_note_required": ("Indiquez la raison de la désactivation (ex. « Fermée en 2024 »).",
+                               "Give the reason for deactivating (e.g. “Closed in 2024”)."),
+    "registry_already_active": ("L'entreprise {neq} est déjà active.", "Enterprise {neq} is already active."),
+    "registry_already_inactive": ("L'entreprise {neq} est déjà désactivée.", "Enterprise {neq} is already deactivated."),
+    # Stored in the import log (in French, like the rest of the stored data): what a registry write changed.
+    "registry_file_edit": ("Registre : modification {neq}{since}", "Registry: correction {neq}{since}"),
+    "registry_file_since": (" (à partir de {year})", " (from {year})"),
+    "registry_file_merge": ("Registre : fusion {drop} → {keep}", "Registry: merge {drop} → {keep}"),
     # --- completeness and settings (issue 4)
     # --- original files and bulk import progress (issue 4)
     # --- my data: peers (issue 4)

@@ -64,27 +64,53 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd
             con.execute(sql.load("remove_demo"))
             demo_removed = True
         for file_name, sha256, records in items:
-            con.register("incoming", _frame(records))
-            try:
-                con.execute(sql.load("stage_rows"))
-            finally:
-                con.unregister("incoming")
-            inserted, replaced, unchanged = db.first(con, sql.load("staged_counts"))
+            inserted, replaced, unchanged = stage(con, records)
             import_id = None
             if inserted or replaced:
-                import_id = db.first(con, "SELECT nextval('import_id_seq')")[0]
-                con.execute(sql.load("archive_changed"), [import_id, now])
-                con.execute(sql.load("delete_changed"))
-                con.execute(sql.load("insert_staged"), [import_id])
-                con.execute(sql.load("refresh_enterprises"))
-                con.execute(sql.load("insert_import"), [import_id, now, actor.email, channel, file_name, sha256,
-                                                        len(records), inserted, replaced, unchanged, is_demo])
+                import_id = next_import_id(con)
+                apply_staged(con, import_id, now)
+                log_import(con, import_id, now, actor, channel, file_name, sha256,
+                           (len(records), inserted, replaced, unchanged), is_demo)
                 _pause_for_fault_injection()
             results.append(WriteResult(file_name, import_id, inserted, replaced, unchanged, demo_removed))
         con.execute("DROP TABLE IF EXISTS staged")
         if demo_removed or any(r.import_id for r in results):
             db.bump_data_version(con)
     return results
+
+
+# The steps of a write, for callers that write figures in their own transaction (write_imports, the registry's
+# corrections and merges): stage the rows, take an import number, apply, log; then drop `staged` and bump the data
+# version. Authorization is the caller's job.
+def stage(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> tuple[int, int, int]:
+    """Compare `records` with the rows in force into the temp table `staged` (status new, changed or same);
+    returns how many are new, changed and the same."""
+    con.register("incoming", _frame(records))
+    try:
+        con.execute(sql.load("stage_rows"))
+    finally:
+        con.unregister("incoming")
+    return db.first(con, sql.load("staged_counts"))
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return db.first(con, "SELECT nextval('import_id_seq')")[0]
+
+
+def apply_staged(con: duckdb.DuckDBPyConnection, import_id: int, now: datetime) -> None:
+    """Archive the versions the changed staged rows replace, write the new and changed rows under `import_id`, and
+    rebuild the identity (`enterprises`) of every NEQ in `staged`."""
+    con.execute(sql.load("archive_changed"), [import_id, now])
+    con.execute(sql.load("delete_changed"))
+    con.execute(sql.load("insert_staged"), [import_id])
+    con.execute(sql.load("refresh_enterprises"))
+
+
+def log_import(con: duckdb.DuckDBPyConnection, import_id: int, now: datetime, actor: Account, channel: str,
+               file_name: str, sha256: str, counts: tuple[int, int, int, int], is_demo: bool = False) -> None:
+    """The import log row: who, when, through which channel, which file; counts = rows, new, replaced, unchanged."""
+    con.execute(sql.load("insert_import"), [import_id, now, actor.email, channel, file_name, sha256, *counts,
+                                            is_demo])
 
 
 class UndoRefused(Exception):
@@ -135,6 +161,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
             raise UndoRefused("undo_replaced_later", import_id=import_id)
         undo_id = db.first(con, "SELECT nextval('import_id_seq')")[0]
         con.execute(sql.load("undo_stage"), [import_id])
+        added = db.first(con, sql.load("undo_counts"))[0]
         con.execute(sql.load("undo_archive"), [undo_id, now, import_id])
         written = con.execute(sql.load("undo_delete"), [import_id]).fetchone()[0]
         restored = con.execute(sql.load("undo_restore"), [import_id]).fetchone()[0]
@@ -144,7 +171,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
         con.execute(sql.load("insert_undo"), [undo_id, now, actor.email, file_name, sha256, written, restored,
                                                import_id])
         db.bump_data_version(con)
-    return UndoResult(undo_id, import_id, written - restored, restored)
+    return UndoResult(undo_id, import_id, added, restored)
 
 
 def _pause_for_fault_injection() -> None:

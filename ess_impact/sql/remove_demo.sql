@@ -2,3 +2,6 @@
 DELETE FROM annual_figures WHERE import_id IN (SELECT id FROM imports WHERE is_demo);
 DELETE FROM annual_figures_history WHERE import_id IN (SELECT id FROM imports WHERE is_demo);
 DELETE FROM enterprises WHERE neq NOT IN (SELECT neq FROM annual_figures);
+-- Registry statuses set on demo enterprises go with them.
+DELETE FROM enterprise_status WHERE neq NOT IN (SELECT neq FROM annual_figures);
+DELETE FROM enterprise_status_history WHERE neq NOT IN (SELECT neq FROM annual_figures);
