@@ -31,6 +31,10 @@ elif account.is_admin:
                 url_path="admin-comptes"),
         st.Page("app_pages/admin_registry.py", title=ui.tr("nav_admin_registry"), icon=":material/domain:",
                 url_path="admin-registre"),
+        st.Page("app_pages/admin_completeness.py", title=ui.tr("nav_admin_completeness"), icon=":material/checklist:",
+                url_path="admin-completude"),
+        st.Page("app_pages/admin_settings.py", title=ui.tr("nav_admin_settings"), icon=":material/settings:",
+                url_path="admin-parametres"),
     ]}
 else:
     pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_enterprise"): [

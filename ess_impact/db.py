@@ -147,8 +147,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             for key, value in DEFAULT_SETTINGS.items():
                 con.execute(sql.load("insert_default_setting"), [key, value, now])
             if first(con, "SELECT count(*) FROM volunteer_rates")[0] == 0:
-                con.executemany("INSERT INTO volunteer_rates VALUES (?, ?, ?)",
-                                [(y, r, MINIMUM_WAGE_SOURCE) for y, r in DEFAULT_VOLUNTEER_RATES.items()])
+                con.executemany(sql.load("insert_default_rate"),
+                                [(y, r, MINIMUM_WAGE_SOURCE, now) for y, r in DEFAULT_VOLUNTEER_RATES.items()])
 
 
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:

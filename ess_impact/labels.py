@@ -671,6 +671,162 @@ TEXT: dict[str, tuple[str, str]] = {
     "registry_file_since": (" (à partir de {year})", " (from {year})"),
     "registry_file_merge": ("Registre : fusion {drop} → {keep}", "Registry: merge {drop} → {keep}"),
     # --- completeness and settings (issue 4)
+    "nav_admin_completeness": ("Complétude", "Completeness"),
+    "nav_admin_settings": ("Paramètres", "Settings"),
+    # completeness page
+    "compl_title": ("Complétude des déclarations — {place}, {year}", "Reporting completeness — {place}, {year}"),
+    "compl_year": ("Année des déclarations", "Reporting year"),
+    "compl_within": ("Attendue si elle a déclaré dans les … années précédentes",
+                     "Expected if it reported in the previous … years"),
+    "compl_within_option": ("{n} an(s) : {first} à {last}", "{n} year(s): {first} to {last}"),
+    "compl_intro": ("**Attendues** pour {year} : les entreprises qui ont déclaré pour {year}, plus les entreprises "
+                    "actives qui ont déclaré au moins une fois de {first} à {last} mais pas encore pour {year}. Une "
+                    "entreprise désactivée dans le registre (fermée, fusionnée, hors champ) n'est plus attendue, pas "
+                    "plus qu'une entreprise qui n'a rien déclaré de {first} à {last}. **Taux de réponse** = ont "
+                    "déclaré ÷ attendues.",
+                    "**Expected** for {year}: the enterprises that reported for {year}, plus the active enterprises "
+                    "that reported at least once from {first} to {last} but not yet for {year}. An enterprise "
+                    "deactivated in the registry (closed, merged, out of scope) is no longer expected, nor is one "
+                    "that reported nothing from {first} to {last}. **Reporting rate** = reported ÷ expected."),
+    "compl_expected": ("Attendues", "Expected"),
+    "compl_reported": ("Ont déclaré", "Reported"),
+    "compl_missing": ("Pas encore déclaré", "Not reported yet"),
+    "compl_rate": ("Taux de réponse", "Reporting rate"),
+    "compl_nothing_expected": ("Aucune entreprise attendue pour {year} dans ce territoire.",
+                               "No enterprise expected for {year} in this territory."),
+    "compl_missing_heading": ("Entreprises à relancer", "Enterprises to remind"),
+    "compl_missing_title": ("Entreprises à relancer — {place}, {year}", "Enterprises to remind — {place}, {year}"),
+    "compl_all_reported": ("Toutes les entreprises attendues ont déclaré pour {year}.",
+                           "Every expected enterprise has reported for {year}."),
+    "compl_enterprise": ("Entreprise", "Enterprise"),
+    "compl_last_year": ("Dernière année déclarée", "Last year reported"),
+    "compl_emails": ("Courriels des comptes", "Account e-mails"),
+    "compl_note_definition": ("Entreprises actives ayant déclaré au moins une fois de {first} à {last}, sans "
+                              "déclaration pour {year} au {date}.",
+                              "Active enterprises that reported at least once from {first} to {last}, with no report "
+                              "for {year} as of {date}."),
+    "compl_note_emails": ("Courriels : les comptes actifs liés au NEQ ; vide si l'entreprise n'a pas de compte actif.",
+                          "E-mails: the active accounts linked to the NEQ; empty when the enterprise has none."),
+    "compl_note_private": ("Liste nominative réservée aux administrateurs du pôle : ne pas diffuser.",
+                           "Named list reserved to the hub's administrators: do not publish."),
+    "compl_rates_heading": ("Taux de réponse par territoire", "Reporting rate by territory"),
+    "compl_rates_title": ("Taux de réponse par {level} — {place}, {year}",
+                          "Reporting rate by {level} — {place}, {year}"),
+    "compl_note_rates": ("Attendues = ont déclaré pour {year} + entreprises actives ayant déclaré de {first} à {last} "
+                         "sans avoir encore déclaré pour {year}. Taux de réponse = ont déclaré ÷ attendues.",
+                         "Expected = reported for {year} + active enterprises that reported from {first} to {last} "
+                         "and have not yet reported for {year}. Reporting rate = reported ÷ expected."),
+    # settings: names, meanings, validation
+    "setting_fte_basis_hours": ("Base ETP (heures par année)", "FTE basis (hours per year)"),
+    "setting_fte_basis_hours_help": ("Heures rémunérées qui font un emploi équivalent temps plein ; sert aussi au "
+                                     "bénévolat en ETP.",
+                                     "Paid hours that make one full-time equivalent job; also used for volunteer "
+                                     "FTE."),
+    "setting_min_count": ("Nombre minimal d'entreprises par cellule", "Minimum number of enterprises per cell"),
+    "setting_min_count_help": ("Une cellule publique qui compte moins d'entreprises est masquée (« x »). Jamais "
+                               "moins de 3.",
+                               "A public cell with fewer enterprises is suppressed (“x”). Never fewer than 3."),
+    "setting_dominance_share": ("Part maximale d'une seule entreprise", "Largest share of a single enterprise"),
+    "setting_dominance_share_help": ("Une cellule publique où une entreprise dépasse cette part de la valeur est "
+                                     "masquée. Jamais plus de 85 %.",
+                                     "A public cell where one enterprise holds more than this share of the value is "
+                                     "suppressed. Never more than 85%."),
+    "setting_median_min_count": ("Nombre minimal d'entreprises par médiane",
+                                 "Minimum number of enterprises per median"),
+    "setting_median_min_count_help": ("Page Mes données : une médiane du secteur qui repose sur moins d'entreprises "
+                                      "n'est pas montrée à l'entreprise. Jamais moins de 5, ni moins que le nombre "
+                                      "minimal par cellule.",
+                                      "My data page: a sector median resting on fewer enterprises is not shown to the "
+                                      "enterprise. Never fewer than 5, nor fewer than the minimum per cell."),
+    "setting_session_idle_minutes": ("Fin de session après inactivité (minutes)", "Session ends after idle (minutes)"),
+    "setting_session_idle_minutes_help": ("Une connexion inutilisée pendant ce temps se ferme.",
+                                          "A login not used for this long is closed."),
+    "setting_login_max_failures": ("Échecs de connexion avant blocage", "Failed logins before lock"),
+    "setting_login_max_failures_help": ("Après ce nombre de mots de passe erronés de suite, le compte est bloqué.",
+                                        "After this many wrong passwords in a row, the account is locked."),
+    "setting_login_lock_minutes": ("Durée du blocage (minutes)", "Lock duration (minutes)"),
+    "setting_login_lock_minutes_help": ("Temps pendant lequel un compte bloqué ne peut pas se connecter.",
+                                        "How long a locked account cannot log in."),
+    "setting_max_upload_mb": ("Taille maximale d'un fichier téléversé (Mo)", "Largest uploaded file (MB)"),
+    "setting_max_upload_mb_help": ("Un fichier plus gros est refusé sans être lu.",
+                                   "A larger file is refused unread."),
+    "setting_unknown": ("Paramètre inconnu : « {value} ».", "Unknown setting: “{value}”."),
+    "setting_not_number": ("{name} : « {value} » n'est pas un nombre.", "{name}: “{value}” is not a number."),
+    "setting_not_integer": ("{name} : « {value} » n'est pas un nombre entier.",
+                            "{name}: “{value}” is not a whole number."),
+    "setting_out_of_range": ("{name} : {value} est hors des limites permises ; attendu : de {low} à {high}. Rien n'a "
+                             "été modifié.",
+                             "{name}: {value} is outside the allowed range; expected: {low} to {high}. Nothing was "
+                             "changed."),
+    "rate_bad_year": ("Année « {value} » non valide ; attendu : une année de {low} à {max}.",
+                      "Year “{value}” is not valid; expected: a year from {low} to {max}."),
+    "rate_bad_rate": ("Taux horaire « {value} » non valide ; attendu : un montant en dollars plus grand que 0 et d'au "
+                      "plus {max}.",
+                      "Hourly rate “{value}” is not valid; expected: a dollar amount above 0 and at most {max}."),
+    "rate_needs_source": ("Indiquez la source du taux (ex. : salaire minimum au 1er mai, CNESST) : elle est affichée "
+                          "avec la valeur du bénévolat.",
+                          "Give the rate's source (e.g. minimum wage on 1 May, CNESST): it is shown with the volunteer "
+                          "value."),
+    "rate_source_too_long": ("La source est trop longue : {max} caractères au plus.",
+                             "The source is too long: at most {max} characters."),
+    "rate_unknown_year": ("Aucun taux enregistré pour {year}.", "No rate recorded for {year}."),
+    "rate_last_one": ("C'est le dernier taux : il en faut au moins un pour calculer la valeur du bénévolat.",
+                      "This is the last rate: at least one is needed to compute the volunteer value."),
+    # settings page
+    "settings_title": ("Paramètres", "Settings"),
+    "settings_col_setting": ("Paramètre", "Setting"),
+    "settings_col_value": ("Valeur", "Value"),
+    "settings_col_default": ("Par défaut", "Default"),
+    "settings_col_meaning": ("Ce que c'est", "What it means"),
+    "settings_col_by": ("Modifié par", "Changed by"),
+    "settings_col_when": ("Le", "On"),
+    "settings_col_changed": ("Dernière modification", "Last changed"),
+    "settings_as_installed": ("valeur d'origine", "as installed"),
+    "settings_change_heading": ("Modifier un paramètre", "Change a setting"),
+    "settings_new_value": ("Nouvelle valeur", "New value"),
+    "settings_new_percent": ("Nouvelle valeur (%)", "New value (%)"),
+    "settings_bounds": ("Permis : de {low} à {high}. Par défaut : {default}.",
+                        "Allowed: {low} to {high}. Default: {default}."),
+    "settings_save": ("Enregistrer", "Save"),
+    "settings_effect_public": ("Les tableaux publics seront recalculés avec la nouvelle valeur (quelques secondes).",
+                               "The public tables will be recomputed with the new value (a few seconds)."),
+    "settings_effect_peers": ("S'applique dès le prochain affichage de la page Mes données.",
+                              "Applies from the next display of the My data page."),
+    "settings_effect_login": ("S'applique dès la prochaine connexion ou le prochain chargement de page.",
+                              "Applies from the next login or page load."),
+    "settings_effect_upload": ("S'applique au prochain fichier téléversé.", "Applies to the next uploaded file."),
+    "settings_saved": ("{name} : {old} → {new}.", "{name}: {old} → {new}."),
+    "settings_unchanged": ("{name} vaut déjà {value} : rien n'a changé.",
+                           "{name} is already {value}: nothing changed."),
+    "settings_recomputing": ("Recalcul des tableaux publics…", "Recomputing the public tables…"),
+    "settings_recomputed": ("Tableaux publics recalculés en {seconds} s.", "Public tables recomputed in {seconds} s."),
+    "settings_rates_intro": ("Valeur du bénévolat = heures de bénévolat × taux de l'année. Une année sans taux prend "
+                             "celui de l'année antérieure la plus proche. Le taux et sa source sont affichés avec les "
+                             "chiffres publics.",
+                             "Volunteer value = volunteer hours × the year's rate. A year without a rate takes that of "
+                             "the closest earlier year. The rate and its source are shown with the public figures."),
+    "settings_rate_set": ("Ajouter ou modifier un taux", "Add or change a rate"),
+    "settings_rate_delete": ("Supprimer un taux", "Delete a rate"),
+    "settings_rate_pick": ("Choisissez une année", "Choose a year"),
+    "settings_rate_source_help": ("Ex. : salaire minimum général au 1er mai (CNESST), salaire horaire moyen d'un "
+                                  "secteur (ISQ).",
+                                  "E.g. general minimum wage on 1 May (CNESST), a sector's average hourly wage (ISQ)."),
+    "settings_rate_saved": ("Taux {year} enregistré : {value}.", "Rate for {year} saved: {value}."),
+    "settings_rate_unchanged": ("Le taux {year} est déjà {value} : rien n'a changé.",
+                                "The {year} rate is already {value}: nothing changed."),
+    "settings_rate_deleted": ("Taux {year} supprimé ; cette année prend maintenant le taux de l'année antérieure la "
+                              "plus proche.",
+                              "Rate for {year} deleted; that year now takes the rate of the closest earlier year."),
+    "settings_rate_confirm": ("Je confirme la suppression", "I confirm the deletion"),
+    "settings_rate_delete_button": ("Supprimer", "Delete"),
+    "settings_history_heading": ("Historique des modifications", "Change history"),
+    "settings_col_item": ("Élément", "Item"),
+    "settings_col_old": ("Avant", "Before"),
+    "settings_col_new": ("Après", "After"),
+    "settings_item_rate": ("Taux du bénévolat {year}", "Volunteer rate {year}"),
+    "settings_no_history": ("Aucune modification depuis l'installation.", "No change since installation."),
+    "settings_accounts": ("Les comptes (ajout, mot de passe, désactivation) se gèrent à la page Comptes.",
+                          "Accounts (add, password, disable) are managed on the Accounts page."),
     # --- original files and bulk import progress (issue 4)
     # --- my data: peers (issue 4)
     "peers_heading": ("Votre entreprise et celles de son secteur", "Your enterprise and those of its sector"),

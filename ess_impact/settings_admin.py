@@ -1,0 +1,274 @@
+"""Changing the settings and the volunteer hourly rates (admins only), validated, traced and one transaction each.
+
+    set_setting(con, actor, "fte_basis_hours", 1950)          # a Change; InvalidSetting (French message) if refused
+    set_volunteer_rate(con, actor, 2026, 16.60, "CNESST")     # add or change a year's rate, with its source
+    delete_volunteer_rate(con, actor, 2019)
+
+Every change records who and when on the row (settings.updated_at/updated_by, volunteer_rates.updated_at/updated_by)
+and in the log `settings_changes` (old and new value; a deleted rate stays there). Bounds never allow weaker
+confidentiality than DESIGN §4 (at least 3 enterprises per cell, no enterprise above 85 % of a cell).
+
+The FTE basis, the confidentiality thresholds and the rates change the public figures: such a change bumps the data
+version, so that every cache keyed by it (the app's, the stored cubes' fingerprint) is recomputed; the caller then
+runs `indicators.prepare_public` so that the next visitor does not wait for it. The other settings (login, upload)
+are read from the database at each use and apply at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from . import auth, cells, db, formatting, labels, sql
+from .auth import Account
+from .labels import t
+
+PUBLIC, PEERS, LOGIN, UPLOAD = "public", "peers", "login", "upload"
+# Who "changed" a value written at installation (sql/insert_default_setting.sql, sql/insert_default_rate.sql).
+DEFAULT_ACTOR = "défaut"
+# The ceiling Streamlit itself enforces (server.maxUploadSize in .streamlit/config.toml): the setting stays below it.
+UPLOAD_CEILING_MB = 50
+MIN_RATE_YEAR = 2000
+MAX_RATE = 100.0            # $ per volunteer hour
+MAX_SOURCE_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    low: float
+    high: float
+    integer: bool
+    effect: str             # PUBLIC (the public tables are recomputed), PEERS (Mes données), LOGIN, UPLOAD
+    percent: bool = False   # a share, shown as a percentage
+
+    def text(self, value, lang: str = "fr") -> str:
+        """A value of this setting as the reader sees it (Québec formats)."""
+        if self.percent:
+            return formatting.percent(value, lang, 0 if float(value) * 100 == round(float(value) * 100) else 1)
+        return formatting.number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+SPECS: dict[str, Spec] = {s.key: s for s in (
+    Spec("fte_basis_hours", 1000, 2500, False, PUBLIC),
+    Spec("min_count", 3, 20, True, PUBLIC),                     # never fewer than 3 enterprises (DESIGN §4)
+    Spec("dominance_share", 0.5, 0.85, False, PUBLIC, True),   # never above 85 % (DESIGN §4)
+    Spec("median_min_count", 5, 50, True, PEERS),              # peers.py: never below its default (nor min_count)
+    Spec("session_idle_minutes", 5, 240, True, LOGIN),
+    Spec("login_max_failures", 3, 20, True, LOGIN),
+    Spec("login_lock_minutes", 5, 1440, True, LOGIN),
+    Spec("max_upload_mb", 1, UPLOAD_CEILING_MB, True, UPLOAD),
+)}
+
+
+class InvalidSetting(ValueError):
+    """A setting or a rate refused; `message(lang)` says why, numbers in the reader's formats."""
+
+    def __init__(self, key: str, setting: str | None = None, **params):
+        super().__init__(key)
+        self.key, self.setting, self.params = key, setting, params
+
+    def message(self, lang: str = "fr") -> str:
+        params = dict(self.params)
+        spec = SPECS.get(self.setting)
+        if spec is not None:
+            params["name"] = t(f"setting_{spec.key}", lang)
+            for name in ("low", "high", "value"):
+                if isinstance(params.get(name), (int, float)):
+                    params[name] = spec.text(params[name], lang)
+        if self.key == "rate_bad_rate":
+            params["max"] = formatting.money(params["max"], lang)
+        return t(self.key, lang, **params)
+
+    def __str__(self) -> str:
+        return self.message("fr")
+
+
+@dataclass(frozen=True)
+class Change:
+    item: str               # the setting's key, or volunteer_rate:YYYY
+    old: str | None
+    new: str | None
+    changed: bool           # False when the new value equals the old one (nothing written)
+    public: bool            # the public tables must be recomputed
+
+
+# ------------------------------------------------------------------------------------------------------ reading
+def current_settings(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
+    """The settings that can be changed here, in SPECS order: key, value (text as stored), default, updated_at,
+    updated_by (DEFAULT_ACTOR for a value never changed). Admins only."""
+    auth.require_admin(actor)
+    stored = con.execute(sql.load("settings_admin")).df().set_index("key")
+    rows = []
+    for key in SPECS:
+        value, updated_at, updated_by = (stored.loc[key, ["value", "updated_at", "updated_by"]] if key in stored.index
+                                         else (db.DEFAULT_SETTINGS[key], pd.NaT, DEFAULT_ACTOR))
+        rows.append({"key": key, "value": value, "default": db.DEFAULT_SETTINGS[key], "updated_at": updated_at,
+                     "updated_by": updated_by})
+    return pd.DataFrame(rows)
+
+
+def volunteer_rates(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
+    """year, rate, source, updated_at, updated_by. Admins only (it names who changed them)."""
+    auth.require_admin(actor)
+    return con.execute(sql.load("volunteer_rates_admin")).df()
+
+
+def changes(con: duckdb.DuckDBPyConnection, actor: Account | None, limit: int = 50) -> pd.DataFrame:
+    """The latest changes, newest first: changed_at, changed_by, item, old_value, new_value. Admins only."""
+    auth.require_admin(actor)
+    return con.execute(sql.load("settings_changes"), [int(limit)]).df()
+
+
+# ------------------------------------------------------------------------------------------------------ writing
+def _canonical(number: float, integer: bool) -> str:
+    """How a value is stored: '1820', '0.85' (what indicators.settings and auth read back)."""
+    if integer or float(number).is_integer():
+        return str(int(number))
+    return repr(round(float(number), 6))
+
+
+def _number(value) -> float | None:
+    """A number typed the Québec or the English way ('1 820', '0,85', '-3'), or None when it is not one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return None if math.isnan(value) else float(value)
+    text = str(value).strip()
+    negative = text.startswith(("-", "−"))
+    try:
+        number = cells.parse_number(text.lstrip("-−").strip())
+    except cells.CellError:
+        return None
+    if number is None:
+        return None
+    return -number if negative else number
+
+
+def parse_setting(key: str, value) -> str:
+    """The value to store for `key` (text), or InvalidSetting: unknown key, not a number, not a whole number when
+    one is needed, outside the bounds. Numbers may be typed the Québec way ('1 820', '0,85'); a share may be given
+    as a percentage ('85 %' or 85: a share is never above 1)."""
+    spec = SPECS.get(key)
+    if spec is None:
+        raise InvalidSetting("setting_unknown", value=key)
+    text = value.strip() if isinstance(value, str) else value
+    percent = spec.percent and isinstance(text, str) and text.endswith("%")
+    number = _number(text.rstrip("%") if percent else text)
+    if number is None:
+        raise InvalidSetting("setting_not_number", key, value=str(value).strip())
+    if spec.percent and (percent or number > 1):  # '85 %' or 85: a share is never above 1
+        number /= 100
+    if spec.integer and not number.is_integer():
+        raise InvalidSetting("setting_not_integer", key, value=str(value).strip())
+    if not spec.low <= number <= spec.high:
+        raise InvalidSetting("setting_out_of_range", key, value=number, low=spec.low, high=spec.high)
+    return _canonical(number, spec.integer)
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, actor: Account | None, key: str, value,
+                now: datetime | None = None) -> Change:
+    """Change one setting (admins only), validated (InvalidSetting), in one transaction: the value, who and when, a
+    line in the change log and, for a setting that changes the public figures, a new data version."""
+    auth.require_admin(actor)
+    new = parse_setting(key, value)
+    row = db.first(con, sql.load("get_setting"), [key])
+    old = row[0] if row else None
+    public = SPECS[key].effect == PUBLIC
+    if old is not None and float(old) == float(new):
+        return Change(key, old, old, False, public)
+    now = now or datetime.now()
+    with db.transaction(con):
+        con.execute(sql.load("upsert_setting"), [key, new, now, actor.email])
+        con.execute(sql.load("log_settings_change"), [now, actor.email, key, old, new])
+        if public:
+            db.bump_data_version(con)
+    return Change(key, old, new, True, public)
+
+
+RATE_ITEM = "volunteer_rate:"
+_RATE_SEPARATOR = " — "
+
+
+def _rate_text(rate: float, source: str) -> str:
+    return f"{_canonical(rate, False)}{_RATE_SEPARATOR}{source}"
+
+
+def item_text(item: str, lang: str = "fr") -> str:
+    """What a logged change is about, for the reader: the setting's name, or 'Taux du bénévolat 2024'."""
+    if item.startswith(RATE_ITEM):
+        return t("settings_item_rate", lang, year=item[len(RATE_ITEM):])
+    return t(f"setting_{item}", lang) if item in SPECS else item
+
+
+def value_text(item: str, value: str | None, lang: str = "fr") -> str:
+    """A logged or stored value as the reader sees it: '1 950', '85 %', '16,60 $ — CNESST'; '—' when none (added or
+    deleted)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return formatting.MISSING
+    if item.startswith(RATE_ITEM):
+        rate, _, source = value.partition(_RATE_SEPARATOR)
+        return f"{formatting.money(float(rate), lang, 2)}{_RATE_SEPARATOR}{labels.rate_source(source, lang)}"
+    spec = SPECS.get(item)
+    return spec.text(float(value), lang) if spec is not None else value
+
+
+def parse_rate(year, rate, source) -> tuple[int, float, str]:
+    """(year, rate, source) as stored, or InvalidSetting: a year from 2000 to next year, a rate above 0 and at most
+    MAX_RATE dollars, a source that is not empty."""
+    latest = datetime.now().year + 1
+    number = _number(year)
+    if number is None or not number.is_integer() or not MIN_RATE_YEAR <= number <= latest:
+        raise InvalidSetting("rate_bad_year", value=str(year).strip(), low=MIN_RATE_YEAR, max=latest)
+    amount = _number(rate)
+    if amount is None or not 0 < amount <= MAX_RATE:
+        raise InvalidSetting("rate_bad_rate", value=str(rate).strip(), max=MAX_RATE)
+    text = " ".join(str(source or "").split())
+    if not text:
+        raise InvalidSetting("rate_needs_source")
+    if len(text) > MAX_SOURCE_LENGTH:
+        raise InvalidSetting("rate_source_too_long", max=MAX_SOURCE_LENGTH)
+    return int(number), round(amount, 4), text
+
+
+def set_volunteer_rate(con: duckdb.DuckDBPyConnection, actor: Account | None, year, rate, source: str,
+                       now: datetime | None = None) -> Change:
+    """Add or change the hourly value of a volunteer hour for `year`, with its source (admins only), in one
+    transaction: who and when on the row, a line in the change log, a new data version (the public figures change)."""
+    auth.require_admin(actor)
+    year, rate, source = parse_rate(year, rate, source)
+    row = db.first(con, sql.load("get_volunteer_rate"), [year])
+    item = f"{RATE_ITEM}{year}"
+    old = _rate_text(row[0], row[1]) if row else None
+    new = _rate_text(rate, source)
+    if old == new:
+        return Change(item, old, new, False, True)
+    now = now or datetime.now()
+    with db.transaction(con):
+        con.execute(sql.load("upsert_volunteer_rate"), [year, rate, source, now, actor.email])
+        con.execute(sql.load("log_settings_change"), [now, actor.email, item, old, new])
+        db.bump_data_version(con)
+    return Change(item, old, new, True, True)
+
+
+def delete_volunteer_rate(con: duckdb.DuckDBPyConnection, actor: Account | None, year: int,
+                          now: datetime | None = None) -> Change:
+    """Remove a year's rate (admins only): that year then takes the latest earlier rate (sql/cube.sql). The last
+    remaining rate cannot be removed (the value of volunteering needs one). Logged with the value removed."""
+    auth.require_admin(actor)
+    row = db.first(con, sql.load("get_volunteer_rate"), [int(year)])
+    if row is None:
+        raise InvalidSetting("rate_unknown_year", year=int(year))
+    if db.first(con, sql.load("count_volunteer_rates"))[0] <= 1:
+        raise InvalidSetting("rate_last_one")
+    item, old = f"{RATE_ITEM}{int(year)}", _rate_text(row[0], row[1])
+    now = now or datetime.now()
+    with db.transaction(con):
+        con.execute(sql.load("delete_volunteer_rate"), [int(year)])
+        con.execute(sql.load("log_settings_change"), [now, actor.email, item, old, None])
+        db.bump_data_version(con)
+    return Change(item, old, None, True, True)

@@ -1,0 +1,1 @@
+DELETE FROM volunteer_rates WHERE year = ?

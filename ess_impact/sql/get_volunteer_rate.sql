@@ -1,0 +1,1 @@
+SELECT rate, source FROM volunteer_rates WHERE year = ?

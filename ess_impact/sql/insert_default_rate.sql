@@ -1,0 +1,1 @@
+INSERT INTO volunteer_rates (year, rate, source, updated_at, updated_by) VALUES (?, ?, ?, ?, 'défaut')

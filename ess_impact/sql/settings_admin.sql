@@ -1,0 +1,1 @@
+SELECT key, value, updated_at, updated_by FROM settings
