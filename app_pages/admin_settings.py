@@ -78,7 +78,7 @@ st.caption(" ".join([ui.tr(f"setting_{key}_help"),
 with st.form("change_setting"):
     typed = st.text_input(ui.tr("settings_new_value"), settings_admin.value_text(key, value, lang),
                           key=f"setting_value_{key}")
-    submitted = st.form_submit_button(ui.tr("settings_save"), type="primary")
+    submitted = st.form_submit_button(ui.tr("settings_save"), type="primary", key="setting_save")
 if submitted:
     try:
         with db.connect() as con:
@@ -112,13 +112,13 @@ with change_rate.form("set_rate"):
                                placeholder=formatting.number(rates["rate"].iloc[-1], lang, 2) if len(rates) else "")
     rate_source = st.text_input(ui.tr("source"), key="rate_source", placeholder=ui.tr("settings_rate_source_help"),
                                 max_chars=settings_admin.MAX_SOURCE_LENGTH)
-    save_rate = st.form_submit_button(ui.tr("settings_save"), type="primary")
+    save_rate = st.form_submit_button(ui.tr("settings_save"), type="primary", key="rate_save")
 with delete_rate.form("delete_rate"):
     st.subheader(ui.tr("settings_rate_delete"))
     gone_year = st.selectbox(ui.tr("year"), rates["year"].tolist(), index=None, key="rate_delete_year",
                              placeholder=ui.tr("settings_rate_pick"))
     sure = st.checkbox(ui.tr("settings_rate_confirm"), key="rate_delete_sure")
-    delete = st.form_submit_button(ui.tr("settings_rate_delete_button"), icon=":material/delete:")
+    delete = st.form_submit_button(ui.tr("settings_rate_delete_button"), icon=":material/delete:", key="rate_delete")
 
 if save_rate:
     try:

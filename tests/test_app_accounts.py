@@ -18,7 +18,7 @@ PASSWORD = "un mot de passe assez long"
 ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ = "admin@pole.example", "coop@example.org", "1170000001"
 ENTERPRISE_PAGES = ["app_pages/upload.py", "app_pages/my_data.py"]
 ADMIN_PAGES = ["app_pages/admin_import.py", "app_pages/admin_log.py", "app_pages/admin_accounts.py",
-               "app_pages/admin_registry.py"]
+               "app_pages/admin_registry.py", "app_pages/admin_completeness.py", "app_pages/admin_settings.py"]
 
 
 @pytest.fixture
