@@ -11,15 +11,20 @@ from ess_impact.fields import FIELD_BY_KEY, header
 account = ui.account_required(admin=True)
 lang = ui.lang()
 st.title(ui.tr("nav_admin_registry"))
+ui.demo_banner()  # corrections of the demo data go with them at the first real import
 st.caption(ui.tr("registry_intro"))
-for kind, text in st.session_state.pop("_registry_done", []):
-    getattr(st, kind)(text)
+done = st.session_state.pop("_registry_done", [])  # the last write's messages, shown where its button was
 if "_registry_open" in st.session_state:  # after a merge, open the record kept (set before its widget exists)
     st.session_state["registry_neq"] = st.session_state.pop("_registry_open")
 
 
 def label(code: str, kind: str) -> str:
     return reference.code_label(kind, code, lang)
+
+
+def show_done() -> None:
+    for kind, text in done:
+        getattr(st, kind)(text)
 
 
 def attempt(operation, messages) -> None:
@@ -31,8 +36,11 @@ def attempt(operation, messages) -> None:
         st.error(refused.message(lang))
     else:
         shown = messages(result)
-        if getattr(result, "is_demo", False):
-            shown.append(("warning", ui.tr("registry_demo_done")))
+        if hasattr(result, "import_id"):  # a correction or a merge: an import, undoable unless on demo data
+            if result.is_demo:
+                shown.append(("warning", ui.tr("registry_demo_done")))
+            else:
+                shown[0] = (shown[0][0], f"{shown[0][1]} {ui.tr('registry_undo_hint')}")
         st.session_state["_registry_done"] = shown
         st.rerun()
 
@@ -40,9 +48,9 @@ def attempt(operation, messages) -> None:
 # --- search ----------------------------------------------------------------------------------------------------
 text_column, status_column = st.columns([3, 1])
 text = text_column.text_input(ui.tr("registry_search"), key="registry_text", help=ui.tr("registry_search_help"))
-active = status_column.selectbox(ui.tr("registry_status"), [None, True, False], key="registry_active",
-                                 format_func=lambda a: ui.tr("registry_status_any" if a is None else
-                                                             "registry_active" if a else "registry_inactive"))
+active = status_column.selectbox(ui.tr("registry_status"), [True, False], index=None, key="registry_active",
+                                 format_func=lambda a: ui.tr("registry_active" if a else "registry_inactive"),
+                                 placeholder=ui.tr("registry_status_any"))
 region_column, mrc_column, sector_column = st.columns(3)
 regions = reference.regions()
 region = region_column.selectbox(ui.tr("region"), regions["code"].tolist(), index=None, key="registry_region",
@@ -82,6 +90,7 @@ st.session_state["registry_neq"] = chosen
 neq = st.selectbox(ui.tr("registry_choose"), options, key="registry_neq", format_func=lambda n: f"{names[n]} ({n})",
                    placeholder=ui.tr("registry_choose_placeholder"))
 if neq is None:
+    show_done()
     st.stop()
 
 with db.connect() as con:
@@ -180,3 +189,4 @@ with status_tab:
             ui.tr("registry_status"): [ui.tr("registry_active" if a else "registry_inactive")
                                        for a in status_log["active"]],
             ui.tr("registry_note"): status_log["note"]}), hide_index=True, width="stretch")
+show_done()

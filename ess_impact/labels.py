@@ -593,10 +593,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "registry_all_years": ("Toutes les années ({first}–{last})", "All years ({first}–{last})"),
     "registry_from_year_option": ("{year} et les suivantes", "{year} and later"),
     "registry_edit_button": ("Enregistrer la correction", "Save the correction"),
-    "registry_edit_done": ("Correction enregistrée (envoi n° {id}) : {changed} année(s) modifiée(s). Elle peut être "
-                           "annulée dans le Journal des envois.",
-                           "Correction saved (submission no. {id}): {changed} year(s) changed. It can be undone in the "
-                           "Submission log."),
+    "registry_edit_done": ("Correction enregistrée (envoi n° {id}) : {changed} année(s) modifiée(s).",
+                           "Correction saved (submission no. {id}): {changed} year(s) changed."),
+    "registry_undo_hint": ("Elle peut être annulée dans le Journal des envois.",
+                           "It can be undone in the Submission log."),
     "registry_merge_help": ("Pour deux fiches de la même entreprise (ex. un NEQ mal saisi). Les années de la fiche "
                             "fusionnée qui manquent à la fiche gardée y sont déplacées telles quelles ; pour les années "
                             "que les deux ont, la fiche gardée reste et l'autre est archivée. Le NEQ fusionné disparaît "
@@ -622,9 +622,9 @@ TEXT: dict[str, tuple[str, str]] = {
                                "I confirm that these two records are the same enterprise."),
     "registry_merge_button": ("Fusionner", "Merge"),
     "registry_merge_done": ("Fusion enregistrée (envoi n° {id}) : {moved} année(s) déplacée(s) de {drop} vers {keep}, "
-                            "{archived} archivée(s). Elle peut être annulée dans le Journal des envois.",
+                            "{archived} archivée(s).",
                             "Merge saved (submission no. {id}): {moved} year(s) moved from {drop} to {keep}, "
-                            "{archived} archived. It can be undone in the Submission log."),
+                            "{archived} archived."),
     "registry_demo_done": ("Données fictives de démonstration : cette modification sera retirée avec elles au premier "
                            "import réel ; elle ne peut pas être annulée.",
                            "Fictitious demo data: this change will be removed with them at the first real import; it "

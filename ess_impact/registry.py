@@ -165,13 +165,15 @@ def results_table(found: pd.DataFrame, lang: str) -> tables.Table:
 
 
 def plan_table(plan: pd.DataFrame, keep_neq: str, lang: str) -> pd.DataFrame:
-    """merge_plan as the reader sees it: each year of the record merged away, its main figures, the kept record's
-    revenue that year (to compare), and what happens to the row."""
+    """merge_plan as the reader sees it: each year of the record merged away, what happens to its row, its main
+    figures and the kept record's revenue that year (to compare)."""
     def money(values):
         return [formatting.field_value("amount", v, lang) for v in values]
 
     return pd.DataFrame({
         t("year", lang): plan["year"].astype(str),
+        t("registry_merge_what", lang): [t("registry_merge_archived" if kept else "registry_merge_moves", lang,
+                                           keep=keep_neq) for kept in plan["kept_has_year"]],
         t("name", lang): plan["name"],
         header(FIELD_BY_KEY["jobs_full_time"], lang): [formatting.field_value("int", v, lang)
                                                        for v in plan["jobs_full_time"]],
@@ -179,8 +181,6 @@ def plan_table(plan: pd.DataFrame, keep_neq: str, lang: str) -> pd.DataFrame:
                                                        for v in plan["jobs_part_time"]],
         header(FIELD_BY_KEY["revenue_total"], lang): money(plan["revenue_total"]),
         t("registry_merge_kept_revenue", lang, keep=keep_neq): money(plan["kept_revenue_total"]),
-        t("registry_merge_what", lang): [t("registry_merge_archived" if kept else "registry_merge_moves", lang,
-                                           keep=keep_neq) for kept in plan["kept_has_year"]],
     })
 
 

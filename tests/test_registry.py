@@ -331,6 +331,7 @@ def admin_app(small_db, monkeypatch):
     with db.connect(small_db) as connection:
         auth.add_account(connection, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
         _add_typo_record(connection, (2022, 2024))
+        auth.add_account(connection, auth.SYSTEM, "typo@coop.example", auth.ENTREPRISE, PASSWORD, [TYPO])
     monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
     return _on_page(_login(ADMIN_EMAIL), APP_PAGE)
 
@@ -359,7 +360,8 @@ def test_page_search_and_edit(admin_app, small_db):
         import_id = int(rows.loc[2024, "import_id"])
         assert _log(connection, import_id)["channel"] == "registre"
     assert rows.loc[2024, "name"] == "Coop Les Érables du Rang" and rows.loc[2023, "name"] != rows.loc[2024, "name"]
-    assert [s.value for s in at.success] == [labels.t("registry_edit_done", "fr", id=import_id, changed=1)]
+    assert [s.value for s in at.success] == [labels.t("registry_edit_done", "fr", id=import_id, changed=1) + " " +
+                                             labels.t("registry_undo_hint", "fr")]
 
 
 def test_page_merge_and_deactivate(admin_app, small_db):
@@ -378,8 +380,10 @@ def test_page_merge_and_deactivate(admin_app, small_db):
     with db.connect(small_db) as connection:
         assert _rows(connection, TYPO).empty
         merge_id = int(_rows(connection, ERABLES).set_index("year").loc[2022, "import_id"])
-    assert labels.t("registry_merge_done", "fr", id=merge_id, moved=1, archived=1, keep=ERABLES, drop=TYPO) in \
-        [s.value for s in at.success]
+    assert [s.value for s in at.success] == [labels.t("registry_merge_done", "fr", id=merge_id, moved=1, archived=1,
+                                                      keep=ERABLES, drop=TYPO) + " " + labels.t("registry_undo_hint", "fr")]
+    assert [w.value for w in at.warning] == [labels.t("registry_merge_accounts", "fr", drop=TYPO,
+                                                      emails="typo@coop.example")]
     assert at.selectbox(key="registry_neq").value == ERABLES  # the record kept is open
     at.text_input(key=f"registry_note_{ERABLES}").set_value("Fermée en 2025")
     at.button(key=f"FormSubmitter:registry_status_{ERABLES}-{labels.t('registry_deactivate_button', 'fr')}"
