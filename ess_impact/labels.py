@@ -788,8 +788,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings_bounds": ("Permis : de {low} à {high}. Par défaut : {default}.",
                         "Allowed: {low} to {high}. Default: {default}."),
     "settings_save": ("Enregistrer", "Save"),
-    "settings_effect_public": ("Les tableaux publics seront recalculés avec la nouvelle valeur (quelques secondes).",
-                               "The public tables will be recomputed with the new value (a few seconds)."),
+    "settings_effect_public": ("Les tableaux publics seront recalculés avec la nouvelle valeur (jusqu'à une "
+                               "demi-minute).",
+                               "The public tables will be recomputed with the new value (up to half a minute)."),
     "settings_effect_peers": ("S'applique dès le prochain affichage de la page Mes données.",
                               "Applies from the next display of the My data page."),
     "settings_effect_login": ("S'applique dès la prochaine connexion ou le prochain chargement de page.",
