@@ -62,8 +62,7 @@ def rates(con: duckdb.DuckDBPyConnection, actor: Account | None, year: int, with
     frame["reported"] = frame["reported"].astype(bool)
     parts = []
     if not region and not mrc:
-        parts.append(_count(frame.assign(level="quebec", region_code="", region_name="Québec", mrc_code="",
-                                         mrc_name=""), "quebec"))
+        parts.append(_count(frame.assign(region_code="", region_name="Québec", mrc_code="", mrc_name=""), "quebec"))
     if not mrc:
         parts.append(_count(frame.assign(mrc_code="", mrc_name=""), "region"))
     parts.append(_count(frame, "mrc"))

@@ -9,11 +9,10 @@ import io
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from conftest import import_declarations
 from ess_impact import auth, completeness, db, labels, reference, registry
-from test_app_accounts import ADMIN_EMAIL, APP, PASSWORD, _clean, _login, _on_page
+from test_app_accounts import ADMIN_EMAIL, PASSWORD, _clean, _login, _on_page
 
 YEAR = 2024
 # NEQ, MRC, years reported. The expected answers below are derived from this table, not from the code under test.

@@ -123,14 +123,15 @@ def test_non_admins_are_refused(small_db):
     with db.connect(small_db) as con:
         before = (con.execute("SELECT * FROM settings ORDER BY key").fetchall(),
                   con.execute(sql.load("volunteer_rates")).fetchall())
+        calls = [lambda a: S.set_setting(con, a, "min_count", 5),
+                 lambda a: S.set_volunteer_rate(con, a, 2026, 17, "x"),
+                 lambda a: S.delete_volunteer_rate(con, a, 2024),
+                 lambda a: S.current_settings(con, a), lambda a: S.volunteer_rates(con, a),
+                 lambda a: S.changes(con, a)]
         for actor in (None, COOP):
-            for call in (lambda: S.set_setting(con, actor, "min_count", 5),
-                         lambda: S.set_volunteer_rate(con, actor, 2026, 17, "x"),
-                         lambda: S.delete_volunteer_rate(con, actor, 2024),
-                         lambda: S.current_settings(con, actor), lambda: S.volunteer_rates(con, actor),
-                         lambda: S.changes(con, actor)):
+            for call in calls:
                 with pytest.raises(auth.Forbidden):
-                    call()
+                    call(actor)
         assert (con.execute("SELECT * FROM settings ORDER BY key").fetchall(),
                 con.execute(sql.load("volunteer_rates")).fetchall()) == before
         assert _log(con) == []
