@@ -9,6 +9,7 @@ Exit codes: 0 done (or valid, with --dry-run); 1 invalid input (nothing written)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import math
@@ -86,7 +87,8 @@ def cmd_import(args) -> int:
     lang = args.lang
     actor = auth.system(args.actor)
     with db.connect(args.db) as con:
-        checks = importer.check_files(args.files, con, actor=actor)
+        with _progress_bar(lang) as progress:  # files up to filesafety.MAX_FILE_MB (the app's limit is lower)
+            checks = importer.check_files(args.files, con, actor=actor, progress=progress)
         for check in checks:
             for problem in check.problems:
                 print(problem.line(lang))
@@ -114,6 +116,30 @@ def cmd_import(args) -> int:
         print(t(key, lang, file=r.file_name, inserted=r.inserted, replaced=r.replaced, unchanged=r.unchanged),
               file=sys.stderr)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress_bar(lang: str):
+    """A progress callback drawing a bar on stderr when it is a terminal (else None: nothing is drawn, so that
+    scripts reading stderr get only the messages). The bar is cleared when the check ends."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        size = os.terminal_size((80, 24))
+    # A terminal that reports no size (0 x 0) would make tqdm draw nothing: assume 80 x 24 there.
+    with tqdm(total=100, file=sys.stderr, leave=False, ncols=min(size.columns or 80, 100), nrows=size.lines or 24,
+              bar_format="{desc} {bar} {percentage:3.0f} %") as bar:
+        def progress(fraction: float, key: str) -> None:  # check_files calls it at most every 0.5 %
+            bar.set_description_str(t(key, lang), refresh=False)
+            bar.n = round(fraction * 100, 1)
+            bar.refresh()
+
+        yield progress
 
 
 def cmd_summary(args) -> int:

@@ -2,7 +2,11 @@
 problem (errors block, warnings need a confirmation), then write everything in one transaction.
 
     checks = check_files(paths, con, actor=account)  # reads and validates, writes nothing
-    results = commit(con, checks, actor=account)     # all files or nothing
+    results = commit(con, checks, actor=account)     # all files or nothing, each with its original bytes
+
+Every file goes through filesafety first, whatever the channel: too large, a zip bomb or a sheet too large to read is
+refused unread; formula cells without a saved value are errors. `progress(fraction, label_key)`, if given, hears how
+far the check has gone (reading each sheet, validating rows, plausibility), for a progress bar.
 
 The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
 its own NEQs: any other NEQ is an error on its row, and the whole file is refused.
@@ -18,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, formatting, readers, reference, storage
+from . import cells, filesafety, formatting, readers, reference, storage
 from .auth import Account
 from .fields import FIELDS, Field
 from .labels import t
@@ -58,6 +62,7 @@ class FileCheck:
     records: pd.DataFrame          # valid rows: fields.FIELDS keys + sheet + source_row
     problems: list[Problem]
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, field key) -> header as written
+    content: bytes | None = field(default=None, repr=False)  # the file as sent, kept with the import
 
     @property
     def errors(self) -> list[Problem]:
@@ -126,42 +131,111 @@ def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, t
 
 
 def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
-                actor: Account | None = None) -> list[FileCheck]:
+                actor: Account | None = None, progress=None,
+                max_mb: float = filesafety.MAX_FILE_MB) -> list[FileCheck]:
     """Read and validate files; write nothing. With `con`, last year's stored figures are compared, which needs an
-    actor allowed to read them (else auth.Forbidden). With a non-admin actor, rows of other NEQs are errors."""
+    actor allowed to read them (else auth.Forbidden). With a non-admin actor, rows of other NEQs are errors.
+    A file over `max_mb` is refused unread. `progress(fraction, label_key)` is told how far the work has gone, with
+    fractions that only grow, ending with 1.0."""
     max_year = (today or dt.date.today()).year
-    checks = [_check_one(Path(p), max_year, actor) for p in paths]
+    paths = [Path(p) for p in paths]
+    report = _Progress(progress, paths)
+    checks = [_check_one(path, max_year, actor, max_mb, report.file(i)) for i, path in enumerate(paths)]
+    report.stage(PROGRESS_FILES, "progress_plausibility")
     _check_duplicates(checks)
     _check_plausibility(checks, con, actor)
     order = {"error": 0, "warning": 1, "info": 2}
     for check in checks:
         check.problems.sort(key=lambda p: (p.sheet, p.row or 0, order[p.severity]))
+    report.stage(1.0, "progress_done")
     return checks
 
 
-def _check_one(path: Path, max_year: int, actor: Account | None) -> FileCheck:
+# Where the check of one file stands when its safety scan ends and when its sheets are read, by kind of file (the
+# rest is validating the rows), as measured on 20 000-row files (docs/benchmarks.md, "Progress"); the name only
+# weighs the bar, never decides anything. Fractions PROGRESS_FILES..1 are the checks across files (duplicates,
+# plausibility against the stored figures).
+PROGRESS_STEPS = {".ods": (0.40, 0.65), ".csv": (0.02, 0.15), ".txt": (0.02, 0.15), "": (0.12, 0.50)}
+PROGRESS_FILES = 0.95
+PROGRESS_ROWS = 2_000  # rows validated between two reports
+
+
+class _Progress:
+    """Turns the steps of check_files into fractions of the whole for `callback(fraction, label_key)`: each file
+    weighs its size, and within a file each step its usual share. Fractions never go down; 1.0 comes last."""
+
+    def __init__(self, callback, paths: list[Path]):
+        self.callback = callback
+        sizes = []
+        for path in paths:
+            try:
+                sizes.append(path.stat().st_size)
+            except OSError:
+                sizes.append(0)
+        total = sum(sizes) or 1
+        self.starts = [PROGRESS_FILES * sum(sizes[:i]) / total for i in range(len(sizes))]
+        self.shares = [PROGRESS_FILES * size / total for size in sizes]
+        self.last = (-1.0, "")
+
+    def file(self, index: int):
+        """A reporter for file `index`: step(within, key) with `within` from 0 to 1 of that file's work."""
+        def step(within: float, key: str) -> None:
+            self.stage(self.starts[index] + self.shares[index] * min(max(within, 0.0), 1.0), key)
+        return step if self.callback is not None else None
+
+    def stage(self, fraction: float, key: str) -> None:
+        if self.callback is None:
+            return
+        fraction = max(fraction, self.last[0])
+        if fraction >= self.last[0] + 0.005 or key != self.last[1] or (fraction == 1.0 and self.last[0] < 1.0):
+            self.last = (fraction, key)
+            self.callback(fraction, key)
+
+
+def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float = filesafety.MAX_FILE_MB,
+               step=None) -> FileCheck:
     name = path.name
     problems: list[Problem] = []
     empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
+    step = step or (lambda within, key: None)
+    safety_end, read_end = PROGRESS_STEPS.get(path.suffix.lower(), PROGRESS_STEPS[""])
+    step(0.0, "progress_safety")
     try:
+        too_large = filesafety.too_large(path.stat().st_size, max_mb)
+        if too_large is not None:
+            return FileCheck(path, name, "", empty, [safety_problem(too_large, name)])
         data = path.read_bytes()
     except OSError:
         return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
     sha = hashlib.sha256(data).hexdigest()
+    findings = filesafety.inspect(data)
+    refused = [f for f in findings if f.refuses]
+    if refused:  # never parsed
+        return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
+    problems += [safety_problem(f, name) for f in findings]
+    step(safety_end, "progress_reading")
     try:
-        grids = readers.read_grids(path)
+        grids = readers.read_grids(data, max_cells=filesafety.MAX_CELLS, on_sheet=lambda done, total: step(
+            safety_end + (read_end - safety_end) * done / total, "progress_reading"))
     except readers.UnreadableFile as exc:
-        return FileCheck(path, name, sha, empty, [Problem("error", exc.code, name, params=exc.params)])
+        return FileCheck(path, name, sha, empty, problems + [Problem("error", exc.code, name, params=exc.params)],
+                         content=data)
     frames = []
     headers: dict[tuple[str, str], str] = {}
     found_header = False
+    total_rows = sum(len(grid.rows) for grid in grids) or 1
+    rows_before = 0
     for grid in grids:
         header = _find_header(grid.rows)
-        if header is None:
-            continue
-        found_header = True
-        frames.append(_check_sheet(name, grid, header, max_year, problems, actor))
-        headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
+        if header is not None:
+            found_header = True
+
+            def rows_done(done: int, before=rows_before) -> None:
+                step(read_end + (1 - read_end) * (before + done) / total_rows, "progress_validating")
+
+            frames.append(_check_sheet(name, grid, header, max_year, problems, actor, rows_done))
+            headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
+        rows_before += len(grid.rows)
     if not found_header:
         sheet = grids[0].sheet if len(grids) == 1 else ""
         expected = ", ".join(f"« {f.header_fr} »" for f in FIELDS if f.required)
@@ -170,11 +244,18 @@ def _check_one(path: Path, max_year: int, actor: Account | None) -> FileCheck:
     if foreign:
         problems.append(Problem("error", "foreign_neqs_file", name, params={"neqs": ", ".join(foreign)}))
     records = pd.concat(frames, ignore_index=True) if frames else empty
-    return FileCheck(path, name, sha, records, problems, headers)
+    step(1.0, "progress_validating")
+    return FileCheck(path, name, sha, records, problems, headers, content=data)
+
+
+def safety_problem(finding: filesafety.Finding, file: str) -> Problem:
+    """The Problem (an error) for what filesafety found in a file."""
+    return Problem("error", finding.code, file, finding.sheet, finding.row, finding.column, finding.value,
+                   finding.params)
 
 
 def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem],
-                 actor: Account | None) -> pd.DataFrame:
+                 actor: Account | None, rows_done=None) -> pd.DataFrame:
     header_index, keys, texts = header
     sheet = grid.sheet
     header_row = header_index + 1
@@ -196,6 +277,8 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
     records = []
     mrc, sector, form = reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher()
     for index in range(header_index + 1, len(grid.rows)):
+        if rows_done is not None and index % PROGRESS_ROWS == 0:
+            rows_done(index)
         row = grid.rows[index]
         if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in row):
             continue
@@ -280,7 +363,11 @@ def _render_params(p: Problem, lang: str) -> dict:
         f = _FIELD[p.field_key]
         params["expected"] = t(EXPECT[f.kind], lang) if f.kind in EXPECT else (f.help_en if lang == "en" else f.help_fr)
         params.setdefault("max_year", dt.date.today().year)
-    if p.code.startswith("unknown_"):
+    if p.code in filesafety.REFUSALS:
+        for key in filesafety.SIZE_PARAMS:
+            if key in params:
+                params[key] = formatting.number(params[key], lang)
+    elif p.code.startswith("unknown_"):
         suggestion = params.pop("suggestion", None)
         if suggestion:
             params["hint"] = t("did_you_mean", lang, suggestion=suggestion)
@@ -376,4 +463,5 @@ def commit(con: duckdb.DuckDBPyConnection, checks: list[FileCheck], actor: Accou
         raise ImportRefused("errors")
     if not accept_warnings and any(c.warnings for c in checks):
         raise ImportRefused("warnings")
-    return storage.write_imports(con, [(c.file_name, c.sha256, c.records) for c in checks], actor, channel)
+    return storage.write_imports(con, [(c.file_name, c.sha256, c.records, c.content) for c in checks], actor,
+                                 channel)

@@ -829,6 +829,44 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings_accounts": ("Les comptes (ajout, mot de passe, désactivation) se gèrent à la page Comptes.",
                           "Accounts (add, password, disable) are managed on the Accounts page."),
     # --- original files and bulk import progress (issue 4)
+    "sheet_too_large": ("La feuille « {sheet} » est trop grande pour être lue : elle s'étend sur {rows} lignes et "
+                        "{columns} colonnes (jusqu'à la colonne {last_column}), soit {cells} cellules ; le maximum "
+                        "est de {limit}. Supprimez ce qui se trouve sous les données ou à leur droite (une seule "
+                        "valeur isolée tout en bas ou très à droite suffit à agrandir la feuille), enregistrez, puis "
+                        "réessayez.",
+                        "Sheet “{sheet}” is too large to be read: it spans {rows} rows and {columns} columns (up to "
+                        "column {last_column}), that is {cells} cells; the maximum is {limit}. Delete whatever lies "
+                        "below or to the right of the data (a single stray value far down or far right is enough to "
+                        "stretch the sheet), save, then try again."),
+    "file_too_many_cells": ("Les {sheets} feuilles de ce fichier totalisent {cells} cellules : le maximum est de "
+                            "{limit}. Gardez seulement la feuille des données, ou envoyez le fichier en plusieurs "
+                            "parties.",
+                            "The {sheets} sheets of this file hold {cells} cells in all: the maximum is {limit}. Keep "
+                            "only the data sheet, or send the file in several parts."),
+    "csv_too_large": ("Ce fichier CSV est trop grand pour être lu : environ {cells} cellules sur {rows} lignes ; le "
+                      "maximum est de {limit}. Envoyez-le en plusieurs parties.",
+                      "This CSV file is too large to be read: about {cells} cells on {rows} lines; the maximum is "
+                      "{limit}. Send it in several parts."),
+    "forbidden_import_file": ("L'envoi n° {import_id} n'a pas été fait avec ce compte : son fichier n'est pas "
+                              "accessible.",
+                              "Submission no. {import_id} was not made with this account: its file is not "
+                              "available."),
+    "progress_safety": ("Vérification du fichier (taille, format, formules)…",
+                        "Checking the file (size, format, formulas)…"),
+    "progress_reading": ("Lecture des feuilles…", "Reading the sheets…"),
+    "progress_validating": ("Vérification des lignes…", "Checking the rows…"),
+    "progress_plausibility": ("Comparaison avec les années précédentes…", "Comparing with earlier years…"),
+    "progress_done": ("Vérification terminée.", "Check complete."),
+    "original_heading": ("Fichier d'origine", "Original file"),
+    "original_text": ("Le fichier tel qu'il a été envoyé, octet pour octet, pour un envoi choisi.",
+                      "The file exactly as it was sent, byte for byte, for a chosen submission."),
+    "original_choice": ("Envoi", "Submission"),
+    "original_label": ("n° {id} — {when} — {file} ({size} ko)", "no. {id} — {when} — {file} ({size} KB)"),
+    "original_button": ("Télécharger le fichier d'origine", "Download the original file"),
+    "original_none": ("Aucun fichier d'origine n'est conservé pour ces envois (données de démonstration, "
+                      "annulations ou envois antérieurs à leur conservation).",
+                      "No original file is kept for these submissions (demo data, undos, or submissions made "
+                      "before files were kept)."),
     # --- my data: peers (issue 4)
     "peers_heading": ("Votre entreprise et celles de son secteur", "Your enterprise and those of its sector"),
     "peers_intro": ("Vos indicateurs à côté de la médiane des entreprises du même secteur ({sector}) la même année, "

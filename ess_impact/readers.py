@@ -44,9 +44,11 @@ def sniff_format(head: bytes) -> str:
     return "text"
 
 
-def read_grids(path: str | Path) -> list[Grid]:
-    path = Path(path)
-    data = path.read_bytes()
+def read_grids(source: str | Path | bytes, max_cells: int | None = None, on_sheet=None) -> list[Grid]:
+    """The worksheets of a file (a path or its bytes). `max_cells`: refuse (code sheet_too_large) a workbook whose
+    sheets hold more cells than this, checked on each sheet before it becomes Python lists (filesafety refuses such
+    files earlier, from their bytes; this is the second lock). `on_sheet(done, total)` after each sheet is read."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
     kind = sniff_format(data[:8192])
     if kind == "empty":
         raise UnreadableFile("file_empty")
@@ -59,14 +61,31 @@ def read_grids(path: str | Path) -> list[Grid]:
     except Exception as exc:  # calamine raises several error types for corrupt or foreign files
         raise UnreadableFile("file_unreadable", detail=str(exc)[:200]) from exc
     grids = []
-    for meta in workbook.sheets_metadata:
-        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-            continue
-        sheet = workbook.get_sheet_by_name(meta.name)
+    sheets = [m.name for m in workbook.sheets_metadata if str(m.typ) in ("SheetTypeEnum.WorkSheet", "WorkSheet")]
+    cells = 0
+    for done, name in enumerate(sheets, start=1):
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.end is not None and max_cells is not None:
+            rows, columns = sheet.end[0] + 1, sheet.end[1] + 1
+            cells += rows * columns
+            if cells > max_cells:
+                raise UnreadableFile("sheet_too_large", sheet=name, rows=rows, columns=columns, cells=rows * columns,
+                                     last_column=column_letters(columns), limit=max_cells)
         rows = sheet.to_python(skip_empty_area=False)
         _fill_merged(rows, sheet.merged_cell_ranges or [])
-        grids.append(Grid(meta.name, rows))
+        grids.append(Grid(name, rows))
+        if on_sheet is not None:
+            on_sheet(done, len(sheets))
     return grids
+
+
+def column_letters(number: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _fill_merged(rows: list[list], ranges) -> None:

@@ -48,14 +48,15 @@ def _frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd.DataFrame]], actor: Account | None,
+def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple], actor: Account | None,
                   channel: str, is_demo: bool = False) -> list[WriteResult]:
-    """items: (file name, SHA-256, valid records). All of them in one transaction, or none.
+    """items: (file name, SHA-256, valid records[, the original file's bytes]). All of them in one transaction, or
+    none; the original file is kept with its import (`import_files`), to be downloaded again (original_file).
     The actor (recorded in the log by its e-mail) must be allowed to write every NEQ of every item, else Forbidden
     and nothing is written; demo data are written by admins only."""
     if is_demo:
         auth.require_admin(actor)
-    auth.require_neqs(actor, [neq for _, _, records in items for neq in records["neq"]])
+    auth.require_neqs(actor, [neq for item in items for neq in item[2]["neq"]])
     results = []
     now = datetime.now()
     with db.transaction(con):
@@ -63,7 +64,7 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd
         if not is_demo and db.is_demo(con):
             con.execute(sql.load("remove_demo"))
             demo_removed = True
-        for file_name, sha256, records in items:
+        for file_name, sha256, records, *content in items:
             inserted, replaced, unchanged = stage(con, records)
             import_id = None
             if inserted or replaced:
@@ -71,6 +72,8 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, pd
                 apply_staged(con, import_id, now)
                 log_import(con, import_id, now, actor, channel, file_name, sha256,
                            (len(records), inserted, replaced, unchanged), is_demo)
+                if content and content[0] is not None:
+                    con.execute(sql.load("insert_import_file"), [import_id, file_name, len(content[0]), content[0]])
                 _pause_for_fault_injection()
             results.append(WriteResult(file_name, import_id, inserted, replaced, unchanged, demo_removed))
         con.execute("DROP TABLE IF EXISTS staged")
@@ -111,6 +114,19 @@ def log_import(con: duckdb.DuckDBPyConnection, import_id: int, now: datetime, ac
     """The import log row: who, when, through which channel, which file; counts = rows, new, replaced, unchanged."""
     con.execute(sql.load("insert_import"), [import_id, now, actor.email, channel, file_name, sha256, *counts,
                                             is_demo])
+
+
+def original_file(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id: int) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the file import `import_id` was made from, byte for byte; None when none is kept (demo
+    data, an undo, an import made before files were kept). Admins may read any; an 'entreprise' account only those
+    of the imports it made itself (any other number is refused, whether it exists or not); nobody else any."""
+    auth.require_account(actor)
+    row = db.first(con, sql.load("get_import_file"), [import_id])
+    if not actor.is_admin and (row is None or row[0] != actor.email):
+        raise auth.Forbidden("forbidden_import_file", import_id=import_id)
+    if row is None or row[1] is None:
+        return None
+    return row[1], bytes(row[2])
 
 
 class UndoRefused(Exception):

@@ -1,15 +1,15 @@
-"""Uploaded files: safety checks before anything parses them, the check itself, the problems as a table, an annotated
-copy of the file, the preview of what would change.
+"""Uploaded files: the app's own size limit, the check itself, the problems as a table, an annotated copy of the
+file, the preview of what would change.
 
     check = check_upload(con, actor, "données.xlsx", data, folder)   # importer.FileCheck; writes nothing
     problems_table(check, "fr")                                      # one row per problem, for the screen
     marked_copy(data, check, "fr")                                   # the .xlsx with the faulty cells highlighted
     preview(con, actor, check)                                       # valid rows: new / changed / same
 
-Safety: a file over the size limit (setting `max_upload_mb`) is refused unread; the type is found from the content
-(readers.sniff_format), not the name; a zip-based file (.xlsx, .xlsm, .ods) whose uncompressed size or compression
-ratio is absurd (a "zip bomb") is refused from its directory alone, before any reader inflates it; formulas are never
-evaluated (the readers take the value the spreadsheet cached) and a formula cell without a cached value is an error.
+Safety: a file over the app's size limit (setting `max_upload_mb`) is refused here, unread and never written to
+disk. Everything else is the importer's, the same for every channel (filesafety): the type found from the content,
+zip bombs and sheets too large to read refused before any reader opens them, formula cells without a saved value
+reported (formulas are never evaluated).
 """
 
 from __future__ import annotations
@@ -17,27 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 
 import duckdb
 import pandas as pd
 
-from . import auth, readers, sql
+from . import auth, filesafety, readers, sql
 from .auth import Account
 from .fields import FIELDS
-from .importer import FileCheck, Problem, check_files
+from .importer import FileCheck, check_files, safety_problem
 from .labels import t
 
 DEFAULT_MAX_MB = 10
-MAX_UNCOMPRESSED_MB = 200       # all the parts of a workbook, inflated
-MAX_RATIO = 100                 # inflated / compressed, for any part above RATIO_FLOOR_BYTES
-RATIO_FLOOR_BYTES = 1 << 20
-MAX_ZIP_MEMBERS = 10_000
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 
 def max_upload_mb(con: duckdb.DuckDBPyConnection) -> int:
@@ -52,87 +43,22 @@ def safe_name(name: str) -> str:
     return base[:200] or "fichier"
 
 
-def refusal(name: str, data: bytes, max_mb: float) -> Problem | None:
-    """Why the file must not be read at all, or None."""
-    if len(data) > max_mb * 1024 * 1024:
-        return Problem("error", "upload_too_large", name, params={"max_mb": max_mb,
-                                                                 "size_mb": round(len(data) / 1048576, 1)})
-    if readers.sniff_format(data[:8192]) != "zip":
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        return None  # the reader reports a damaged file
-    total = sum(i.file_size for i in infos)
-    worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_FLOOR_BYTES), default=0)
-    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_MB * 1048576 or worst > MAX_RATIO:
-        return Problem("error", "upload_zip_bomb", name, params={"size_mb": round(total / 1048576)})
-    return None
-
-
-def formulas_without_value(name: str, data: bytes) -> list[Problem]:
-    """Cells of an .xlsx/.xlsm holding a formula but no cached value (a file written by a program that does not
-    compute formulas): their value is unknown, and the app never evaluates formulas."""
-    if readers.sniff_format(data[:8192]) != "zip":
-        return []
-    problems = []
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
-                return []  # .ods or not a workbook
-            for sheet, part in _sheet_parts(archive):
-                if part not in names:
-                    continue
-                with archive.open(part) as stream:
-                    for _, cell in ElementTree.iterparse(stream):
-                        if not cell.tag.endswith("}c"):
-                            continue
-                        formula = cell.find("m:f", _NS)
-                        value = cell.find("m:v", _NS)
-                        if formula is not None and (value is None or not (value.text or "").strip()):
-                            ref = cell.get("r", "")
-                            column, row = re.match(r"([A-Z]*)(\d*)", ref).groups()
-                            problems.append(Problem("error", "formula_no_value", name, sheet,
-                                                    int(row) if row else None, column,
-                                                    "=" + (formula.text or "")[:60]))
-                        cell.clear()
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError):
-        return []  # the reader reports a damaged file
-    return problems
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, part path) of each worksheet of an .xlsx."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
-    parts = []
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts.append((sheet.get("name", ""), path))
-    return parts
-
-
 def check_upload(con: duckdb.DuckDBPyConnection, actor: Account | None, file_name: str, data: bytes, folder: Path,
-                 max_mb: float | None = None, today: dt.date | None = None) -> FileCheck:
-    """Check an uploaded file for `actor`; writes nothing to the database. A refused file is never parsed."""
+                 max_mb: float | None = None, today: dt.date | None = None, progress=None) -> FileCheck:
+    """Check an uploaded file for `actor`; writes nothing to the database. A file over the app's limit is refused
+    unread; the importer's checks (filesafety) refuse the other unsafe files before any reader parses them.
+    `progress(fraction, label_key)`: see importer.check_files."""
     auth.require_account(actor)
     name = safe_name(file_name)
     max_mb = max_upload_mb(con) if max_mb is None else max_mb
-    refused = refusal(name, data, max_mb)
+    refused = filesafety.too_large(len(data), max_mb)
     if refused is not None:
         empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
-        return FileCheck(Path(name), name, "", empty, [refused])
+        return FileCheck(Path(name), name, "", empty, [safety_problem(refused, name)])
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(data)
-    (check,) = check_files([path], con, today, actor)
-    formulas = formulas_without_value(name, data)
-    if formulas:
-        check.problems[:0] = formulas
+    (check,) = check_files([path], con, today, actor, progress=progress)
     return check
 
 

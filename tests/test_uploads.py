@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
-from ess_impact import auth, db, importer, readers, uploads
+from ess_impact import auth, db, filesafety, importer, readers, uploads
 
 ADMIN = auth.system("admin@pole.example")
 COOP = auth.Account("coop@example.org", auth.ENTREPRISE, ("1170000001",))
@@ -68,7 +68,7 @@ def test_zip_bomb_by_ratio_is_refused_unread(con, tmp_path, monkeypatch):
 
 
 def test_zip_bomb_by_total_size_is_refused(con, tmp_path, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_MB", 0.01)  # the small workbook inflates to more than 10 KB
+    monkeypatch.setattr(filesafety, "MAX_UNCOMPRESSED_MB", 0.01)  # the small workbook inflates to more than 10 KB
     check = uploads.check_upload(con, ADMIN, "gonfle.xlsx", _small(tmp_path), tmp_path)
     assert [p.code for p in check.problems] == ["upload_zip_bomb"]
 

@@ -1,0 +1,1 @@
+INSERT INTO import_files (import_id, file_name, size_bytes, content) VALUES (?, ?, ?, ?)
