@@ -1,0 +1,187 @@
+"""End to end in Debian's Chromium, as a pôle admin: correct an enterprise's name in the registry and undo it from
+the submission log; export the list of enterprises to remind from Complétude; change a setting; download a
+submission's original file. Every admin page is photographed in French and English, at laptop and phone sizes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import serve, write_small_xlsx
+from ess_impact import auth, db, importer, labels
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "un mot de passe assez long"
+ADMIN_EMAIL = "direction@pole.example"
+LATE_EMAIL, LATE_NEQ, LATE_NAME = "retard@example.org", "1170000009", "Épicerie solidaire du Coteau (test)"
+EDITED_NEQ, EDITED_NAME = "1170000003", "Café-coop La Marée (test)"
+TIMEOUT_MS = 120_000
+SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
+        === 'notRunning'"""
+ADMIN_ADDRESSES = ("/admin-registre", "/admin-journal", "/admin-completude", "/admin-parametres")
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory):
+    """The small data set, plus an enterprise that reported 2023 but not 2024 (so 2024 has one to remind), an
+    account linked to it and an admin."""
+    folder = tmp_path_factory.mktemp("admin_e2e")
+    source = write_small_xlsx(folder / "declarations.xlsx")
+    book = load_workbook(source)
+    sheet = book.active
+    sheet.append([LATE_NEQ, LATE_NAME, "OBNL", "COM", "54", 2023, 2, 1, 150_000, 400])
+    book.save(source)
+    path = folder / "admin.duckdb"
+    with db.connect(path) as con:
+        checks = importer.check_files([source], con, actor=auth.SYSTEM)
+        importer.commit(con, checks, actor=auth.SYSTEM, accept_warnings=True)
+        auth.add_account(con, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
+        auth.add_account(con, auth.SYSTEM, LATE_EMAIL, auth.ENTREPRISE, PASSWORD, [LATE_NEQ])
+    with serve(path, folder) as base:
+        yield base, path, folder, source
+
+
+def _settle(page) -> None:
+    page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
+
+
+def _admin_context(browser, base, path, lang="fr", size=(1280, 900)):
+    """A browser context already logged in as the admin (the session cookie, as a login leaves it)."""
+    with db.connect(path) as con:
+        token = auth.open_session(con, auth.authenticate(con, ADMIN_EMAIL, PASSWORD))
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, accept_downloads=True)
+    context.add_cookies([{"name": "ess_session", "value": token, "url": base}])
+    return context
+
+
+def _open(page, base, address, heading_key=None, lang="fr", **params):
+    page.goto(f"{base}{address}" + ("?lang=en" if lang == "en" else ""))
+    if heading_key:
+        page.get_by_role("heading", name=labels.t(heading_key, lang, **params)).wait_for(timeout=TIMEOUT_MS)
+    _settle(page)
+    assert page.locator("[data-testid=stException]").count() == 0, address
+    assert page.get_by_text("Page not found").count() == 0, address
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose `option` in the Streamlit selectbox labelled `label`."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def test_registry_correction_then_undo_from_the_log(browser, admin_server, artifacts):
+    base, path, _, _ = admin_server
+    context = _admin_context(browser, base, path)
+    page = context.new_page()
+    try:
+        _open(page, base, "/admin-registre", "nav_admin_registry")
+        page.get_by_label(labels.t("registry_search", "fr"), exact=True).fill("maree")
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name=f"{EDITED_NAME} ({EDITED_NEQ})").wait_for(timeout=TIMEOUT_MS)
+        form = page.locator("[data-testid=stForm]").first
+        form.get_by_label("Nom de l'entreprise").fill("Café-coop La Marée")
+        form.get_by_role("button", name=labels.t("registry_edit_button", "fr")).click()
+        done = labels.t("registry_edit_done", "fr", id=0, changed=2).split(" (")[0]  # "Correction enregistrée"
+        page.get_by_text(done).first.wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "admin-registry-edited-fr-desktop.png"), full_page=True)
+        with db.connect(path) as con:
+            names = con.execute("SELECT DISTINCT name FROM annual_figures WHERE neq = ?", [EDITED_NEQ]).fetchall()
+            logged = db.first(con, "SELECT id, actor, channel FROM imports ORDER BY id DESC LIMIT 1")
+        assert names == [("Café-coop La Marée",)]
+        assert logged[1:] == (ADMIN_EMAIL, "registre")
+
+        _open(page, base, "/admin-journal", "nav_admin_log")
+        page.get_by_label(labels.t("log_undo_choice", "fr")).click()
+        page.get_by_role("option").filter(has_text=f"n° {logged[0]} ").click()
+        page.get_by_text(labels.t("log_undo_confirm", "fr")).click()
+        page.get_by_role("button", name=labels.t("log_undo_button", "fr")).click()
+        page.get_by_text(f"Envoi n° {logged[0]} annulé").wait_for(timeout=TIMEOUT_MS)
+        with db.connect(path) as con:
+            names = con.execute("SELECT DISTINCT name FROM annual_figures WHERE neq = ?", [EDITED_NEQ]).fetchall()
+        assert names == [(EDITED_NAME,)]
+    finally:
+        context.close()
+
+
+def test_completeness_lists_the_late_enterprise_and_exports_it(browser, admin_server, artifacts):
+    base, path, _, _ = admin_server
+    context = _admin_context(browser, base, path)
+    page = context.new_page()
+    try:
+        _open(page, base, "/admin-completude?annee=2024", None)
+        page.get_by_role("heading", name=labels.t("compl_missing_heading", "fr")).wait_for(timeout=TIMEOUT_MS)
+        with page.expect_download() as caught:
+            page.locator('[data-testid="stDownloadButton"]').filter(has_text=labels.t("download_csv", "fr")).first.click()
+        text = caught.value.path().read_bytes().decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        listed = [r for r in rows if r and r[0] == LATE_NEQ]
+        assert len(listed) == 1 and LATE_NAME in listed[0] and LATE_EMAIL in listed[0]
+        assert not [r for r in rows if r and r[0].startswith("11700000") and r[0] != LATE_NEQ]  # the others reported
+    finally:
+        context.close()
+
+
+def test_a_setting_changed_in_the_page_is_in_force(browser, admin_server):
+    base, path, _, _ = admin_server
+    context = _admin_context(browser, base, path)
+    page = context.new_page()
+    try:
+        _open(page, base, "/admin-parametres", "settings_title")
+        _pick(page, labels.t("settings_col_setting", "fr"), labels.t("setting_login_lock_minutes", "fr"))
+        page.get_by_label(labels.t("settings_new_value", "fr")).fill("20")
+        page.get_by_role("button", name=labels.t("settings_save", "fr")).first.click()
+        page.get_by_text(labels.t("settings_saved", "fr", name=labels.t("setting_login_lock_minutes", "fr"),
+                                  old="15", new="20")).wait_for(timeout=TIMEOUT_MS)
+        with db.connect(path) as con:
+            assert auth.idle_minutes(con) == 30
+            assert db.first(con, "SELECT value, updated_by FROM settings WHERE key = 'login_lock_minutes'") == \
+                ("20", ADMIN_EMAIL)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_every_admin_page_renders(browser, admin_server, artifacts, lang, size):
+    base, path, _, _ = admin_server
+    context = _admin_context(browser, base, path, lang, size)
+    page = context.new_page()
+    kind = "desktop" if size[0] > 800 else "phone"
+    try:
+        for address in ADMIN_ADDRESSES + ("/admin-comptes", "/admin-import"):
+            _open(page, base, address, None, lang)
+            page.wait_for_timeout(800)  # tables are canvases: let them draw
+            body = page.locator("body").inner_text()
+            assert "Traceback" not in body, address
+            page.screenshot(path=str(artifacts / f"admin{address.replace('/admin', '')}-{lang}-{kind}.png"),
+                            full_page=True)
+    finally:
+        context.close()
+
+
+def test_anonymous_and_enterprise_get_no_admin_page(browser, admin_server):
+    base, path, _, _ = admin_server
+    anonymous = browser.new_context()
+    with db.connect(path) as con:
+        token = auth.open_session(con, auth.authenticate(con, LATE_EMAIL, PASSWORD))
+    enterprise = browser.new_context()
+    enterprise.add_cookies([{"name": "ess_session", "value": token, "url": base}])
+    try:
+        for context in (anonymous, enterprise):
+            page = context.new_page()
+            for address in ADMIN_ADDRESSES:
+                page.goto(base + address)
+                _settle(page)
+                page.wait_for_timeout(300)
+                body = page.locator("body").inner_text()
+                assert ADMIN_EMAIL not in body and "1170000001" not in body, address
+                for key in ("nav_admin_registry", "settings_title", "nav_admin_log"):
+                    assert page.get_by_role("heading", name=labels.t(key, "fr")).count() == 0, (address, key)
+    finally:
+        anonymous.close()
+        enterprise.close()
