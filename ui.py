@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ess_impact import auth, db, demo, formatting, indicators, labels, peers, reference, tables, views
+from ess_impact import auth, db, demo, formatting, indicators, labels, peers, reference, storage, tables, views
 from ess_impact.indicators import Filters
 from ess_impact.labels import INDICATORS
 
@@ -442,6 +442,31 @@ def submission_table(log) -> pd.DataFrame:
                            tr("log_undone_by", id=int(b)) if pd.notna(b) else "" for u, b in
                            zip(log["undoes"], log["undone_by"])],
     })
+
+
+def original_file_download(account, log: pd.DataFrame, key: str) -> None:
+    """Pick one of the submissions of `log` (storage.list_imports) whose file was kept, and download that file
+    exactly as it was sent; the bytes are read when the button is clicked, through storage.original_file, which
+    checks the account again."""
+    st.subheader(tr("original_heading"))
+    kept = log[log["file_size"].notna()]
+    if kept.empty:
+        st.info(tr("original_none"))
+        return
+    st.caption(tr("original_text"))
+    names = dict(zip(kept["id"].astype(int), kept["file_name"]))
+    shown = {int(r.id): tr("original_label", id=int(r.id), when=f"{r.imported_at:%Y-%m-%d %H:%M}", file=r.file_name,
+                           size=formatting.number(max(1, round(r.file_size / 1024)), lang()))
+             for r in kept.itertuples()}
+    chosen = st.selectbox(tr("original_choice"), list(shown), format_func=shown.get, key=f"{key}_original")
+
+    def original() -> bytes:
+        with db.connect() as con:
+            found = storage.original_file(con, account, chosen)
+        return found[1] if found else b""
+
+    st.download_button(tr("original_button"), original, file_name=names[chosen], mime="application/octet-stream",
+                       icon=":material/download:", key=f"{key}_original_download", on_click="ignore")
 
 
 def figures_by_year(frame: pd.DataFrame) -> pd.DataFrame:

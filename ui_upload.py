@@ -18,9 +18,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LARGE_FILE_BYTES = 1 << 20
 
 
-def _check(actor, name: str, data: bytes) -> importer.FileCheck:
+def _check(actor, name: str, data: bytes, progress=None) -> importer.FileCheck:
     with tempfile.TemporaryDirectory(prefix="ess_upload_") as folder, db.connect() as con:
-        return uploads.check_upload(con, actor, name, data, Path(folder))
+        return uploads.check_upload(con, actor, name, data, Path(folder), progress=progress)
 
 
 def run(actor, key: str) -> None:
@@ -40,10 +40,10 @@ def run(actor, key: str) -> None:
     digest = hashlib.sha256(data).hexdigest()
     kept = st.session_state.get(f"{key}_check")
     if kept is None or kept[0] != digest:
-        if len(data) > LARGE_FILE_BYTES:
-            with st.status(ui.tr("upload_checking"), expanded=False) as status:
-                check = _check(actor, upload.name, data)
-                status.update(state="complete")
+        if len(data) > LARGE_FILE_BYTES:  # a bulk file: a bar with the stage of the check
+            bar = st.progress(0.0, text=ui.tr("upload_checking"))
+            check = _check(actor, upload.name, data, lambda fraction, key: bar.progress(fraction, text=ui.tr(key)))
+            bar.empty()
         else:
             with st.spinner(ui.tr("upload_checking")):
                 check = _check(actor, upload.name, data)

@@ -1,4 +1,5 @@
-"""Journal des envois (admins): who sent what and when (file name, SHA-256, rows), and undoing a submission."""
+"""Journal des envois (admins): who sent what and when (file name, SHA-256, rows), undoing a submission, and the
+original file of a submission."""
 
 import streamlit as st
 
@@ -34,3 +35,5 @@ if submitted and chosen is not None and sure:
         st.session_state["_undo_done"] = ui.tr("log_undo_done", undone=result.undone, id=result.import_id,
                                                deleted=result.deleted, restored=result.restored)
         st.rerun()
+
+ui.original_file_download(account, log, "log")

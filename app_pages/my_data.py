@@ -28,3 +28,4 @@ if submissions.empty:
     st.info(ui.tr("my_data_no_submission"))
 else:
     st.dataframe(ui.submission_table(submissions), hide_index=True, width="stretch")
+    ui.original_file_download(account, submissions, "my_data")

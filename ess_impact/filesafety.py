@@ -186,9 +186,10 @@ def _scan_xlsx(archive: zipfile.ZipFile, names: set[str]) -> tuple[list[Extent],
 
 def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent, list[Finding]] | None:
     """Regex scan of the sheet XML as spreadsheet programs write it (`<c r="B7" ...>`, one namespace prefix), when
-    every ref lies within columns A-Z and rows 1-99 999: gives an upper bound of the extent (columns: 26; rows: the
-    next power of ten above the longest row number) and the formula cells without a saved value. None when the part
-    is written otherwise or holds a ref outside that box: the exact parse decides."""
+    every ref lies within columns A-ZZ and rows 1-99 999: gives an upper bound of the extent (columns: Z, or the
+    last two-letter column seen; rows: the next power of ten above the longest row number) and the formula cells
+    without a saved value. None when the part is written otherwise or holds a ref outside that box: the exact parse
+    decides."""
     with archive.open(part) as stream:
         buffer = stream.read(CHUNK_BYTES)
         found = _SHEET_DATA.search(buffer)
@@ -198,11 +199,12 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
         cell, p = b"<" + prefix + b"c ", re.escape(prefix)
         odd_cell = re.compile(b"<" + p + rb'c(?! r=")[\s/>]')             # a cell not written <c r="...
         other_prefix = re.compile(rb"(?<!<" + p[:-1] + rb"):c[\s/>]" if prefix else rb":c[\s/>]")
-        outside = re.compile(b"<" + p + rb'c r="(?![A-Z][1-9]\d{0,4}")')  # a ref outside the box
+        outside = re.compile(b"<" + p + rb'c r="(?![A-Z]{1,2}[1-9]\d{0,4}")')  # a ref outside the box
         formula = re.compile(b"<" + p + rb"f[\s/>]")
-        digits = [re.compile(b"<" + p + rb'c r="[A-Z][1-9]\d{%d}"' % (n - 1)) for n in range(5, 0, -1)]
+        digits = [re.compile(b"<" + p + rb'c r="[A-Z]{1,2}[1-9]\d{%d}"' % (n - 1)) for n in range(5, 0, -1)]
+        wide = re.compile(b"<" + p + rb'c r="([A-Z]{2})[1-9]')
         scan = _FormulaCells(sheet, prefix)
-        longest = 0
+        longest, columns = 0, set()
         while True:
             chunk = stream.read(CHUNK_BYTES)
             cut = buffer.rfind(cell) if chunk else len(buffer)  # pieces of whole cells: cut before the last one
@@ -215,12 +217,14 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
                 if pattern.search(done):
                     longest = n
                     break
+            columns.update(wide.findall(done))  # only cells past column Z match
             if formula.search(done) and not scan.read(done):
                 return None
             if not chunk:
                 break
     rows = 10 ** longest - 1
-    return Extent(sheet, rows, _BOX_COLUMNS if rows else 0), scan.formulas
+    width = max((_column_number(c.decode()) for c in columns), default=_BOX_COLUMNS)
+    return Extent(sheet, rows, width if rows else 0), scan.formulas
 
 
 class _FormulaCells:
@@ -231,8 +235,8 @@ class _FormulaCells:
         p = re.escape(prefix)
         self.sheet, self.start, self.end = sheet, b"<" + prefix + b'c r="', b"</" + prefix + b"c>"
         self.formula = re.compile(b"<" + p + rb"f[\s/>]")
-        self.text = re.compile(b"<" + p + rb"f(?:\s[^>]*)?>(.*?)</" + p + b"f>", re.S)
-        self.value = re.compile(b"<" + p + rb"v(?:\s[^>]*)?>(.*?)</" + p + b"v>", re.S)
+        self.text = re.compile(b"<" + p + rb"f(?:\s[^>]*)?>(.*?)</" + p + b"f>", re.DOTALL)
+        self.value = re.compile(b"<" + p + rb"v(?:\s[^>]*)?>(.*?)</" + p + b"v>", re.DOTALL)
         self.inline = re.compile(b"<" + p + rb"is[\s/>]")
         self.ref = re.compile(rb'r="([A-Z]{1,3})(\d+)"')
         self.type = re.compile(rb'\st="(\w+)"')

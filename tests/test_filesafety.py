@@ -15,9 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from openpyxl import Workbook
 
-from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from ess_impact import auth, db, filesafety, importer, readers
 from ess_impact.labels import t
 
@@ -260,6 +260,12 @@ def test_fast_xlsx_scan_bounds_the_exact_extent(tmp_path):
     assert (exact.rows, exact.columns) == (12_000, 5)
     assert fast.rows >= exact.rows and fast.columns >= exact.columns and fast.cells <= filesafety.MAX_CELLS
     assert fast_formulas == exact_formulas and [f.row for f in exact_formulas] == list(range(1000, 12_001, 1000))
+    wide = Workbook()
+    for _ in range(300):
+        wide.active.append(list(range(40)))  # columns A to AN
+    wide.save(tmp_path / "large.xlsx")
+    ((fast, _),), ((exact, _),) = _exact_and_fast((tmp_path / "large.xlsx").read_bytes())
+    assert (exact.rows, exact.columns) == (300, 40) and (fast.rows, fast.columns) == (999, 40)
     # Written otherwise (attributes in another order, a prefix): the fast scan steps aside for the exact parse.
     odd = f'<worksheet {MAIN}><sheetData><row r="1"><c s="0" r="A1"><v>1</v></c></row></sheetData></worksheet>'
     prefixed = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
@@ -294,7 +300,7 @@ def test_huge_xls_is_refused(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- command line
 def run(*args, **kwargs):
-    return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=120, **kwargs)
+    return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=120, check=False, **kwargs)
 
 
 def _imports(dbfile: Path) -> int:
@@ -364,7 +370,7 @@ def test_progress_reports_validation_in_chunks(tmp_path):
     sheet.title = "Données"
     sheet.append(SMALL_HEADERS)
     for i in range(9_000):
-        neq, name, form, sector, mrc, ft, pt, revenue, hours = SMALL_ENTERPRISES[i % len(SMALL_ENTERPRISES)]
+        _, name, form, sector, mrc, ft, pt, revenue, hours = SMALL_ENTERPRISES[i % len(SMALL_ENTERPRISES)]
         sheet.append([f"33{i:08d}", name, form, sector, mrc, 2024, ft, pt, revenue, hours])
     book.save(tmp_path / "lot.xlsx")
     calls = []
