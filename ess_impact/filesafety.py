@@ -10,6 +10,9 @@ admin bulk import): importer.check_files runs them on every file it reads.
   550 GB and aborts the process, and one with values in P1 and A1048576 takes 750 MB. The extent is found by
   streaming the sheet's XML (.xlsx/.xlsm, .ods: with its repeated rows and columns), by walking the cell records
   (.xls) or by counting separators (.csv), and the file is refused when its sheets hold more than MAX_CELLS cells.
+  Names are read as the reader reads them (an .xlsx cell is any element named `c`, whatever its prefix; an .ods
+  cell is the literal `table:table-cell`), and a workbook these scans cannot follow is refused, not read.
+  The .xlsx and .ods scans work on bytes for the usual layouts (fast) and fall back to an exact expat parse.
 - Formulas are never evaluated: the readers take the value the spreadsheet saved. A formula cell without a saved
   value (a file written by a program that does not compute formulas) is reported (.xlsx/.xlsm and .ods).
 
@@ -20,13 +23,14 @@ own lower limit (setting `max_upload_mb`) for uploads.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import sys
 import zipfile
+import zlib
 from array import array
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 from xml.parsers import expat
 from xml.sax.saxutils import unescape
 
@@ -41,7 +45,7 @@ MAX_CELLS = 5_000_000           # rows x columns the reader would allocate, all 
 CHUNK_BYTES = 1 << 20
 
 REFUSALS = ("upload_too_large", "upload_zip_bomb", "sheet_too_large", "file_too_many_cells", "csv_too_large",
-            "file_format")
+            "file_format", "file_unreadable")
 SIZE_PARAMS = ("rows", "columns", "cells", "limit")  # numbers in the refusal messages, formatted for the reader
 
 
@@ -79,13 +83,18 @@ def too_large(size_bytes: int, max_mb: float) -> Finding | None:
 
 
 def inspect(data: bytes) -> list[Finding]:
-    """One refusal (zip bomb, sheet too large, zip that is no workbook), or the formula cells without a saved value,
-    or nothing. A damaged file gives nothing here: the reader reports it."""
+    """One refusal (zip bomb, sheet too large, .xlsb, a workbook whose parts cannot be followed), or the formula
+    cells without a saved value, or nothing. The scans read names the way python-calamine does (local names in
+    .xlsx whatever their prefix, the literal `table:` names in .ods), so that no spelling reaches the reader
+    unmeasured; a workbook they cannot follow is refused rather than handed to the reader."""
     kind = readers.sniff_format(data[:8192])
     if kind == "text":
         return _too_many_cells([_csv_extent(data)])
     if kind == "ole":
-        return _too_many_cells(_xls_extents(data))
+        try:
+            return _too_many_cells(_xls_extents(data))
+        except ValueError as exc:
+            return [Finding("file_unreadable", params={"detail": f"OLE: {str(exc)[:120]}"})]
     if kind != "zip":
         return []
     bomb = zip_bomb(data)
@@ -102,9 +111,9 @@ def inspect(data: bytes) -> list[Finding]:
                 return [Finding("file_format")]  # .xlsb: the reader would open it, nothing here can check it
             else:
                 return []  # not a workbook: the reader says so
-    except (zipfile.BadZipFile, ElementTree.ParseError, expat.ExpatError, KeyError, ValueError, OSError,
-            EOFError, NotImplementedError):
-        return []  # the reader reports a damaged file
+    except (zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, OSError, EOFError, NotImplementedError,
+            zlib.error, RuntimeError) as exc:
+        return [Finding("file_unreadable", params={"detail": f"{type(exc).__name__}: {str(exc)[:120]}"})]
     return _too_many_cells(extents) or formulas
 
 
@@ -113,8 +122,8 @@ def zip_bomb(data: bytes) -> Finding | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        return None  # the reader reports a damaged file
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError):
+        return None  # inspect refuses a zip it cannot open
     total = sum(i.file_size for i in infos)
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_FLOOR_BYTES), default=0)
     if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_MB * 1048576 or worst > MAX_RATIO:
@@ -148,26 +157,41 @@ def _column_number(letters: str) -> int:
 
 
 # ----------------------------------------------------------------------------------------------------- .xlsx/.xlsm
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS = {"m": _MAIN, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s>/]")
-_REF = re.compile(r"([A-Za-z]{1,3})0*(\d{1,7})$")
+_REF = re.compile(r"([A-Za-z]+)(\d+)$")
 _BOX_COLUMNS = 26
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, part path) of each worksheet of an .xlsx, as the reader finds them."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
-    parts = []
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts.append((sheet.get("name", ""), path))
+    """(sheet name, part path) of each worksheet as the reader finds it: a `sheet` of workbook.xml, its relationship
+    id (any attribute named id, whatever its prefix) and every relationship with that id. Prefixes and attribute
+    order do not matter; a part named twice is measured once."""
+    rels: dict[str, list[str]] = {}
+    for attributes in _elements(archive.read("xl/_rels/workbook.xml.rels"), "Relationship"):
+        target = attributes.get("Target", "")
+        part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+        rels.setdefault(attributes.get("Id"), []).append(part)
+    parts: list[tuple[str, str]] = []
+    for attributes in _elements(archive.read("xl/workbook.xml"), "sheet"):
+        for key, rid in attributes.items():
+            if key.rpartition(":")[2] != "id":
+                continue
+            for part in rels.get(rid, []):
+                if part not in (p for _, p in parts):
+                    parts.append((attributes.get("name", ""), part))
     return parts
+
+
+def _elements(xml: bytes, local: str) -> list[dict]:
+    """The attributes of every element named `local`, whatever its prefix (no namespace processing, as the
+    reader)."""
+    found = []
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda name, attrs: found.append(attrs) if name.rpartition(":")[2] == local \
+        else None
+    parser.Parse(xml, True)
+    return found
 
 
 def _scan_xlsx(archive: zipfile.ZipFile, names: set[str]) -> tuple[list[Extent], list[Finding]]:
@@ -198,7 +222,9 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
         prefix = found.group(1) or b""
         cell, p = b"<" + prefix + b"c ", re.escape(prefix)
         odd_cell = re.compile(b"<" + p + rb'c(?! r=")[\s/>]')             # a cell not written <c r="...
-        other_prefix = re.compile(rb"(?<!<" + p[:-1] + rb"):c[\s/>]" if prefix else rb":c[\s/>]")
+        # The reader takes any element named c as a cell, whatever its prefix: another prefix (or none, in a
+        # prefixed sheet) sends the sheet to the exact parse.
+        other_prefix = re.compile(rb"(?<!<" + p[:-1] + rb"):c[\s/>]|<c[\s/>]" if prefix else rb":c[\s/>]")
         outside = re.compile(b"<" + p + rb'c r="(?![A-Z]{1,2}[1-9]\d{0,4}")')  # a ref outside the box
         formula = re.compile(b"<" + p + rb"f[\s/>]")
         digits = [re.compile(b"<" + p + rb'c r="[A-Z]{1,2}[1-9]\d{%d}"' % (n - 1)) for n in range(5, 0, -1)]
@@ -279,7 +305,7 @@ class _XlsxCells:
         self.text: list[str] | None = None
 
     def start(self, name: str, attrs: dict) -> None:
-        local = name.rpartition(" ")[2]
+        local = name.rpartition(":")[2]
         if local == "row":
             r = attrs.get("r", "")
             self.row = int(r) if r.isdigit() else self.row + 1
@@ -298,7 +324,7 @@ class _XlsxCells:
             self.cell["inline"] = True
 
     def end(self, name: str) -> None:
-        local = name.rpartition(" ")[2]
+        local = name.rpartition(":")[2]
         cell = self.cell
         if cell is None:
             return
@@ -330,7 +356,9 @@ def _xlsx_exact(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent
 
 
 def _parse(archive: zipfile.ZipFile, part: str, scan) -> None:
-    parser = expat.ParserCreate(namespace_separator=" ")
+    """Stream `part` through expat into `scan`'s handlers. Names stay as written (no namespace processing): the
+    reader matches .xlsx elements by local name and .ods elements by their literal `table:` names."""
+    parser = expat.ParserCreate()
     parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
     parser.CharacterDataHandler = scan.data
     parser.buffer_text = True
@@ -348,9 +376,9 @@ class _Enough(Exception):
 
 
 # ------------------------------------------------------------------------------------------------------------ .ods
-_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
-_TEXT_P = "urn:oasis:names:tc:opendocument:xmlns:text:1.0 p"
+_TABLE_NS = "table:"  # literal prefixes: python-calamine matches `table:table-cell`, not the namespace
+_OFFICE = "office:"
+_TEXT_P = "text:p"
 _SAVED = tuple(_OFFICE + a for a in ("value", "date-value", "time-value", "boolean-value", "string-value"))
 _CELL, _COVERED, _ROW, _TABLE = (_TABLE_NS + n for n in ("table-cell", "covered-table-cell", "table-row", "table"))
 _COLUMNS_REPEATED = _TABLE_NS + "number-columns-repeated"
@@ -429,10 +457,6 @@ def _scan_ods(archive: zipfile.ZipFile) -> tuple[list[Extent], list[Finding]]:
     return scan.extents, scan.formulas
 
 
-_ODS_ROOT = re.compile(rb"<office:document-content\b[^>]*>")
-_ODS_NAMESPACES = (b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
-                   b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"',
-                   b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
 _ODS_SHEET = re.compile(rb"<table:table(?=[\s>/])([^>]*)>")
 _ODS_NAME = re.compile(rb'table:name="([^"]*)"')
 _RAW_GT = re.compile(rb'="[^"<]*>')
@@ -446,25 +470,21 @@ _ROW_END = b"</table:table-row>"
 
 
 def _ods_fast(archive: zipfile.ZipFile) -> tuple[list[Extent], list[Finding]] | None:
-    """Byte-level scan of content.xml as office programs write it (the usual `table:`, `office:` and `text:`
-    prefixes, declared once on the root), one row at a time: the same extents and formula findings as _OdsCells at
-    a fraction of the cost. None when the file is written otherwise: the exact parse decides."""
+    """Byte-level scan of content.xml, one row at a time, with the literal names the reader uses (`table:`,
+    `office:`, `text:`): the same extents and formula findings as _OdsCells at a fraction of the cost. None when the
+    file is written in a way this scan does not follow: the exact parse decides."""
     extents: list[Extent] = []
     formulas: list[Finding] = []
     state = {"extent": None, "row": 0}
     with archive.open("content.xml") as stream:
         buffer = stream.read(CHUNK_BYTES)
-        root = _ODS_ROOT.search(buffer)
-        if root is None or not all(ns in root.group(0) for ns in _ODS_NAMESPACES):
-            return None
-        buffer = buffer[root.end():]
         while True:
             chunk = stream.read(CHUNK_BYTES)
             cut = buffer.rfind(_ROW_END) if chunk else len(buffer)
             cut = cut + len(_ROW_END) if chunk and cut != -1 else max(cut, 0)
             done, buffer = buffer[:cut], buffer[cut:] + chunk
-            if b"xmlns" in done or b"is-sub-table" in done or _RAW_GT.search(done):
-                return None  # prefixes bound again, tables inside cells, or a ">" inside an attribute value
+            if b"is-sub-table" in done or _RAW_GT.search(done):
+                return None  # tables inside cells, or a ">" inside an attribute value
             pieces = done.split(_ROW_END)
             for piece in pieces[:-1]:
                 if not _ods_row(piece, state, extents, formulas):
@@ -547,13 +567,14 @@ _MULRK, _BOF, _BOUNDSHEET = 0x00BD, 0x0809, 0x0085
 
 
 def _xls_extents(data: bytes) -> list[Extent]:
-    """The extent of each worksheet of an .xls (BIFF8 in an OLE compound file), from its cell records; [] when the
-    container cannot be followed (the reader then reports the file)."""
+    """The extent of each worksheet of an .xls (BIFF8 in an OLE compound file), from its cell records; [] for an
+    OLE file without a workbook stream (a .doc: the reader refuses it). ValueError when the container cannot be
+    followed."""
     try:
         stream = _ole_stream(data, ("workbook", "book"))
-    except (ValueError, struct.error, IndexError, UnicodeDecodeError):
-        return []
-    return [] if stream is None else _biff_extents(stream)
+        return [] if stream is None else _biff_extents(stream)
+    except (struct.error, IndexError, UnicodeDecodeError) as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:

@@ -57,9 +57,19 @@ def read_grids(source: str | Path | bytes, max_cells: int | None = None, on_shee
     if kind == "text":
         return [Grid(CSV_SHEET, read_csv_rows(data))]
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several error types for corrupt or foreign files
+        return _read_workbook(data, max_cells, on_sheet)
+    except UnreadableFile:
+        raise
+    except BaseException as exc:
+        # calamine raises several error types for corrupt or foreign files, and on some damaged ones its Rust code
+        # panics (pyo3's PanicException, a BaseException): both are an unreadable file, never a traceback.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         raise UnreadableFile("file_unreadable", detail=str(exc)[:200]) from exc
+
+
+def _read_workbook(data: bytes, max_cells: int | None, on_sheet) -> list[Grid]:
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     grids = []
     sheets = [m.name for m in workbook.sheets_metadata if str(m.typ) in ("SheetTypeEnum.WorkSheet", "WorkSheet")]
     cells = 0

@@ -180,6 +180,20 @@ def test_reader_second_lock(monkeypatch):
     assert len(readers.read_grids(data, max_cells=filesafety.MAX_CELLS)) == 2
 
 
+def test_a_reader_panic_is_an_unreadable_file(monkeypatch):
+    """On some damaged files python-calamine's Rust code panics (pyo3's PanicException derives from BaseException):
+    a message, not a traceback."""
+    class PanicException(BaseException):
+        pass
+
+    def panic(*args, **kwargs):
+        raise PanicException("range end index 2 out of range for slice of length 0")
+    monkeypatch.setattr(readers.python_calamine.CalamineWorkbook, "from_filelike", panic)
+    check = importer.check_file(FIXTURES / "ugly_fr.xls", actor=ADMIN)
+    assert [p.code for p in check.problems] == ["file_unreadable"]
+    assert "range end index" in check.problems[0].message("fr")
+
+
 def test_cli_file_limit(tmp_path, monkeypatch):
     """Every channel has a ceiling (filesafety.MAX_FILE_MB); the app's own limit is lower (test_uploads)."""
     path = write_small_xlsx(tmp_path / "small.xlsx")
@@ -276,6 +290,47 @@ def test_fast_xlsx_scan_bounds_the_exact_extent(tmp_path):
         ((fast,), _) = _exact_and_fast(data)
         assert fast is None, name
     assert [f.code for f in filesafety.inspect(data)] == ["sheet_too_large"]
+
+
+@pytest.mark.parametrize("sheet_xml", [
+    # The reader takes any element named c as a cell, whatever its prefix and whether that prefix is declared.
+    f'<worksheet {MAIN}><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
+    '<y:c r="P1048576"><v>1</v></y:c></row></sheetData></worksheet>',
+    f'<worksheet {MAIN} xmlns:y="urn:autre"><sheetData><row r="1"><c r="A1"><v>1</v></c><y:c r="P1"><v>1</v>'
+    '</y:c></row><row r="1048576"><y:c r="A1048576"><v>1</v></y:c></row></sheetData></worksheet>',
+    '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1">'
+    '<x:c r="A1"><x:v>1</x:v></x:c><c r="P1"><v>1</v></c></x:row><x:row r="1048576"><c r="A1048576"><v>1</v></c>'
+    "</x:row></x:sheetData></x:worksheet>",
+])
+def test_cells_under_any_prefix_are_measured(sheet_xml, tmp_path):
+    data = _with_sheet_xml(tmp_path / "prefixes.xlsx", sheet_xml).read_bytes()
+    assert [(f.code, f.params["rows"], f.params["columns"]) for f in filesafety.inspect(data)] == \
+        [("sheet_too_large", 1_048_576, 16)]
+
+
+def test_ods_names_are_read_literally(tmp_path):
+    """The reader matches `table:table-row` as written, whatever namespace `table:` is bound to."""
+    rows = (_row(_cell(1)) + '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+            'office:value-type="float" office:value="1" table:number-columns-repeated="100"/></table:table-row>')
+    path = _ods(tmp_path / "autre.ods", '<table:table table:name="Données">' + rows + "</table:table>")
+    with zipfile.ZipFile(path) as archive:
+        content = archive.read("content.xml").replace(b"xmlns:table:1.0", b"xmlns:autre")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", MANIFEST)
+        archive.writestr("content.xml", content)
+    assert [f.code for f in filesafety.inspect(path.read_bytes())] == ["sheet_too_large"]
+
+
+def test_a_workbook_that_cannot_be_followed_is_refused(tmp_path, monkeypatch):
+    source = write_small_xlsx(tmp_path / "small.xlsx")
+    path = tmp_path / "abime.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            new.writestr(item, b"<workbook><sheets><sheet" if item.filename == "xl/workbook.xml" else old.read(item))
+    _never_read(monkeypatch)
+    (problem,) = importer.check_file(path, actor=ADMIN).problems
+    assert problem.code == "file_unreadable" and "Fichier illisible ou endommagé" in problem.message("fr")
 
 
 def test_formatted_empty_cells_do_not_count(tmp_path):
