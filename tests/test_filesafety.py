@@ -294,13 +294,13 @@ def test_fast_xlsx_scan_bounds_the_exact_extent(tmp_path):
 
 @pytest.mark.parametrize("sheet_xml", [
     # The reader takes any element named c as a cell, whatever its prefix and whether that prefix is declared.
-    f'<worksheet {MAIN}><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
-    '<y:c r="P1048576"><v>1</v></y:c></row></sheetData></worksheet>',
-    f'<worksheet {MAIN} xmlns:y="urn:autre"><sheetData><row r="1"><c r="A1"><v>1</v></c><y:c r="P1"><v>1</v>'
-    '</y:c></row><row r="1048576"><y:c r="A1048576"><v>1</v></y:c></row></sheetData></worksheet>',
-    '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1">'
-    '<x:c r="A1"><x:v>1</x:v></x:c><c r="P1"><v>1</v></c></x:row><x:row r="1048576"><c r="A1048576"><v>1</v></c>'
-    "</x:row></x:sheetData></x:worksheet>",
+    (f'<worksheet {MAIN}><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
+     '<y:c r="P1048576"><v>1</v></y:c></row></sheetData></worksheet>'),
+    (f'<worksheet {MAIN} xmlns:y="urn:autre"><sheetData><row r="1"><c r="A1"><v>1</v></c><y:c r="P1"><v>1</v>'
+     '</y:c></row><row r="1048576"><y:c r="A1048576"><v>1</v></y:c></row></sheetData></worksheet>'),
+    ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1">'
+     '<x:c r="A1"><x:v>1</x:v></x:c><c r="P1"><v>1</v></c></x:row><x:row r="1048576"><c r="A1048576"><v>1</v></c>'
+     "</x:row></x:sheetData></x:worksheet>"),
 ])
 def test_cells_under_any_prefix_are_measured(sheet_xml, tmp_path):
     data = _with_sheet_xml(tmp_path / "prefixes.xlsx", sheet_xml).read_bytes()
