@@ -32,7 +32,8 @@ def attempt(operation, message: str, **params) -> None:
 
 
 emails = accounts["email"].tolist()
-add, reset, disable = st.tabs([ui.tr("accounts_add"), ui.tr("accounts_reset"), ui.tr("accounts_disable")])
+add, reset, linked, disable = st.tabs([ui.tr("accounts_add"), ui.tr("accounts_reset"), ui.tr("accounts_set_neqs"),
+                                       ui.tr("accounts_disable")])
 with add, st.form("add_account", clear_on_submit=False):
     email = st.text_input(ui.tr("login_email"))
     role = st.selectbox(ui.tr("accounts_role"), auth.ROLES, index=1, format_func=lambda r: ui.tr(f"role_{r}"))
@@ -47,6 +48,15 @@ with reset, st.form("reset_password"):
     new = st.text_input(ui.tr("accounts_new_password"), type="password", autocomplete="new-password")
     if st.form_submit_button(ui.tr("accounts_save")) and who:
         attempt(lambda con: auth.set_password(con, account, who, new), "accounts_reset_done", email=who)
+with linked, st.form("set_neqs"):
+    st.caption(ui.tr("accounts_set_neqs_help"))
+    enterprises = accounts.loc[accounts["role"] == auth.ENTREPRISE, "email"].tolist()
+    who = st.selectbox(ui.tr("accounts_which"), enterprises, index=None, key="neqs_who")
+    listed = st.text_input(ui.tr("accounts_neqs"), key="neqs_list")
+    if st.form_submit_button(ui.tr("accounts_save"), key="neqs_save") and who:
+        neqs = [n.strip() for n in listed.split(",") if n.strip()]
+        attempt(lambda con: auth.set_account_neqs(con, account, who, neqs), "accounts_set_neqs_done", email=who,
+                neqs=", ".join(neqs))
 with disable, st.form("disable_account"):
     who = st.selectbox(ui.tr("accounts_which"), [e for e in emails if e != account.email], index=None,
                        key="disable_who")

@@ -201,6 +201,26 @@ def disable_account(con: duckdb.DuckDBPyConnection, actor: Account | None, email
         con.execute(sql.load("delete_account_sessions"), [email])
 
 
+def set_account_neqs(con: duckdb.DuckDBPyConnection, actor: Account | None, email: str,
+                     neqs: Iterable[str]) -> Account:
+    """Admins only: the enterprises (NEQ) an 'entreprise' account answers for, replacing the previous list (e.g. after
+    a merge in the registry). At least one; its open sessions end, so the new list applies at the next login."""
+    email = normalize_email(email)
+    require_admin(actor)
+    role = _existing(con, email)[0]
+    if role != ENTREPRISE:
+        raise InvalidAccount("account_admin_neq")
+    parsed = _parse_neqs(neqs)
+    if not parsed:
+        raise InvalidAccount("account_needs_neq")
+    with db.transaction(con):
+        con.execute(sql.load("delete_account_neqs"), [email])
+        for neq in parsed:
+            con.execute(sql.load("insert_account_neq"), [email, neq])
+        con.execute(sql.load("delete_account_sessions"), [email])
+    return Account(email, role, tuple(parsed))
+
+
 def list_accounts(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
     """Admins only: email, role, active, neqs ('a, b'), created_at, last_login_at, locked_until."""
     require_admin(actor)

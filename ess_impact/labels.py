@@ -272,6 +272,12 @@ TEXT: dict[str, tuple[str, str]] = {
                             "Password of {email} reset; its open sessions are closed."),
     "accounts_disable": ("Désactiver un compte", "Disable an account"),
     "accounts_disable_done": ("Compte {email} désactivé.", "Account {email} disabled."),
+    "accounts_set_neqs": ("Entreprises liées", "Linked enterprises"),
+    "accounts_set_neqs_help": ("Remplace la liste des NEQ d'un compte entreprise (par exemple après une fusion dans le "
+                               "registre). Le compte devra se reconnecter.",
+                               "Replaces the list of NEQs of an enterprise account (for example after a merge in the "
+                               "registry). The account will have to log in again."),
+    "accounts_set_neqs_done": ("Compte {email} : NEQ liés {neqs}.", "Account {email}: linked NEQs {neqs}."),
     "accounts_which": ("Compte", "Account"),
     "accounts_new_password": ("Nouveau mot de passe", "New password"),
     "accounts_save": ("Enregistrer", "Save"),

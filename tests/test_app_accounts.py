@@ -120,6 +120,18 @@ def test_admin_sees_admin_pages_and_logout_ends_it(accounts_db):
         assert db.first(con, "SELECT count(*) FROM sessions")[0] == 0
 
 
+def test_admin_relinks_an_enterprise_account(accounts_db):
+    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_accounts.py")
+    at.selectbox(key="neqs_who").set_value(COOP_EMAIL)
+    at.text_input(key="neqs_list").set_value("1170000002, 1170000001")
+    at.button(key="neqs_save").click().run()
+    _clean(at)
+    assert [s.value for s in at.success] == [labels.t("accounts_set_neqs_done", "fr", email=COOP_EMAIL,
+                                                      neqs="1170000002, 1170000001")]
+    with db.connect(accounts_db) as con:
+        assert auth.authenticate(con, COOP_EMAIL, PASSWORD).neqs == ("1170000001", "1170000002")
+
+
 def test_cookie_resolves_to_the_account(accounts_db):
     with db.connect(accounts_db) as con:
         coop = auth.authenticate(con, COOP_EMAIL, PASSWORD)

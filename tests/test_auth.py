@@ -221,6 +221,23 @@ def test_disabling_an_account_ends_its_sessions(con, admin, coop):
         auth.disable_account(con, admin, admin.email)  # an admin cannot lock itself out
 
 
+def test_an_admin_relinks_an_enterprise_account_to_other_neqs(con, admin, coop):
+    token = auth.open_session(con, coop, T0)
+    other = "1170000002"
+    relinked = auth.set_account_neqs(con, admin, coop.email, [other, f" {OWN} ", other])
+    assert relinked.neqs == tuple(sorted({OWN, other}))
+    assert auth.authenticate(con, coop.email, PASSWORD).neqs == relinked.neqs
+    assert auth.resume_session(con, token, T0) is None  # the new list applies at the next login
+    for refused in ([], ["12"]):
+        with pytest.raises(auth.InvalidAccount):
+            auth.set_account_neqs(con, admin, coop.email, refused)
+    with pytest.raises(auth.InvalidAccount):
+        auth.set_account_neqs(con, admin, admin.email, [OWN])  # an admin sees every enterprise already
+    with pytest.raises(auth.Forbidden):
+        auth.set_account_neqs(con, relinked, coop.email, ["1170000003"])  # not by the account itself
+    assert auth.authenticate(con, coop.email, PASSWORD).neqs == relinked.neqs
+
+
 def test_idle_timeout_is_a_setting(con, coop):
     con.execute("UPDATE settings SET value = '5' WHERE key = 'session_idle_minutes'")
     token = auth.open_session(con, coop, T0)
