@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tempfile
 from pathlib import Path
@@ -11,11 +12,26 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ess_impact import auth, db, formatting, importer, uploads
+from ess_impact import auth, db, formatting, importer, template, uploads
 from ess_impact.fields import FIELDS, header
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LARGE_FILE_BYTES = 1 << 20
+
+
+def template_step(text: str, rows) -> None:
+    """Step 1 of an upload page: the template, built when its button is clicked; `rows()` gives the rows to pre-fill
+    it with (storage.enterprise_figures rows), or None for a blank one."""
+    st.subheader(ui.tr("upload_template_heading"))
+    st.write(text)
+
+    def built() -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            out = template.write_template(Path(folder) / "gabarit.xlsx", ui.lang(), dt.date.today(), rows=rows())
+            return out.read_bytes()
+
+    st.download_button(ui.tr("upload_template_button"), built, file_name="gabarit-ess-impact.xlsx", mime=XLSX_MIME,
+                       icon=":material/download:", on_click="ignore")
 
 
 def _check(actor, name: str, data: bytes, progress=None) -> importer.FileCheck:
@@ -74,8 +90,9 @@ def _preview(actor, check: importer.FileCheck, key: str) -> None:
         shown = uploads.preview(con, actor, check)
     st.subheader(ui.tr("upload_preview_heading"))
     counts = shown["status"].value_counts()
-    st.write(ui.tr("upload_preview_text", rows=len(shown), new=int(counts.get("new", 0)),
-                   changed=int(counts.get("changed", 0)), same=int(counts.get("same", 0))))
+    st.write(ui.tr("upload_preview_text", **{k: formatting.number(v, lang) for k, v in (
+        ("rows", len(shown)), ("new", counts.get("new", 0)), ("changed", counts.get("changed", 0)),
+        ("same", counts.get("same", 0)))}))
     names = {f.key: header(f, lang) for f in FIELDS}
     table = shown.copy()
     table["status"] = [ui.tr(f"status_{s}") for s in table["status"]]

@@ -170,6 +170,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_template_text": ("Téléchargez le gabarit, remplissez une ligne par entreprise et par année, puis "
                              "téléversez-le ci-dessous.",
                              "Download the template, fill in one row per enterprise and year, then upload it below."),
+    "bulk_template_text": ("Le gabarit vierge, pour une enquête régionale : une ligne par entreprise et par année, "
+                           "autant d'entreprises que vous voulez. Un fichier d'une autre forme convient aussi, s'il "
+                           "contient les colonnes obligatoires.",
+                           "The blank template, for a regional survey: one row per enterprise and year, as many "
+                           "enterprises as you like. A file of another shape also works if it has the required "
+                           "columns."),
     "upload_template_button": ("Télécharger le gabarit (.xlsx)", "Download the template (.xlsx)"),
     "upload_file_heading": ("2. Fichier", "2. File"),
     "upload_file_label": ("Fichier rempli (.xlsx, .xlsm, .xls, .ods ou .csv)",
