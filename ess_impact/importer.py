@@ -356,6 +356,19 @@ _MONEY_PARAMS = ("value", "total", "prev")
 _COUNT_CODES = ("hours_per_job", "hours_per_volunteer")
 
 
+def add_code_hint(code: str, params: dict, lang: str) -> None:
+    """The 'hint' of an unknown MRC, sector or legal form message (`code` = unknown_<kind>): the suggestion found by
+    the matcher ("Vouliez-vous dire … ?", taken out of params), else where to find the valid values."""
+    suggestion = params.pop("suggestion", None)
+    if suggestion:
+        params["hint"] = t("did_you_mean", lang, suggestion=suggestion)
+    elif code == "unknown_mrc":
+        params["hint"] = t("mrc_hint", lang)
+    else:
+        column = "label_en" if lang == "en" else "label_fr"
+        params["hint"] = t("sector_hint", lang, choices=", ".join(reference.sectors()[column]))
+
+
 def _render_params(p: Problem, lang: str) -> dict:
     """Message parameters in the reader's language: expected values, hints, formatted amounts."""
     params = {"value": p.value, **p.params}
@@ -368,14 +381,7 @@ def _render_params(p: Problem, lang: str) -> dict:
             if key in params:
                 params[key] = formatting.number(params[key], lang)
     elif p.code.startswith("unknown_"):
-        suggestion = params.pop("suggestion", None)
-        if suggestion:
-            params["hint"] = t("did_you_mean", lang, suggestion=suggestion)
-        elif p.code == "unknown_mrc":
-            params["hint"] = t("mrc_hint", lang)
-        else:
-            column = "label_en" if lang == "en" else "label_fr"
-            params["hint"] = t("sector_hint", lang, choices=", ".join(reference.sectors()[column]))
+        add_code_hint(p.code, params, lang)
     elif p.code == "duplicate_row":
         params["other"] = t("row_ref", lang, row=params.pop("row"), where=params.pop("where"))
     elif p.severity == "warning":

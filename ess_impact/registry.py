@@ -27,7 +27,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import auth, cells, db, formatting, reference, sql, storage, tables
+from . import auth, cells, db, formatting, importer, reference, sql, storage, tables
 from .auth import Account
 from .fields import FIELD_BY_KEY, header
 from .labels import t
@@ -46,14 +46,7 @@ class RegistryError(auth._Message, ValueError):
     def message(self, lang: str = "fr") -> str:
         params = dict(self.params)
         if self.key.startswith("unknown_"):  # the importer's messages for codes, with the same hints
-            suggestion = params.pop("suggestion", None)
-            if suggestion:
-                params["hint"] = t("did_you_mean", lang, suggestion=suggestion)
-            elif self.key == "unknown_mrc":
-                params["hint"] = t("mrc_hint", lang)
-            else:
-                column = "label_en" if lang == "en" else "label_fr"
-                params["hint"] = t("sector_hint", lang, choices=", ".join(reference.sectors()[column]))
+            importer.add_code_hint(self.key, params, lang)
         return t(self.key, lang, **params)
 
 
