@@ -12,7 +12,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ess_impact import auth, db, demo, formatting, indicators, labels, peers, reference, storage, tables, views
+from ess_impact import (auth, db, demo, formatting, indicators, labels, peers, reference, registry, settings_admin,
+                        storage, tables, views)
 from ess_impact.indicators import Filters
 from ess_impact.labels import INDICATORS
 
@@ -499,3 +500,31 @@ def peer_comparison(account, neq: str, years: list[int]) -> None:
     show_table(table, key=f"peers_{neq}")
     for note in table.notes:
         st.caption(note)
+
+
+def attempt(operation, done_key: str, messages, after=None) -> None:
+    """One write of an admin or enterprise page: `operation(con)` in its own connection. A refusal (wrong input, not
+    allowed, base busy) is shown as its French message where the button was; on success, `messages(result)` — a list
+    of (kind, text), kind 'success', 'warning' or 'info' — is kept under `done_key` for show_done after the rerun,
+    once `after(result, messages)` (e.g. recomputing the public tables) has run."""
+    try:
+        with db.connect() as con:
+            result = operation(con)
+    except (auth.Forbidden, auth.InvalidAccount, registry.RegistryError, settings_admin.InvalidSetting,
+            storage.UndoRefused) as refused:
+        st.error(refused.message(lang()))
+        return
+    except db.DatabaseBusy:
+        st.error(tr("database_busy"))
+        return
+    shown = messages(result)
+    if after is not None:
+        after(result, shown)
+    st.session_state[done_key] = shown
+    st.rerun()
+
+
+def show_done(done_key: str) -> None:
+    """The messages attempt() kept for this run, shown here."""
+    for kind, text in st.session_state.pop(done_key, []):
+        getattr(st, kind)(text)

@@ -8,9 +8,7 @@ from ess_impact import auth, db
 account = ui.account_required(admin=True)
 lang = ui.lang()
 st.title(ui.tr("accounts_title"))
-done = st.session_state.pop("_accounts_done", None)
-if done:
-    st.success(done)
+ui.show_done("_accounts_done")
 
 with db.connect() as con:
     accounts = auth.list_accounts(con, account)
@@ -21,14 +19,7 @@ st.dataframe(accounts.rename(columns={
 
 
 def attempt(operation, message: str, **params) -> None:
-    try:
-        with db.connect() as con:
-            operation(con)
-    except (auth.InvalidAccount, auth.Forbidden) as refused:
-        st.error(refused.message(lang))
-    else:
-        st.session_state["_accounts_done"] = ui.tr(message, **params)
-        st.rerun()
+    ui.attempt(operation, "_accounts_done", lambda _: [("success", ui.tr(message, **params))])
 
 
 emails = accounts["email"].tolist()

@@ -8,9 +8,7 @@ from ess_impact import db, storage
 
 account = ui.account_required(admin=True)
 st.title(ui.tr("nav_admin_log"))
-done = st.session_state.pop("_undo_done", None)
-if done:
-    st.success(done, icon=":material/undo:")
+ui.show_done("_undo_done")
 
 with db.connect() as con:
     log = storage.list_imports(con, account)
@@ -26,14 +24,8 @@ with st.form("undo"):
     sure = st.checkbox(ui.tr("log_undo_confirm"))
     submitted = st.form_submit_button(ui.tr("log_undo_button"), icon=":material/undo:")
 if submitted and chosen is not None and sure:
-    try:
-        with db.connect() as con:
-            result = storage.undo_import(con, account, chosen)
-    except storage.UndoRefused as refused:
-        st.error(refused.message(ui.lang()))
-    else:
-        st.session_state["_undo_done"] = ui.tr("log_undo_done", undone=result.undone, id=result.import_id,
-                                               deleted=result.deleted, restored=result.restored)
-        st.rerun()
+    ui.attempt(lambda con: storage.undo_import(con, account, chosen), "_undo_done",
+               lambda r: [("success", ui.tr("log_undo_done", undone=r.undone, id=r.import_id, deleted=r.deleted,
+                                            restored=r.restored))])
 
 ui.original_file_download(account, log, "log")

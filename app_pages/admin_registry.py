@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ess_impact import auth, db, reference, registry, storage
+from ess_impact import db, reference, registry, storage
 from ess_impact.fields import FIELD_BY_KEY, header
 
 account = ui.account_required(admin=True)
@@ -13,7 +13,6 @@ lang = ui.lang()
 st.title(ui.tr("nav_admin_registry"))
 ui.demo_banner()  # corrections of the demo data go with them at the first real import
 st.caption(ui.tr("registry_intro"))
-done = st.session_state.pop("_registry_done", [])  # the last write's messages, shown where its button was
 if "_registry_open" in st.session_state:  # after a merge, open the record kept (set before its widget exists)
     st.session_state["registry_neq"] = st.session_state.pop("_registry_open")
 
@@ -22,27 +21,15 @@ def label(code: str, kind: str) -> str:
     return reference.code_label(kind, code, lang)
 
 
-def show_done() -> None:
-    for kind, text in done:
-        getattr(st, kind)(text)
-
-
 def attempt(operation, messages) -> None:
-    """Run one registry write; on success keep its messages for the next run and rerun, else show why."""
-    try:
-        with db.connect() as con:
-            result = operation(con)
-    except (registry.RegistryError, auth.Forbidden) as refused:
-        st.error(refused.message(lang))
-    else:
-        shown = messages(result)
+    """One registry write; its messages are shown after the rerun below the forms, where its button was."""
+    def undo_note(result, shown) -> None:
         if hasattr(result, "import_id"):  # a correction or a merge: an import, undoable unless on demo data
             if result.is_demo:
                 shown.append(("warning", ui.tr("registry_demo_done")))
             else:
                 shown[0] = (shown[0][0], f"{shown[0][1]} {ui.tr('registry_undo_hint')}")
-        st.session_state["_registry_done"] = shown
-        st.rerun()
+    ui.attempt(operation, "_registry_done", messages, undo_note)
 
 
 # --- search ----------------------------------------------------------------------------------------------------
@@ -90,7 +77,7 @@ st.session_state["registry_neq"] = chosen
 neq = st.selectbox(ui.tr("registry_choose"), options, key="registry_neq", format_func=lambda n: f"{names[n]} ({n})",
                    placeholder=ui.tr("registry_choose_placeholder"))
 if neq is None:
-    show_done()
+    ui.show_done("_registry_done")
     st.stop()
 
 with db.connect() as con:
@@ -189,4 +176,4 @@ with status_tab:
             ui.tr("registry_status"): [ui.tr("registry_active" if a else "registry_inactive")
                                        for a in status_log["active"]],
             ui.tr("registry_note"): status_log["note"]}), hide_index=True, width="stretch")
-show_done()
+ui.show_done("_registry_done")

@@ -16,8 +16,7 @@ from ess_impact.settings_admin import SPECS
 account = ui.account_required(admin=True)
 lang = ui.lang()
 st.title(ui.tr("settings_title"))
-for message in st.session_state.pop("_settings_done", []):
-    st.success(message)
+ui.show_done("_settings_done")
 
 with db.connect() as con:
     current = settings_admin.current_settings(con, account)
@@ -35,7 +34,7 @@ def changed(frame: pd.DataFrame) -> list[str]:
             for by, at in zip(frame["updated_by"], when(frame["updated_at"]))]
 
 
-def recompute(messages: list[str]) -> None:
+def recompute(shown: list) -> None:
     """The public tables of the new settings, computed now (behind a status) rather than by the next visitor."""
     with st.status(ui.tr("settings_recomputing"), expanded=False) as status:
         start = time.monotonic()
@@ -43,14 +42,13 @@ def recompute(messages: list[str]) -> None:
             indicators.prepare_public(con)
         done = ui.tr("settings_recomputed", seconds=formatting.number(time.monotonic() - start, lang, 1))
         status.update(label=done, state="complete")
-    messages.append(done)
+    shown.append(("success", done))
 
 
-def finish(messages: list[str], public: bool) -> None:
-    if public:
-        recompute(messages)
-    st.session_state["_settings_done"] = messages
-    st.rerun()
+def attempt(operation, message, public) -> None:
+    """One change; `message(result)` says what changed, `public(result)` whether the public figures depend on it."""
+    ui.attempt(operation, "_settings_done", lambda r: [("success", message(r))],
+               lambda r, shown: recompute(shown) if public(r) else None)
 
 
 # --- settings in force and the form to change one ---------------------------------------------------------------
@@ -80,17 +78,12 @@ with st.form("change_setting"):
                           key=f"setting_value_{key}")
     submitted = st.form_submit_button(ui.tr("settings_save"), type="primary", key="setting_save")
 if submitted:
-    try:
-        with db.connect() as con:
-            change = settings_admin.set_setting(con, account, key, typed)
-    except settings_admin.InvalidSetting as refused:
-        st.error(refused.message(lang))
-    else:
-        name = ui.tr(f"setting_{key}")
-        finish([ui.tr("settings_saved", name=name, old=settings_admin.value_text(key, change.old, lang),
-                      new=settings_admin.value_text(key, change.new, lang)) if change.changed else
-                ui.tr("settings_unchanged", name=name, value=settings_admin.value_text(key, change.new, lang))],
-               change.changed and change.public)
+    name = ui.tr(f"setting_{key}")
+    attempt(lambda con: settings_admin.set_setting(con, account, key, typed),
+            lambda c: ui.tr("settings_saved", name=name, old=settings_admin.value_text(key, c.old, lang),
+                            new=settings_admin.value_text(key, c.new, lang)) if c.changed else
+            ui.tr("settings_unchanged", name=name, value=settings_admin.value_text(key, c.new, lang)),
+            lambda c: c.changed and c.public)
 
 # --- volunteer rates ----------------------------------------------------------------------------------------------
 st.header(ui.tr("rates_heading"))
@@ -121,22 +114,13 @@ with delete_rate.form("delete_rate"):
     delete = st.form_submit_button(ui.tr("settings_rate_delete_button"), icon=":material/delete:", key="rate_delete")
 
 if save_rate:
-    try:
-        with db.connect() as con:
-            change = settings_admin.set_volunteer_rate(con, account, rate_year, rate_value, rate_source)
-    except settings_admin.InvalidSetting as refused:
-        st.error(refused.message(lang))
-    else:
-        finish([ui.tr("settings_rate_saved" if change.changed else "settings_rate_unchanged", year=int(rate_year),
-                      value=settings_admin.value_text(change.item, change.new, lang))], change.changed)
+    attempt(lambda con: settings_admin.set_volunteer_rate(con, account, rate_year, rate_value, rate_source),
+            lambda c: ui.tr("settings_rate_saved" if c.changed else "settings_rate_unchanged", year=int(rate_year),
+                            value=settings_admin.value_text(c.item, c.new, lang)),
+            lambda c: c.changed)
 if delete and gone_year is not None and sure:
-    try:
-        with db.connect() as con:
-            settings_admin.delete_volunteer_rate(con, account, gone_year)
-    except settings_admin.InvalidSetting as refused:
-        st.error(refused.message(lang))
-    else:
-        finish([ui.tr("settings_rate_deleted", year=int(gone_year))], True)
+    attempt(lambda con: settings_admin.delete_volunteer_rate(con, account, gone_year),
+            lambda _: ui.tr("settings_rate_deleted", year=int(gone_year)), lambda _: True)
 
 # --- history and accounts -----------------------------------------------------------------------------------------
 with st.expander(ui.tr("settings_history_heading")):
