@@ -124,6 +124,8 @@ _COMPLEMENTS = ("aux-Sarcelles", "des-Loutres", "à-l'Orignal", "des-Épinettes"
                 "à-Bastien", "des-Ormes", "aux-Quenouilles")
 
 
+DEFAULT_SEED = 2026  # the demo data set everyone sees; another seed gives another fictitious population
+
 def _place(feature: int, complement: int) -> str:
     article, word = _FEATURES[feature]
     return f"{article}{word}-{_COMPLEMENTS[complement]}"
@@ -191,7 +193,7 @@ def _mrc_allocation(rng: np.random.Generator, mrc: pd.DataFrame, n: int) -> np.n
 
 
 # ------------------------------------------------------------------------------------------------------ generate
-def generate(seed: int = 2026, years: tuple[int, ...] = (2020, 2021, 2022, 2023, 2024),
+def generate(seed: int = DEFAULT_SEED, years: tuple[int, ...] = (2020, 2021, 2022, 2023, 2024),
              n_enterprises: int = 11_360) -> pd.DataFrame:
     """One row per enterprise and reporting year, columns = keys of fields.FIELDS, in that order.
 
@@ -385,7 +387,7 @@ class DemoLoad:
 DEMO_FILE_NAME = "donnees-fictives-demonstration"
 
 
-def load(con, seed: int = 2026) -> DemoLoad | None:
+def load(con, seed: int = DEFAULT_SEED) -> DemoLoad | None:
     """Write the demo data set, flagged as demo. Refused (None) when the database holds real figures."""
     if db.first(con, "SELECT count(*) FROM annual_figures")[0] and not db.is_demo(con):
         return None
@@ -396,7 +398,7 @@ def load(con, seed: int = 2026) -> DemoLoad | None:
     return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()))
 
 
-def load_if_empty(con, seed: int = 2026) -> DemoLoad | None:
+def load_if_empty(con, seed: int = DEFAULT_SEED) -> DemoLoad | None:
     """First run: an empty database gets the demo data; any other database is left alone."""
     if db.first(con, "SELECT count(*) FROM imports")[0]:
         return None

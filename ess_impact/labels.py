@@ -262,6 +262,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "log_undo_choice": ("Envoi à annuler", "Submission to undo"),
     "log_undo_confirm": ("Je confirme l'annulation de cet envoi.", "I confirm undoing this submission."),
     "log_undo_button": ("Annuler l'envoi", "Undo the submission"),
+    "log_undo_demo_restored": ("Cet envoi avait remplacé les données fictives de démonstration et il ne reste aucune "
+                               "autre donnée : les données de démonstration sont rétablies.",
+                               "This submission had replaced the fictitious demo data and no other data remain: the "
+                               "demo data are back."),
     "log_undo_done": ("Envoi n° {undone} annulé (annulation n° {id}) : {deleted} ligne(s) retirée(s), {restored} "
                       "ligne(s) remise(s) à leur version précédente.",
                       "Submission no. {undone} undone (undo no. {id}): {deleted} row(s) removed, {restored} row(s) "

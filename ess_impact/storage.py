@@ -72,6 +72,8 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple], actor: Acc
                 apply_staged(con, import_id, now)
                 log_import(con, import_id, now, actor, channel, file_name, sha256,
                            (len(records), inserted, replaced, unchanged), is_demo)
+                if demo_removed:
+                    con.execute(sql.load("mark_removed_demo"), [import_id])
                 if content and content[0] is not None:
                     con.execute(sql.load("insert_import_file"), [import_id, file_name, len(content[0]), content[0]])
                 _pause_for_fault_injection()
@@ -146,6 +148,7 @@ class UndoResult:
     undone: int      # the import undone
     deleted: int     # rows the import had added, removed
     restored: int    # rows it had replaced, back in force as they were
+    demo_restored: bool = False  # it had replaced the demo data and nothing else was left: they are back
 
 
 def list_imports(con: duckdb.DuckDBPyConnection, actor: Account | None, mine: bool = False) -> pd.DataFrame:
@@ -161,14 +164,15 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
     """Admins only. Put back what import `import_id` replaced (the previous versions, from the history) and remove
     the rows it added, in one transaction; the versions it wrote go to the history, and the undo is logged as an import
     row naming it. Refused (UndoRefused) for an unknown, demo, undo or already undone import, and for one whose rows
-    a later import has replaced (undo that one first)."""
+    a later import has replaced (undo that one first). When the import had replaced the demo data and undoing it
+    leaves no figures, the demo data are loaded again (the state before it)."""
     auth.require_admin(actor)
     now = datetime.now()
     with db.transaction(con):
         target = db.first(con, sql.load("undo_target"), [import_id])
         if target is None:
             raise UndoRefused("undo_unknown", import_id=import_id)
-        is_demo, is_undo, undone, replaced_later, file_name, sha256 = target
+        is_demo, is_undo, undone, replaced_later, file_name, sha256, removed_demo = target
         if is_demo or is_undo:
             raise UndoRefused("undo_not_undoable", import_id=import_id)
         if undone:
@@ -187,7 +191,19 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
         con.execute(sql.load("insert_undo"), [undo_id, now, actor.email, file_name, sha256, written, restored,
                                                import_id])
         db.bump_data_version(con)
-    return UndoResult(undo_id, import_id, added, restored)
+    demo_restored = removed_demo and db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
+    if demo_restored:
+        _reload_demo(con)
+    return UndoResult(undo_id, import_id, added, restored, demo_restored)
+
+
+def _reload_demo(con: duckdb.DuckDBPyConnection) -> None:
+    """The demo data set as it was before the import that replaced it: the same generator and seed."""
+    from . import demo  # demo writes through this module
+
+    name = db.first(con, sql.load("demo_seed"))
+    seed = int(name[0].rsplit("-", 1)[1]) if name and name[0].rsplit("-", 1)[-1].isdigit() else demo.DEFAULT_SEED
+    demo.load(con, seed)
 
 
 def _pause_for_fault_injection() -> None:

@@ -104,3 +104,33 @@ def test_submission_log_by_role(con):
     assert storage.list_imports(con, coop).empty  # it made no submission
     with pytest.raises(auth.Forbidden):
         storage.list_imports(con, None)
+
+
+def _figures(con) -> list:
+    """The figures in force without the import numbers (a reload writes the same rows under a new number)."""
+    return con.execute("SELECT * EXCLUDE (import_id) FROM annual_figures ORDER BY neq, year").fetchall()
+
+
+def test_undoing_the_import_that_replaced_the_demo_brings_the_demo_back(con):
+    from ess_impact import demo
+
+    demo.load(con, seed=7)  # another seed than the default: the reload must use the one that was loaded
+    before = _figures(con)
+    first = _first(con)
+    assert first.demo_removed and not db.is_demo(con)
+    result = storage.undo_import(con, ADMIN, first.import_id)
+    assert result.demo_restored
+    assert db.is_demo(con) and _figures(con) == before
+
+
+def test_the_demo_stays_away_while_real_figures_remain(con):
+    from ess_impact import demo
+
+    demo.load(con, seed=7)
+    first = _first(con)
+    other = importer.check_file(FIXTURES / "ugly_fr.xlsx", con, actor=auth.SYSTEM)
+    other.records = other.records.iloc[[0]].assign(neq="1199999999", name="Nouvelle coop")
+    importer.commit(con, [other], actor=ADMIN, accept_warnings=True)
+    result = storage.undo_import(con, ADMIN, first.import_id)
+    assert not result.demo_restored and not db.is_demo(con)
+    assert [row[0] for row in con.execute("SELECT DISTINCT neq FROM annual_figures").fetchall()] == ["1199999999"]

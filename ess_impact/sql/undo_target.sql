@@ -8,6 +8,6 @@ SELECT i.is_demo,
        OR EXISTS (SELECT 1 FROM annual_figures_history h
                   JOIN annual_figures a ON a.neq = h.neq AND a.year = h.year AND a.import_id <> i.id
                   WHERE h.replaced_by_import_id = i.id) AS replaced_later,
-       i.file_name, i.sha256
+       i.file_name, i.sha256, i.removed_demo
 FROM imports i
 WHERE i.id = ?
