@@ -48,6 +48,6 @@ system-deps:
 	$(call install_missing,$(RUN_PACKAGES) $(TEST_PACKAGES),/usr/bin/python3 -c 'import uno' 2>/dev/null || missing="$$missing python3-uno";)
 
 # Two processes (pytest-xdist), a test file kept on one of them (its module-scoped app server and browser pages are
-# shared): 5 min 17 s instead of 8 min 4 s for the whole suite on a 2-CPU machine.
+# shared); timings in docs/benchmarks.md (test suite duration).
 test: system-deps install
 	$(BIN)/python -m pytest -n 2 --dist loadfile
