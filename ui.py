@@ -14,6 +14,7 @@ import streamlit as st
 
 from ess_impact import (auth, db, demo, formatting, indicators, labels, peers, reference, registry, settings_admin,
                         storage, tables, views)
+from ess_impact.fields import FIELDS, header
 from ess_impact.indicators import Filters
 from ess_impact.labels import INDICATORS
 
@@ -473,8 +474,6 @@ def original_file_download(account, log: pd.DataFrame, key: str) -> None:
 def figures_by_year(frame: pd.DataFrame) -> pd.DataFrame:
     """One enterprise's stored rows (storage.enterprise_figures) as shown on screen: one column per year, latest
     first, one line per field in the reader's language and Québec formats, then when and from which file."""
-    from ess_impact.fields import FIELDS, header
-
     current = lang()
     kinds = {f.key: f.kind for f in FIELDS}
     keys = [f.key for f in FIELDS if f.key not in ("neq", "year")] + ["imported_at", "file_name"]
