@@ -35,14 +35,16 @@ with add, st.form("add_account", clear_on_submit=False):
         attempt(lambda con: auth.add_account(con, account, email, role, password, listed), "accounts_added",
                 email=auth.normalize_email(email))
 with reset, st.form("reset_password"):
-    who = st.selectbox(ui.tr("accounts_which"), emails, index=None, key="reset_who")
+    who = st.selectbox(ui.tr("accounts_which"), emails, index=None, placeholder=ui.tr("accounts_pick"),
+                       key="reset_who")
     new = st.text_input(ui.tr("accounts_new_password"), type="password", autocomplete="new-password")
     if st.form_submit_button(ui.tr("accounts_save")) and who:
         attempt(lambda con: auth.set_password(con, account, who, new), "accounts_reset_done", email=who)
 with linked, st.form("set_neqs"):
     st.caption(ui.tr("accounts_set_neqs_help"))
     enterprises = accounts.loc[accounts["role"] == auth.ENTREPRISE, "email"].tolist()
-    who = st.selectbox(ui.tr("accounts_which"), enterprises, index=None, key="neqs_who")
+    who = st.selectbox(ui.tr("accounts_which"), enterprises, index=None, placeholder=ui.tr("accounts_pick"),
+                       key="neqs_who")
     listed = st.text_input(ui.tr("accounts_neqs"), key="neqs_list")
     if st.form_submit_button(ui.tr("accounts_save"), key="neqs_save") and who:
         neqs = [n.strip() for n in listed.split(",") if n.strip()]
@@ -50,6 +52,6 @@ with linked, st.form("set_neqs"):
                 neqs=", ".join(neqs))
 with disable, st.form("disable_account"):
     who = st.selectbox(ui.tr("accounts_which"), [e for e in emails if e != account.email], index=None,
-                       key="disable_who")
+                       placeholder=ui.tr("accounts_pick"), key="disable_who")
     if st.form_submit_button(ui.tr("accounts_disable")) and who:
         attempt(lambda con: auth.disable_account(con, account, who), "accounts_disable_done", email=who)

@@ -20,7 +20,8 @@ st.write(ui.tr("log_undo_text"))
 labels = {int(r.id): f"n° {int(r.id)} — {r.imported_at:%Y-%m-%d %H:%M} — {r.file_name} ({r.actor})"
           for r in candidates.itertuples()}
 with st.form("undo"):
-    chosen = st.selectbox(ui.tr("log_undo_choice"), list(labels), format_func=labels.get, index=None)
+    chosen = st.selectbox(ui.tr("log_undo_choice"), list(labels), format_func=labels.get, index=None,
+                          placeholder=ui.tr("log_undo_pick"))
     sure = st.checkbox(ui.tr("log_undo_confirm"))
     submitted = st.form_submit_button(ui.tr("log_undo_button"), icon=":material/undo:")
 if submitted and chosen is not None and sure:

@@ -262,6 +262,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "log_undo_choice": ("Envoi à annuler", "Submission to undo"),
     "log_undo_confirm": ("Je confirme l'annulation de cet envoi.", "I confirm undoing this submission."),
     "log_undo_button": ("Annuler l'envoi", "Undo the submission"),
+    "log_undo_pick": ("Choisissez un envoi", "Choose a submission"),
+    "accounts_pick": ("Choisissez un compte", "Choose an account"),
     "log_undo_demo_restored": ("Cet envoi avait remplacé les données fictives de démonstration et il ne reste aucune "
                                "autre donnée : les données de démonstration sont rétablies.",
                                "This submission had replaced the fictitious demo data and no other data remain: the "
