@@ -292,3 +292,46 @@ def downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return captured
+
+
+# ------------------------------------------------------------------------------------------ logged-in app tests
+APP = str(ROOT / "app.py")
+PASSWORD = "un mot de passe assez long"
+ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ = "admin@pole.example", "coop@example.org", "1170000001"
+# In the browser: the app's script has finished its run (Streamlit marks it on the page).
+SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
+        === 'notRunning'"""
+
+
+def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:
+    """The database at `path` with an admin account, and the app (AppTest) pointed at it."""
+    with db.connect(path) as con:
+        auth.add_account(con, auth.SYSTEM, email, auth.ADMIN, PASSWORD)
+    monkeypatch.setenv("ESS_IMPACT_DB", str(path))
+    return path
+
+
+def app_clean(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def app_login(email: str, password: str = PASSWORD):
+    """An AppTest run of the app, logged in through the login page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run(timeout=180)
+    app_clean(at)
+    at.switch_page("app_pages/login.py").run()
+    app_clean(at)
+    at.text_input(key="login_email").set_value(email)
+    at.text_input(key="login_password").set_value(password)
+    at.button[0].click().run()
+    app_clean(at)
+    return at
+
+
+def app_page(at, page: str):
+    at.switch_page(page).run()
+    app_clean(at)
+    return at

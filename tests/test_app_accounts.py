@@ -10,12 +10,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from conftest import ROOT
+from conftest import ADMIN_EMAIL, APP, COOP_EMAIL, COOP_NEQ, PASSWORD
+from conftest import app_clean as _clean
+from conftest import app_login as _login
+from conftest import app_page as _on_page
 from ess_impact import auth, db, labels
 
-APP = str(ROOT / "app.py")
-PASSWORD = "un mot de passe assez long"
-ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ = "admin@pole.example", "coop@example.org", "1170000001"
 ENTERPRISE_PAGES = ["app_pages/upload.py", "app_pages/my_data.py"]
 ADMIN_PAGES = ["app_pages/admin_import.py", "app_pages/admin_log.py", "app_pages/admin_accounts.py",
                "app_pages/admin_registry.py", "app_pages/admin_completeness.py", "app_pages/admin_settings.py"]
@@ -30,34 +30,11 @@ def accounts_db(small_db, monkeypatch):
     return small_db
 
 
-def _clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def _texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "success")
              for e in getattr(at, kind)]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)
-
-
-def _login(email: str, password: str = PASSWORD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run(timeout=180)
-    _clean(at)
-    at.switch_page("app_pages/login.py").run()
-    _clean(at)
-    at.text_input(key="login_email").set_value(email)
-    at.text_input(key="login_password").set_value(password)
-    at.button[0].click().run()
-    _clean(at)
-    return at
-
-
-def _on_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page).run()
-    _clean(at)
-    return at
 
 
 def _not_registered(at: AppTest, page: str) -> None:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import import_declarations
+from conftest import ADMIN_EMAIL, PASSWORD, import_declarations, with_admin
+from conftest import app_clean as _clean
+from conftest import app_login as _login
+from conftest import app_page as _on_page
 from ess_impact import auth, completeness, db, labels, reference, registry
-from test_app_accounts import ADMIN_EMAIL, PASSWORD, _clean, _login, _on_page
 
 YEAR = 2024
 # NEQ, MRC, years reported. The expected answers below are derived from this table, not from the code under test.
@@ -172,10 +174,7 @@ def test_completeness_is_for_admins_only(history_db):
 # ------------------------------------------------------------------------------------------------------- page
 @pytest.fixture
 def page_db(history_db, monkeypatch):
-    with db.connect(history_db) as con:
-        auth.add_account(con, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
-    monkeypatch.setenv("ESS_IMPACT_DB", str(history_db))
-    return history_db
+    return with_admin(history_db, monkeypatch)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:

@@ -9,16 +9,12 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from conftest import serve, write_small_xlsx
+from conftest import COOP_EMAIL, COOP_NEQ, PASSWORD, SETTLED, serve, write_small_xlsx
 from ess_impact import auth, db, importer, labels
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "un mot de passe assez long"
-COOP_EMAIL, COOP_NEQ = "coop@example.org", "1170000001"
 TIMEOUT_MS = 120_000
-SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
-        === 'notRunning'"""
 
 
 @pytest.fixture(scope="module")

@@ -11,18 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import serve, write_small_xlsx
+from conftest import PASSWORD, SETTLED, serve, write_small_xlsx
 from ess_impact import auth, db, importer, labels
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "un mot de passe assez long"
 ADMIN_EMAIL = "direction@pole.example"
 LATE_EMAIL, LATE_NEQ, LATE_NAME = "retard@example.org", "1170000009", "Épicerie solidaire du Coteau (test)"
 EDITED_NEQ, EDITED_NAME = "1170000003", "Café-coop La Marée (test)"
 TIMEOUT_MS = 120_000
-SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
-        === 'notRunning'"""
 ADMIN_ADDRESSES = ("/admin-registre", "/admin-journal", "/admin-completude", "/admin-parametres")
 
 

@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SMALL_ENTERPRISES, SMALL_YEARS
+from conftest import ADMIN_EMAIL, PASSWORD, SMALL_ENTERPRISES, SMALL_YEARS, app_login, app_page, with_admin
 from streamlit.testing.v1 import AppTest
 
 from ess_impact import auth, db, demo, labels, registry, storage
@@ -326,14 +326,11 @@ APP_PAGE = "app_pages/admin_registry.py"
 
 @pytest.fixture
 def admin_app(small_db, monkeypatch):
-    from test_app_accounts import ADMIN_EMAIL, PASSWORD, _login, _on_page
-
+    with_admin(small_db, monkeypatch)
     with db.connect(small_db) as connection:
-        auth.add_account(connection, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
         _add_typo_record(connection, (2022, 2024))
         auth.add_account(connection, auth.SYSTEM, "typo@coop.example", auth.ENTREPRISE, PASSWORD, [TYPO])
-    monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
-    return _on_page(_login(ADMIN_EMAIL), APP_PAGE)
+    return app_page(app_login(ADMIN_EMAIL), APP_PAGE)
 
 
 def _clean(at: AppTest) -> None:

@@ -11,10 +11,12 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from conftest import ROOT, SMALL_ENTERPRISES
+from conftest import ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ, ROOT, SMALL_ENTERPRISES, with_admin
+from conftest import app_clean as _clean
+from conftest import app_login as _login
+from conftest import app_page as _on_page
 from ess_impact import auth, db, indicators, labels, peers, sql, uploads
 from ess_impact import settings_admin as S
-from test_app_accounts import ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ, PASSWORD, _clean, _login, _on_page
 
 ADMIN = auth.Account("direction@pole.example", auth.ADMIN)
 COOP = auth.Account(COOP_EMAIL, auth.ENTREPRISE, (COOP_NEQ,))
@@ -264,10 +266,7 @@ def test_migration_traces_the_rates_of_an_existing_database(tmp_path):
 # ------------------------------------------------------------------------------------------------------- page
 @pytest.fixture
 def page_db(small_db, monkeypatch):
-    with db.connect(small_db) as con:
-        auth.add_account(con, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
-    monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
-    return small_db
+    return with_admin(small_db, monkeypatch)
 
 
 def test_page_changes_a_setting_and_shows_it(page_db):
