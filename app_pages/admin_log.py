@@ -17,8 +17,8 @@ st.dataframe(ui.submission_table(log), hide_index=True, width="stretch", height=
 candidates = log[log["undoes"].isna() & log["undone_by"].isna() & ~log["is_demo"]]
 st.header(ui.tr("log_undo_heading"))
 st.write(ui.tr("log_undo_text"))
-labels = {int(r.id): f"n° {int(r.id)} — {r.imported_at:%Y-%m-%d %H:%M} — {r.file_name} ({r.actor})"
-          for r in candidates.itertuples()}
+labels = {int(r.id): ui.tr("log_undo_option", id=int(r.id), when=f"{r.imported_at:%Y-%m-%d %H:%M}",
+                            file=r.file_name, who=r.actor) for r in candidates.itertuples()}
 with st.form("undo"):
     chosen = st.selectbox(ui.tr("log_undo_choice"), list(labels), format_func=labels.get, index=None,
                           placeholder=ui.tr("log_undo_pick"))

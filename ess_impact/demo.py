@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import auth, db, fields, reference, storage
+from . import auth, db, fields, reference, sql, storage
 
 DEMO_LABEL_FR = "Données fictives de démonstration"
 DEMO_LABEL_EN = "Fictitious demonstration data"
@@ -389,7 +389,7 @@ DEMO_FILE_NAME = "donnees-fictives-demonstration"
 
 def load(con, seed: int = DEFAULT_SEED) -> DemoLoad | None:
     """Write the demo data set, flagged as demo. Refused (None) when the database holds real figures."""
-    if db.first(con, "SELECT count(*) FROM annual_figures")[0] and not db.is_demo(con):
+    if db.first(con, sql.load("count_figures"))[0] and not db.is_demo(con):
         return None
     frame = generate(seed=seed).assign(sheet="demo", source_row=None)
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()

@@ -263,6 +263,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "log_undo_confirm": ("Je confirme l'annulation de cet envoi.", "I confirm undoing this submission."),
     "log_undo_button": ("Annuler l'envoi", "Undo the submission"),
     "log_undo_pick": ("Choisissez un envoi", "Choose a submission"),
+    "log_undo_option": ("n° {id} — {when} — {file} ({who})", "no. {id} — {when} — {file} ({who})"),
     "accounts_pick": ("Choisissez un compte", "Choose an account"),
     "log_undo_demo_restored": ("Cet envoi avait remplacé les données fictives de démonstration et il ne reste aucune "
                                "autre donnée : les données de démonstration sont rétablies.",

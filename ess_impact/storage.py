@@ -179,7 +179,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
             raise UndoRefused("undo_already", import_id=import_id)
         if replaced_later:
             raise UndoRefused("undo_replaced_later", import_id=import_id)
-        undo_id = db.first(con, "SELECT nextval('import_id_seq')")[0]
+        undo_id = next_import_id(con)
         con.execute(sql.load("undo_stage"), [import_id])
         added = db.first(con, sql.load("undo_counts"))[0]
         con.execute(sql.load("undo_archive"), [undo_id, now, import_id])
@@ -191,7 +191,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
         con.execute(sql.load("insert_undo"), [undo_id, now, actor.email, file_name, sha256, written, restored,
                                                import_id])
         db.bump_data_version(con)
-    demo_restored = removed_demo and db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
+    demo_restored = removed_demo and db.first(con, sql.load("count_figures"))[0] == 0
     if demo_restored:
         _reload_demo(con)
     return UndoResult(undo_id, import_id, added, restored, demo_restored)
