@@ -44,13 +44,16 @@ def legal_forms() -> pd.DataFrame:
 def code_label(kind: str, code: str, lang: str = "fr") -> str:
     """The reader's name of a code of kind 'sector', 'legal_form' or 'mrc' ('Montréal (66)' for an MRC, with its code
     because MRC names repeat region names); the code itself when it is unknown."""
+    return _code_names(kind, "en" if lang == "en" else "fr").get(str(code), str(code))
+
+
+@lru_cache(maxsize=None)
+def _code_names(kind: str, lang: str) -> dict[str, str]:
     if kind == "mrc":
         frame = mrcs()
-        names = dict(zip(frame["code"], frame["name"] + " (" + frame["code"] + ")"))
-    else:
-        frame = sectors() if kind == "sector" else legal_forms()
-        names = dict(zip(frame["code"], frame[f"label_{'en' if lang == 'en' else 'fr'}"]))
-    return names.get(str(code), str(code))
+        return dict(zip(frame["code"], frame["name"] + " (" + frame["code"] + ")"))
+    frame = sectors() if kind == "sector" else legal_forms()
+    return dict(zip(frame["code"], frame[f"label_{lang}"]))
 
 
 def reference_files() -> list[Path]:
