@@ -34,8 +34,10 @@ from _common import fingerprint, fmt_s, load, machine, stats, table, timed, work
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from ess_impact import auth, db, demo, importer, readers, reference
+from ess_impact import reference
 from ess_impact.fields import FIELDS
+from ess_impact.intake import importer, readers
+from ess_impact.store import auth, db, demo
 
 TARGET_SECONDS = 3.0
 TARGET_RATIO = 10.0

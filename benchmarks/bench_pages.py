@@ -37,16 +37,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import blas_threads, fingerprint, fmt_s, load, timed, work_dir  # noqa: E402
 
-from ess_impact import db, demo, indicators  # noqa: E402
+from ess_impact.publish import indicators  # noqa: E402
+from ess_impact.store import db, history
 
 # page, query parameters of the first view, interactions: (widget kind, key, values to alternate)
 PAGES = [
-    ("app_pages/overview.py", {}, ("selectbox", "region", [None, "16"])),
-    ("app_pages/territories.py", {"region": "16"}, ("selectbox", "mrc", ["54", "58"])),
-    ("app_pages/sectors.py", {"region": "16"}, ("selectbox", "ind", ["revenue_total", "jobs_total"])),
-    ("app_pages/compare.py", {"comparer": ["mrc:54", "region:16", "region:06"]},
+    ("ess_impact/web/public/overview.py", {}, ("selectbox", "region", [None, "16"])),
+    ("ess_impact/web/public/territories.py", {"region": "16"}, ("selectbox", "mrc", ["54", "58"])),
+    ("ess_impact/web/public/sectors.py", {"region": "16"}, ("selectbox", "ind", ["revenue_total", "jobs_total"])),
+    ("ess_impact/web/public/compare.py", {"comparer": ["mrc:54", "region:16", "region:06"]},
      ("selectbox", "ind", ["revenue_total", "jobs_total"])),
-    ("app_pages/methodology.py", {}, None),
+    ("ess_impact/web/public/methodology.py", {}, None),
 ]
 
 
@@ -56,7 +57,7 @@ def demo_database() -> Path:
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
         with db.connect(tmp) as con:
-            demo.load(con)
+            history.load_demo(con)
         tmp.replace(path)
     return path
 

@@ -29,7 +29,9 @@ import time
 from pathlib import Path
 
 from _common import fingerprint, fmt_s, load, machine, stats, table, timed, work_dir
-from ess_impact import db, demo, reports
+
+from ess_impact.output import reports
+from ess_impact.store import db, history
 
 EXE = str(Path(sys.executable).parent / "ess-impact")
 CODE = ["reports/__init__.py", "reports/data.py", "reports/content.py", "reports/images.py", "reports/pdf.py",
@@ -43,7 +45,7 @@ def database() -> Path:
     if not path.exists():
         print(f"building {path.name} (demo data) ...", file=sys.stderr, flush=True)
         with db.connect(path) as con:
-            demo.load(con)
+            history.load_demo(con)
     return path
 
 
@@ -79,7 +81,7 @@ def breakdown(path: Path) -> list[list]:
     rows.append([f"draw the {len(charts)} charts (PNG, scale 2)", fmt_s(seconds)])
     seconds, _, _ = timed(renderer.render, charts)
     rows.append(["draw them again (browser warm)", fmt_s(seconds)])
-    from ess_impact.reports import pdf
+    from ess_impact.output.reports import pdf
 
     seconds, _, document = timed(pdf.render, data, charts, pngs)
     rows.append([f"lay out and write the PDF ({len(document) // 1024} KiB)", fmt_s(seconds)])

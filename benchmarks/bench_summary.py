@@ -30,10 +30,23 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from _common import (
+    blas_threads,
+    fingerprint,
+    fmt_s,
+    load,
+    machine,
+    peak_rss_mib,
+    stats,
+    table,
+    timed,
+    work_dir,
+)
 
-from _common import blas_threads, fingerprint, fmt_s, load, machine, peak_rss_mib, stats, table, timed, work_dir
-from ess_impact import db, demo, indicators, sql
-from ess_impact.indicators import Filters
+from ess_impact import sql
+from ess_impact.publish import indicators
+from ess_impact.publish.indicators import Filters
+from ess_impact.store import db, demo
 
 DEFAULT_SIZES = "100k,1M,10M"
 TARGET_ROWS = 1_000_000

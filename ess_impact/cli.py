@@ -3,7 +3,7 @@
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
 Exit codes: 0 done (or valid, with --dry-run); 1 invalid input (nothing written); 3 warnings to confirm with
---accept-warnings (nothing written); 4 database busy.
+--accept-warnings (nothing written); 4 database busy; 70 internal error (a bug: logged with a reference number).
 """
 
 from __future__ import annotations
@@ -18,11 +18,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import auth, db, demo, importer, indicators, template
-from .labels import t
-from .reports import command as report_command
+from ess_impact import errors
+from ess_impact.intake import importer, template
+from ess_impact.labels import t
+from ess_impact.output.reports import command as report_command
+from ess_impact.publish import indicators
+from ess_impact.store import auth, db, history
+from ess_impact.web import server
 
-EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY = 0, 1, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
 
 SUMMARY_COLUMNS = ["code", "name", "year", "enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte",
                    "payroll", "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "volunteers",
@@ -33,11 +37,18 @@ POPULATION_COLUMNS = ["population", "jobs_per_1000"]
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "fr")
     try:
         return args.func(args)
-    except db.DatabaseBusy:
-        print(t("database_busy", getattr(args, "lang", "fr")), file=sys.stderr)
+    except errors.Busy as busy:
+        print(busy.message(lang), file=sys.stderr)
         return EXIT_BUSY
+    except errors.EssError as refused:
+        print(refused.message(lang), file=sys.stderr)
+        return EXIT_INVALID
+    except Exception as exc:  # a bug: its details go to the log (stderr), the reader gets a reference number
+        print(t("internal_error", lang, reference=errors.report_bug(exc)), file=sys.stderr)
+        return EXIT_BUG
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--address", default=None, help="adresse d'écoute (ex. 127.0.0.1 derrière un mandataire inverse)")
     sp.set_defaults(func=cmd_run)
     return p
 
@@ -188,7 +200,7 @@ def _prepare_public(con, lang: str) -> None:
 
 def cmd_demo(args) -> int:
     with db.connect(args.db) as con:
-        result = demo.load(con)
+        result = history.load_demo(con)
         if result is not None:
             _prepare_public(con, args.lang)
     if result is None:
@@ -234,12 +246,8 @@ def _read_password(args) -> str | None:
 
 def _account_command(args, action) -> int:
     """Run action(con) as auth.SYSTEM; an invalid input is reported in the reader's language, exit 1."""
-    try:
-        with db.connect(args.db) as con:
-            action(con)
-    except auth.InvalidAccount as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return EXIT_INVALID
+    with db.connect(args.db) as con:  # an invalid input raises errors.Invalid: main() reports it, exit 1
+        action(con)
     return EXIT_OK
 
 
@@ -282,9 +290,7 @@ def cmd_user_list(args) -> int:
 
 
 def cmd_run(args) -> int:
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
-    return subprocess.call(command, env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
+    return subprocess.call(server.command(args.port, args.address), env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
 
 
 def main_exit() -> None:

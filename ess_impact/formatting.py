@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_compact_currency, format_compact_decimal, format_currency, format_decimal
+import pandas as pd
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+)
+
+from ess_impact import reference
+from ess_impact.labels import INDICATORS
 
 SUPPRESSED = "x"
 MISSING = "—"
@@ -66,8 +75,6 @@ def compact_number(value, lang: str = "fr") -> str:
 
 def indicator(key: str, value, lang: str = "fr", compact: bool = False) -> str:
     """An indicator's value in its unit (labels.INDICATORS); NaN in a published table means suppressed."""
-    from .labels import INDICATORS
-
     unit = INDICATORS[key].unit if key in INDICATORS else "count"
     if unit == "money":
         return compact_money(value, lang) if compact else money(value, lang)
@@ -80,14 +87,10 @@ def indicator(key: str, value, lang: str = "fr", compact: bool = False) -> str:
 
 def field_value(kind: str, value, lang: str = "fr") -> str:
     """One stored cell of an enterprise's annual figures (fields.FIELDS kinds) as the reader sees it."""
-    import pandas as pd
-
     if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
         return MISSING
     if kind in ("sector", "legal_form", "mrc"):
-        from .reference import code_label
-
-        return code_label(kind, value, lang)
+        return reference.code_label(kind, value, lang)
     try:
         if kind == "amount":
             return money(float(value), lang, 2 if float(value) % 1 else 0)

@@ -86,6 +86,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_nothing_new": ("{file} : déjà importé, aucun changement.", "{file}: already imported, no change."),
     "demo_removed": ("Les données fictives de démonstration ont été retirées de la base.",
                      "The fictitious demonstration data were removed from the database."),
+    "import_refused_errors": ("Le fichier contient des erreurs : rien n'a été enregistré.",
+                              "The file has errors: nothing was saved."),
+    "import_refused_warnings": ("Des avertissements doivent être confirmés avant l'enregistrement.",
+                                "Warnings must be confirmed before saving."),
+    "unsupported_view": ("Les tableaux publiés ne croisent pas « {by} » avec « {category} ».",
+                         "The published tables do not cross “{by}” with “{category}”."),
+    "internal_error": ("Erreur interne (référence {reference}) : rien n'a été modifié. Transmettez cette référence à "
+                       "l'administrateur de la plateforme.",
+                       "Internal error (reference {reference}): nothing was changed. Give this reference to the "
+                       "platform's administrator."),
     "database_busy": ("La base de données est occupée par un autre traitement ; réessayez dans un moment.",
                       "The database is busy with another task; try again in a moment."),
     "demo_loaded": ("Données fictives de démonstration chargées : {rows} lignes, {enterprises} entreprises.",

@@ -1,4 +1,4 @@
-"""Reference data shipped in data/: regions, MRC/TE, sectors, legal forms, and tolerant matching of what people type."""
+"""Reference data shipped in the package (ess_impact/data/, read with importlib.resources): regions, MRC/TE, sectors, legal forms, and tolerant matching of what people type."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA = resources.files("ess_impact").joinpath("data")
 
 _STR = {"code": str, "region_code": str}
 
 
 @lru_cache(maxsize=None)
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / name, dtype=_STR | {"alias": str}, keep_default_na=False, encoding="utf-8")
+    with DATA.joinpath(name).open("rb") as file:
+        return pd.read_csv(file, dtype=_STR | {"alias": str}, keep_default_na=False, encoding="utf-8")
 
 
 def regions() -> pd.DataFrame:
@@ -56,8 +58,8 @@ def _code_names(kind: str, lang: str) -> dict[str, str]:
     return dict(zip(frame["code"], frame[f"label_{lang}"]))
 
 
-def reference_files() -> list[Path]:
-    return sorted(DATA_DIR.glob("*.csv"))
+def reference_files() -> list[Traversable]:
+    return sorted((item for item in DATA.iterdir() if item.name.endswith(".csv")), key=lambda item: item.name)
 
 
 _ARTICLES = {"mrc", "te", "municipalite", "regionale", "de", "comte", "du", "des", "d", "la", "le", "les", "l"}

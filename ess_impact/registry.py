@@ -9,7 +9,7 @@ enterprise, deactivate or reactivate one.
 Corrections and merges change figures, so they are written like an import (channel 'registre' or 'fusion'): the
 versions they replace go to `annual_figures_history`, the new ones carry the new import number, the log names who,
 when and what (a canonical JSON of the change, hashed), `enterprises` is rebuilt and the data version bumped, all in
-one transaction; `storage.undo_import` undoes them like any import. On the fictitious demo data they are flagged as
+one transaction; `history.undo_import` undoes them like any import. On the fictitious demo data they are flagged as
 demo (like the data they change): the first real import removes them with the rest, and they cannot be undone.
 
 The status (table `enterprise_status`, no row = active) says whether an enterprise is still expected to report; it
@@ -27,10 +27,13 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import auth, cells, db, formatting, importer, reference, sql, storage, tables
-from .auth import Account
-from .fields import FIELD_BY_KEY, header
-from .labels import t
+from ess_impact import errors, formatting, parsing, reference, sql
+from ess_impact.fields import FIELD_BY_KEY, header
+from ess_impact.intake import importer
+from ess_impact.labels import t
+from ess_impact.output import tables
+from ess_impact.store import auth, db, history
+from ess_impact.store.auth import Account
 
 CHANNEL_EDIT, CHANNEL_MERGE = "registre", "fusion"
 IDENTITY = ("name", "legal_form", "sector", "mrc")
@@ -39,7 +42,7 @@ _MATCHERS = {"legal_form": reference.legal_form_matcher, "sector": reference.sec
 DEFAULT_LIMIT = 200
 
 
-class RegistryError(auth._Message, ValueError):
+class RegistryError(errors.Invalid):
     """A registry operation refused for its input: unknown NEQ, the same NEQ twice, an invalid code, nothing to
     change... `message(lang)` is the sentence to show; nothing was written."""
 
@@ -197,14 +200,14 @@ def edit(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, change
         if rows.empty:
             raise RegistryError("registry_no_years", neq=neq, year=from_year)
         records = rows.assign(**clean, source_row=None)  # a correction has no row in a file
-        _, changed, unchanged = storage.stage(con, records)
+        _, changed, unchanged = history.stage(con, records)
         if not changed:
             raise RegistryError("registry_nothing_to_change", neq=neq)
         demo = db.is_demo(con)
-        import_id = storage.next_import_id(con)
-        storage.apply_staged(con, import_id, now)
+        import_id = history.next_import_id(con)
+        history.apply_staged(con, import_id, now)
         since = t("registry_file_since", "fr", year=from_year) if from_year is not None else ""
-        storage.log_import(con, import_id, now, actor, CHANNEL_EDIT,
+        history.log_import(con, import_id, now, actor, CHANNEL_EDIT,
                            t("registry_file_edit", "fr", neq=neq, since=since),
                            _digest({"operation": "edit", "neq": neq, "changes": clean, "from_year": from_year}),
                            (len(records), 0, changed, unchanged), demo)
@@ -226,14 +229,14 @@ def merge(con: duckdb.DuckDBPyConnection, actor: Account | None, keep_neq: str, 
         moving = set(plan.loc[~plan["kept_has_year"], "year"])
         rows = con.execute(sql.load("stored_figures"), [[drop]]).df()
         records = rows[rows["year"].isin(moving)].assign(neq=keep, source_row=None)
-        inserted, _, _ = storage.stage(con, records)  # all new: keep_neq has none of these years
+        inserted, _, _ = history.stage(con, records)  # all new: keep_neq has none of these years
         demo = db.is_demo(con)
-        import_id = storage.next_import_id(con)
+        import_id = history.next_import_id(con)
         con.execute(sql.load("merge_archive"), [import_id, now, drop])
         con.execute(sql.load("merge_delete"), [drop])
         con.execute(sql.load("stage_neq"), [drop])  # its identity goes too
-        storage.apply_staged(con, import_id, now)
-        storage.log_import(con, import_id, now, actor, CHANNEL_MERGE,
+        history.apply_staged(con, import_id, now)
+        history.log_import(con, import_id, now, actor, CHANNEL_MERGE,
                            t("registry_file_merge", "fr", keep=keep, drop=drop),
                            _digest({"operation": "merge", "keep": keep, "drop": drop}),
                            (len(plan), inserted, len(plan) - inserted, 0), demo)
@@ -270,8 +273,8 @@ def set_active(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, 
 # ------------------------------------------------------------------------------------------------------- helpers
 def _neq(value) -> str:
     try:
-        neq = cells.parse_neq(value)
-    except cells.CellError:
+        neq = parsing.parse_neq(value)
+    except parsing.CellError:
         neq = None
     if neq is None:
         raise RegistryError("neq_format", value="" if value is None else value)

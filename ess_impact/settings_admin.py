@@ -23,14 +23,15 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import auth, cells, db, formatting, labels, sql
-from .auth import Account
-from .labels import t
+from ess_impact import errors, formatting, labels, parsing, sql
+from ess_impact.labels import t
+from ess_impact.store import auth, db
+from ess_impact.store.auth import Account
 
 PUBLIC, PEERS, LOGIN, UPLOAD = "public", "peers", "login", "upload"
 # Who "changed" a value written at installation (sql/insert_default_setting.sql, sql/insert_default_rate.sql).
 DEFAULT_ACTOR = "défaut"
-# The ceiling Streamlit itself enforces (server.maxUploadSize in .streamlit/config.toml): the setting stays below it.
+# The ceiling Streamlit itself enforces (server.maxUploadSize, passed by ess_impact.web.server): the setting stays below it.
 UPLOAD_CEILING_MB = 50
 MIN_RATE_YEAR = 2000
 MAX_RATE = 100.0            # $ per volunteer hour
@@ -65,12 +66,12 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
 )}
 
 
-class InvalidSetting(ValueError):
+class InvalidSetting(errors.Invalid):
     """A setting or a rate refused; `message(lang)` says why, numbers in the reader's formats."""
 
     def __init__(self, key: str, setting: str | None = None, **params):
-        super().__init__(key)
-        self.key, self.setting, self.params = key, setting, params
+        super().__init__(key, **params)
+        self.setting = setting
 
     def message(self, lang: str = "fr") -> str:
         params = dict(self.params)
@@ -141,8 +142,8 @@ def _number(value) -> float | None:
     text = str(value).strip()
     negative = text.startswith(("-", "−"))
     try:
-        number = cells.parse_number(text.lstrip("-−").strip())
-    except cells.CellError:
+        number = parsing.parse_number(text.lstrip("-−").strip())
+    except parsing.CellError:
         return None
     if number is None:
         return None

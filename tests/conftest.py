@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ess_impact import auth, db, demo, importer
+from ess_impact.intake import importer
+from ess_impact.store import auth, db, history
+from ess_impact.web import server
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -27,9 +28,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 SERVER_START_TIMEOUT_S = 60.0
 
-# The app imports `ui` from the repository root, whatever directory pytest was started from.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 # --------------------------------------------------------------------------------------------------- databases
@@ -38,7 +36,7 @@ def demo_db(tmp_path_factory) -> Path:
     """A DuckDB file holding the fictitious demonstration data set."""
     path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
     with db.connect(path) as con:
-        assert demo.load(con) is not None
+        assert history.load_demo(con) is not None
     return path
 
 
@@ -200,16 +198,15 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(db_path: Path, log_dir: Path):
-    """`streamlit run app.py` on a free port, on the given database; yields the base URL."""
+def serve(db_path: Path, log_dir: Path, command=None, cwd: Path = ROOT):
+    """The app as `ess-impact run` starts it, on a free port, on the given database; yields the base URL.
+    `command(port)` gives another way of starting it (e.g. an installed `ess-impact run`), run in `cwd`."""
     port = _free_port()
     log_path = log_dir / "streamlit.log"
     env = {**os.environ, "ESS_IMPACT_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    command = command(port) if command else server.command(port, address="127.0.0.1")
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -322,7 +319,7 @@ def app_login(email: str, password: str = PASSWORD):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run(timeout=180)
     app_clean(at)
-    at.switch_page("app_pages/login.py").run()
+    at.switch_page("ess_impact/web/public/login.py").run()
     app_clean(at)
     at.text_input(key="login_email").set_value(email)
     at.text_input(key="login_password").set_value(password)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SMALL_YEARS
 from streamlit.testing.v1 import AppTest
 
-from ess_impact import db, indicators, labels
-from conftest import ROOT, SMALL_YEARS
+from ess_impact import labels
+from ess_impact.publish import indicators
+from ess_impact.store import db
 
 APP = ROOT / "app.py"
 TIMEOUT_S = 60
@@ -174,7 +176,7 @@ def test_methodology_page(monkeypatch, small_db, lang):
     """Definitions, settings, confidentiality rule and completeness table; suppressed counts show as x."""
     _use_db(monkeypatch, small_db)
     at = _run(lang)
-    at.switch_page("app_pages/methodology.py").run(timeout=COLD_RUN_TIMEOUT_S)
+    at.switch_page("ess_impact/web/public/methodology.py").run(timeout=COLD_RUN_TIMEOUT_S)
     _assert_clean(at)
     assert [t.value for t in at.title] == [labels.t("methodology_title", lang)]
     definitions = at.dataframe[0].value
@@ -205,6 +207,6 @@ def test_filters_restored_from_the_url(monkeypatch, demo_db):
     assert values[labels.t("sector", "en")] is None
     assert "secteur" not in at.query_params
     # Going to another page keeps the filters.
-    at.switch_page("app_pages/territories.py").run(timeout=COLD_RUN_TIMEOUT_S)
+    at.switch_page("ess_impact/web/public/territories.py").run(timeout=COLD_RUN_TIMEOUT_S)
     _assert_clean(at)
     assert at.title[0].value == labels.t("territories_title", "en", place="Les Maskoutains", year=earlier)

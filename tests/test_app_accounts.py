@@ -7,18 +7,19 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-import ui
 from conftest import ADMIN_EMAIL, APP, COOP_EMAIL, COOP_NEQ, PASSWORD
 from conftest import app_clean as _clean
 from conftest import app_login as _login
 from conftest import app_page as _on_page
-from ess_impact import auth, db, labels
+from streamlit.testing.v1 import AppTest
 
-ENTERPRISE_PAGES = ["app_pages/upload.py", "app_pages/my_data.py"]
-ADMIN_PAGES = ["app_pages/admin_import.py", "app_pages/admin_log.py", "app_pages/admin_accounts.py",
-               "app_pages/admin_registry.py", "app_pages/admin_completeness.py", "app_pages/admin_settings.py"]
+from ess_impact import labels
+from ess_impact.store import auth, db
+from ess_impact.web import ui
+
+ENTERPRISE_PAGES = ["ess_impact/web/enterprise/upload.py", "ess_impact/web/enterprise/my_data.py"]
+ADMIN_PAGES = ["ess_impact/web/admin/import.py", "ess_impact/web/admin/log.py", "ess_impact/web/admin/accounts.py",
+               "ess_impact/web/admin/registry.py", "ess_impact/web/admin/completeness.py", "ess_impact/web/admin/settings.py"]
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_anonymous_gets_no_enterprise_or_admin_page(accounts_db):
     _clean(at)
     for page in ENTERPRISE_PAGES + ADMIN_PAGES:
         _not_registered(at, page)
-    for page in ("app_pages/overview.py", "app_pages/login.py"):
+    for page in ("ess_impact/web/public/overview.py", "ess_impact/web/public/login.py"):
         text = _texts(_on_page(at, page))
         assert COOP_NEQ not in text and COOP_EMAIL not in text and ADMIN_EMAIL not in text, page
         assert not at.get("file_uploader"), page
@@ -67,11 +68,11 @@ def test_wrong_password_gets_the_generic_message(accounts_db):
 def test_enterprise_account_sees_its_pages_only(accounts_db):
     at = _login(COOP_EMAIL)
     assert labels.t("logged_in_as", "fr", email=COOP_EMAIL) in " ".join(c.value for c in at.sidebar.caption)
-    _on_page(at, "app_pages/my_data.py")
+    _on_page(at, "ess_impact/web/enterprise/my_data.py")
     assert [t.value for t in at.title] == [labels.t("my_data_title", "fr")]
     text = _texts(at)
     assert COOP_NEQ in text and "1170000002" not in text  # its own figures, not another's
-    _on_page(at, "app_pages/upload.py")
+    _on_page(at, "ess_impact/web/enterprise/upload.py")
     assert [t.value for t in at.title] == [labels.t("upload_title", "fr")]
     assert at.get("file_uploader")
     for page in ADMIN_PAGES:
@@ -80,25 +81,25 @@ def test_enterprise_account_sees_its_pages_only(accounts_db):
 
 def test_admin_sees_admin_pages_and_logout_ends_it(accounts_db):
     at = _login(ADMIN_EMAIL)
-    _on_page(at, "app_pages/admin_accounts.py")
+    _on_page(at, "ess_impact/web/admin/accounts.py")
     assert [t.value for t in at.title] == [labels.t("accounts_title", "fr")]
     assert {COOP_EMAIL, ADMIN_EMAIL} <= set(at.dataframe[0].value.iloc[:, 0])
-    _on_page(at, "app_pages/admin_log.py")
+    _on_page(at, "ess_impact/web/admin/log.py")
     assert [t.value for t in at.title] == [labels.t("nav_admin_log", "fr")]
     assert len(at.dataframe[0].value) == 1  # the import made by the fixture
-    _on_page(at, "app_pages/admin_import.py")
+    _on_page(at, "ess_impact/web/admin/import.py")
     assert at.get("file_uploader")
     at.sidebar.button(key="logout").click().run()
     _clean(at)
     for page in ADMIN_PAGES:
         _not_registered(at, page)
-    assert labels.t("nav_login", "fr") in _texts(_on_page(at, "app_pages/login.py"))
+    assert labels.t("nav_login", "fr") in _texts(_on_page(at, "ess_impact/web/public/login.py"))
     with db.connect(accounts_db) as con:
         assert db.first(con, "SELECT count(*) FROM sessions")[0] == 0
 
 
 def test_admin_relinks_an_enterprise_account(accounts_db):
-    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_accounts.py")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/accounts.py")
     at.selectbox(key="neqs_who").set_value(COOP_EMAIL)
     at.text_input(key="neqs_list").set_value("1170000002, 1170000001")
     at.button(key="neqs_save").click().run()
@@ -129,7 +130,7 @@ def test_admin_undoes_a_submission_from_the_log(accounts_db):
         before = con.execute("SELECT * FROM annual_figures ORDER BY ALL").fetchall()
         (imported,) = con.execute("SELECT id FROM imports").fetchone()
     at = _login(ADMIN_EMAIL)
-    _on_page(at, "app_pages/admin_log.py")
+    _on_page(at, "ess_impact/web/admin/log.py")
     at.selectbox[0].select(imported)
     at.checkbox[0].check()
     at.button[0].click().run()
@@ -159,7 +160,7 @@ def test_identity_provider_button_when_configured(accounts_db):
                           "client_id": "id", "client_secret": "secret",
                           "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
     at.run(timeout=180)
-    _on_page(at, "app_pages/login.py")
+    _on_page(at, "ess_impact/web/public/login.py")
     labels_shown = [b.label for b in at.button]
     assert labels.t("login_oidc", "fr") in labels_shown
     [b for b in at.button if b.label == labels.t("login_oidc", "fr")][0].click().run()

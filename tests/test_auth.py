@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from argon2 import PasswordHasher
+from conftest import SMALL_ENTERPRISES, SMALL_HEADERS
 from openpyxl import Workbook
 
-from conftest import SMALL_ENTERPRISES, SMALL_HEADERS
-from ess_impact import auth, cli, db, importer, storage
+from ess_impact import cli
 from ess_impact.fields import FIELDS
+from ess_impact.intake import importer
+from ess_impact.store import auth, db, history
 
 EXE = str(Path(sys.executable).parent / "ess-impact")
 T0 = datetime(2026, 3, 2, 9, 0, 0)
@@ -278,7 +280,7 @@ def test_an_enterprise_file_with_another_neq_is_refused_whole(small, tmp_path):
                                           "1170000002, 1170000003. Nothing was saved.")
     for actor in (None, "coop@erables.qc.ca"):  # anonymous, or a bare name instead of an account
         with pytest.raises(auth.Forbidden):
-            storage.write_imports(con, [(path.name, admin_check.sha256, admin_check.records)], actor, "app")
+            history.write_imports(con, [(path.name, admin_check.sha256, admin_check.records)], actor, "app")
     assert _snapshot(con) == before
 
 
@@ -296,19 +298,19 @@ def test_an_enterprise_writes_its_own_figures(small, tmp_path):
 
 def test_an_enterprise_reads_only_its_own_figures(small):
     con, coop, admin = small
-    own = storage.enterprise_figures(con, coop, OWN)
+    own = history.enterprise_figures(con, coop, OWN)
     assert own["year"].tolist() == [2023, 2024] and set(own["neq"]) == {OWN}
     assert own["revenue_total"].tolist() == [180_000, round(180_000 * 1.06)]
     assert set(own["imported_by"]) == {"pytest"} and set(own["file_name"]) == {"declarations.xlsx"}
     with pytest.raises(auth.Forbidden):
-        storage.enterprise_figures(con, coop, OTHER)
+        history.enterprise_figures(con, coop, OTHER)
     with pytest.raises(auth.Forbidden):
-        storage.enterprise_figures(con, None, OWN)
-    assert storage.enterprise_figures(con, admin, OTHER)["year"].tolist() == [2023, 2024]
+        history.enterprise_figures(con, None, OWN)
+    assert history.enterprise_figures(con, admin, OTHER)["year"].tolist() == [2023, 2024]
     # through a session, as a page would get the account
     resumed = auth.resume_session(con, auth.open_session(con, coop, T0), T0)
     with pytest.raises(auth.Forbidden):
-        storage.enterprise_figures(con, resumed, OTHER)
+        history.enterprise_figures(con, resumed, OTHER)
 
 
 def test_reading_stored_figures_to_check_a_file_needs_an_account(small, tmp_path):
@@ -322,7 +324,7 @@ def test_reading_stored_figures_to_check_a_file_needs_an_account(small, tmp_path
 def test_demo_data_are_written_by_admins_only(con, coop):
     frame = _records_of(OWN)
     with pytest.raises(auth.Forbidden):
-        storage.write_imports(con, [("demo", "x", frame)], coop, "demo", is_demo=True)
+        history.write_imports(con, [("demo", "x", frame)], coop, "demo", is_demo=True)
     assert db.first(con, "SELECT count(*) FROM annual_figures")[0] == 0
 
 

@@ -30,7 +30,8 @@ def test_import_valid_file_exits_0_and_writes(dbfile):
     assert "ugly_fr.xlsx : 6 ajoutée(s), 0 remplacée(s) (anciennes versions conservées), 0 inchangée(s)." in out.stderr
     # The public tables are prepared with the import, so that the first visitor does not wait for them.
     assert "Préparation des tableaux publics" in out.stderr
-    from ess_impact import db, indicators
+    from ess_impact.publish import indicators
+    from ess_impact.store import db
     with db.connect(dbfile) as con:
         stored = db.first(con, "SELECT fingerprint FROM cube_store WHERE kind = 'public'")
         assert stored is not None and stored[0] == indicators._fingerprint(con)

@@ -9,12 +9,14 @@ import io
 from pathlib import Path
 
 import pytest
-
 from conftest import ADMIN_EMAIL, PASSWORD, import_declarations, with_admin
 from conftest import app_clean as _clean
 from conftest import app_login as _login
 from conftest import app_page as _on_page
-from ess_impact import auth, completeness, db, labels, reference, registry
+
+from ess_impact import labels, reference, registry
+from ess_impact.publish import completeness
+from ess_impact.store import auth, db
 
 YEAR = 2024
 # NEQ, MRC, years reported. The expected answers below are derived from this table, not from the code under test.
@@ -182,7 +184,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def test_page_shows_the_cards_the_list_and_exports_it(page_db, downloads):
-    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_completeness.py")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/completeness.py")
     assert at.title[0].value == labels.t("compl_title", "fr", place="Québec", year=YEAR)
     cards = {m.label: m.value for m in at.metric}
     wanted = expected_missing(YEAR, 2)
@@ -204,7 +206,7 @@ def test_page_shows_the_cards_the_list_and_exports_it(page_db, downloads):
 
 
 def test_page_window_and_region_filters(page_db):
-    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_completeness.py")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/completeness.py")
     at.sidebar.selectbox(key="fenetre").select(3).run()
     _clean(at)
     assert set(at.dataframe[0].value["NEQ"]) == expected_missing(YEAR, 3)

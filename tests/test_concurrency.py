@@ -10,8 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-
-from ess_impact import db
+from ess_impact.store import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXE = str(Path(sys.executable).parent / "ess-impact")
@@ -46,7 +45,7 @@ def test_killed_import_leaves_the_database_as_before(tmp_path):
 
 HOLD = """
 import sys, time
-from ess_impact import db
+from ess_impact.store import db
 with db.connect(sys.argv[1]) as con:
     print("holding", flush=True)
     time.sleep(float(sys.argv[2]))

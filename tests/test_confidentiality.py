@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from ess_impact.confidentiality import (
+from ess_impact.publish.confidentiality import (
     Constraint,
     Rules,
     apply,
@@ -446,7 +446,7 @@ def test_large_table_with_margins():
 
 
 def test_module_depends_on_numpy_and_pandas_only():
-    import ess_impact.confidentiality as mod
+    import ess_impact.publish.confidentiality as mod
 
     source = open(mod.__file__, encoding="utf-8").read()
     imports = {line.split()[1].split(".")[0] for line in source.splitlines()

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ess_impact import demo, fields, reference
+from ess_impact import fields, reference
+from ess_impact.store import demo
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
 INT_COLUMNS = ("jobs_full_time", "jobs_part_time", "volunteers", "members")
@@ -66,7 +67,7 @@ def test_other_seed_other_frame(df):
 
 def test_does_not_import_streamlit():
     root = Path(__file__).resolve().parent.parent
-    code = "import sys, ess_impact.demo as d; d.generate(n_enterprises=300); print('streamlit' in sys.modules)"
+    code = "import sys, ess_impact.store.demo as d; d.generate(n_enterprises=300); print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

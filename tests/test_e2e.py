@@ -15,10 +15,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-
-from ess_impact import db, indicators, labels
-
 from conftest import ARTIFACTS
+
+from ess_impact import labels
+from ess_impact.publish import indicators
+from ess_impact.store import db, history
 
 pytestmark = pytest.mark.e2e
 
@@ -309,13 +310,12 @@ def test_cli_import_while_the_app_is_running(tmp_path, browser):
     import subprocess
     import sys
 
-    from ess_impact import demo
-
     from conftest import serve
+
 
     path = tmp_path / "shared.duckdb"
     with db.connect(path) as con:
-        demo.load(con)
+        history.load_demo(con)
     fixture = Path(__file__).parent / "fixtures" / "ugly_fr.xlsx"
     tab = Tab(browser)
     page = tab.page

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import COOP_EMAIL, COOP_NEQ, PASSWORD, SETTLED, serve, write_small_xlsx
 from openpyxl import load_workbook
 
-from conftest import COOP_EMAIL, COOP_NEQ, PASSWORD, SETTLED, serve, write_small_xlsx
-from ess_impact import auth, db, importer, labels
+from ess_impact import labels
+from ess_impact.intake import importer
+from ess_impact.store import auth, db
 
 pytestmark = pytest.mark.e2e
 

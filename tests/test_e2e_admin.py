@@ -8,11 +8,13 @@ import csv
 import io
 
 import pytest
+from conftest import PASSWORD, SETTLED, serve, write_small_xlsx
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import PASSWORD, SETTLED, serve, write_small_xlsx
-from ess_impact import auth, db, importer, labels
+from ess_impact import labels
+from ess_impact.intake import importer
+from ess_impact.store import auth, db
 
 pytestmark = pytest.mark.e2e
 

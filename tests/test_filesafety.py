@@ -18,8 +18,9 @@ import pytest
 from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from openpyxl import Workbook
 
-from ess_impact import auth, db, filesafety, importer, readers
+from ess_impact.intake import filesafety, importer, readers
 from ess_impact.labels import t
+from ess_impact.store import auth, db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXE = str(Path(sys.executable).parent / "ess-impact")

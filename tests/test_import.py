@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from ess_impact import auth, db, importer
 from fixtures.make_fixtures import EXPECTED  # noqa: E402  (tests/ is on sys.path through conftest)
+
+from ess_impact.intake import importer
+from ess_impact.store import auth, db
 
 ADMIN = auth.system("test")  # the command line's actor
 

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from ess_impact import auth, db, demo, indicators, reference, storage
-from ess_impact.indicators import Filters
+from ess_impact import reference
+from ess_impact.publish import indicators
+from ess_impact.publish.indicators import Filters
+from ess_impact.store import auth, db, demo, history
 
 RATES = {2022: 14.25, 2023: 15.25, 2024: 15.75}
 
@@ -22,7 +24,7 @@ def rows():
 @pytest.fixture(scope="module")
 def con(rows):
     connection = db.open_database(":memory:")
-    storage.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
+    history.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
                          is_demo=True)
     yield connection
     connection.close()
@@ -215,7 +217,7 @@ def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
         # New data: a new data version, a new cube.
         rows = indicators.cube(con, 2024)
         extra = demo.generate(seed=3, years=(2024,), n_enterprises=40)
-        storage.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
+        history.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
         updated = indicators.public_cubes(con)
         total = lambda frame: frame.query("year == 2024 and geo_level == 'all' and cat_kind == 'all'")
         assert total(updated)["enterprises"].iloc[0] == total(rows)["enterprises"].iloc[0] + 40

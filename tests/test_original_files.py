@@ -1,5 +1,5 @@
 """The original file of every import, kept byte for byte in the import's own transaction (command line and app, not
-demo data nor undos), read back by storage.original_file: admins any, an enterprise account only the files it sent,
+demo data nor undos), read back by history.original_file: admins any, an enterprise account only the files it sent,
 nobody else; downloaded from the Journal des envois and from Mes données (AppTest, the button's own bytes)."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from conftest import ROOT, SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from ess_impact import auth, db, importer, storage, uploads
+from ess_impact.intake import importer, uploads
 from ess_impact.labels import t
+from ess_impact.store import auth, db, history
 
 APP = str(ROOT / "app.py")
 PASSWORD = "un mot de passe assez long"
@@ -54,8 +55,8 @@ def test_cli_import_keeps_the_file_byte_for_byte(con, tmp_path):
     assert not any(c.errors for c in checks)
     results = importer.commit(con, checks, ADMIN, accept_warnings=True)
     for result, path in zip(results, (source, csv)):
-        assert storage.original_file(con, ADMIN, result.import_id) == (path.name, path.read_bytes())
-    log = storage.list_imports(con, ADMIN).set_index("id")
+        assert history.original_file(con, ADMIN, result.import_id) == (path.name, path.read_bytes())
+    log = history.list_imports(con, ADMIN).set_index("id")
     assert [int(log.loc[r.import_id, "file_size"]) for r in results] == [source.stat().st_size, csv.stat().st_size]
     # The same file again changes nothing: no import row, no second copy.
     again = importer.commit(con, importer.check_files([source], con, actor=ADMIN), ADMIN, accept_warnings=True)
@@ -66,11 +67,11 @@ def test_cli_import_keeps_the_file_byte_for_byte(con, tmp_path):
 def test_undo_and_unknown_imports_have_no_file(con, tmp_path):
     checks = importer.check_files([write_small_xlsx(tmp_path / "a.xlsx")], con, actor=ADMIN)
     (result,) = importer.commit(con, checks, ADMIN, accept_warnings=True)
-    undo = storage.undo_import(con, ADMIN, result.import_id)
-    assert storage.original_file(con, ADMIN, undo.import_id) is None
-    assert storage.original_file(con, ADMIN, result.import_id)[1] == (tmp_path / "a.xlsx").read_bytes()
-    assert storage.original_file(con, ADMIN, 99_999) is None
-    log = storage.list_imports(con, ADMIN).set_index("id")
+    undo = history.undo_import(con, ADMIN, result.import_id)
+    assert history.original_file(con, ADMIN, undo.import_id) is None
+    assert history.original_file(con, ADMIN, result.import_id)[1] == (tmp_path / "a.xlsx").read_bytes()
+    assert history.original_file(con, ADMIN, 99_999) is None
+    log = history.list_imports(con, ADMIN).set_index("id")
     assert log["file_size"].isna().loc[undo.import_id]
 
 
@@ -79,7 +80,7 @@ def test_file_is_written_in_the_import_transaction(con, tmp_path, monkeypatch):
 
     def crash():
         raise RuntimeError("crash inside the transaction")
-    monkeypatch.setattr(storage, "_pause_for_fault_injection", crash)
+    monkeypatch.setattr(history, "_pause_for_fault_injection", crash)
     with pytest.raises(RuntimeError):
         importer.commit(con, checks, ADMIN, accept_warnings=True)
     assert db.first(con, "SELECT (SELECT count(*) FROM imports) + (SELECT count(*) FROM import_files)")[0] == 0
@@ -89,14 +90,14 @@ def test_only_admins_and_the_sender_may_read_a_file(con, tmp_path):
     admin_checks = importer.check_files([write_small_xlsx(tmp_path / "tout.xlsx")], con, actor=ADMIN)
     (admin_import,) = importer.commit(con, admin_checks, ADMIN, accept_warnings=True)
     coop_import, data = _coop_sends(con, tmp_path)
-    assert storage.original_file(con, COOP, coop_import) == ("mes données 2025.xlsx", data)
-    assert storage.original_file(con, ADMIN, coop_import) == ("mes données 2025.xlsx", data)
+    assert history.original_file(con, COOP, coop_import) == ("mes données 2025.xlsx", data)
+    assert history.original_file(con, ADMIN, coop_import) == ("mes données 2025.xlsx", data)
     for actor, import_id in ((OTHER, coop_import), (COOP, admin_import.import_id), (COOP, 99_999)):
         with pytest.raises(auth.Forbidden) as refused:
-            storage.original_file(con, actor, import_id)
+            history.original_file(con, actor, import_id)
         assert refused.value.message("fr") == t("forbidden_import_file", "fr", import_id=import_id)
     with pytest.raises(auth.Forbidden):
-        storage.original_file(con, None, coop_import)
+        history.original_file(con, None, coop_import)
 
 
 def test_demo_data_keep_no_file(demo_db):
@@ -121,7 +122,7 @@ def app_db(small_db, tmp_path, monkeypatch):
 def _logged_in(email: str, page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run(timeout=180)
-    at.switch_page("app_pages/login.py").run()
+    at.switch_page("ess_impact/web/public/login.py").run()
     at.text_input(key="login_email").set_value(email)
     at.text_input(key="login_password").set_value(PASSWORD)
     at.button[0].click().run()
@@ -138,7 +139,7 @@ def _download(downloads: dict, name: str) -> bytes:
 
 def test_admin_downloads_an_original_from_the_log(app_db, tmp_path, downloads):
     coop_import, coop_data = app_db
-    at = _logged_in(ADMIN.email, "app_pages/admin_log.py")
+    at = _logged_in(ADMIN.email, "ess_impact/web/admin/log.py")
     assert t("original_heading", "fr") in [s.value for s in at.subheader]
     choice = at.selectbox(key="log_original")
     with db.connect() as con:
@@ -154,7 +155,7 @@ def test_admin_downloads_an_original_from_the_log(app_db, tmp_path, downloads):
 
 def test_enterprise_downloads_only_its_own_files(app_db, downloads):
     coop_import, coop_data = app_db
-    at = _logged_in(COOP.email, "app_pages/my_data.py")
+    at = _logged_in(COOP.email, "ess_impact/web/enterprise/my_data.py")
     choice = at.selectbox(key="my_data_original")
     assert choice.value == coop_import and len(choice.options) == 1  # not the import the pôle made
     assert _download(downloads, "mes données 2025.xlsx") == coop_data

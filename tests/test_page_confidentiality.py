@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pytest
-
-from ess_impact import charts, db, formatting, indicators, labels, reference
-from ess_impact.labels import INDICATORS
-
 from test_pages import display_values, download, start, tour
+
+from ess_impact import formatting, labels, reference
+from ess_impact.labels import INDICATORS
+from ess_impact.output import charts
+from ess_impact.publish import indicators
+from ess_impact.store import db
 
 # Charts draw values in the unit their axis names (k$, M$, G$, %): a chart number v stands for v × that divisor.
 AXIS_UNITS = {"k$": 1e3, "M$": 1e6, "G$": 1e9, "$K": 1e3, "$M": 1e6, "$B": 1e9, "$": 1.0, "%": 0.01}
@@ -484,7 +486,7 @@ def _unprotected_panel(version, year_from, year_to):
 def test_the_walk_finds_leaks_in_unprotected_pages(monkeypatch, downloads, small_groups_db, secrets, lang):
     """The same walk over pages fed the admin cube instead of the protected one: it must find the confidential
     values, through every kind of output."""
-    import ui
+    from ess_impact.web import ui
 
     monkeypatch.setenv("ESS_IMPACT_DB", str(small_groups_db))
     monkeypatch.setattr(ui, "_public_cubes", _unprotected)

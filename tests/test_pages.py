@@ -18,11 +18,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import (
+    ROOT,
+    SMALL_ENTERPRISES,
+    SMALL_HEADERS,
+    SMALL_YEARS,
+    import_declarations,
+)
 from streamlit.testing.v1 import AppTest
 
-from ess_impact import db, formatting, indicators, labels, reference, views
-
-from conftest import ROOT, SMALL_ENTERPRISES, SMALL_HEADERS, SMALL_YEARS, import_declarations
+from ess_impact import formatting, labels, reference
+from ess_impact.publish import indicators, slices
+from ess_impact.store import db
 
 APP = str(ROOT / "app.py")
 PAGES = ("overview", "territories", "sectors", "compare", "methodology")
@@ -53,7 +60,7 @@ def start(params: dict, lang: str) -> AppTest:
 
 def visit(at: AppTest, page: str) -> AppTest:
     """Go to a page through the navigation."""
-    at.switch_page(f"app_pages/{page}.py").run(timeout=COLD_RUN_TIMEOUT_S)
+    at.switch_page(f"ess_impact/web/public/{page}.py").run(timeout=COLD_RUN_TIMEOUT_S)
     assert_clean(at, page)
     return at
 
@@ -307,7 +314,7 @@ def test_every_page_renders(monkeypatch, databases, downloads, data_name, scenar
 def check_compare(at: AppTest, data: Data, asked: list[str], year: int, lang: str, infos: list[str]) -> None:
     """At least two territories: one table row per territory with data, a message for each one without; a link
     asking for more than 6 keeps the first 6."""
-    names = views.territory_options()[1]
+    names = slices.territory_options()[1]
     chosen = [c for c in asked if c in names][:6]
     if len(chosen) < 2:
         assert labels.t("compare_need_two", lang) in infos

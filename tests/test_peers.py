@@ -11,10 +11,13 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
-from ess_impact import auth, db, formatting, indicators, labels, peers, tables
+from ess_impact import formatting, labels
+from ess_impact.output import tables
+from ess_impact.publish import indicators, peers
+from ess_impact.store import auth, db
 
 BASIS_ITEMS = ["jobs_total", "fte", "payroll", "revenue_total", "earned_share", "grant_share", "volunteers",
                "volunteer_hours", "members"]
@@ -78,7 +81,7 @@ def test_a_withheld_median_appears_nowhere_in_the_table(demo_db):
     own = frame[frame["neq"] == neq].iloc[0]
     group = frame[(frame["sector"] == own["sector"]) & (frame["mrc"] == own["mrc"])]
     for lang in ("fr", "en"):
-        table = peers.as_table(found, lang)
+        table = tables.peers_table(found, lang)
         mrc_column = labels.t("peers_median_of", lang, place="MRC")
         texts = table.cell_text(mrc_column, lang)
         assert texts == [formatting.SUPPRESSED] * len(texts)
@@ -129,7 +132,7 @@ def test_my_data_page_shows_the_comparison(small_db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["_session_token"] = token
     at.run(timeout=180)
-    at.switch_page("app_pages/my_data.py").run()
+    at.switch_page("ess_impact/web/enterprise/my_data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     tables_shown = [df.value for df in at.dataframe]
     medians = next(df for df in tables_shown if labels.t("peers_self", "fr") in df.columns)

@@ -9,10 +9,19 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import ADMIN_EMAIL, PASSWORD, SMALL_ENTERPRISES, SMALL_YEARS, app_login, app_page, with_admin
+from conftest import (
+    ADMIN_EMAIL,
+    PASSWORD,
+    SMALL_ENTERPRISES,
+    SMALL_YEARS,
+    app_login,
+    app_page,
+    with_admin,
+)
 from streamlit.testing.v1 import AppTest
 
-from ess_impact import auth, db, demo, labels, registry, storage
+from ess_impact import labels, registry
+from ess_impact.store import auth, db, demo, history
 
 ADMIN = auth.system("admin@pole.example")
 COOP = auth.Account("coop@example.org", auth.ENTREPRISE, ("1170000001",))
@@ -48,7 +57,7 @@ def _add_typo_record(con, years: tuple[int, ...]) -> pd.DataFrame:
     records = pd.concat([base.assign(year=year, jobs_full_time=40 + i, revenue_total=123_456.0 + i)
                          for i, year in enumerate(years)], ignore_index=True)
     records = records.assign(neq=TYPO, name="Coop d'habitation Les Erables", source_row=None)
-    (result,) = storage.write_imports(con, [("coquille.xlsx", "f" * 64, records)], ADMIN, "cli")
+    (result,) = history.write_imports(con, [("coquille.xlsx", "f" * 64, records)], ADMIN, "cli")
     assert result.inserted == len(years)
     return records
 
@@ -130,7 +139,7 @@ def test_undo_of_an_edit_restores_exactly(con):
     before = _state(con)
     done = registry.edit(con, ADMIN, ERABLES, {"name": "Autre nom", "legal_form": "OBNL"})
     assert _state(con) != before
-    undone = storage.undo_import(con, ADMIN, done.import_id)
+    undone = history.undo_import(con, ADMIN, done.import_id)
     assert _state(con) == before
     assert (undone.deleted, undone.restored) == (0, len(SMALL_YEARS))
 
@@ -202,7 +211,7 @@ def test_undo_of_a_merge_restores_exactly(con):
     before = _state(con)
     done = registry.merge(con, ADMIN, ERABLES, TYPO)
     assert _state(con) != before
-    undone = storage.undo_import(con, ADMIN, done.import_id)
+    undone = history.undo_import(con, ADMIN, done.import_id)
     assert _state(con) == before
     assert (undone.deleted, undone.restored) == (1, 2)
 
@@ -210,10 +219,10 @@ def test_undo_of_a_merge_restores_exactly(con):
 def test_undo_of_a_merge_is_refused_once_the_merged_neq_is_imported_again(con):
     records = _add_typo_record(con, (2024,))
     done = registry.merge(con, ADMIN, ERABLES, TYPO)
-    storage.write_imports(con, [("encore.xlsx", "e" * 64, records)], ADMIN, "cli")  # the typo comes back
+    history.write_imports(con, [("encore.xlsx", "e" * 64, records)], ADMIN, "cli")  # the typo comes back
     state = _state(con)
-    with pytest.raises(storage.UndoRefused) as refused:
-        storage.undo_import(con, ADMIN, done.import_id)
+    with pytest.raises(history.UndoRefused) as refused:
+        history.undo_import(con, ADMIN, done.import_id)
     assert refused.value.key == "undo_replaced_later"
     assert _state(con) == state
 
@@ -287,15 +296,15 @@ def test_on_demo_data_a_correction_is_flagged_demo_and_goes_with_them(small_db, 
     with db.connect(tmp_path / "demo.duckdb") as con:
         frame = demo.generate(seed=7).assign(sheet="demo", source_row=None)
         frame = frame[frame["neq"].isin(frame["neq"].unique()[:5])]
-        storage.write_imports(con, [("demo", "d" * 64, frame)], auth.system("demo"), "demo", is_demo=True)
+        history.write_imports(con, [("demo", "d" * 64, frame)], auth.system("demo"), "demo", is_demo=True)
         neq = frame["neq"].iloc[0]
         done = registry.edit(con, ADMIN, neq, {"name": "Essai sur la démo"})
         registry.set_active(con, ADMIN, frame["neq"].iloc[1], False, "essai")
         assert done.is_demo and db.is_demo(con)
-        with pytest.raises(storage.UndoRefused):
-            storage.undo_import(con, ADMIN, done.import_id)
+        with pytest.raises(history.UndoRefused):
+            history.undo_import(con, ADMIN, done.import_id)
         real = _rows_of_small(small_db)
-        storage.write_imports(con, [("vraies.xlsx", "r" * 64, real)], ADMIN, "cli")
+        history.write_imports(con, [("vraies.xlsx", "r" * 64, real)], ADMIN, "cli")
         assert not db.is_demo(con)
         assert set(con.execute("SELECT DISTINCT neq FROM annual_figures").df()["neq"]) == set(real["neq"])
         assert con.execute("SELECT count(*) FROM enterprise_status").fetchone()[0] == 0
@@ -321,7 +330,7 @@ def test_results_and_plan_tables_speak_the_readers_language(con):
         labels.t("registry_merge_moves", "fr", keep=ERABLES), labels.t("registry_merge_archived", "fr", keep=ERABLES)]
 
 
-APP_PAGE = "app_pages/admin_registry.py"
+APP_PAGE = "ess_impact/web/admin/registry.py"
 
 
 @pytest.fixture

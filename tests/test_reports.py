@@ -22,10 +22,13 @@ from openpyxl import load_workbook
 from PIL import Image
 from pptx import Presentation
 
-from ess_impact import db, formatting, indicators, reports
+from ess_impact import formatting
 from ess_impact.labels import INDICATORS, t
-from ess_impact.reports import content
-from ess_impact.views import HEADLINE
+from ess_impact.output import reports
+from ess_impact.output.reports import content
+from ess_impact.publish import indicators
+from ess_impact.publish.slices import HEADLINE
+from ess_impact.store import db
 
 EXE = str(Path(sys.executable).parent / "ess-impact")
 ORG = "Pôle d’économie sociale — Façade nord"
@@ -285,10 +288,9 @@ def test_cli_errors_are_french_and_exit_1(args, message, demo_db, demo_context, 
 def test_reports_page_offers_every_file_built_on_click(demo_db, demo_context, monkeypatch):
     """The Rapports page on a link to an MRC: four download buttons whose files are built when clicked (AppTest
     cannot click, so the deferred callables are captured and called)."""
+    from conftest import ROOT
     from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
-
-    from conftest import ROOT
 
     captured = {}
     original = MediaFileManager.add_deferred
@@ -304,7 +306,7 @@ def test_reports_page_offers_every_file_built_on_click(demo_db, demo_context, mo
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params.update({"region": "16", "mrc": "54", "annee": "2024"})
     at.run()
-    at.switch_page("app_pages/reports.py").run()
+    at.switch_page("ess_impact/web/public/reports.py").run()
     assert not at.exception, [e.stack_trace for e in at.exception]
     assert at.title[0].value == "Rapports — Les Maskoutains, 2024"
     buttons = at.get("download_button")

@@ -5,18 +5,27 @@ rate or an FTE basis change and the stored cube is refreshed; the page changes a
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
 
 import duckdb
 import pytest
-
-from conftest import ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ, ROOT, SMALL_ENTERPRISES, with_admin
+from conftest import (
+    ADMIN_EMAIL,
+    COOP_EMAIL,
+    COOP_NEQ,
+    SMALL_ENTERPRISES,
+    with_admin,
+)
 from conftest import app_clean as _clean
 from conftest import app_login as _login
 from conftest import app_page as _on_page
-from ess_impact import auth, db, indicators, labels, peers, sql, uploads
+
+from ess_impact import labels, sql
 from ess_impact import settings_admin as S
+from ess_impact.intake import uploads
+from ess_impact.publish import indicators, peers
+from ess_impact.store import auth, db
+from ess_impact.web import server
 
 ADMIN = auth.Account("direction@pole.example", auth.ADMIN)
 COOP = auth.Account(COOP_EMAIL, auth.ENTREPRISE, (COOP_NEQ,))
@@ -76,8 +85,9 @@ def test_values_typed_the_quebec_way():
 
 
 def test_upload_ceiling_is_streamlits():
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert S.SPECS["max_upload_mb"].high == S.UPLOAD_CEILING_MB == config["server"]["maxUploadSize"]
+    command = server.command()
+    ceiling = command[command.index("--server.maxUploadSize") + 1]
+    assert S.SPECS["max_upload_mb"].high == S.UPLOAD_CEILING_MB == int(ceiling)
 
 
 # ----------------------------------------------------------------------------------------------------- writes
@@ -270,7 +280,7 @@ def page_db(small_db, monkeypatch):
 
 
 def test_page_changes_a_setting_and_shows_it(page_db):
-    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_settings.py")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/settings.py")
     assert at.title[0].value == labels.t("settings_title", "fr")
     at.selectbox(key="setting_key").select("fte_basis_hours").run()
     at.text_input(key="setting_value_fte_basis_hours").set_value("1 950")
@@ -289,7 +299,7 @@ def test_page_changes_a_setting_and_shows_it(page_db):
 
 
 def test_page_refuses_a_weaker_threshold_in_french(page_db):
-    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_settings.py")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/settings.py")
     at.selectbox(key="setting_key").select("min_count").run()
     at.text_input(key="setting_value_min_count").set_value("2")
     at.button(key="setting_save").click().run()
@@ -301,7 +311,7 @@ def test_page_refuses_a_weaker_threshold_in_french(page_db):
 
 
 def test_page_adds_and_deletes_a_rate(page_db):
-    at = _on_page(_login(ADMIN_EMAIL), "app_pages/admin_settings.py")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/settings.py")
     year = datetime.now().year + 1
     at.number_input(key="rate_year").set_value(year)
     at.text_input(key="rate_value").set_value("17,05")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ess_impact import auth, db, demo, importer
+from ess_impact.intake import importer
+from ess_impact.store import auth, db, history
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -71,18 +72,18 @@ def test_enterprise_identity_follows_the_latest_year(con):
 
 
 def test_first_real_import_removes_the_demo_data(con):
-    loaded = demo.load(con)
+    loaded = history.load_demo(con)
     assert loaded.inserted > 40_000 and db.is_demo(con)
     (result,) = _import(con, "ugly_fr.xlsx")
     assert result.demo_removed
     assert not db.is_demo(con)
     assert _count(con, "annual_figures") == 6
-    assert demo.load(con) is None  # never mixed with real data
+    assert history.load_demo(con) is None  # never mixed with real data
 
 
 def test_demo_loads_only_into_an_empty_database(con):
     _import(con, "ugly_fr.xlsx")
-    assert demo.load_if_empty(con) is None
+    assert history.load_demo_if_empty(con) is None
     assert _count(con, "annual_figures") == 6
 
 

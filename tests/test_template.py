@@ -23,12 +23,12 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from ess_impact import importer, readers
 from ess_impact.fields import FIELDS, NUMERIC_KEYS
-from ess_impact.template import TEMPLATE_ROWS, write_template
+from ess_impact.intake import importer, readers
+from ess_impact.intake.template import TEMPLATE_ROWS, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = ROOT / "ess_impact" / "data"
 LO_SCRIPT = Path(__file__).with_name("lo_fill_template.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 LANGS = ("fr", "en")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ess_impact import auth, db, importer, storage
+from ess_impact.intake import importer
+from ess_impact.store import auth, db, history
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ADMIN = auth.system("admin@pole.example")
@@ -50,7 +51,7 @@ def test_undo_restores_exactly_the_previous_state(con):
     assert (second.inserted, second.replaced) == (1, 1)
     assert _state(con) != before
 
-    result = storage.undo_import(con, ADMIN, second.import_id)
+    result = history.undo_import(con, ADMIN, second.import_id)
 
     assert _state(con) == before
     assert (result.undone, result.deleted, result.restored) == (second.import_id, 1, 1)
@@ -61,28 +62,28 @@ def test_undo_restores_exactly_the_previous_state(con):
     assert kept == [("1141234567", 15), ("1199999999", kept[1][1])]
     log = con.execute("SELECT actor, channel, undoes FROM imports WHERE id = ?", [result.import_id]).fetchall()
     assert log == [(ADMIN.email, "undo", second.import_id)]
-    shown = storage.list_imports(con, ADMIN)
+    shown = history.list_imports(con, ADMIN)
     assert shown.loc[shown["id"] == second.import_id, "undone_by"].iloc[0] == result.import_id
 
 
 def test_undo_of_the_first_import_empties_the_tables(con):
     first = _first(con)
-    storage.undo_import(con, ADMIN, first.import_id)
+    history.undo_import(con, ADMIN, first.import_id)
     assert _state(con) == {"annual_figures": [], "enterprises": []}
 
 
 def test_undo_refusals(con):
     first = _first(con)
     second = _second(con)
-    with pytest.raises(storage.UndoRefused) as refused:
-        storage.undo_import(con, ADMIN, first.import_id)  # its changed row was replaced by the second
+    with pytest.raises(history.UndoRefused) as refused:
+        history.undo_import(con, ADMIN, first.import_id)  # its changed row was replaced by the second
     assert refused.value.key == "undo_replaced_later"
     state = _state(con)
-    undo = storage.undo_import(con, ADMIN, second.import_id)
+    undo = history.undo_import(con, ADMIN, second.import_id)
     for target, key in ((second.import_id, "undo_already"), (undo.import_id, "undo_not_undoable"),
                         (999, "undo_unknown")):
-        with pytest.raises(storage.UndoRefused) as refused:
-            storage.undo_import(con, ADMIN, target)
+        with pytest.raises(history.UndoRefused) as refused:
+            history.undo_import(con, ADMIN, target)
         assert refused.value.key == key and refused.value.message("fr")
     assert _state(con) != state  # the one allowed undo did its work
 
@@ -93,17 +94,17 @@ def test_undo_is_for_admins_only(con):
     coop = auth.Account("coop@example.org", auth.ENTREPRISE, ("1141234567",))
     for actor in (None, coop):
         with pytest.raises(auth.Forbidden):
-            storage.undo_import(con, actor, first.import_id)
+            history.undo_import(con, actor, first.import_id)
     assert _state(con) == before
 
 
 def test_submission_log_by_role(con):
     first = _first(con)
     coop = auth.Account("coop@example.org", auth.ENTREPRISE, ("1141234567",))
-    assert storage.list_imports(con, ADMIN)["id"].tolist() == [first.import_id]
-    assert storage.list_imports(con, coop).empty  # it made no submission
+    assert history.list_imports(con, ADMIN)["id"].tolist() == [first.import_id]
+    assert history.list_imports(con, coop).empty  # it made no submission
     with pytest.raises(auth.Forbidden):
-        storage.list_imports(con, None)
+        history.list_imports(con, None)
 
 
 def _figures(con) -> list:
@@ -112,25 +113,23 @@ def _figures(con) -> list:
 
 
 def test_undoing_the_import_that_replaced_the_demo_brings_the_demo_back(con):
-    from ess_impact import demo
 
-    demo.load(con, seed=7)  # another seed than the default: the reload must use the one that was loaded
+    history.load_demo(con, seed=7)  # another seed than the default: the reload must use the one that was loaded
     before = _figures(con)
     first = _first(con)
     assert first.demo_removed and not db.is_demo(con)
-    result = storage.undo_import(con, ADMIN, first.import_id)
+    result = history.undo_import(con, ADMIN, first.import_id)
     assert result.demo_restored
     assert db.is_demo(con) and _figures(con) == before
 
 
 def test_the_demo_stays_away_while_real_figures_remain(con):
-    from ess_impact import demo
 
-    demo.load(con, seed=7)
+    history.load_demo(con, seed=7)
     first = _first(con)
     other = importer.check_file(FIXTURES / "ugly_fr.xlsx", con, actor=auth.SYSTEM)
     other.records = other.records.iloc[[0]].assign(neq="1199999999", name="Nouvelle coop")
     importer.commit(con, [other], actor=ADMIN, accept_warnings=True)
-    result = storage.undo_import(con, ADMIN, first.import_id)
+    result = history.undo_import(con, ADMIN, first.import_id)
     assert not result.demo_restored and not db.is_demo(con)
     assert [row[0] for row in con.execute("SELECT DISTINCT neq FROM annual_figures").fetchall()] == ["1199999999"]

@@ -8,10 +8,11 @@ import io
 import zipfile
 
 import pytest
+from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from openpyxl import Workbook, load_workbook
 
-from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
-from ess_impact import auth, db, filesafety, importer, readers, uploads
+from ess_impact.intake import filesafety, importer, readers, uploads
+from ess_impact.store import auth, db
 
 ADMIN = auth.system("admin@pole.example")
 COOP = auth.Account("coop@example.org", auth.ENTREPRISE, ("1170000001",))
@@ -150,11 +151,12 @@ def test_file_name_keeps_no_folder():
 
 
 def test_prefilled_template_imports_back_unchanged(con, tmp_path):
-    from ess_impact import storage, template
+    from ess_impact.intake import template
+    from ess_impact.store import history
 
     first = uploads.check_upload(con, ADMIN, "a.xlsx", _small(tmp_path), tmp_path / "a")
     importer.commit(con, [first], ADMIN, channel="app", accept_warnings=True)
-    stored = storage.enterprise_figures(con, COOP, "1170000001")
+    stored = history.enterprise_figures(con, COOP, "1170000001")
     out = template.write_template(tmp_path / "gabarit.xlsx", "fr", rows=stored.tail(1))
     check = uploads.check_upload(con, COOP, "gabarit.xlsx", out.read_bytes(), tmp_path / "b")
     assert not check.errors, [p.line() for p in check.errors]

@@ -1,0 +1,475 @@
+"""Import of enterprises' annual figures: find the header row, map the columns, check every cell, collect every
+problem (errors block, warnings need a confirmation), then write everything in one transaction.
+
+    checks = check_files(paths, con, actor=account)  # reads and validates, writes nothing
+    results = commit(con, checks, actor=account)     # all files or nothing, each with its original bytes
+
+Every file goes through filesafety first, whatever the channel: too large, a zip bomb or a sheet too large to read is
+refused unread; formula cells without a saved value are errors. `progress(fraction, label_key)`, if given, hears how
+far the check has gone (reading each sheet, validating rows, plausibility), for a progress bar.
+
+The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
+its own NEQs: any other NEQ is an error on its row, and the whole file is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ess_impact import errors, formatting, parsing, reference
+from ess_impact.fields import FIELDS, Field
+from ess_impact.intake import filesafety, readers
+from ess_impact.labels import t
+from ess_impact.store import history
+from ess_impact.store.auth import Account
+
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_MATCHES = 4
+
+EXPECT = {"int": "expect_int", "amount": "expect_amount", "hours": "expect_hours"}
+
+
+@dataclass
+class Problem:
+    severity: str  # error | warning | info
+    code: str
+    file: str
+    sheet: str = ""
+    row: int | None = None  # as the spreadsheet shows it (1-based)
+    column: str = ""        # the header as written in the file
+    value: str = ""
+    params: dict = field(default_factory=dict)
+    field_key: str = ""     # the field of the column, for the "expected" part of cell messages
+
+    def message(self, lang: str = "fr") -> str:
+        return t(self.code, lang, **_render_params(self, lang))
+
+    def line(self, lang: str = "fr") -> str:
+        """FILE:SHEET:ROW:COLUMN: message — the CLI contract."""
+        row = "" if self.row is None else str(self.row)
+        return f"{self.file}:{self.sheet}:{row}:{self.column}: {self.message(lang)}"
+
+
+@dataclass
+class FileCheck:
+    path: Path
+    file_name: str
+    sha256: str
+    records: pd.DataFrame          # valid rows: fields.FIELDS keys + sheet + source_row
+    problems: list[Problem]
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, field key) -> header as written
+    content: bytes | None = field(default=None, repr=False)  # the file as sent, kept with the import
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class ImportRefused(errors.Refused):
+    """commit() was called with errors, or with warnings not accepted."""
+
+
+def _header_key(text: object) -> str:
+    words = [w for w in reference.normalize(text).split() if w not in {"facultatif", "optionnel", "optional",
+                                                                      "obligatoire", "required", "en", "dollars", "cad"}]
+    return " ".join(w.replace("$", "").replace("*", "") for w in words if w.strip("$*"))
+
+
+def _header_lookup() -> dict[str, str]:
+    lookup = {}
+    for f in FIELDS:
+        for name in (f.header_fr, f.header_en, *f.aliases):
+            lookup[_header_key(name)] = f.key
+    return lookup
+
+
+_HEADERS = _header_lookup()
+_FIELD = {f.key: f for f in FIELDS}
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:10]
+    return " ".join(str(value).split())
+
+
+def _find_header(rows: list[list]) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """(row index, {column index: field key}, {column index: header text}) of the best header row."""
+    best = None
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = {}
+        for col, value in enumerate(row):
+            key = _HEADERS.get(_header_key(value)) if isinstance(value, str) and value.strip() else None
+            if key:
+                keys.setdefault(col, key)
+        distinct = set(keys.values())
+        if "neq" in distinct and len(distinct) >= MIN_HEADER_MATCHES and (best is None or len(distinct) > best[0]):
+            best = (len(distinct), index, keys)
+    if best is None:
+        return None
+    _, index, keys = best
+    headers = {col: _display(value) for col, value in enumerate(rows[index]) if _display(value)}
+    return index, keys, headers
+
+
+def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
+               actor: Account | None = None) -> FileCheck:
+    """Read and validate one file; write nothing."""
+    return check_files([path], con, today, actor)[0]
+
+
+def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
+                actor: Account | None = None, progress=None,
+                max_mb: float = filesafety.MAX_FILE_MB) -> list[FileCheck]:
+    """Read and validate files; write nothing. With `con`, last year's stored figures are compared, which needs an
+    actor allowed to read them (else auth.Forbidden). With a non-admin actor, rows of other NEQs are errors.
+    A file over `max_mb` is refused unread. `progress(fraction, label_key)` is told how far the work has gone, with
+    fractions that only grow, ending with 1.0."""
+    max_year = (today or dt.date.today()).year
+    paths = [Path(p) for p in paths]
+    report = _Progress(progress, paths)
+    checks = [_check_one(path, max_year, actor, max_mb, report.file(i)) for i, path in enumerate(paths)]
+    report.stage(PROGRESS_FILES, "progress_plausibility")
+    _check_duplicates(checks)
+    _check_plausibility(checks, con, actor)
+    order = {"error": 0, "warning": 1, "info": 2}
+    for check in checks:
+        check.problems.sort(key=lambda p: (p.sheet, p.row or 0, order[p.severity]))
+    report.stage(1.0, "progress_done")
+    return checks
+
+
+# Where the check of one file stands when its safety scan ends and when its sheets are read, by kind of file (the
+# rest is validating the rows), as measured on 20 000-row files (docs/benchmarks.md, "Progress"); the name only
+# weighs the bar, never decides anything. Fractions PROGRESS_FILES..1 are the checks across files (duplicates,
+# plausibility against the stored figures).
+PROGRESS_STEPS = {".ods": (0.40, 0.65), ".csv": (0.02, 0.15), ".txt": (0.02, 0.15), "": (0.12, 0.50)}
+PROGRESS_FILES = 0.95
+PROGRESS_ROWS = 2_000  # rows validated between two reports
+
+
+class _Progress:
+    """Turns the steps of check_files into fractions of the whole for `callback(fraction, label_key)`: each file
+    weighs its size, and within a file each step its usual share. Fractions never go down; 1.0 comes last."""
+
+    def __init__(self, callback, paths: list[Path]):
+        self.callback = callback
+        sizes = []
+        for path in paths:
+            try:
+                sizes.append(path.stat().st_size)
+            except OSError:
+                sizes.append(0)
+        total = sum(sizes) or 1
+        self.starts = [PROGRESS_FILES * sum(sizes[:i]) / total for i in range(len(sizes))]
+        self.shares = [PROGRESS_FILES * size / total for size in sizes]
+        self.last = (-1.0, "")
+
+    def file(self, index: int):
+        """A reporter for file `index`: step(within, key) with `within` from 0 to 1 of that file's work."""
+        def step(within: float, key: str) -> None:
+            self.stage(self.starts[index] + self.shares[index] * min(max(within, 0.0), 1.0), key)
+        return step if self.callback is not None else None
+
+    def stage(self, fraction: float, key: str) -> None:
+        if self.callback is None:
+            return
+        fraction = max(fraction, self.last[0])
+        if fraction >= self.last[0] + 0.005 or key != self.last[1] or (fraction == 1.0 and self.last[0] < 1.0):
+            self.last = (fraction, key)
+            self.callback(fraction, key)
+
+
+def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float = filesafety.MAX_FILE_MB,
+               step=None) -> FileCheck:
+    name = path.name
+    problems: list[Problem] = []
+    empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
+    step = step or (lambda within, key: None)
+    safety_end, read_end = PROGRESS_STEPS.get(path.suffix.lower(), PROGRESS_STEPS[""])
+    step(0.0, "progress_safety")
+    try:
+        too_large = filesafety.too_large(path.stat().st_size, max_mb)
+        if too_large is not None:
+            return FileCheck(path, name, "", empty, [safety_problem(too_large, name)])
+        data = path.read_bytes()
+    except OSError:
+        return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
+    sha = hashlib.sha256(data).hexdigest()
+    findings = filesafety.inspect(data)
+    refused = [f for f in findings if f.refuses]
+    if refused:  # never parsed
+        return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
+    problems += [safety_problem(f, name) for f in findings]
+    step(safety_end, "progress_reading")
+    try:
+        grids = readers.read_grids(data, max_cells=filesafety.MAX_CELLS, on_sheet=lambda done, total: step(
+            safety_end + (read_end - safety_end) * done / total, "progress_reading"))
+    except readers.UnreadableFile as exc:
+        return FileCheck(path, name, sha, empty, problems + [Problem("error", exc.code, name, params=exc.params)],
+                         content=data)
+    frames = []
+    headers: dict[tuple[str, str], str] = {}
+    found_header = False
+    total_rows = sum(len(grid.rows) for grid in grids) or 1
+    rows_before = 0
+    for grid in grids:
+        header = _find_header(grid.rows)
+        if header is not None:
+            found_header = True
+
+            def rows_done(done: int, before=rows_before) -> None:
+                step(read_end + (1 - read_end) * (before + done) / total_rows, "progress_validating")
+
+            frames.append(_check_sheet(name, grid, header, max_year, problems, actor, rows_done))
+            headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
+        rows_before += len(grid.rows)
+    if not found_header:
+        sheet = grids[0].sheet if len(grids) == 1 else ""
+        expected = ", ".join(f"« {f.header_fr} »" for f in FIELDS if f.required)
+        problems.append(Problem("error", "no_header", name, sheet, params={"expected": expected}))
+    foreign = sorted({p.value for p in problems if p.code == "foreign_neq"})
+    if foreign:
+        problems.append(Problem("error", "foreign_neqs_file", name, params={"neqs": ", ".join(foreign)}))
+    records = pd.concat(frames, ignore_index=True) if frames else empty
+    step(1.0, "progress_validating")
+    return FileCheck(path, name, sha, records, problems, headers, content=data)
+
+
+def safety_problem(finding: filesafety.Finding, file: str) -> Problem:
+    """The Problem (an error) for what filesafety found in a file."""
+    return Problem("error", finding.code, file, finding.sheet, finding.row, finding.column, finding.value,
+                   finding.params)
+
+
+def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem],
+                 actor: Account | None, rows_done=None) -> pd.DataFrame:
+    header_index, keys, texts = header
+    sheet = grid.sheet
+    header_row = header_index + 1
+    columns: dict[str, int] = {}
+    for col, key in sorted(keys.items()):
+        if key in columns:
+            problems.append(Problem("error", "duplicate_column", file, sheet, header_row, texts[col], texts[col],
+                                    {"other": texts[columns[key]], "expected": _FIELD[key].header_fr}))
+        else:
+            columns[key] = col
+    for col, text in texts.items():
+        if col not in keys:
+            problems.append(Problem("info", "ignored_column", file, sheet, header_row, text, text))
+    missing = [f for f in FIELDS if f.required and f.key not in columns]
+    for f in missing:
+        problems.append(Problem("error", "missing_column", file, sheet, header_row, f.header_fr, "",
+                                {"expected": f.header_fr}))
+    parsers = [(f, columns[f.key], texts[columns[f.key]]) for f in FIELDS if f.key in columns]
+    records = []
+    mrc, sector, form = reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher()
+    for index in range(header_index + 1, len(grid.rows)):
+        if rows_done is not None and index % PROGRESS_ROWS == 0:
+            rows_done(index)
+        row = grid.rows[index]
+        if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        excel_row = index + 1
+        if _is_total_row(row, columns.get("neq")):
+            problems.append(Problem("info", "total_row", file, sheet, excel_row))
+            continue
+        record = {"sheet": sheet, "source_row": excel_row}
+        ok = True
+        for f, col, text in parsers:
+            raw = row[col] if col < len(row) else ""
+            raw = None if raw == "" else raw
+            try:
+                value = _parse(f, raw, max_year, mrc, sector, form)
+            except parsing.CellError as exc:
+                params = exc.params | ({"max_year": max_year} if f.kind == "year" else {})
+                problems.append(_cell_problem(exc.code, file, sheet, excel_row, text, _display(raw), params, f))
+                ok = False
+                continue
+            if value is None and f.required:
+                problems.append(_cell_problem("required", file, sheet, excel_row, text, "", {}, f))
+                ok = False
+            elif f.kind == "neq" and actor is not None and not actor.may_access(value):
+                problems.append(Problem("error", "foreign_neq", file, sheet, excel_row, text, value,
+                                        {"own": ", ".join(actor.neqs)}))
+                ok = False
+            record[f.key] = value
+        if ok:
+            records.append(record)
+    if missing:  # rows without a required column are never valid; their other cells were still checked
+        records = []
+    frame = pd.DataFrame.from_records(records, columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
+    if len(frame) == 0 and not any(p.severity == "error" and p.sheet == sheet for p in problems):
+        problems.append(Problem("error", "no_data", file, sheet, header_row))
+    return frame
+
+
+def _is_total_row(row: list, neq_col: int | None) -> bool:
+    """A 'Total' line under the data: no valid NEQ, and a cell starting with 'Total'."""
+    if neq_col is not None and neq_col < len(row):
+        try:
+            if parsing.parse_neq(row[neq_col] or None) is not None:
+                return False
+        except parsing.CellError:
+            pass
+    return any(isinstance(v, str) and reference.normalize(v).startswith(("total", "grand total", "somme"))
+               for v in row)
+
+
+def _parse(f: Field, raw, max_year, mrc, sector, form):
+    kind = f.kind
+    if kind == "int":
+        return parsing.parse_int(raw)
+    if kind in ("amount", "hours"):
+        return parsing.parse_number(raw)
+    if kind == "neq":
+        return parsing.parse_neq(raw)
+    if kind == "year":
+        return parsing.parse_year(raw, max_year)
+    text = parsing.parse_text(raw)
+    if text is None or kind == "text" or parsing.is_unknown(text):
+        return None if parsing.is_unknown(text) else text
+    matcher = {"mrc": mrc, "sector": sector, "legal_form": form}[kind]
+    found = matcher.match(raw)
+    if found.code is None:
+        raise parsing.CellError(f"unknown_{kind}", suggestion=found.suggestion)
+    return found.code
+
+
+def _cell_problem(code, file, sheet, row, column, value, params, f: Field) -> Problem:
+    return Problem("error", code, file, sheet, row, column, value, params, f.key)
+
+
+_MONEY_PARAMS = ("value", "total", "prev")
+_COUNT_CODES = ("hours_per_job", "hours_per_volunteer")
+
+
+def add_code_hint(code: str, params: dict, lang: str) -> None:
+    """The 'hint' of an unknown MRC, sector or legal form message (`code` = unknown_<kind>): the suggestion found by
+    the matcher ("Vouliez-vous dire … ?", taken out of params), else where to find the valid values."""
+    suggestion = params.pop("suggestion", None)
+    if suggestion:
+        params["hint"] = t("did_you_mean", lang, suggestion=suggestion)
+    elif code == "unknown_mrc":
+        params["hint"] = t("mrc_hint", lang)
+    else:
+        column = "label_en" if lang == "en" else "label_fr"
+        params["hint"] = t("sector_hint", lang, choices=", ".join(reference.sectors()[column]))
+
+
+def _render_params(p: Problem, lang: str) -> dict:
+    """Message parameters in the reader's language: expected values, hints, formatted amounts."""
+    params = {"value": p.value, **p.params}
+    if p.field_key:
+        f = _FIELD[p.field_key]
+        params["expected"] = t(EXPECT[f.kind], lang) if f.kind in EXPECT else (f.help_en if lang == "en" else f.help_fr)
+        params.setdefault("max_year", dt.date.today().year)
+    if p.code in filesafety.REFUSALS:
+        for key in filesafety.SIZE_PARAMS:
+            if key in params:
+                params[key] = formatting.number(params[key], lang)
+    elif p.code.startswith("unknown_"):
+        add_code_hint(p.code, params, lang)
+    elif p.code == "duplicate_row":
+        params["other"] = t("row_ref", lang, row=params.pop("row"), where=params.pop("where"))
+    elif p.severity == "warning":
+        for key in _MONEY_PARAMS:
+            if key in params:
+                params[key] = (formatting.number if p.code in _COUNT_CODES else formatting.money)(params[key], lang)
+        for key in ("jobs", "n"):
+            if key in params:
+                params[key] = formatting.number(params[key], lang)
+        if "ratio" in params:
+            params["ratio"] = formatting.number(params["ratio"], lang, 1)
+    return params
+
+
+def _check_duplicates(checks: list[FileCheck]) -> None:
+    """One row per enterprise and year, across all the files of one import: later copies are errors."""
+    frames = [c.records[["neq", "year", "sheet", "source_row"]].assign(check_index=i, position=range(len(c.records)))
+              for i, c in enumerate(checks)]
+    rows = pd.concat(frames, ignore_index=True)
+    repeated = rows.duplicated(["neq", "year"], keep="first")
+    if not repeated.any():
+        return
+    firsts = rows[~repeated].drop_duplicates(["neq", "year"]).set_index(["neq", "year"])
+    bad: dict[int, list[int]] = {}
+    for rec in rows[repeated].itertuples(index=False):
+        first = firsts.loc[(rec.neq, rec.year)]
+        check, first_check = checks[rec.check_index], checks[int(first.check_index)]
+        where = first.sheet if first_check is check else f"{first_check.file_name}:{first.sheet}"
+        check.problems.append(Problem(
+            "error", "duplicate_row", check.file_name, rec.sheet, rec.source_row, _FIELD["neq"].header_fr,
+            rec.neq, {"neq": rec.neq, "year": int(rec.year), "row": int(first.source_row), "where": where}))
+        bad.setdefault(rec.check_index, []).append(rec.position)
+    for index, positions in bad.items():
+        records = checks[index].records
+        checks[index].records = records.drop(records.index[positions]).reset_index(drop=True)
+
+
+def _check_plausibility(checks: list[FileCheck], con, actor: Account | None) -> None:
+    """Warnings: implausible but possible values. Needs the previous year, from the files or the database."""
+    frames = [c.records.assign(check_index=i) for i, c in enumerate(checks) if len(c.records)]
+    if not frames:
+        return
+    rows = pd.concat(frames, ignore_index=True)
+    previous = rows[["neq", "year", "revenue_total"]]
+    if con is not None:
+        stored = history.previous_revenue(con, actor, rows["neq"].unique().tolist())
+        previous = pd.concat([stored, previous]).drop_duplicates(["neq", "year"], keep="last")
+    previous = previous.rename(columns={"revenue_total": "prev_revenue", "year": "prev_year"})
+    rows["prev_year"] = rows["year"] - 1
+    rows = rows.merge(previous, on=["neq", "prev_year"], how="left")
+    jobs = (rows["jobs_full_time"] + rows["jobs_part_time"]).astype(float)
+    total = rows["revenue_total"].astype(float)
+    earned, grants = rows["revenue_earned"].astype(float), rows["revenue_grants"].astype(float)
+    hours, volunteers = rows["paid_hours"].astype(float), rows["volunteers"].astype(float)
+    ratio = total / rows["prev_revenue"].astype(float).where(lambda v: v > 0)
+    above = earned > total
+    rules = [  # (code, column, rows concerned, message parameters of one row)
+        ("earned_above_total", "revenue_earned", above, lambda i: {"value": earned[i], "total": total[i]}),
+        ("parts_above_total", "revenue_grants", ~above & (earned + grants > total),
+         lambda i: {"value": earned[i] + grants[i], "total": total[i]}),
+        ("revenue_jump", "revenue_total", (total > 0) & ((ratio >= 10) | (ratio <= 0.1)),
+         lambda i: {"value": total[i], "ratio": ratio[i], "prev_year": int(rows["prev_year"][i]),
+                    "prev": rows["prev_revenue"][i]}),
+        ("revenue_per_job", "revenue_total", (jobs > 0) & (total / jobs.where(jobs > 0) > 1_000_000),
+         lambda i: {"value": total[i] / jobs[i]}),
+        ("hours_per_job", "paid_hours", (hours > 0) & (hours > 3000 * jobs.clip(lower=1)),
+         lambda i: {"value": hours[i], "jobs": jobs[i]}),
+        ("hours_per_volunteer", "volunteer_hours", rows["volunteer_hours"] > 2000 * volunteers.clip(lower=1),
+         lambda i: {"value": rows["volunteer_hours"][i], "n": volunteers[i]}),
+    ]
+    for code, key, mask, params in rules:
+        for i in mask.fillna(False).to_numpy().nonzero()[0]:
+            check = checks[rows["check_index"][i]]
+            sheet = rows["sheet"][i]
+            column = check.headers.get((sheet, key), _FIELD[key].header_fr)
+            check.problems.append(Problem("warning", code, check.file_name, sheet, int(rows["source_row"][i]),
+                                          column, "", params(i)))
+
+
+def commit(con: duckdb.DuckDBPyConnection, checks: list[FileCheck], actor: Account | None, channel: str = "cli",
+           accept_warnings: bool = False) -> list[history.WriteResult]:
+    """Write all the files in one transaction, or nothing. history.write_imports checks again that the actor may
+    write every NEQ (auth.Forbidden otherwise), whatever actor the files were checked with."""
+    if any(c.errors for c in checks):
+        raise ImportRefused("import_refused_errors")
+    if not accept_warnings and any(c.warnings for c in checks):
+        raise ImportRefused("import_refused_warnings")
+    return history.write_imports(con, [(c.file_name, c.sha256, c.records, c.content) for c in checks], actor,
+                                 channel)

@@ -1,0 +1,208 @@
+"""Plotly figure builders shared by the dashboard and the reports.
+
+Made for a projector: a title that says what, where and when; large type; colour-blind-safe colours (Okabe–Ito
+for categories, cividis for scales); Québec number formats on axes and hover labels; a source line; no chart junk.
+Suppressed values are drawn as nothing, labelled "x", and their hover text is "x": a chart never shows more than
+the table next to it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ess_impact import formatting
+from ess_impact.labels import INDICATORS, t
+
+# Okabe & Ito (2008), the colour-blind-safe qualitative palette; blue first.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+SCALE = "cividis"
+HIGHLIGHT = "#D55E00"
+MUTED = "#9AA5B1"
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color="#1F2933")
+
+
+def _scale(values, key: str, lang: str) -> tuple[float, str]:
+    """Divisor and unit for an axis: money in k$/M$/G$ ($K/$M/$B), other units as they are."""
+    unit = INDICATORS[key].unit if key in INDICATORS else "count"
+    finite = [abs(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    top = max(finite) if finite else 0
+    if unit == "money":
+        for divisor, fr, en in ((1e9, "G$", "$B"), (1e6, "M$", "$M"), (1e3, "k$", "$K")):
+            if top >= divisor:
+                return divisor, en if lang == "en" else fr
+        return 1.0, "$"
+    if unit == "ratio":
+        return 0.01, "%"
+    return 1.0, ""
+
+
+def axis_title(key: str, values, lang: str) -> tuple[float, str]:
+    divisor, unit = _scale(values, key, lang)
+    label = INDICATORS[key].label(lang) if key in INDICATORS else t(key, lang)
+    return divisor, f"{label} ({unit})" if unit else label
+
+
+def texts(key: str, values, hidden, lang: str, compact: bool = True) -> list[str]:
+    """Each value as the reader sees it ('x' when suppressed)."""
+    hidden = np.zeros(len(values), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
+    return [formatting.SUPPRESSED if h else formatting.indicator(key, v, lang, compact=compact)
+            for v, h in zip(values, hidden)]
+
+
+def _masked(values, hidden) -> np.ndarray:
+    out = np.asarray(values, dtype=float).copy()
+    if hidden is not None:
+        out[np.asarray(hidden, dtype=bool)] = np.nan
+    return out
+
+
+def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70) -> go.Figure:
+    """Common layout: title, source line at the bottom edge, legend on the right, Québec separators, white
+    background. `bottom` is the room kept under the plot for axis labels and the source line."""
+    # "What — where, when": the what on the first line, where and when under it (keeps titles readable on a phone).
+    what, _, where = title.partition(" — ")
+    fig.update_layout(
+        template="plotly_white", font=FONT, colorway=PALETTE, separators=formatting.PLOTLY_SEPARATORS[lang],
+        title=dict(text=what, x=0, xanchor="left", font=dict(size=19),
+                   subtitle=dict(text=where, font=dict(size=15, color="#52606D"))), height=height,
+        margin=dict(l=10, r=30, t=90, b=bottom + 30), hoverlabel=dict(font_size=14),
+        legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02, title_text=""),
+    )
+    fig.add_annotation(text=source.replace(" — ", "<br>— "), xref="paper", yref="paper", x=0, y=0,
+                       yshift=-(bottom - 10), showarrow=False, xanchor="left", yanchor="top", align="left",
+                       font=dict(size=12, color="#52606D"))
+    return fig
+
+
+def bars(names, values, key: str, lang: str, title: str, source: str, hidden=None, highlight=None,
+         sort: bool = True, references: dict[str, float] | None = None) -> go.Figure:
+    """Horizontal bars, largest on top; `highlight` names one bar drawn in the accent colour; `references` draws
+    labelled dashed lines (e.g. the region's and Québec's values)."""
+    frame = pd.DataFrame({"name": list(names), "value": _masked(values, hidden)})
+    frame["text"] = texts(key, values, hidden, lang)
+    if sort:
+        frame = frame.sort_values("value", ascending=True, na_position="first")
+    divisor, axis = axis_title(key, frame["value"], lang)
+    colours = [HIGHLIGHT if highlight is not None and n == highlight else PALETTE[0] for n in frame["name"]]
+    fig = go.Figure(go.Bar(
+        x=frame["value"].fillna(0) / divisor, y=frame["name"], orientation="h", marker_color=colours,
+        text=frame["text"], textposition="outside", cliponaxis=False, customdata=frame["text"],
+        hovertemplate="%{y} : %{customdata}<extra></extra>"))
+    fig.update_xaxes(title_text=axis, tickformat=",~r" if divisor != 0.01 else ",.0f", rangemode="tozero")
+    fig.update_yaxes(title_text="", automargin=True)
+    for i, (name, value) in enumerate((references or {}).items()):
+        if value is None or np.isnan(value):
+            continue
+        fig.add_vline(x=value / divisor, line_dash="dash", line_width=2, line_color=PALETTE[(i + 1) % len(PALETTE)])
+        fig.add_annotation(x=value / divisor, y=1, yref="paper", yanchor="bottom", showarrow=False, yshift=4 + 18 * i,
+                           text=f"{name} : {formatting.indicator(key, value, lang, compact=True)}",
+                           font=dict(size=13, color=PALETTE[(i + 1) % len(PALETTE)]))
+    height = max(300, 120 + 28 * len(frame) + 20 * len(references or {}))
+    return finish(fig, title, source, lang, height)
+
+
+def grouped(categories, series: dict[str, tuple], key: str, lang: str, title: str, source: str) -> go.Figure:
+    """Vertical bars grouped by category, one colour per series; series values are (values, hidden)."""
+    all_values = [v for values, hidden in series.values() for v in _masked(values, hidden)]
+    divisor, axis = axis_title(key, all_values, lang)
+    fig = go.Figure()
+    for i, (name, (values, hidden)) in enumerate(series.items()):
+        shown = _masked(values, hidden)
+        text = texts(key, values, hidden, lang)
+        fig.add_bar(x=list(categories), y=np.nan_to_num(shown) / divisor, name=name, marker_color=PALETTE[i % len(PALETTE)],
+                    text=text, textposition="outside", cliponaxis=False, customdata=text,
+                    hovertemplate=f"{name}<br>%{{x}} : %{{customdata}}<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=axis, tickformat=",~r", rangemode="tozero")
+    return finish(fig, title, source, lang)
+
+
+def lines(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, value_label: str | None = None,
+          index_base: int | None = None) -> go.Figure:
+    """Trend lines. `frame`: series, year, value, hidden. With `index_base`, values are indexed (base year = 100)
+    and the hover shows both the index and the value."""
+    fig = go.Figure()
+    shown_all = []
+    for i, (series, part) in enumerate(frame.groupby("series", sort=False)):
+        part = part.sort_values("year")
+        shown = _masked(part["value"], part["hidden"])
+        text = texts(key, part["value"], part["hidden"], lang)
+        if index_base is not None:
+            base = part.loc[part["year"] == index_base, "value"]
+            base_hidden = part.loc[part["year"] == index_base, "hidden"]
+            base_value = float(base.iloc[0]) if len(base) and not bool(base_hidden.iloc[0]) else np.nan
+            shown = shown / base_value * 100 if base_value else np.full(len(shown), np.nan)
+            text = [f"{formatting.number(s, lang, 1)} ({v})" if not np.isnan(s) else v for s, v in zip(shown, text)]
+        shown_all.extend(shown)
+        fig.add_scatter(x=part["year"], y=shown, mode="lines+markers", name=str(series),
+                        line=dict(width=3, color=PALETTE[i % len(PALETTE)]), marker=dict(size=8),
+                        customdata=text, hovertemplate=f"{series}<br>%{{x}} : %{{customdata}}<extra></extra>")
+    if index_base is not None:
+        fig.update_yaxes(title_text=value_label or t("index_axis", lang, year=index_base), tickformat=",~r")
+    else:
+        divisor, axis = axis_title(key, shown_all, lang)
+        for trace in fig.data:
+            trace.y = np.asarray(trace.y, dtype=float) / divisor
+        fig.update_yaxes(title_text=value_label or axis, tickformat=",~r", rangemode="tozero")
+    fig.update_xaxes(title_text="", dtick=1, tickformat="d")
+    return finish(fig, title, source, lang)
+
+
+def heatmap(table_values: pd.DataFrame, hidden: pd.DataFrame, key: str, lang: str, title: str, source: str
+            ) -> go.Figure:
+    """A matrix of one indicator (rows × columns), each cell labelled; suppressed cells blank with 'x'."""
+    shown = table_values.to_numpy(dtype=float).copy()
+    mask = hidden.reindex_like(table_values).fillna(False).to_numpy(dtype=bool)
+    shown[mask] = np.nan
+    text = [[formatting.SUPPRESSED if h else formatting.indicator(key, v, lang, compact=True)
+             for v, h in zip(row_v, row_h)] for row_v, row_h in zip(table_values.to_numpy(dtype=float), mask)]
+    divisor, axis = axis_title(key, shown.ravel(), lang)
+    fig = go.Figure(go.Heatmap(
+        z=shown / divisor, x=[str(c) for c in table_values.columns], y=[str(i) for i in table_values.index],
+        text=text, texttemplate="%{text}", customdata=text, colorscale=SCALE, hoverongaps=False,
+        hovertemplate="%{y} — %{x} : %{customdata}<extra></extra>", colorbar=dict(title=dict(text=axis, side="right"))))
+    longest = max((len(str(c)) for c in table_values.columns), default=0)
+    angle = 0 if longest * 8 < 300 / max(len(table_values.columns), 1) else -40
+    bottom = 80 if angle == 0 else 70 + int(longest * 6.5)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickangle=angle, automargin=False, side="bottom")
+    return finish(fig, title, source, lang, height=bottom + 110 + 40 * len(table_values), bottom=bottom)
+
+
+def point_map(frame: pd.DataFrame, size_key: str, colour_key: str, lang: str, title: str, source: str
+              ) -> go.Figure:
+    """MRCs as points at their label coordinates: size by `size_key`, colour by `colour_key` (per 1 000
+    inhabitants). Drawn on plain longitude/latitude axes so that it needs no map tiles and no internet.
+    `frame`: name, lon, lat, size, size_hidden, colour, colour_hidden."""
+    data = frame.copy()
+    data["size_value"] = _masked(data["size"], data["size_hidden"])
+    data["colour_value"] = _masked(data["colour"], data["colour_hidden"])
+    data["size_text"] = texts(size_key, data["size"], data["size_hidden"], lang, compact=True)
+    data["colour_text"] = texts(colour_key, data["colour"], data["colour_hidden"], lang)
+    top = np.nanmax(data["size_value"]) if data["size_value"].notna().any() else 1
+    data["marker"] = np.where(data["size_value"].notna(),
+                              8 + 40 * np.sqrt(np.clip(data["size_value"], 0, None) / (top or 1)), 8)
+    size_label = INDICATORS[size_key].label(lang)
+    colour_label = INDICATORS[colour_key].label(lang)
+    custom = np.stack([data["name"], data["size_text"], data["colour_text"]], axis=-1)
+    template = f"<b>%{{customdata[0]}}</b><br>{size_label} : %{{customdata[1]}}<br>{colour_label} : %{{customdata[2]}}<extra></extra>"
+    fig = go.Figure()
+    known = data["colour_value"].notna()
+    fig.add_scatter(x=data.loc[~known, "lon"], y=data.loc[~known, "lat"], mode="markers", showlegend=False,
+                    marker=dict(size=data.loc[~known, "marker"], color=MUTED, line=dict(width=1, color="white")),
+                    customdata=custom[~known.to_numpy()], hovertemplate=template)
+    fig.add_scatter(x=data.loc[known, "lon"], y=data.loc[known, "lat"], mode="markers", showlegend=False,
+                    marker=dict(size=data.loc[known, "marker"], color=data.loc[known, "colour_value"],
+                                colorscale=SCALE, showscale=True, opacity=0.85, line=dict(width=1, color="white"),
+                                colorbar=dict(title=dict(text=colour_label, side="right"))),
+                    customdata=custom[known.to_numpy()], hovertemplate=template)
+    mean_lat = float(np.nanmean(data["lat"])) if len(data) else 47.0
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mean_lat)))
+    fig.add_annotation(text=t("map_size_note", lang, indicator=size_label), xref="paper", yref="paper", x=1, y=1,
+                       showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=12, color="#52606D"))
+    return finish(fig, title, source, lang, height=560)

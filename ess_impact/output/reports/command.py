@@ -1,0 +1,124 @@
+"""`ess-impact report`: one report (an MRC or a region), or one per MRC of a region (--all-mrc), in one format.
+
+The protected cubes are read (or computed) once per run and one browser draws every chart of the run; it starts
+while the data are gathered. The database is released before the files are drawn.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from ess_impact.labels import t
+from ess_impact.output.reports import FORMATS, build, file_name
+from ess_impact.output.reports.data import (
+    Context,
+    Organisation,
+    ReportError,
+    region_mrcs,
+    report_data,
+    territory,
+)
+from ess_impact.output.reports.images import ChartRenderer
+from ess_impact.store import db
+
+EXIT_OK, EXIT_INVALID = 0, 1
+
+
+def add_parser(sub, common) -> None:
+    sp = sub.add_parser("report", help="rapport PDF, classeur Excel, présentation ou graphiques d'une MRC ou "
+                                       "d'une région")
+    where = sp.add_mutually_exclusive_group()
+    where.add_argument("--mrc", metavar="CODE", help="code (ex. 54) ou nom de la MRC")
+    sp.add_argument("--region", metavar="CODE", help="code (ex. 16) ou nom de la région")
+    where.add_argument("--all-mrc", action="store_true", help="un rapport par MRC de la région (--region), dans --out")
+    sp.add_argument("--year", type=int, help="année (défaut : la plus récente)")
+    sp.add_argument("--format", choices=FORMATS, default="pdf",
+                    help="pdf, xlsx, pptx, ou png (graphiques : un dossier, ou un .zip)")
+    sp.add_argument("--out", type=Path, required=True, metavar="PATH", help="fichier à écrire (dossier avec --all-mrc)")
+    sp.add_argument("--org-name", help="nom du pôle sur le rapport (défaut : $ESS_IMPACT_ORG_NAME)")
+    sp.add_argument("--logo", type=Path, help="logo du pôle, PNG ou JPEG (défaut : $ESS_IMPACT_ORG_LOGO)")
+    common(sp)
+    sp.set_defaults(func=run)
+
+
+def run(args) -> int:
+    lang = args.lang
+    renderer = ChartRenderer(tabs=2 if args.all_mrc else 1)
+    try:
+        territories = _territories(args)
+        organisation = Organisation.from_env(args.org_name, args.logo)
+        if args.format != "xlsx":  # the browser starts while the data are gathered
+            threading.Thread(target=_start_quietly, args=(renderer,), daemon=True).start()
+        with db.connect(args.db) as con:
+            context = Context.load(con, organisation)
+            reports = []
+            for place in territories:
+                try:
+                    reports.append(report_data(con, place, args.year, lang, context))
+                except ReportError as exc:
+                    if not args.all_mrc or exc.key != "no_data_here":
+                        raise
+                    print(t("report_skipped", lang, place=place.name, reason=exc.message(lang)), file=sys.stderr)
+        written = _write(args, reports, renderer)
+    except ReportError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        renderer.close()
+    if args.all_mrc:
+        print(t("report_all_written", lang, count=len(written), path=args.out), file=sys.stderr)
+    else:
+        print(t("report_written", lang, path=written[0]), file=sys.stderr)
+    return EXIT_OK
+
+
+def _territories(args) -> list:
+    if args.all_mrc:
+        if not args.region:
+            raise ReportError("report_all_needs_region")
+        return region_mrcs(args.region)
+    if args.mrc:
+        return [territory("mrc", args.mrc)]
+    if args.region:
+        return [territory("region", args.region)]
+    raise ReportError("report_need_territory")
+
+
+def _start_quietly(renderer: ChartRenderer) -> None:
+    try:
+        renderer.start()
+    except Exception:  # noqa: BLE001 - reported by the first render, in the main thread
+        pass
+
+
+def _write(args, reports: list, renderer: ChartRenderer) -> list[Path]:
+    from tqdm import tqdm
+
+    written = []
+    if args.all_mrc:
+        args.out.mkdir(parents=True, exist_ok=True)
+    steps = tqdm(reports, desc=t("report_progress", args.lang), unit="", file=sys.stderr, disable=not args.all_mrc,
+                 bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| {elapsed}{postfix}")
+    for data in steps:
+        steps.set_postfix_str(data.territory.name)
+        path = args.out / file_name(data, args.format) if args.all_mrc else args.out
+        content = build(data, args.format, renderer)
+        if args.format == "png" and not args.all_mrc and path.suffix.lower() != ".zip":
+            path = _unzip(content, path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+def _unzip(content: bytes, folder: Path) -> Path:
+    import io
+    import zipfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        archive.extractall(folder)
+    return folder

@@ -1,0 +1,323 @@
+"""Indicators by region, MRC, sector, legal form and year, per 1 000 inhabitants, and change between years
+(raw and at constant sample), with confidentiality applied to every view that is not for admins.
+
+Everything is cut from one aggregate, the *cube* (sql/cube.sql): every combination of a geography (MRC, region,
+all of Québec) and a category (all, each sector, each legal form). The public cube goes through
+`confidentiality.suppress` once, over all its additive constraints, so that every slice of it is consistent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ess_impact import errors, sql
+from ess_impact.publish import confidentiality
+from ess_impact.store import db
+
+BY = ("region", "mrc", "sector", "legal_form", "all")
+
+# Additive indicators protected by confidentiality (each with a `__max` column in the cube).
+PROTECTED = ["jobs_full_time", "jobs_part_time", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned",
+             "revenue_grants", "volunteers", "volunteer_hours", "members"]
+# Indicators derived from protected ones: suppressed whenever one of their inputs is.
+DERIVED = {
+    "paid_hours": ("fte",),
+    "volunteer_fte": ("volunteer_hours",),
+    "volunteer_value": ("volunteer_hours",),
+    "earned_share": ("revenue_earned", "revenue_total"),
+    "grant_share": ("revenue_grants", "revenue_total"),
+    "jobs_per_1000": ("jobs_total",),
+    "revenue_per_1000": ("revenue_total",),
+    "volunteer_hours_per_1000": ("volunteer_hours",),
+}
+VALUES = ["enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte", "paid_hours", "payroll",
+          "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "grant_share", "volunteers",
+          "volunteer_hours", "volunteer_fte", "volunteer_value", "members", "jobs_per_1000", "revenue_per_1000",
+          "volunteer_hours_per_1000"]
+
+
+class UnsupportedView(errors.Invalid):
+    """A combination of filters the published tables cannot answer consistently."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    region: str | None = None
+    mrc: str | None = None
+    sector: str | None = None
+    legal_form: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    fte_basis_hours: float
+    min_count: int
+    dominance_share: float
+
+    @property
+    def rules(self) -> confidentiality.Rules:
+        return confidentiality.Rules(min_count=self.min_count, dominance_share=self.dominance_share)
+
+
+def settings(con: duckdb.DuckDBPyConnection) -> Settings:
+    values = dict(con.execute(sql.load("settings")).fetchall())
+    return Settings(float(values["fte_basis_hours"]), int(values["min_count"]), float(values["dominance_share"]))
+
+
+def volunteer_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(sql.load("volunteer_rates")).df()
+
+
+def years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """year, enterprises (reporting that year)."""
+    return con.execute(sql.load("years")).df()
+
+
+def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    y = years(con)
+    return int(y["year"].max()) if len(y) else None
+
+
+def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[int, int] | None = None
+         ) -> pd.DataFrame:
+    """Every geography × category cell, for one year (or all), unprotected (admin view). Category names come in
+    both languages (cat_name_fr, cat_name_en); `select` picks one."""
+    s = settings(con)
+    params = {"year": year, "fte_basis": s.fte_basis_hours,
+              "panel_from": panel[0] if panel else None, "panel_to": panel[1] if panel else None}
+    frame = con.execute(sql.load("cube"), params).df()
+    frame["cell"] = _cell_ids(frame)
+    return frame
+
+
+def _cell_ids(frame: pd.DataFrame) -> pd.Series:
+    return frame["geo_level"] + ":" + frame["geo_code"] + "|" + frame["cat_kind"] + ":" + frame["cat_code"]
+
+
+def cube_constraints(frame: pd.DataFrame) -> list[confidentiality.Constraint]:
+    """Additive links of one year's cube: MRCs sum to their region, regions to Québec (for every category);
+    sectors, and separately legal forms, sum to the 'all' category (for every geography)."""
+    cells = set(frame["cell"])
+    out = []
+    geo = frame[["geo_level", "geo_code", "region_code"]].drop_duplicates()
+    cats = frame[["cat_kind", "cat_code"]].drop_duplicates().itertuples(index=False)
+    for kind, code in cats:
+        cat = f"{kind}:{code}"
+        for region, mrcs in geo[geo.geo_level == "mrc"].groupby("region_code")["geo_code"]:
+            children = tuple(c for c in (f"mrc:{m}|{cat}" for m in sorted(mrcs)) if c in cells)
+            parent = f"region:{region}|{cat}"
+            if children and parent in cells:
+                out.append(confidentiality.Constraint(parent, children))
+        children = tuple(c for c in (f"region:{r}|{cat}" for r in sorted(geo[geo.geo_level == "region"].geo_code))
+                         if c in cells)
+        if children and f"all:QC|{cat}" in cells:
+            out.append(confidentiality.Constraint(f"all:QC|{cat}", children))
+    by_category = frame[frame["cat_kind"] != "all"].groupby(["geo_level", "geo_code", "cat_kind"])["cell"]
+    for (level, code, _kind), children in by_category:
+        parent = f"{level}:{code}|all:ALL"
+        if parent in cells:
+            out.append(confidentiality.Constraint(parent, tuple(sorted(children))))
+    return out
+
+
+def protect(frame: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
+    """Public copy of a cube (one or several years): suppressed values are NaN, `suppressed` lists them."""
+    parts = []
+    for _, year_frame in frame.groupby("year", sort=True):
+        cells = year_frame.set_index("cell").rename(columns={"enterprises": "n"})
+        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), rules)
+        parts.append(_apply_status(year_frame, status))
+    return pd.concat(parts, ignore_index=True) if parts else frame.assign(suppressed="")
+
+
+def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    hidden = status.reindex(out["cell"]).reset_index(drop=True) != ""
+    hidden = hidden.rename(columns={"n": "enterprises"})
+    for column, inputs in DERIVED.items():
+        hidden[column] = np.logical_or.reduce([hidden[i].to_numpy() for i in inputs])
+    for column in hidden.columns:
+        out.loc[hidden[column].to_numpy(), column] = np.nan
+    names = np.array(VALUES)
+    out["suppressed"] = [",".join(names[row]) for row in hidden[VALUES].to_numpy(dtype=bool)]
+    return out.drop(columns=[c for c in out.columns if c.endswith("__max") or c.endswith("_base")])
+
+
+def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
+    return protect(cube(con, year), settings(con).rules)
+
+
+def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
+    """The rows of a cube that answer 'indicators by `by`' under `filters` (year, one geography, one category)."""
+    if by not in BY:
+        raise ValueError(by)
+    if filters.sector and filters.legal_form:
+        raise UnsupportedView("unsupported_view", by="sector", category="legal_form")
+    rows = frame if filters.year is None else frame[frame["year"] == filters.year]
+    if filters.sector:
+        cat_kind, cat_code = "sector", filters.sector
+    elif filters.legal_form:
+        cat_kind, cat_code = "legal_form", filters.legal_form
+    else:
+        cat_kind, cat_code = "all", "ALL"
+    if by in ("sector", "legal_form"):
+        if cat_kind != "all" and cat_kind != by:
+            raise UnsupportedView("unsupported_view", by=by, category=cat_kind)
+        rows = rows[rows["cat_kind"] == by]
+        if cat_kind == by:
+            rows = rows[rows["cat_code"] == cat_code]
+    else:
+        rows = rows[(rows["cat_kind"] == cat_kind) & (rows["cat_code"] == cat_code)]
+    if by in ("mrc", "region"):
+        rows = rows[rows["geo_level"] == by]
+        if filters.region:
+            rows = rows[rows["region_code"] == filters.region]
+        if filters.mrc and by == "mrc":
+            rows = rows[rows["geo_code"] == filters.mrc]
+    else:
+        level, code = ("mrc", filters.mrc) if filters.mrc else ("region", filters.region) if filters.region \
+            else ("all", "QC")
+        rows = rows[(rows["geo_level"] == level) & (rows["geo_code"] == code)]
+    cat_name = "cat_name_en" if lang == "en" else "cat_name_fr"
+    code_col, name_col = ("cat_code", cat_name) if by in ("sector", "legal_form") else ("geo_code", "geo_name")
+    out = rows.rename(columns={code_col: "code", name_col: "name"})
+    if by in ("sector", "legal_form"):
+        out = out.assign(population=np.nan)
+    return out.reset_index(drop=True)
+
+
+def is_hidden(row: pd.Series, key: str) -> bool:
+    """True when `key` is suppressed in one row of a protected frame (its `suppressed` column lists them)."""
+    return key in (row.get("suppressed") or "").split(",")
+
+
+def hidden(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """`is_hidden` for every row of a protected frame."""
+    if "suppressed" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return np.array([key in (s or "").split(",") for s in frame["suppressed"]], dtype=bool)
+
+
+def over_years(cubes: dict[int, pd.DataFrame], by: str, column: str, lang: str = "fr") -> pd.DataFrame:
+    """One indicator by group (rows, named) and year (columns), cut from each year's cube."""
+    return pd.DataFrame({str(year): select(frame, by, Filters(year=year), lang).set_index("name")[column]
+                         for year, frame in sorted(cubes.items())})
+
+
+def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(), lang: str = "fr",
+            public: bool = False) -> pd.DataFrame:
+    """One row per group (and year when filters.year is None)."""
+    frame = cube(con, filters.year)
+    if public:
+        frame = protect(frame, settings(con).rules)
+    return select(frame, by, filters, lang)
+
+
+CHANGE_INDICATORS = ["enterprises", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned", "volunteers",
+                     "volunteer_hours", "volunteer_value", "members"]
+
+
+def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int, filters: Filters = Filters(),
+           lang: str = "fr", public: bool = False) -> pd.DataFrame:
+    """Change between two years, raw and at constant sample (enterprises that reported both years).
+    Long format: code, name, indicator, sample (raw|constant), value_from, value_to, change (ratio − 1)."""
+    rules = settings(con).rules
+    out = []
+    for sample, panel in (("raw", None), ("constant", (year_from, year_to))):
+        if panel and public:
+            frames = public_panel(con, year_from, year_to)
+        else:
+            frames = pd.concat([cube(con, year, panel) for year in (year_from, year_to)], ignore_index=True)
+            if public:
+                frames = protect(frames, rules)
+        per_year = [select(frames, by, replace(filters, year=year), lang).set_index("code")
+                    for year in (year_from, year_to)]
+        before, after = per_year
+        codes = before.index.union(after.index)
+        for indicator in CHANGE_INDICATORS:
+            part = pd.DataFrame({
+                "code": codes,
+                "name": after["name"].reindex(codes).fillna(before["name"].reindex(codes)).to_numpy(),
+                "indicator": indicator, "sample": sample,
+                "value_from": before[indicator].reindex(codes).to_numpy(dtype=float),
+                "value_to": after[indicator].reindex(codes).to_numpy(dtype=float),
+            })
+            part["change"] = part["value_to"] / part["value_from"].replace(0, np.nan) - 1
+            out.append(part)
+    return pd.concat(out, ignore_index=True)
+
+
+def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
+    """The public cubes of two years at constant sample (enterprises that reported both years), guarded so that
+    they can be published next to the raw cubes."""
+    rules = settings(con).rules
+    frames = [_guard_panel_difference(cube(con, year, (year_from, year_to)), cube(con, year), rules)
+              for year in (year_from, year_to)]
+    return protect(pd.concat(frames, ignore_index=True), rules)
+
+
+# Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
+CUBE_FORMAT = "1"
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    rates = volunteer_rates(con)
+    parts = [CUBE_FORMAT, str(db.data_version(con)), repr(settings(con)),
+             rates.to_csv(index=False) if len(rates) else ""]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute) -> pd.DataFrame:
+    """A protected cube read back from the database when it was computed from the same data, settings and rates;
+    otherwise computed and stored (best effort: a failed write only costs the next reader the computation)."""
+    fingerprint = _fingerprint(con)
+    row = con.execute(sql.load("get_stored_cube"), [kind, fingerprint]).fetchall()
+    if row:
+        return pd.read_parquet(io.BytesIO(row[0][0]))
+    frame = compute()
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    try:
+        con.execute(sql.load("put_stored_cube"), [kind, fingerprint, buffer.getvalue(), datetime.now()])
+    except duckdb.Error:
+        pass
+    return frame
+
+
+def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The public cube of every year, stored in the database until the data, the settings or the rates change."""
+    return _stored(con, "public", lambda: public_cube(con, None))
+
+
+def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
+    """`public_panel`, stored like `public_cubes`."""
+    return _stored(con, f"panel:{year_from}:{year_to}", lambda: public_panel(con, year_from, year_to))
+
+
+def prepare_public(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute and store, right after a write, what the first visitor would otherwise wait for: the public cube
+    of every year and the constant-sample cubes of the latest two years."""
+    public_cubes(con)
+    known = years(con)["year"].tolist()
+    if len(known) >= 2:
+        public_panels(con, int(known[-2]), int(known[-1]))
+
+
+def _guard_panel_difference(panel: pd.DataFrame, full: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
+    """A constant-sample cell published next to the raw cell reveals their difference (the enterprises outside the
+    sample). When that difference covers fewer than `min_count` enterprises, the panel cell is treated as
+    sensitive: its count is lowered below the threshold so that the count rule suppresses it."""
+    n_full = full.set_index("cell")["enterprises"].reindex(panel["cell"]).to_numpy()
+    difference = n_full - panel["enterprises"].to_numpy()
+    sensitive = (difference > 0) & (difference < rules.min_count)
+    guarded = panel.copy()
+    guarded.loc[sensitive, "enterprises"] = np.minimum(guarded.loc[sensitive, "enterprises"], 1)
+    return guarded

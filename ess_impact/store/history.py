@@ -1,0 +1,236 @@
+"""Writing annual figures: one transaction per call, history of every replaced row, import log, data version."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from ess_impact import errors, sql
+from ess_impact.fields import FIELDS
+from ess_impact.store import auth, db, demo
+from ess_impact.store.auth import Account
+
+ROW_COLUMNS = [f.key for f in FIELDS] + ["source_row"]
+INT_COLUMNS = [f.key for f in FIELDS if f.kind in ("int", "year")]
+
+
+@dataclass
+class WriteResult:
+    file_name: str
+    import_id: int | None  # None when nothing changed (nothing written, nothing logged)
+    inserted: int
+    replaced: int
+    unchanged: int
+    demo_removed: bool = False
+
+
+def previous_revenue(con: duckdb.DuckDBPyConnection, actor: Account | None, neqs: list[str]) -> pd.DataFrame:
+    auth.require_neqs(actor, neqs)
+    return con.execute(sql.load("previous_revenue"), [neqs]).df()
+
+
+def enterprise_figures(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> pd.DataFrame:
+    """The stored rows (in force) of one enterprise, by year, with when and from which file each was recorded.
+    An admin may read any enterprise, an 'entreprise' account only its own NEQs, nobody else any."""
+    auth.require_neqs(actor, [neq])
+    return con.execute(sql.load("enterprise_figures"), [neq]).df()
+
+
+def _frame(records: pd.DataFrame) -> pd.DataFrame:
+    frame = records.reindex(columns=ROW_COLUMNS).copy()
+    for column in INT_COLUMNS:
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame
+
+
+def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple], actor: Account | None,
+                  channel: str, is_demo: bool = False) -> list[WriteResult]:
+    """items: (file name, SHA-256, valid records[, the original file's bytes]). All of them in one transaction, or
+    none; the original file is kept with its import (`import_files`), to be downloaded again (original_file).
+    The actor (recorded in the log by its e-mail) must be allowed to write every NEQ of every item, else Forbidden
+    and nothing is written; demo data are written by admins only."""
+    if is_demo:
+        auth.require_admin(actor)
+    auth.require_neqs(actor, [neq for item in items for neq in item[2]["neq"]])
+    results = []
+    now = datetime.now()
+    with db.transaction(con):
+        demo_removed = False
+        if not is_demo and db.is_demo(con):
+            con.execute(sql.load("remove_demo"))
+            demo_removed = True
+        for file_name, sha256, records, *content in items:
+            inserted, replaced, unchanged = stage(con, records)
+            import_id = None
+            if inserted or replaced:
+                import_id = next_import_id(con)
+                apply_staged(con, import_id, now)
+                log_import(con, import_id, now, actor, channel, file_name, sha256,
+                           (len(records), inserted, replaced, unchanged), is_demo)
+                if demo_removed:
+                    con.execute(sql.load("mark_removed_demo"), [import_id])
+                if content and content[0] is not None:
+                    con.execute(sql.load("insert_import_file"), [import_id, file_name, len(content[0]), content[0]])
+                _pause_for_fault_injection()
+            results.append(WriteResult(file_name, import_id, inserted, replaced, unchanged, demo_removed))
+        con.execute("DROP TABLE IF EXISTS staged")
+        if demo_removed or any(r.import_id for r in results):
+            db.bump_data_version(con)
+    return results
+
+
+# The steps of a write, for callers that write figures in their own transaction (write_imports, the registry's
+# corrections and merges): stage the rows, take an import number, apply, log; then drop `staged` and bump the data
+# version. Authorization is the caller's job.
+def stage(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> tuple[int, int, int]:
+    """Compare `records` with the rows in force into the temp table `staged` (status new, changed or same);
+    returns how many are new, changed and the same."""
+    con.register("incoming", _frame(records))
+    try:
+        con.execute(sql.load("stage_rows"))
+    finally:
+        con.unregister("incoming")
+    return db.first(con, sql.load("staged_counts"))
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return db.first(con, "SELECT nextval('import_id_seq')")[0]
+
+
+def apply_staged(con: duckdb.DuckDBPyConnection, import_id: int, now: datetime) -> None:
+    """Archive the versions the changed staged rows replace, write the new and changed rows under `import_id`, and
+    rebuild the identity (`enterprises`) of every NEQ in `staged`."""
+    con.execute(sql.load("archive_changed"), [import_id, now])
+    con.execute(sql.load("delete_changed"))
+    con.execute(sql.load("insert_staged"), [import_id])
+    con.execute(sql.load("refresh_enterprises"))
+
+
+def log_import(con: duckdb.DuckDBPyConnection, import_id: int, now: datetime, actor: Account, channel: str,
+               file_name: str, sha256: str, counts: tuple[int, int, int, int], is_demo: bool = False) -> None:
+    """The import log row: who, when, through which channel, which file; counts = rows, new, replaced, unchanged."""
+    con.execute(sql.load("insert_import"), [import_id, now, actor.email, channel, file_name, sha256, *counts,
+                                            is_demo])
+
+
+def original_file(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id: int) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the file import `import_id` was made from, byte for byte; None when none is kept (demo
+    data, an undo, an import made before files were kept). Admins may read any; an 'entreprise' account only those
+    of the imports it made itself (any other number is refused, whether it exists or not); nobody else any."""
+    auth.require_account(actor)
+    row = db.first(con, sql.load("get_import_file"), [import_id])
+    if not actor.is_admin and (row is None or row[0] != actor.email):
+        raise auth.Forbidden("forbidden_import_file", import_id=import_id)
+    if row is None or row[1] is None:
+        return None
+    return row[1], bytes(row[2])
+
+
+class UndoRefused(errors.Refused):
+    """The import cannot be undone; `key` names the reason in the label catalogue."""
+
+
+
+@dataclass
+class UndoResult:
+    import_id: int   # the undo's own row in the import log
+    undone: int      # the import undone
+    deleted: int     # rows the import had added, removed
+    restored: int    # rows it had replaced, back in force as they were
+    demo_restored: bool = False  # it had replaced the demo data and nothing else was left: they are back
+
+
+def list_imports(con: duckdb.DuckDBPyConnection, actor: Account | None, mine: bool = False) -> pd.DataFrame:
+    """The submission log, latest first. Admins see every row (or only theirs with `mine`); an 'entreprise' account
+    sees only the submissions it made."""
+    auth.require_account(actor)
+    if not actor.is_admin:
+        mine = True
+    return con.execute(sql.load("list_imports"), [actor.email if mine else None]).df()
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id: int) -> UndoResult:
+    """Admins only. Put back what import `import_id` replaced (the previous versions, from the history) and remove
+    the rows it added, in one transaction; the versions it wrote go to the history, and the undo is logged as an import
+    row naming it. Refused (UndoRefused) for an unknown, demo, undo or already undone import, and for one whose rows
+    a later import has replaced (undo that one first). When the import had replaced the demo data and undoing it
+    leaves no figures, the demo data are loaded again (the state before it)."""
+    auth.require_admin(actor)
+    now = datetime.now()
+    with db.transaction(con):
+        target = db.first(con, sql.load("undo_target"), [import_id])
+        if target is None:
+            raise UndoRefused("undo_unknown", import_id=import_id)
+        is_demo, is_undo, undone, replaced_later, file_name, sha256, removed_demo = target
+        if is_demo or is_undo:
+            raise UndoRefused("undo_not_undoable", import_id=import_id)
+        if undone:
+            raise UndoRefused("undo_already", import_id=import_id)
+        if replaced_later:
+            raise UndoRefused("undo_replaced_later", import_id=import_id)
+        undo_id = next_import_id(con)
+        con.execute(sql.load("undo_stage"), [import_id])
+        added = db.first(con, sql.load("undo_counts"))[0]
+        con.execute(sql.load("undo_archive"), [undo_id, now, import_id])
+        written = con.execute(sql.load("undo_delete"), [import_id]).fetchone()[0]
+        restored = con.execute(sql.load("undo_restore"), [import_id]).fetchone()[0]
+        con.execute(sql.load("undo_forget_restored"), [import_id])
+        con.execute(sql.load("refresh_enterprises"))
+        con.execute("DROP TABLE IF EXISTS staged")
+        con.execute(sql.load("insert_undo"), [undo_id, now, actor.email, file_name, sha256, written, restored,
+                                               import_id])
+        db.bump_data_version(con)
+    demo_restored = removed_demo and db.first(con, sql.load("count_figures"))[0] == 0
+    if demo_restored:
+        _reload_demo(con)
+    return UndoResult(undo_id, import_id, added, restored, demo_restored)
+
+
+def _reload_demo(con: duckdb.DuckDBPyConnection) -> None:
+    """The demo data set as it was before the import that replaced it: the same generator and seed."""
+    name = db.first(con, sql.load("demo_seed"))
+    seed = int(name[0].rsplit("-", 1)[1]) if name and name[0].rsplit("-", 1)[-1].isdigit() else demo.DEFAULT_SEED
+    load_demo(con, seed)
+
+
+@dataclass
+class DemoLoad:
+    inserted: int
+    replaced: int
+    unchanged: int
+    enterprises: int
+
+
+DEMO_FILE_NAME = "donnees-fictives-demonstration"
+
+
+def load_demo(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
+    """Write the demo data set, flagged as demo. Refused (None) when the database holds real figures."""
+    if db.first(con, sql.load("count_figures"))[0] and not db.is_demo(con):
+        return None
+    frame = demo.generate(seed=seed).assign(sheet="demo", source_row=None)
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+    result = write_imports(con, [(f"{DEMO_FILE_NAME}-{seed}", digest, frame)], actor=auth.system("demo"),
+                           channel="demo", is_demo=True)[0]
+    return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()))
+
+
+def load_demo_if_empty(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
+    """First run: an empty database gets the demo data; any other database is left alone."""
+    if db.first(con, "SELECT count(*) FROM imports")[0]:
+        return None
+    return load_demo(con, seed)
+
+
+def _pause_for_fault_injection() -> None:
+    """Tests kill the process here, inside the open transaction, to prove nothing half-written survives."""
+    delay = os.environ.get("ESS_IMPACT_TEST_PAUSE_IN_TRANSACTION")
+    if delay:
+        print("ESS_IMPACT_IN_TRANSACTION", flush=True)
+        time.sleep(float(delay))

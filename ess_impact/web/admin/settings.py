@@ -1,0 +1,143 @@
+"""Paramètres (admins): the settings in force (what each means, its default, who changed it and when) and a form to
+change one; the volunteer hourly rates by year with their source; the change history. Validation, tracing and the
+transaction are in ess_impact.settings_admin; after a change to the public figures, the public tables are recomputed
+here so that the next visitor does not wait."""
+
+import time
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ess_impact import formatting, labels, settings_admin
+from ess_impact.publish import indicators
+from ess_impact.settings_admin import SPECS
+from ess_impact.store import db
+from ess_impact.web import ui
+
+account = ui.account_required(admin=True)
+lang = ui.lang()
+st.title(ui.tr("settings_title"))
+ui.show_done("_settings_done")
+
+with db.connect() as con:
+    current = settings_admin.current_settings(con, account)
+    rates = settings_admin.volunteer_rates(con, account)
+    history = settings_admin.changes(con, account)
+
+
+def when(values: pd.Series) -> list[str]:
+    return [v.strftime("%Y-%m-%d %H:%M") if pd.notna(v) else formatting.MISSING for v in values]
+
+
+def changed(frame: pd.DataFrame) -> list[str]:
+    """Who changed a value last and when: 'a@b.c, 2026-05-01 10:12', or 'valeur d'origine'."""
+    return [ui.tr("settings_as_installed") if pd.isna(by) or by == settings_admin.DEFAULT_ACTOR else f"{by}, {at}"
+            for by, at in zip(frame["updated_by"], when(frame["updated_at"]))]
+
+
+def recompute(shown: list) -> None:
+    """The public tables of the new settings, computed now (behind a status) rather than by the next visitor."""
+    with st.status(ui.tr("settings_recomputing"), expanded=False) as status:
+        start = time.monotonic()
+        with db.connect() as con:
+            indicators.prepare_public(con)
+        done = ui.tr("settings_recomputed", seconds=formatting.number(time.monotonic() - start, lang, 1))
+        status.update(label=done, state="complete")
+    shown.append(("success", done))
+
+
+def attempt(operation, message, public) -> None:
+    """One change; `message(result)` says what changed, `public(result)` whether the public figures depend on it."""
+    ui.attempt(operation, "_settings_done", lambda r: [("success", message(r))],
+               lambda r, shown: recompute(shown) if public(r) else None)
+
+
+# --- settings in force and the form to change one ---------------------------------------------------------------
+st.header(ui.tr("settings_heading"))
+# A static table: the meanings wrap instead of being cut.
+st.table(pd.DataFrame({
+    ui.tr("settings_col_setting"): [ui.tr(f"setting_{k}") for k in current["key"]],
+    ui.tr("settings_col_value"): [settings_admin.value_text(k, v, lang) for k, v in zip(current["key"],
+                                                                                       current["value"])],
+    ui.tr("settings_col_default"): [settings_admin.value_text(k, v, lang) for k, v in zip(current["key"],
+                                                                                         current["default"])],
+    ui.tr("settings_col_meaning"): [ui.tr(f"setting_{k}_help") for k in current["key"]],
+    ui.tr("settings_col_changed"): changed(current),
+}).set_index(ui.tr("settings_col_setting")))
+
+st.subheader(ui.tr("settings_change_heading"))
+key = st.selectbox(ui.tr("settings_col_setting"), list(SPECS), format_func=lambda k: ui.tr(f"setting_{k}"),
+                   key="setting_key")
+spec, chosen = SPECS[key], current.set_index("key").loc[key]
+value = chosen["value"]
+st.caption(" ".join([ui.tr(f"setting_{key}_help"),
+                     ui.tr("settings_bounds", low=spec.text(spec.low, lang), high=spec.text(spec.high, lang),
+                           default=settings_admin.value_text(key, chosen["default"], lang)),
+                     ui.tr(f"settings_effect_{spec.effect}")]))
+with st.form("change_setting"):
+    typed = st.text_input(ui.tr("settings_new_value"), settings_admin.value_text(key, value, lang),
+                          key=f"setting_value_{key}")
+    submitted = st.form_submit_button(ui.tr("settings_save"), type="primary", key="setting_save")
+if submitted:
+    name = ui.tr(f"setting_{key}")
+    attempt(lambda con: settings_admin.set_setting(con, account, key, typed),
+            lambda c: ui.tr("settings_saved", name=name, old=settings_admin.value_text(key, c.old, lang),
+                            new=settings_admin.value_text(key, c.new, lang)) if c.changed else
+            ui.tr("settings_unchanged", name=name, value=settings_admin.value_text(key, c.new, lang)),
+            lambda c: c.changed and c.public)
+
+# --- volunteer rates ----------------------------------------------------------------------------------------------
+st.header(ui.tr("rates_heading"))
+st.write(ui.tr("settings_rates_intro"))
+st.dataframe(pd.DataFrame({
+    ui.tr("year"): rates["year"].astype(str),
+    ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
+    ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
+    ui.tr("settings_col_changed"): changed(rates),
+}), hide_index=True, width="stretch")
+
+change_rate, delete_rate = st.columns(2)
+with change_rate.form("set_rate"):
+    st.subheader(ui.tr("settings_rate_set"))
+    next_year = min(int(rates["year"].max()) + 1 if len(rates) else date.today().year, date.today().year + 1)
+    rate_year = st.number_input(ui.tr("year"), min_value=settings_admin.MIN_RATE_YEAR,
+                                max_value=date.today().year + 1, value=next_year, step=1, key="rate_year")
+    rate_value = st.text_input(ui.tr("rate"), key="rate_value",
+                               placeholder=formatting.number(rates["rate"].iloc[-1], lang, 2) if len(rates) else "")
+    rate_source = st.text_input(ui.tr("source"), key="rate_source", placeholder=ui.tr("settings_rate_source_help"),
+                                max_chars=settings_admin.MAX_SOURCE_LENGTH)
+    save_rate = st.form_submit_button(ui.tr("settings_save"), type="primary", key="rate_save")
+with delete_rate.form("delete_rate"):
+    st.subheader(ui.tr("settings_rate_delete"))
+    gone_year = st.selectbox(ui.tr("year"), rates["year"].tolist(), index=None, key="rate_delete_year",
+                             placeholder=ui.tr("settings_rate_pick"))
+    sure = st.checkbox(ui.tr("settings_rate_confirm"), key="rate_delete_sure")
+    delete = st.form_submit_button(ui.tr("settings_rate_delete_button"), icon=":material/delete:", key="rate_delete")
+
+if save_rate:
+    attempt(lambda con: settings_admin.set_volunteer_rate(con, account, rate_year, rate_value, rate_source),
+            lambda c: ui.tr("settings_rate_saved" if c.changed else "settings_rate_unchanged", year=int(rate_year),
+                            value=settings_admin.value_text(c.item, c.new, lang)),
+            lambda c: c.changed)
+if delete and gone_year is not None and sure:
+    attempt(lambda con: settings_admin.delete_volunteer_rate(con, account, gone_year),
+            lambda _: ui.tr("settings_rate_deleted", year=int(gone_year)), lambda _: True)
+
+# --- history and accounts -----------------------------------------------------------------------------------------
+with st.expander(ui.tr("settings_history_heading")):
+    if history.empty:
+        st.write(ui.tr("settings_no_history"))
+    else:
+        st.dataframe(pd.DataFrame({
+            ui.tr("settings_col_when"): when(history["changed_at"]),
+            ui.tr("settings_col_by"): history["changed_by"],
+            ui.tr("settings_col_item"): [settings_admin.item_text(i, lang) for i in history["item"]],
+            ui.tr("settings_col_old"): [settings_admin.value_text(i, v, lang) for i, v in
+                                        zip(history["item"], history["old_value"])],
+            ui.tr("settings_col_new"): [settings_admin.value_text(i, v, lang) for i, v in
+                                        zip(history["item"], history["new_value"])],
+        }), hide_index=True, width="stretch")
+
+st.caption(ui.tr("settings_accounts"))
+st.page_link("ess_impact/web/admin/accounts.py", label=ui.tr("nav_admin_accounts"), icon=":material/group:")

@@ -1,0 +1,24 @@
+"""Téléverser mes données (entreprise accounts): the template pre-filled with the enterprise's last year, then the
+upload flow."""
+
+import pandas as pd
+import streamlit as st
+
+from ess_impact.store import db, history
+from ess_impact.web import ui, upload_flow
+
+account = ui.account_required()
+st.title(ui.tr("upload_title"))
+
+
+def latest_rows() -> pd.DataFrame | None:
+    """The enterprise's last stored year, to pre-fill the template."""
+    with db.connect() as con:
+        latest = [history.enterprise_figures(con, account, neq).tail(1) for neq in account.neqs]
+    rows = pd.concat([r for r in latest if not r.empty] or [pd.DataFrame()], ignore_index=True)
+    return None if rows.empty else rows
+
+
+upload_flow.template_step(ui.tr("upload_template_text"), latest_rows)
+st.subheader(ui.tr("upload_file_heading"))
+upload_flow.run(account, "upload")

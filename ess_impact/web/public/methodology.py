@@ -1,0 +1,54 @@
+"""Méthodologie: definitions, settings in force, confidentiality rules, completeness by year and region, sources."""
+
+import pandas as pd
+import streamlit as st
+
+from ess_impact import formatting, labels
+from ess_impact.labels import INDICATORS
+from ess_impact.output import tables
+from ess_impact.publish import indicators
+from ess_impact.web import ui
+
+lang = ui.lang()
+ui.demo_banner()
+ctx = ui.context()
+st.title(ui.tr("methodology_title"))
+DEFINED = [i for i in INDICATORS.values() if i.key != "share"]
+
+st.header(ui.tr("indicators_heading"))
+ui.show_table(tables.Table(pd.DataFrame({
+    ui.tr("indicator"): [i.label(lang) for i in DEFINED],
+    ui.tr("unit"): [ui.tr(f"unit_{i.unit}") for i in DEFINED],
+    ui.tr("definition"): [i.definition(lang) for i in DEFINED],
+}), {}, ui.tr("indicators_heading"), ui.notes()), "definitions", height=(len(DEFINED) + 1) * 35 + 3)
+
+settings = ctx["settings"]
+st.header(ui.tr("settings_heading"))
+st.write(ui.tr("fte_basis_note", hours=formatting.number(settings.fte_basis_hours, lang)))
+st.subheader(ui.tr("rates_heading"))
+rates = ctx["rates"]
+ui.show_table(tables.Table(pd.DataFrame({
+    ui.tr("year"): rates["year"].astype(str),
+    ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
+    ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
+}), {}, ui.tr("rates_heading"), ui.notes()), "rates")
+
+st.header(ui.tr("confidentiality_heading"))
+st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
+               share=formatting.percent(settings.dominance_share, lang, 0)))
+
+years = sorted(ctx["years"]["year"].tolist())
+if years:
+    st.header(ui.tr("completeness_heading"))
+    cubes = ui.public_cubes()
+    table = indicators.over_years({year: cubes[cubes["year"] == year] for year in years}, "region", "enterprises",
+                                  lang)
+    # over_years leaves NaN where the count is suppressed (every region reports in the public cube's years)
+    completeness = tables.Table(table.rename_axis(ui.tr("region")).reset_index(),
+                                {str(year): "enterprises" for year in years}, ui.tr("completeness_heading"),
+                                ui.notes(), table.isna().reset_index(drop=True))
+    ui.show_table(completeness, "completeness", height=(len(table) + 1) * 35 + 3)
+    st.caption(ui.tr("completeness_note"))
+
+st.header(ui.tr("sources_heading"))
+st.write(ui.tr("sources_text"))

@@ -1,0 +1,51 @@
+"""Rapports: choose an MRC or a region and a year, then download its PDF report, Excel workbook, PowerPoint deck or
+PNG charts. Each file is built by ess_impact.reports when its button is clicked, from the cached public cubes."""
+
+import streamlit as st
+
+from ess_impact.output import reports, tables
+from ess_impact.output.reports import content
+from ess_impact.web import ui
+
+ICONS = {"pdf": ":material/picture_as_pdf:", "xlsx": ":material/table_view:", "pptx": ":material/slideshow:",
+         "png": ":material/image:"}
+
+lang = ui.lang()
+ui.demo_banner()
+ui.need_data()
+f = ui.filters(("year", "region", "mrc"))
+if not (f.region or f.mrc):
+    st.title(ui.tr("nav_reports"))
+    st.info(ui.tr("reports_pick"))
+    st.stop()
+place = reports.territory("mrc", f.mrc) if f.mrc else reports.territory("region", f.region)
+st.title(ui.tr("reports_title", place=place.name, year=f.year))
+st.write(ui.tr("reports_intro"))
+
+ctx = ui.context()
+try:
+    organisation = reports.Organisation.from_env()
+except reports.ReportError as exc:
+    st.warning(exc.message(lang))
+    organisation = reports.Organisation()
+years = sorted(int(y) for y in ctx["years"]["year"])
+context = reports.Context(ui.public_cubes(), ctx["settings"], ctx["rates"], ctx["is_demo"], years, organisation)
+if f.year - 1 in years:
+    context.panels[(f.year - 1, f.year)] = ui.panel_cubes(f.year - 1, f.year)
+try:
+    data = reports.report_data(None, place, f.year, lang, context)
+except reports.ReportError as exc:
+    st.info(exc.message(lang))
+    st.stop()
+
+for column, fmt in zip(st.columns(len(reports.FORMATS)), reports.FORMATS):
+    column.download_button(ui.tr(f"report_{fmt}"), lambda fmt=fmt: reports.build(data, fmt),
+                           file_name=reports.file_name(data, fmt), mime=reports.MIME[fmt], key=f"report_{fmt}",
+                           icon=ICONS[fmt], on_click="ignore", width="stretch")
+st.caption(ui.tr("report_files_note"))
+
+st.subheader(ui.tr("report_headline"))
+headline = content.headline_table(data)
+st.dataframe(tables.styled(headline, lang), hide_index=True)
+st.caption(headline.notes[-1])
+ui.footnotes(f.year)

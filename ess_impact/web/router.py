@@ -1,0 +1,58 @@
+"""Router: page configuration and navigation only. The pages are files grouped by role beside this module (public/,
+enterprise/, admin/); access is decided by which pages are handed to st.navigation."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ess_impact.web import ui
+
+HERE = Path(__file__).resolve().parent
+
+
+def _page(path: str, **kwargs) -> st.Page:
+    return st.Page(HERE / path, **kwargs)
+
+
+def main() -> None:
+    """One run of the app: configuration, account, navigation."""
+    st.set_page_config(page_title=ui.tr("app_title"), page_icon="📊", layout="wide")
+    ui.page_style()
+    ui.language_switch()
+    account = ui.account()
+    ui.account_box(account)
+    public = [
+        _page("public/overview.py", title=ui.tr("nav_overview"), icon=":material/home:", default=True),
+        _page("public/territories.py", title=ui.tr("nav_territories"), icon=":material/map:", url_path="territoires"),
+        _page("public/sectors.py", title=ui.tr("nav_sectors"), icon=":material/category:", url_path="secteurs"),
+        _page("public/compare.py", title=ui.tr("nav_compare"), icon=":material/compare_arrows:", url_path="comparer"),
+        _page("public/reports.py", title=ui.tr("nav_reports"), icon=":material/description:", url_path="rapports"),
+        _page("public/methodology.py", title=ui.tr("nav_methodology"), icon=":material/menu_book:", url_path="methodologie"),
+    ]
+    # Access is decided here: a page not handed to st.navigation does not exist for this visitor ("Page not found").
+    if account is None:
+        pages = public + [_page("public/login.py", title=ui.tr("nav_login"), icon=":material/login:",
+                                  url_path="connexion")]
+    elif account.is_admin:
+        pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_admin"): [
+            _page("admin/import.py", title=ui.tr("nav_admin_import"), icon=":material/upload_file:",
+                    url_path="admin-import"),
+            _page("admin/log.py", title=ui.tr("nav_admin_log"), icon=":material/history:",
+                    url_path="admin-journal"),
+            _page("admin/accounts.py", title=ui.tr("nav_admin_accounts"), icon=":material/group:",
+                    url_path="admin-comptes"),
+            _page("admin/registry.py", title=ui.tr("nav_admin_registry"), icon=":material/domain:",
+                    url_path="admin-registre"),
+            _page("admin/completeness.py", title=ui.tr("nav_admin_completeness"), icon=":material/checklist:",
+                    url_path="admin-completude"),
+            _page("admin/settings.py", title=ui.tr("nav_admin_settings"), icon=":material/settings:",
+                    url_path="admin-parametres"),
+        ]}
+    else:
+        pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_enterprise"): [
+            _page("enterprise/upload.py", title=ui.tr("nav_upload"), icon=":material/upload:", url_path="televerser"),
+            _page("enterprise/my_data.py", title=ui.tr("nav_my_data"), icon=":material/folder_shared:",
+                    url_path="mes-donnees"),
+        ]}
+    page = st.navigation(pages)
+    page.run()

@@ -1,0 +1,37 @@
+"""How the web app is started: the Streamlit command and its server options, in one place for `ess-impact run`,
+the tests and the benchmarks. The options are passed on the command line (not read from a .streamlit/config.toml
+of the current folder), so an installed package behaves the same from any folder."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+from ess_impact.settings_admin import UPLOAD_CEILING_MB
+
+OPTIONS = {
+    "server.headless": "true",
+    # Streamlit's own ceiling; the app refuses files over its `max_upload_mb` setting (10 MB) itself.
+    "server.maxUploadSize": str(UPLOAD_CEILING_MB),
+    "server.runOnSave": "false",
+    "server.fileWatcherType": "none",  # production: no file watching (it costs every run)
+    "browser.gatherUsageStats": "false",
+    "theme.primaryColor": "#1F4E79",
+    "theme.base": "light",
+    "client.toolbarMode": "viewer",
+}
+
+
+def app_script() -> Path:
+    return Path(str(resources.files("ess_impact.web").joinpath("app.py")))
+
+
+def command(port: int = 8501, address: str | None = None, script: Path | None = None) -> list[str]:
+    """`python -m streamlit run <app> --option value ...`"""
+    out = [sys.executable, "-m", "streamlit", "run", str(script or app_script()), "--server.port", str(port)]
+    if address:
+        out += ["--server.address", address]
+    for key, value in OPTIONS.items():
+        out += [f"--{key}", value]
+    return out

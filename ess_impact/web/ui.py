@@ -1,0 +1,527 @@
+"""Streamlit glue shared by the pages: language, filters kept in the URL, database access per unit of work,
+caching by data version, first-run demo data, the demo banner, tables with their downloads, charts, footnotes.
+No business logic: that lives in ess_impact."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from ess_impact import errors, formatting, labels, reference
+from ess_impact.fields import FIELDS, header
+from ess_impact.labels import INDICATORS
+from ess_impact.output import tables
+from ess_impact.publish import indicators, peers, slices
+from ess_impact.publish.indicators import Filters
+from ess_impact.store import auth, db, history
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def lang() -> str:
+    """The interface language, kept in the URL (?lang=en) so that a link opens in the same language."""
+    value = st.query_params.get("lang", "fr")
+    return value if value in labels.LANGS else "fr"
+
+
+def tr(key: str, **params) -> str:
+    return labels.t(key, lang(), **params)
+
+
+def language_switch() -> None:
+    current = lang()
+    choice = st.sidebar.segmented_control(labels.t("language", current), ["fr", "en"], default=current,
+                                          format_func={"fr": "Français", "en": "English"}.get, key="lang_switch",
+                                          required=True)
+    if choice and choice != current:
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+# --- data, cached by the database's data version ------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _first_run(path: str) -> bool:
+    """On a fresh machine the database is empty: load the fictitious demo data once (per database file)."""
+    with db.connect(path) as con:
+        loaded = history.load_demo_if_empty(con) is not None
+        if loaded:
+            indicators.prepare_public(con)
+        return loaded
+
+
+VERSION_FRESH_S = 1.0
+
+
+def data_version() -> tuple[str, int]:
+    """Cache key of everything read from the database: its path and the version every write bumps. Asked of the
+    database at most once a second per session (a page asks many times in one run; each ask opens the file)."""
+    path = str(db.db_path())
+    known = st.session_state.get("_data_version")
+    now = time.monotonic()
+    if known and known[0] == path and now - known[2] < VERSION_FRESH_S:
+        return path, known[1]
+    _first_run(path)
+    with db.connect(path) as con:
+        version = db.data_version(con)
+    st.session_state["_data_version"] = (path, version, now)
+    return path, version
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _public_cubes(version: tuple[str, int]) -> pd.DataFrame:
+    with db.connect(version[0]) as con:
+        return indicators.public_cubes(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _panel_cubes(version: tuple[str, int], year_from: int, year_to: int) -> pd.DataFrame:
+    with db.connect(version[0]) as con:
+        return indicators.public_panels(con, year_from, year_to)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _context(version: tuple[str, int]) -> dict:
+    with db.connect(version[0]) as con:
+        return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
+                "rates": indicators.volunteer_rates(con)}
+
+
+def public_cubes() -> pd.DataFrame:
+    """The confidentiality-protected cube of every year, cached until the next write to the database."""
+    with st.spinner(tr("computing")):
+        return _public_cubes(data_version())
+
+
+def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
+    """The protected cubes of two years restricted to the enterprises that reported both (constant sample)."""
+    with st.spinner(tr("computing")):
+        return _panel_cubes(data_version(), year_from, year_to)
+
+
+def context() -> dict:
+    return _context(data_version())
+
+
+def demo_banner() -> None:
+    if context()["is_demo"]:
+        st.warning(tr("demo_banner"), icon="⚠️")
+
+
+# --- filters, kept in the URL --------------------------------------------------------------------------------
+
+SECTION = ("year", "region", "mrc", "sector", "legal_form")
+
+
+def _from_url(key: str, options: list, multi: bool):
+    """The value a link asks for, kept only if it is one of the options (codes, not labels, so that a link works
+    in both languages)."""
+    by_text = {str(o): o for o in options}
+    if multi:
+        return [by_text[v] for v in st.query_params.get_all(key) if v in by_text] or None
+    value = st.query_params.get(key)
+    return by_text.get(value) if value is not None else None
+
+
+def choose(container, widget: str, label: str, options: list, key: str, default=None, **kwargs):
+    """A selectbox or multiselect whose value lives in the URL (?key=code): it opens as the link says, keeps its
+    value across pages (the URL is cleared on a page switch, the session keeps a copy) and writes it back."""
+    multi = widget == "multiselect"
+    memory = f"_kept_{key}"
+
+    def valid(value):
+        if value is None:
+            return None
+        if multi:
+            return [v for v in value if v in options] or None
+        return value if value in options else None
+
+    # The widget's own state first (the user just changed it), then the link, then the copy kept by the session.
+    wanted = valid(st.session_state.get(key))
+    if wanted is None and key not in st.session_state:
+        wanted = _from_url(key, options, multi)
+        if wanted is None:
+            wanted = valid(st.session_state.get(memory))
+    limit = kwargs.get("max_selections")
+    if multi and limit and wanted:
+        wanted = wanted[:limit]  # a link may ask for more than the widget allows: keep the first ones
+    st.session_state[key] = wanted if wanted is not None else default
+    if multi:
+        value = container.multiselect(label, options, key=key, **kwargs)
+    else:
+        value = container.selectbox(label, options, key=key, **kwargs)
+    st.session_state[memory] = value
+    if value is None or value == [] or value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = [str(v) for v in value] if multi else str(value)
+    return value
+
+
+def filters(show: tuple[str, ...] = SECTION) -> Filters:
+    """Sidebar filters kept in the URL (?annee=2024&region=16&mrc=54&secteur=HAB&forme=COOP): a view can be
+    bookmarked, sent by e-mail and opened again as it was."""
+    current = lang()
+    ctx = context()
+    years = sorted(ctx["years"]["year"].tolist(), reverse=True)
+    side = st.sidebar
+    year = choose(side, "selectbox", tr("year"), years, "annee", years[0]) if "year" in show else None
+    region = mrc = sector = legal_form = None
+    if "region" in show:
+        regions = reference.regions()
+        region = choose(side, "selectbox", tr("region"), regions["code"].tolist(), "region",
+                        format_func=dict(zip(regions["code"], regions["name"])).get, placeholder=tr("all_quebec"))
+    if "mrc" in show:
+        mrcs = reference.mrcs()
+        if region:
+            mrcs = mrcs[mrcs["region_code"] == region]
+        mrc = choose(side, "selectbox", tr("mrc"), mrcs["code"].tolist(), "mrc",
+                     format_func=dict(zip(mrcs["code"], mrcs["name"])).get, placeholder=tr("all_mrcs"))
+        if mrc and not region:
+            region = mrc_region(mrc)
+    if "sector" in show:
+        sectors = reference.sectors()
+        sector = choose(side, "selectbox", tr("sector"), sectors["code"].tolist(), "secteur",
+                        format_func=dict(zip(sectors["code"], sectors[f"label_{current}"])).get,
+                        placeholder=tr("all_sectors"))
+    if "legal_form" in show:
+        forms = reference.legal_forms()
+        legal_form = choose(side, "selectbox", tr("legal_form"), forms["code"].tolist(), "forme",
+                            format_func=dict(zip(forms["code"], forms[f"label_{current}"])).get,
+                            placeholder=tr("all_legal_forms"))
+        if sector and legal_form:
+            side.info(tr("one_category_filter"))
+            legal_form = None
+    return Filters(year=year, region=region, mrc=mrc, sector=sector, legal_form=legal_form)
+
+
+def indicator_choice(options: list[str] = slices.CHART_INDICATORS) -> str:
+    """The indicator drawn in a page's charts (?ind=jobs_total)."""
+    current = lang()
+    return choose(st, "selectbox", tr("chart_indicator"), options, "ind", options[0],
+                  format_func=lambda k: INDICATORS[k].label(current))
+
+
+def mrc_region(code: str) -> str:
+    mrcs = reference.mrcs()
+    return str(mrcs.loc[mrcs["code"] == code, "region_code"].iloc[0])
+
+
+def place(f: Filters) -> str:
+    """Where a view is: 'MRC des Maskoutains', 'Montérégie' or 'Québec', with its category when one is chosen."""
+    if f.mrc:
+        mrcs = reference.mrcs()
+        where = str(mrcs.loc[mrcs["code"] == f.mrc, "name"].iloc[0])
+    elif f.region:
+        regions = reference.regions()
+        where = str(regions.loc[regions["code"] == f.region, "name"].iloc[0])
+    else:
+        where = "Québec"
+    category = category_name(f)
+    return f"{where} — {category}" if category else where
+
+
+def category_name(f: Filters) -> str | None:
+    if f.sector:
+        frame, code = reference.sectors(), f.sector
+    elif f.legal_form:
+        frame, code = reference.legal_forms(), f.legal_form
+    else:
+        return None
+    return str(frame.loc[frame["code"] == code, f"label_{lang()}"].iloc[0])
+
+
+def need_data() -> None:
+    """Stop the page with a clear message when the database holds no figures at all."""
+    if context()["years"].empty:
+        st.info(tr("empty_database"))
+        st.stop()
+
+
+# --- output: tables with downloads, charts, notes -------------------------------------------------------------
+
+def source_line() -> str:
+    return tr("source_line_demo") if context()["is_demo"] else tr("source_line")
+
+
+def notes() -> list[str]:
+    """The lines that go under every published table and into every download."""
+    settings = context()["settings"]
+    return [source_line(), tr("suppressed_note", min_count=settings.min_count,
+                              share=formatting.percent(settings.dominance_share, lang(), 0))]
+
+
+def _slug(text: str) -> str:
+    plain = reference.normalize(text)
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "tableau"
+
+
+def show_table(table: tables.Table, key: str, height: int | None = None) -> None:
+    """A sortable table in Québec formats with 'x' for suppressed cells, then its CSV and Excel downloads."""
+    rows = len(table.frame)
+    hidden_any = table.hidden is not None and bool(table.hidden.to_numpy().any())
+    st.dataframe(tables.styled(table, lang()), hide_index=True, width="stretch",
+                 height=height or min(rows + 1, 20) * 35 + 3,
+                 placeholder=formatting.SUPPRESSED if hidden_any else formatting.MISSING)
+    current = lang()
+    name = _slug(table.title or key)
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(tr("download_csv"), lambda: tables.to_csv(table, current), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    right.download_button(tr("download_xlsx"), lambda: tables.to_xlsx([table], current), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+
+
+def show_chart(figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, theme=None)
+
+
+def footnotes(year: int | None) -> None:
+    """What 'x' means, the volunteer rate in force for the year, the source."""
+    ctx = context()
+    current = lang()
+    for line in notes()[1:]:
+        st.caption(line)
+    rates = ctx["rates"]
+    rates = rates[rates["year"] <= year] if year else rates
+    if not rates.empty:
+        r = rates.iloc[-1]
+        st.caption(tr("volunteer_rate_note", rate=formatting.money(r["rate"], current, 2), year=int(r["year"]),
+                      source=labels.rate_source(r["source"], current)))
+    st.caption(source_line())
+
+
+def cards(f: Filters, cubes: pd.DataFrame) -> bool:
+    """Headline cards of a territory × category for f.year, with the change from the year before, raw and at
+    constant sample. False (and a message) when nobody reported there."""
+    current = lang()
+    now = slices.row(cubes, f, current)
+    if now is None:
+        st.info(tr("no_data_here", place=place(f), year=f.year))
+        return False
+    previous = f.year - 1 if f.year - 1 in set(cubes["year"].unique()) else None
+    before = slices.row(cubes, replace(f, year=previous), current) if previous else None
+    panel = panel_cubes(previous, f.year) if before is not None else None
+    figures = slices.headline(now, before, panel, f, previous, current)
+    for start in (0, 4):
+        for column, (_, card) in zip(st.columns(4), figures.iloc[start:start + 4].iterrows()):
+            key, change = card["key"], tables.change_key(card["key"])
+            shown = formatting.SUPPRESSED if card["hidden"] else formatting.indicator(key, card["value"], current,
+                                                                                     compact=True)
+            delta = None if pd.isna(card["change"]) else tables.value_text(change, card["change"], current)
+            description = None if delta is None or pd.isna(card["change_constant"]) else \
+                tr("constant_sample", value=tables.value_text(change, card["change_constant"], current))
+            column.metric(card["label"], shown, delta, help=INDICATORS[key].definition(current), border=True,
+                          delta_description=description)
+    if before is not None:
+        st.caption(tr("change_note", year=f.year - 1))
+    return True
+
+
+def page_style() -> None:
+    """Small layout fixes: let the constant-sample line under a card's change wrap instead of being cut."""
+    st.html("<style>"
+            "div:has(> [data-testid=stMetricDeltaDescription]) {flex-wrap: wrap; row-gap: 2px}"
+            "[data-testid=stMetricDeltaDescription], [data-testid=stMetricDeltaDescription] * "
+            "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important}"
+            "</style>")
+
+
+# --- accounts: login kept in a cookie, logout -------------------------------------------------------------------
+# The browser keeps the session token in the cookie `ess_session` (SameSite=Strict, path /, expiring with the idle
+# timeout); the database keeps only its hash. Streamlit reads cookies once, when the page is loaded, so a login or a
+# logout made in this session is also kept in st.session_state. The token never goes into the URL.
+
+SESSION_COOKIE = "ess_session"
+
+
+def _cookie_script(token: str, max_age: int) -> str:
+    value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
+    # The run number makes each run's element differ, so the browser runs it again and the expiry moves on.
+    return f"<script>/* {time.monotonic_ns()} */ document.cookie = {value};</script>"
+
+
+def account_from(cookies, state, con, now=None):
+    """The logged-in account from the session state (a login in this session) or the cookies sent when the page was
+    loaded, or None. A token that no longer opens anything is forgotten."""
+    if state.get("_logged_out"):
+        return None
+    token = state.get("_session_token") or cookies.get(SESSION_COOKIE)
+    account = auth.resume_session(con, token, now) if token else None
+    if account is None:
+        state.pop("_session_token", None)
+    return account
+
+
+def account():
+    """The current auth.Account, or None for an anonymous visitor. Resolved by app.py once per run (it counts as
+    activity and refreshes the cookie); pages read it with current_account()."""
+    ctx = st.context
+    cookies = dict(ctx.cookies) if ctx.cookies is not None else {}
+    token = st.session_state.get("_session_token") or cookies.get(SESSION_COOKIE)
+    oidc = oidc_configured() and getattr(st.user, "is_logged_in", False)
+    current, idle = None, 0
+    if (token and not st.session_state.get("_logged_out")) or oidc:  # an anonymous run opens no database
+        with db.connect() as con:
+            current = account_from(cookies, st.session_state, con)
+            if current is None and oidc:
+                current = auth.account_for_email(con, st.user.get("email"))
+            idle = auth.idle_minutes(con) if current is not None else 0
+        token = st.session_state.get("_session_token") or cookies.get(SESSION_COOKIE)
+    if current is not None and token:
+        st.sidebar.html(_cookie_script(token, idle * 60), unsafe_allow_javascript=True, width="content")
+    elif st.session_state.pop("_clear_cookie", False):
+        st.sidebar.html(_cookie_script("", 0), unsafe_allow_javascript=True, width="content")
+    st.session_state["_account"] = current
+    return current
+
+
+def current_account():
+    """The account app.py resolved for this run, or None."""
+    return st.session_state.get("_account")
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: local accounts only
+        return False
+
+
+def log_in(email: str, password: str) -> None:
+    """Check the password and open a session (auth.LoginFailed otherwise); the cookie is written on the next run."""
+    with db.connect() as con:
+        found = auth.authenticate(con, email, password)
+        st.session_state["_session_token"] = auth.open_session(con, found)
+    st.session_state.pop("_logged_out", None)
+
+
+def log_out() -> None:
+    cookies = dict(st.context.cookies) if st.context.cookies is not None else {}
+    token = st.session_state.pop("_session_token", None) or cookies.get(SESSION_COOKIE)
+    with db.connect() as con:
+        auth.close_session(con, token)
+    st.session_state["_logged_out"] = True
+    st.session_state["_account"] = None
+    st.session_state["_clear_cookie"] = True  # done by account() on the next run
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+
+
+def account_box(current) -> None:
+    """Who is logged in and a logout button, in the sidebar."""
+    if current is None:
+        return
+    side = st.sidebar
+    side.caption(tr("logged_in_as", email=current.email) + f" ({tr('role_' + current.role)})")
+    if side.button(tr("logout"), icon=":material/logout:", key="logout"):
+        log_out()
+        st.rerun()
+
+
+def account_required(admin: bool = False):
+    """The logged-in account a page needs (app.py hands these pages only to such accounts; this is the second lock)."""
+    current = current_account()
+    if current is None or (admin and not current.is_admin):
+        st.error(tr("forbidden_admin" if current is not None else "forbidden_anonymous"))
+        st.stop()
+    return current
+
+
+def submission_table(log) -> pd.DataFrame:
+    """The import log as shown on screen: no., when, who, file, SHA-256, rows, new, replaced, undone by."""
+    return pd.DataFrame({
+        tr("log_id"): log["id"], tr("log_when"): log["imported_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        tr("log_who"): log["actor"], tr("log_channel"): log["channel"], tr("log_file"): log["file_name"],
+        tr("log_sha"): log["sha256"], tr("log_rows"): log["n_rows"], tr("log_inserted"): log["n_inserted"],
+        tr("log_replaced"): log["n_replaced"],
+        tr("log_status"): [tr("log_undoes", id=int(u)) if pd.notna(u) else
+                           tr("log_undone_by", id=int(b)) if pd.notna(b) else "" for u, b in
+                           zip(log["undoes"], log["undone_by"])],
+    })
+
+
+def original_file_download(account, log: pd.DataFrame, key: str) -> None:
+    """Pick one of the submissions of `log` (history.list_imports) whose file was kept, and download that file
+    exactly as it was sent; the bytes are read when the button is clicked, through history.original_file, which
+    checks the account again."""
+    st.subheader(tr("original_heading"))
+    kept = log[log["file_size"].notna()]
+    if kept.empty:
+        st.info(tr("original_none"))
+        return
+    st.caption(tr("original_text"))
+    names = dict(zip(kept["id"].astype(int), kept["file_name"]))
+    shown = {int(r.id): tr("original_label", id=int(r.id), when=f"{r.imported_at:%Y-%m-%d %H:%M}", file=r.file_name,
+                           size=formatting.number(max(1, round(r.file_size / 1024)), lang()))
+             for r in kept.itertuples()}
+    chosen = st.selectbox(tr("original_choice"), list(shown), format_func=shown.get, key=f"{key}_original")
+
+    def original() -> bytes:
+        with db.connect() as con:
+            found = history.original_file(con, account, chosen)
+        return found[1] if found else b""
+
+    st.download_button(tr("original_button"), original, file_name=names[chosen], mime="application/octet-stream",
+                       icon=":material/download:", key=f"{key}_original_download", on_click="ignore")
+
+
+def figures_by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """One enterprise's stored rows (history.enterprise_figures) as shown on screen: one column per year, latest
+    first, one line per field in the reader's language and Québec formats, then when and from which file."""
+    current = lang()
+    kinds = {f.key: f.kind for f in FIELDS}
+    keys = [f.key for f in FIELDS if f.key not in ("neq", "year")] + ["imported_at", "file_name"]
+    names = {f.key: header(f, current) for f in FIELDS} | {"imported_at": tr("my_data_recorded"),
+                                                            "file_name": tr("my_data_file")}
+    return pd.DataFrame({str(year): [formatting.field_value(kinds.get(k, "text"), row[k], current) for k in keys]
+                         for year, row in frame.set_index("year").sort_index(ascending=False).iterrows()},
+                        index=[names[k] for k in keys])
+
+
+def peer_comparison(account, neq: str, years: list[int]) -> None:
+    """Mes données: the enterprise's indicators for a chosen year beside the medians of its sector in its MRC, its
+    region and Québec (peers.peer_medians decides what may be shown)."""
+    st.markdown(f"**{tr('peers_heading')}**")
+    year = st.selectbox(tr("peers_year"), years, index=0, key=f"peers_year_{neq}")
+    with db.connect() as con:
+        found = peers.peer_medians(con, account, neq, year, lang())
+    if found is None:
+        st.info(tr("peers_no_row", year=year))
+        return
+    st.caption(tr("peers_intro", **found.names))
+    table = tables.peers_table(found, lang())
+    show_table(table, key=f"peers_{neq}")
+    for note in table.notes:
+        st.caption(note)
+
+
+def attempt(operation, done_key: str, messages, after=None) -> None:
+    """One write of an admin or enterprise page: `operation(con)` in its own connection. A refusal (wrong input, not
+    allowed, base busy) is shown as its French message where the button was; on success, `messages(result)` — a list
+    of (kind, text), kind 'success', 'warning' or 'info' — is kept under `done_key` for show_done after the rerun,
+    once `after(result, messages)` (e.g. recomputing the public tables) has run."""
+    try:
+        with db.connect() as con:
+            result = operation(con)
+    except errors.EssError as refused:
+        st.error(refused.message(lang()))
+        return
+    shown = messages(result)
+    if after is not None:
+        after(result, shown)
+    st.session_state[done_key] = shown
+    st.rerun()
+
+
+def show_done(done_key: str) -> None:
+    """The messages attempt() kept for this run, shown here."""
+    for kind, text in st.session_state.pop(done_key, []):
+        getattr(st, kind)(text)
