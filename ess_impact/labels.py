@@ -928,12 +928,16 @@ def t(key: str, lang: str = "fr", **params) -> str:
 
 
 # The source stored with the default volunteer rates (French, as stored); shown translated.
-MINIMUM_WAGE_SOURCE = TEXT["minimum_wage_source"][0]
+# A source stored as a code ("@" + a key of this catalogue) is shown in the reader's language; any other source is
+# shown as the admin typed it. The database stores codes, never the catalogue's sentences.
+SOURCE_CODE = "@"
+MINIMUM_WAGE_SOURCE = SOURCE_CODE + "minimum_wage_source"
 
 
 def rate_source(source: str, lang: str = "fr") -> str:
-    """The source of a volunteer rate as the reader should see it: the default one translated, others as typed."""
-    return t("minimum_wage_source", lang) if source == MINIMUM_WAGE_SOURCE else source
+    """The source of a volunteer rate as the reader should see it: a code translated, others as typed."""
+    key = source[len(SOURCE_CODE):] if source.startswith(SOURCE_CODE) else None
+    return t(key, lang) if key in TEXT else source
 
 
 @dataclass(frozen=True)

@@ -23,47 +23,16 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ess_impact import errors, formatting, labels, parsing, sql
+from ess_impact import errors, formatting, labels, parsing, settings, sql
 from ess_impact.labels import t
 from ess_impact.store import auth, db
 from ess_impact.store.auth import Account
 
-PUBLIC, PEERS, LOGIN, UPLOAD = "public", "peers", "login", "upload"
 # Who "changed" a value written at installation (sql/insert_default_setting.sql, sql/insert_default_rate.sql).
 DEFAULT_ACTOR = "défaut"
-# The ceiling Streamlit itself enforces (server.maxUploadSize, passed by ess_impact.web.server): the setting stays below it.
-UPLOAD_CEILING_MB = 50
 MIN_RATE_YEAR = 2000
 MAX_RATE = 100.0            # $ per volunteer hour
 MAX_SOURCE_LENGTH = 300
-
-
-@dataclass(frozen=True)
-class Spec:
-    key: str
-    low: float
-    high: float
-    integer: bool
-    effect: str             # PUBLIC (the public tables are recomputed), PEERS (Mes données), LOGIN, UPLOAD
-    percent: bool = False   # a share, shown as a percentage
-
-    def text(self, value, lang: str = "fr") -> str:
-        """A value of this setting as the reader sees it (Québec formats)."""
-        if self.percent:
-            return formatting.percent(value, lang, 0 if float(value) * 100 == round(float(value) * 100) else 1)
-        return formatting.number(value, lang, 0 if float(value).is_integer() else 1)
-
-
-SPECS: dict[str, Spec] = {s.key: s for s in (
-    Spec("fte_basis_hours", 1000, 2500, False, PUBLIC),
-    Spec("min_count", 3, 20, True, PUBLIC),                     # never fewer than 3 enterprises (DESIGN §4)
-    Spec("dominance_share", 0.5, 0.85, False, PUBLIC, True),   # never above 85 % (DESIGN §4)
-    Spec("median_min_count", 5, 50, True, PEERS),              # peers.py: never below its default (nor min_count)
-    Spec("session_idle_minutes", 5, 240, True, LOGIN),
-    Spec("login_max_failures", 3, 20, True, LOGIN),
-    Spec("login_lock_minutes", 5, 1440, True, LOGIN),
-    Spec("max_upload_mb", 1, UPLOAD_CEILING_MB, True, UPLOAD),
-)}
 
 
 class InvalidSetting(errors.Invalid):
@@ -75,7 +44,7 @@ class InvalidSetting(errors.Invalid):
 
     def message(self, lang: str = "fr") -> str:
         params = dict(self.params)
-        spec = SPECS.get(self.setting)
+        spec = settings.SPECS.get(self.setting)
         if spec is not None:
             params["name"] = t(f"setting_{spec.key}", lang)
             for name in ("low", "high", "value"):
@@ -100,15 +69,15 @@ class Change:
 
 # ------------------------------------------------------------------------------------------------------ reading
 def current_settings(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
-    """The settings that can be changed here, in SPECS order: key, value (text as stored), default, updated_at,
+    """The settings that can be changed here, in settings.SPECS order: key, value (text as stored), default, updated_at,
     updated_by (DEFAULT_ACTOR for a value never changed). Admins only."""
     auth.require_admin(actor)
     stored = con.execute(sql.load("settings_admin")).df().set_index("key")
     rows = []
-    for key in SPECS:
+    for key in settings.SPECS:
         value, updated_at, updated_by = (stored.loc[key, ["value", "updated_at", "updated_by"]] if key in stored.index
-                                         else (db.DEFAULT_SETTINGS[key], pd.NaT, DEFAULT_ACTOR))
-        rows.append({"key": key, "value": value, "default": db.DEFAULT_SETTINGS[key], "updated_at": updated_at,
+                                         else (settings.DEFAULTS[key], pd.NaT, DEFAULT_ACTOR))
+        rows.append({"key": key, "value": value, "default": settings.DEFAULTS[key], "updated_at": updated_at,
                      "updated_by": updated_by})
     return pd.DataFrame(rows)
 
@@ -154,7 +123,7 @@ def parse_setting(key: str, value) -> str:
     """The value to store for `key` (text), or InvalidSetting: unknown key, not a number, not a whole number when
     one is needed, outside the bounds. Numbers may be typed the Québec way ('1 820', '0,85'); a share may be given
     as a percentage ('85 %' or 85: a share is never above 1)."""
-    spec = SPECS.get(key)
+    spec = settings.SPECS.get(key)
     if spec is None:
         raise InvalidSetting("setting_unknown", value=key)
     text = value.strip() if isinstance(value, str) else value
@@ -179,7 +148,7 @@ def set_setting(con: duckdb.DuckDBPyConnection, actor: Account | None, key: str,
     new = parse_setting(key, value)
     row = db.first(con, sql.load("get_setting"), [key])
     old = row[0] if row else None
-    public = SPECS[key].effect == PUBLIC
+    public = settings.SPECS[key].effect == settings.PUBLIC
     if old is not None and float(old) == float(new):
         return Change(key, old, old, False, public)
     now = now or datetime.now()
@@ -203,7 +172,7 @@ def item_text(item: str, lang: str = "fr") -> str:
     """What a logged change is about, for the reader: the setting's name, or 'Taux du bénévolat 2024'."""
     if item.startswith(RATE_ITEM):
         return t("settings_item_rate", lang, year=item[len(RATE_ITEM):])
-    return t(f"setting_{item}", lang) if item in SPECS else item
+    return t(f"setting_{item}", lang) if item in settings.SPECS else item
 
 
 def value_text(item: str, value: str | None, lang: str = "fr") -> str:
@@ -214,7 +183,7 @@ def value_text(item: str, value: str | None, lang: str = "fr") -> str:
     if item.startswith(RATE_ITEM):
         rate, _, source = value.partition(_RATE_SEPARATOR)
         return f"{formatting.money(float(rate), lang, 2)}{_RATE_SEPARATOR}{labels.rate_source(source, lang)}"
-    spec = SPECS.get(item)
+    spec = settings.SPECS.get(item)
     return spec.text(float(value), lang) if spec is not None else value
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from ess_impact import formatting, labels
+from ess_impact import formatting, labels, settings
 from ess_impact.output import tables
 from ess_impact.publish import indicators, peers
 from ess_impact.store import auth, db
@@ -44,7 +44,7 @@ def _expected(group: pd.DataFrame, threshold: int) -> tuple[list[float], list[in
 
 def _pick(frame: pd.DataFrame, largest: bool) -> str:
     sizes = frame.groupby(["sector", "mrc"]).size()
-    target = sizes.idxmax() if largest else sizes[sizes < peers.DEFAULT_MEDIAN_MIN_COUNT].index[0]
+    target = sizes.idxmax() if largest else sizes[sizes < settings.defaults().median_min_count].index[0]
     return frame[(frame["sector"] == target[0]) & (frame["mrc"] == target[1])]["neq"].iloc[0]
 
 
@@ -60,7 +60,7 @@ def test_medians_match_an_independent_computation(demo_db, largest):
     groups = {"mrc": same_sector[same_sector["mrc"] == own["mrc"]],
               "region": same_sector[same_sector["region_code"] == own["region_code"]], "quebec": same_sector}
     assert found.sector == own["sector"] and found.mrc == own["mrc"] and found.region == own["region_code"]
-    assert found.min_count == peers.DEFAULT_MEDIAN_MIN_COUNT
+    assert found.min_count == settings.defaults().median_min_count
     np.testing.assert_allclose(found.values["self"].astype(float), [float(own[k]) if pd.notna(own[k]) else np.nan
                                                                      for k in BASIS_ITEMS], equal_nan=True)
     for scope, group in groups.items():

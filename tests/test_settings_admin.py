@@ -20,7 +20,7 @@ from conftest import app_clean as _clean
 from conftest import app_login as _login
 from conftest import app_page as _on_page
 
-from ess_impact import labels, sql
+from ess_impact import labels, settings, sql
 from ess_impact import settings_admin as S
 from ess_impact.intake import uploads
 from ess_impact.publish import indicators, peers
@@ -41,9 +41,9 @@ def _log(con) -> list[tuple]:
 
 
 # ------------------------------------------------------------------------------------------------- validation
-@pytest.mark.parametrize("key", list(S.SPECS))
+@pytest.mark.parametrize("key", list(settings.SPECS))
 def test_bounds_are_accepted_and_just_outside_refused(key):
-    spec = S.SPECS[key]
+    spec = settings.SPECS[key]
     step = 1 if spec.integer else 0.01
     assert float(S.parse_setting(key, spec.low)) == pytest.approx(spec.low)
     assert float(S.parse_setting(key, spec.high)) == pytest.approx(spec.high)
@@ -57,9 +57,9 @@ def test_bounds_are_accepted_and_just_outside_refused(key):
 
 def test_confidentiality_is_never_weaker_than_design():
     """DESIGN §4: at least 3 enterprises per cell, no single enterprise above 85 % of a cell."""
-    assert S.SPECS["min_count"].low >= 3
-    assert S.SPECS["dominance_share"].high <= 0.85
-    assert S.SPECS["median_min_count"].low >= peers.DEFAULT_MEDIAN_MIN_COUNT
+    assert settings.SPECS["min_count"].low >= 3
+    assert settings.SPECS["dominance_share"].high <= 0.85
+    assert settings.SPECS["median_min_count"].low >= settings.SPECS["median_min_count"].value(settings.DEFAULTS["median_min_count"])
     for value in (2, "2", 0, -3):
         with pytest.raises(S.InvalidSetting):
             S.parse_setting("min_count", value)
@@ -87,7 +87,7 @@ def test_values_typed_the_quebec_way():
 def test_upload_ceiling_is_streamlits():
     command = server.command()
     ceiling = command[command.index("--server.maxUploadSize") + 1]
-    assert S.SPECS["max_upload_mb"].high == S.UPLOAD_CEILING_MB == int(ceiling)
+    assert settings.SPECS["max_upload_mb"].high == settings.UPLOAD_CEILING_MB == int(ceiling)
 
 
 # ----------------------------------------------------------------------------------------------------- writes
@@ -99,17 +99,17 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
                    "max_upload_mb": "12"}
         for key, value in changes.items():
             change = S.set_setting(con, ADMIN, key, value, now=WHEN)
-            assert change.changed and change.new == value and change.old == db.DEFAULT_SETTINGS[key]
+            assert change.changed and change.new == value and change.old == settings.DEFAULTS[key]
             assert _stored(con, key) == (value, WHEN, ADMIN.email)
-        assert _log(con) == [(ADMIN.email, k, db.DEFAULT_SETTINGS[k], v) for k, v in changes.items()]
-        public = sum(S.SPECS[k].effect == S.PUBLIC for k in changes)
+        assert _log(con) == [(ADMIN.email, k, settings.DEFAULTS[k], v) for k, v in changes.items()]
+        public = sum(settings.SPECS[k].effect == settings.PUBLIC for k in changes)
         assert db.data_version(con) == version + public
         assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8)
-        assert auth.idle_minutes(con) == 45 and auth._settings(con)["login_max_failures"] == 4
-        assert auth._settings(con)["login_lock_minutes"] == 20
+        assert auth.idle_minutes(con) == 45 and settings.read(con).login_max_failures == 4
+        assert settings.read(con).login_lock_minutes == 20
         assert uploads.max_upload_mb(con) == 12 and peers.median_min_count(con) == 7
         shown = S.current_settings(con, ADMIN).set_index("key")
-        assert list(shown.index) == list(S.SPECS)
+        assert list(shown.index) == list(settings.SPECS)
         assert (shown["value"] == shown.index.map(changes)).all()
         assert (shown["updated_by"] == ADMIN.email).all()
 
@@ -307,7 +307,7 @@ def test_page_refuses_a_weaker_threshold_in_french(page_db):
     assert [e.value for e in at.error] == [S.InvalidSetting("setting_out_of_range", "min_count", value=2.0,
                                                             low=3, high=20).message("fr")]
     with db.connect(page_db) as con:
-        assert _stored(con, "min_count")[0] == db.DEFAULT_SETTINGS["min_count"]
+        assert _stored(con, "min_count")[0] == settings.DEFAULTS["min_count"]
 
 
 def test_page_adds_and_deletes_a_rate(page_db):

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ess_impact import sql
+from ess_impact import settings, sql
 from ess_impact.fields import FIELDS
 from ess_impact.intake import filesafety, readers
 from ess_impact.intake.importer import FileCheck, check_files, safety_problem
@@ -30,12 +30,9 @@ from ess_impact.labels import t
 from ess_impact.store import auth
 from ess_impact.store.auth import Account
 
-DEFAULT_MAX_MB = 10
-
 
 def max_upload_mb(con: duckdb.DuckDBPyConnection) -> int:
-    values = dict(con.execute(sql.load("settings")).fetchall())
-    return int(values.get("max_upload_mb", DEFAULT_MAX_MB))
+    return settings.read(con).max_upload_mb
 
 
 def safe_name(name: str) -> str:

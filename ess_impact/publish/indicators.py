@@ -19,6 +19,7 @@ import pandas as pd
 
 from ess_impact import errors, sql
 from ess_impact.publish import confidentiality
+from ess_impact.settings import read as read_settings
 from ess_impact.store import db
 
 BY = ("region", "mrc", "sector", "legal_form", "all")
@@ -68,8 +69,8 @@ class Settings:
 
 
 def settings(con: duckdb.DuckDBPyConnection) -> Settings:
-    values = dict(con.execute(sql.load("settings")).fetchall())
-    return Settings(float(values["fte_basis_hours"]), int(values["min_count"]), float(values["dominance_share"]))
+    found = read_settings(con)
+    return Settings(found.fte_basis_hours, found.min_count, found.dominance_share)
 
 
 def volunteer_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

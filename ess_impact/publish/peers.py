@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ess_impact import sql
+from ess_impact import settings, sql
 from ess_impact.publish import indicators
 from ess_impact.store import auth, db
 from ess_impact.store.auth import Account
@@ -22,7 +22,6 @@ from ess_impact.store.auth import Account
 PEER_INDICATORS = ("jobs_total", "fte", "payroll", "revenue_total", "earned_share", "grant_share", "volunteers",
                    "volunteer_hours", "members")
 SCOPES = ("mrc", "region", "quebec")
-DEFAULT_MEDIAN_MIN_COUNT = 5
 
 
 @dataclass
@@ -40,9 +39,8 @@ class Peers:
 
 def median_min_count(con: duckdb.DuckDBPyConnection) -> int:
     """Fewest enterprises a published median may rest on: the setting, never below the public threshold."""
-    values = dict(con.execute(sql.load("settings")).fetchall())
-    wanted = int(values.get("median_min_count", DEFAULT_MEDIAN_MIN_COUNT))
-    return max(wanted, indicators.settings(con).min_count)
+    found = settings.read(con)
+    return max(found.median_min_count, found.min_count)
 
 
 def peer_medians(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, year: int,

@@ -26,7 +26,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ess_impact import errors, parsing, sql
+from ess_impact import errors, parsing, settings, sql
 from ess_impact.store import db
 
 ADMIN, ENTREPRISE = "admin", "entreprise"
@@ -219,10 +219,6 @@ def _account(con: duckdb.DuckDBPyConnection, email: str, role: str) -> Account:
 
 
 # ------------------------------------------------------------------------------------------------------- login
-def _settings(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    values = dict(con.execute(sql.load("settings")).fetchall())
-    keys = ("session_idle_minutes", "login_max_failures", "login_lock_minutes")
-    return {key: int(values.get(key, db.DEFAULT_SETTINGS[key])) for key in keys}
 
 
 _DUMMY_HASH: str | None = None
@@ -257,10 +253,10 @@ def authenticate(con: duckdb.DuckDBPyConnection, email: str, password: str, now:
         _spend_one_verification(password or "")
         raise LoginFailed("login_locked", minutes=_minutes_left(locked_until, now))
     if not _verify(password_hash, password or ""):
-        limits = _settings(con)
+        limits = settings.read(con)
         failures += 1
-        locks = failures >= limits["login_max_failures"]
-        locked = now + timedelta(minutes=limits["login_lock_minutes"]) if locks else None
+        locks = failures >= limits.login_max_failures
+        locked = now + timedelta(minutes=limits.login_lock_minutes) if locks else None
         with db.transaction(con):
             con.execute(sql.load("record_login_failure"), [0 if locked else failures, locked, email])
         if locked:
@@ -287,7 +283,7 @@ def open_session(con: duckdb.DuckDBPyConnection, account: Account, now: datetime
     Sessions idle for longer than the timeout are purged on the way."""
     now = now or datetime.now()
     token = secrets.token_urlsafe(32)
-    idle = timedelta(minutes=_settings(con)["session_idle_minutes"])
+    idle = timedelta(minutes=settings.read(con).session_idle_minutes)
     with db.transaction(con):
         con.execute(sql.load("delete_idle_sessions"), [now - idle])
         con.execute(sql.load("insert_session"), [_token_hash(token), require_account(account).email, now, now])
@@ -305,7 +301,7 @@ def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datet
     if row is None:
         return None
     email, role, last_seen = row
-    if now - last_seen > timedelta(minutes=_settings(con)["session_idle_minutes"]):
+    if now - last_seen > timedelta(minutes=settings.read(con).session_idle_minutes):
         close_session(con, token)
         return None
     with db.transaction(con):
@@ -332,4 +328,4 @@ def account_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> Acco
 
 def idle_minutes(con: duckdb.DuckDBPyConnection) -> int:
     """How long a login may stay unused before it expires (the `session_idle_minutes` setting)."""
-    return _settings(con)["session_idle_minutes"]
+    return settings.read(con).session_idle_minutes

@@ -18,21 +18,10 @@ from typing import Iterator
 
 import duckdb
 
-from ess_impact import errors, labels, reference, sql
+from ess_impact import errors, labels, reference, settings, sql
 
 DEFAULT_TIMEOUT_S = 60.0
 
-# Settings and their documented defaults (DESIGN §3, §4). Values are stored as text.
-DEFAULT_SETTINGS = {
-    "fte_basis_hours": "1820",      # 35 h x 52 weeks
-    "min_count": "3",               # fewer enterprises than this: suppressed
-    "dominance_share": "0.85",      # one enterprise above this share of a cell: suppressed
-    "session_idle_minutes": "30",   # a login not used for this long expires
-    "login_max_failures": "5",      # this many failed logins in a row lock the account...
-    "login_lock_minutes": "15",     # ...for this long
-    "max_upload_mb": "10",          # a larger uploaded file is refused before it is read
-    "median_min_count": "5",        # a peer median shown to an enterprise rests on at least this many enterprises
-}
 # Québec minimum wage on 1 May of each year: a conservative replacement cost of one volunteer hour.
 MINIMUM_WAGE_SOURCE = labels.MINIMUM_WAGE_SOURCE
 DEFAULT_VOLUNTEER_RATES = {2019: 12.50, 2020: 13.10, 2021: 13.50, 2022: 14.25, 2023: 15.25, 2024: 15.75, 2025: 16.10}
@@ -140,7 +129,8 @@ def _refdata_digest() -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply pending migrations, reload reference tables when data/*.csv changed, add missing setting defaults."""
+    """Apply pending migrations, reload reference tables when ess_impact/data/*.csv changed, add missing setting
+    defaults (ess_impact.settings)."""
     current = schema_version(con)
     for number, script in _migrations():
         if number > current:
@@ -153,11 +143,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         with transaction(con):
             _load_reference(con)
             con.execute(sql.load("set_meta"), ["refdata_sha256", digest])
-    missing = first(con, "SELECT count(*) FROM settings")[0] < len(DEFAULT_SETTINGS)
+    missing = first(con, "SELECT count(*) FROM settings")[0] < len(settings.DEFAULTS)
     if missing:
         with transaction(con):
             now = datetime.now()
-            for key, value in DEFAULT_SETTINGS.items():
+            for key, value in settings.DEFAULTS.items():
                 con.execute(sql.load("insert_default_setting"), [key, value, now])
             if first(con, "SELECT count(*) FROM volunteer_rates")[0] == 0:
                 con.executemany(sql.load("insert_default_rate"),

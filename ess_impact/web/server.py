@@ -8,7 +8,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from ess_impact.settings_admin import UPLOAD_CEILING_MB
+from ess_impact.settings import UPLOAD_CEILING_MB
 
 OPTIONS = {
     "server.headless": "true",

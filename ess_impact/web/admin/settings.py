@@ -11,7 +11,7 @@ import streamlit as st
 
 from ess_impact import formatting, labels, settings_admin
 from ess_impact.publish import indicators
-from ess_impact.settings_admin import SPECS
+from ess_impact.settings import SPECS
 from ess_impact.store import db
 from ess_impact.web import ui
 

@@ -1,0 +1,91 @@
+"""Every setting in one place: its default, its bounds, its unit, what a change affects, and reading them.
+
+    s = settings.read(con)          # once per unit of work, then pass `s` down
+    s.min_count, s.fte_basis_hours  # typed values
+
+Values are stored as text in the `settings` table (written by settings_admin.set_setting, within these bounds, or at
+installation from the defaults below). Bounds never allow weaker confidentiality than DESIGN §4. No other module
+parses settings rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import duckdb
+
+from ess_impact import formatting, sql
+
+# What a change affects: the public tables (recomputed), the peer comparison (Mes données), logins, uploads.
+PUBLIC, PEERS, LOGIN, UPLOAD = "public", "peers", "login", "upload"
+# The ceiling Streamlit itself enforces on an upload (server.maxUploadSize, passed by ess_impact.web.server).
+UPLOAD_CEILING_MB = 50
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    default: str            # as stored (text)
+    low: float
+    high: float
+    integer: bool
+    effect: str             # PUBLIC, PEERS, LOGIN or UPLOAD
+    unit: str               # hours, enterprises, share, minutes, attempts, MB
+    meaning: str            # one line, for developers (the interface's text is in the label catalogue)
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "share"
+
+    def value(self, text) -> int | float:
+        number = float(text)
+        return int(number) if self.integer else number
+
+    def text(self, value, lang: str = "fr") -> str:
+        """A value of this setting as the reader sees it (Québec formats)."""
+        if self.percent:
+            return formatting.percent(value, lang, 0 if float(value) * 100 == round(float(value) * 100) else 1)
+        return formatting.number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+SPECS: dict[str, Spec] = {s.key: s for s in (
+    Spec("fte_basis_hours", "1820", 1000, 2500, False, PUBLIC, "hours", "paid hours per FTE (35 h x 52 weeks)"),
+    Spec("min_count", "3", 3, 20, True, PUBLIC, "enterprises",
+         "a cell of fewer enterprises is suppressed (never fewer than 3, DESIGN §4)"),
+    Spec("dominance_share", "0.85", 0.5, 0.85, False, PUBLIC, "share",
+         "one enterprise above this share of a cell: suppressed (never above 85 %, DESIGN §4)"),
+    Spec("median_min_count", "5", 5, 50, True, PEERS,
+         "enterprises", "a peer median shown to an enterprise rests on at least this many (never below min_count)"),
+    Spec("session_idle_minutes", "30", 5, 240, True, LOGIN, "minutes", "a login not used for this long expires"),
+    Spec("login_max_failures", "5", 3, 20, True, LOGIN, "attempts", "this many failed logins in a row lock..."),
+    Spec("login_lock_minutes", "15", 5, 1440, True, LOGIN, "minutes", "...for this long"),
+    Spec("max_upload_mb", "10", 1, UPLOAD_CEILING_MB, True, UPLOAD, "MB",
+         "a larger uploaded file is refused before it is read"),
+)}
+DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SPECS.items()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force, typed. Field names are the setting keys."""
+    fte_basis_hours: float
+    min_count: int
+    dominance_share: float
+    median_min_count: int
+    session_idle_minutes: int
+    login_max_failures: int
+    login_lock_minutes: int
+    max_upload_mb: int
+
+
+assert [f.name for f in fields(Settings)] == list(SPECS), "Settings and SPECS list the same keys in the same order"
+
+
+def defaults() -> Settings:
+    return Settings(**{key: spec.value(spec.default) for key, spec in SPECS.items()})
+
+
+def read(con: duckdb.DuckDBPyConnection) -> Settings:
+    """The settings in force (a key not stored yet takes its default)."""
+    stored = dict(con.execute(sql.load("settings")).fetchall())
+    return Settings(**{key: spec.value(stored.get(key, spec.default)) for key, spec in SPECS.items()})
