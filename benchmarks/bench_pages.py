@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import blas_threads, fingerprint, fmt_s, load, timed, work_dir  # noqa: E402
 
 from ess_impact.publish import indicators  # noqa: E402
-from ess_impact.store import db, history
+from ess_impact.store import db, history  # noqa: E402
 
 # page, query parameters of the first view, interactions: (widget kind, key, values to alternate)
 PAGES = [

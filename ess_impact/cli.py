@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_demo)
 
+    sp = sub.add_parser("real-data", help="passer aux données réelles : retirer les données fictives pour de bon")
+    sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
+    common(sp)
+    sp.set_defaults(func=cmd_real_data)
+
     _user_parser(sub, common)
     report_command.add_parser(sub, common)
 
@@ -117,12 +122,13 @@ def cmd_import(args) -> int:
         if warnings and not args.accept_warnings:
             print(t("import_needs_confirmation", lang, warnings=warnings), file=sys.stderr)
             return EXIT_CONFIRM
-        results = importer.commit(con, checks, actor=actor, channel="cli",
-                                  accept_warnings=args.accept_warnings)
+        try:
+            results = importer.commit(con, checks, actor=actor, channel="cli", accept_warnings=args.accept_warnings)
+        except history.DemoInForce as refused:
+            print(refused.message(lang), t("demo_in_force_cli", lang), sep="\n", file=sys.stderr)
+            return EXIT_INVALID
         if any(r.import_id for r in results):
             _prepare_public(con, lang)
-    if any(r.demo_removed for r in results):
-        print(t("demo_removed", lang), file=sys.stderr)
     for r in results:
         key = "import_done" if r.import_id else "import_nothing_new"
         print(t(key, lang, file=r.file_name, inserted=r.inserted, replaced=r.replaced, unchanged=r.unchanged),
@@ -208,6 +214,20 @@ def cmd_demo(args) -> int:
         return EXIT_INVALID
     print(t("demo_loaded", args.lang, rows=result.inserted + result.replaced + result.unchanged,
             enterprises=result.enterprises), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_real_data(args) -> int:
+    """Switch the instance to real data (history.retire_demo); without --yes, only say what would happen (exit 3)."""
+    with db.connect(args.db) as con:
+        figures, enterprises = history.demo_counts(con)
+        if not args.yes:
+            print(t("real_data_text", args.lang, figures=figures, enterprises=enterprises), file=sys.stderr)
+            print(t("demo_in_force_cli", args.lang), file=sys.stderr)
+            return EXIT_CONFIRM
+        done = history.retire_demo(con, auth.system(getattr(args, "actor", None)))
+        _prepare_public(con, args.lang)
+    print(t("real_data_done", args.lang, figures=done.figures, enterprises=done.enterprises), file=sys.stderr)
     return EXIT_OK
 
 

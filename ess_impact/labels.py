@@ -84,8 +84,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_done": ("{file} : {inserted} ajoutée(s), {replaced} remplacée(s) (anciennes versions conservées), {unchanged} inchangée(s).",
                     "{file}: {inserted} added, {replaced} replaced (previous versions kept), {unchanged} unchanged."),
     "import_nothing_new": ("{file} : déjà importé, aucun changement.", "{file}: already imported, no change."),
-    "demo_removed": ("Les données fictives de démonstration ont été retirées de la base.",
-                     "The fictitious demonstration data were removed from the database."),
     "import_refused_errors": ("Le fichier contient des erreurs : rien n'a été enregistré.",
                               "The file has errors: nothing was saved."),
     "import_refused_warnings": ("Des avertissements doivent être confirmés avant l'enregistrement.",
@@ -100,6 +98,30 @@ TEXT: dict[str, tuple[str, str]] = {
                       "The database is busy with another task; try again in a moment."),
     "demo_loaded": ("Données fictives de démonstration chargées : {rows} lignes, {enterprises} entreprises.",
                     "Fictitious demonstration data loaded: {rows} rows, {enterprises} enterprises."),
+    "demo_in_force": ("L'instance présente encore les données fictives de démonstration : aucun envoi réel n'est "
+                      "enregistré tant qu'un administrateur n'est pas passé aux données réelles (Import en lot).",
+                      "This instance still shows the fictitious demonstration data: no real submission is saved "
+                      "until an administrator switches to real data (Bulk import)."),
+    "demo_in_force_cli": ("Passez d'abord aux données réelles : ess-impact real-data --yes (les données fictives sont "
+                          "retirées pour de bon).",
+                          "Switch to real data first: ess-impact real-data --yes (the fictitious data are removed for "
+                          "good)."),
+    "real_data_title": ("Passer aux données réelles", "Switch to real data"),
+    "real_data_text": ("Les chiffres publiés sont fictifs ({figures} lignes, {enterprises} entreprises inventées). Passer "
+                       "aux données réelles les retire définitivement : les pages publiques n'afficheront plus que les "
+                       "chiffres déclarés par les entreprises (vides jusqu'au premier envoi), les envois des "
+                       "entreprises et l'import en lot seront acceptés, et cette instance ne rechargera plus jamais "
+                       "de données de démonstration.",
+                       "The published figures are fictitious ({figures} rows, {enterprises} invented enterprises). "
+                       "Switching to real data removes them for good: the public pages will show only the figures "
+                       "enterprises report (empty until the first submission), enterprise uploads and bulk imports "
+                       "will be accepted, and this instance will never load demonstration data again."),
+    "real_data_confirm": ("Je comprends : retirer les données fictives pour de bon.",
+                          "I understand: remove the fictitious data for good."),
+    "real_data_button": ("Passer aux données réelles", "Switch to real data"),
+    "real_data_done": ("Données réelles : {figures} lignes fictives retirées ({enterprises} entreprises).",
+                       "Real data: {figures} fictitious rows removed ({enterprises} enterprises)."),
+    "real_data_nothing": ("Cette instance est déjà aux données réelles.", "This instance already uses real data."),
     "demo_refused": ("La base contient déjà des données réelles : les données de démonstration n'y sont pas chargées.",
                      "The database already holds real data: the demonstration data are not loaded into it."),
     "template_written": ("Gabarit écrit : {path}", "Template written: {path}"),
@@ -275,10 +297,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "log_undo_pick": ("Choisissez un envoi", "Choose a submission"),
     "log_undo_option": ("n° {id} — {when} — {file} ({who})", "no. {id} — {when} — {file} ({who})"),
     "accounts_pick": ("Choisissez un compte", "Choose an account"),
-    "log_undo_demo_restored": ("Cet envoi avait remplacé les données fictives de démonstration et il ne reste aucune "
-                               "autre donnée : les données de démonstration sont rétablies.",
-                               "This submission had replaced the fictitious demo data and no other data remain: the "
-                               "demo data are back."),
     "log_undo_done": ("Envoi n° {undone} annulé (annulation n° {id}) : {deleted} ligne(s) retirée(s), {restored} "
                       "ligne(s) remise(s) à leur version précédente.",
                       "Submission no. {undone} undone (undo no. {id}): {deleted} row(s) removed, {restored} row(s) "

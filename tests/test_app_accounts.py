@@ -14,7 +14,7 @@ from conftest import app_page as _on_page
 from streamlit.testing.v1 import AppTest
 
 from ess_impact import labels
-from ess_impact.store import auth, db
+from ess_impact.store import auth, db, demo, history
 from ess_impact.web import ui
 
 ENTERPRISE_PAGES = ["ess_impact/web/enterprise/upload.py", "ess_impact/web/enterprise/my_data.py"]
@@ -165,3 +165,29 @@ def test_identity_provider_button_when_configured(accounts_db):
     assert labels.t("login_oidc", "fr") in labels_shown
     [b for b in at.button if b.label == labels.t("login_oidc", "fr")][0].click().run()
     _clean(at)  # without Authlib, or without a reachable provider: a message, not a traceback
+
+
+def test_on_demo_data_uploads_wait_for_the_admins_explicit_switch(tmp_path, monkeypatch):
+    """Issue 16: an enterprise's upload can no longer replace the demo data; the admin switches, confirmed."""
+    path = tmp_path / "demo.duckdb"
+    with db.connect(path) as con:
+        frame = demo.generate(seed=3).assign(sheet="demo", source_row=None)
+        frame = frame[frame["neq"].isin(frame["neq"].unique()[:40])]
+        history.write_imports(con, [("demo", "d" * 64, frame)], auth.system("demo"), "demo", is_demo=True)
+        auth.add_account(con, auth.SYSTEM, ADMIN_EMAIL, auth.ADMIN, PASSWORD)
+        auth.add_account(con, auth.SYSTEM, COOP_EMAIL, auth.ENTREPRISE, PASSWORD, [frame["neq"].iloc[0]])
+    monkeypatch.setenv("ESS_IMPACT_DB", str(path))
+    at = _on_page(_login(COOP_EMAIL), "ess_impact/web/enterprise/upload.py")
+    assert labels.t("demo_in_force", "fr") in [i.value for i in at.info] and not at.get("file_uploader")
+    at = _on_page(_login(ADMIN_EMAIL), "ess_impact/web/admin/import.py")
+    assert labels.t("real_data_title", "fr") in [s.value for s in at.subheader] and not at.get("file_uploader")
+    at.button(key="real_data_submit").click().run()  # not confirmed: nothing happens
+    with db.connect(path) as con:
+        assert db.is_demo(con)
+    at.checkbox(key="real_data_sure").check()
+    at.button(key="real_data_submit").click().run()
+    _clean(at)
+    assert any(labels.t("real_data_done", "fr", figures="", enterprises="").split(":")[0] in s.value for s in at.success)
+    assert at.get("file_uploader")
+    with db.connect(path) as con:
+        assert not db.is_demo(con) and history.demo_retired(con) and history.load_demo(con) is None

@@ -323,10 +323,16 @@ def test_cli_import_while_the_app_is_running(tmp_path, browser):
         page.goto(url(base, "/", {}, "fr"))
         wait_for_page(page, page_title("overview", "fr", 2024))
         assert_healthy(page, "fr")
-        out = subprocess.run([str(Path(sys.executable).parent / "ess-impact"), "import", str(fixture),
-                              "--db", str(path)], capture_output=True, text=True, timeout=120)
+        command = str(Path(sys.executable).parent / "ess-impact")
+        refused = subprocess.run([command, "import", str(fixture), "--db", str(path)], capture_output=True, text=True,
+                                 timeout=120)
+        assert refused.returncode == 1 and "real-data --yes" in refused.stderr  # the demo is never replaced unasked
+        switched = subprocess.run([command, "real-data", "--yes", "--db", str(path)], capture_output=True, text=True,
+                                  timeout=120)
+        assert switched.returncode == 0, switched.stderr
+        out = subprocess.run([command, "import", str(fixture), "--db", str(path)], capture_output=True, text=True,
+                             timeout=120)
         assert out.returncode == 0, out.stderr
-        assert "données fictives de démonstration ont été retirées" in out.stderr
         page.reload()
         wait_for_page(page, page_title("overview", "fr", 2024))
         text = page.inner_text("body")

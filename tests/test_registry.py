@@ -304,6 +304,9 @@ def test_on_demo_data_a_correction_is_flagged_demo_and_goes_with_them(small_db, 
         with pytest.raises(history.UndoRefused):
             history.undo_import(con, ADMIN, done.import_id)
         real = _rows_of_small(small_db)
+        with pytest.raises(history.DemoInForce):
+            history.write_imports(con, [("vraies.xlsx", "r" * 64, real)], ADMIN, "cli")
+        history.retire_demo(con, ADMIN)
         history.write_imports(con, [("vraies.xlsx", "r" * 64, real)], ADMIN, "cli")
         assert not db.is_demo(con)
         assert set(con.execute("SELECT DISTINCT neq FROM annual_figures").df()["neq"]) == set(real["neq"])

@@ -71,14 +71,30 @@ def test_enterprise_identity_follows_the_latest_year(con):
     assert rows == [(2023, 2024)]
 
 
-def test_first_real_import_removes_the_demo_data(con):
+def test_real_figures_are_refused_while_the_demo_is_in_force(con):
+    """Issue 16: one enterprise's first upload used to replace the demo data for every visitor, unasked."""
     loaded = history.load_demo(con)
     assert loaded.inserted > 40_000 and db.is_demo(con)
+    version, before = db.data_version(con), _count(con, "annual_figures")
+    with pytest.raises(history.DemoInForce) as refused:
+        _import(con, "ugly_fr.xlsx")
+    assert "données réelles" in refused.value.message("fr") and "real data" in refused.value.message("en")
+    assert db.is_demo(con) and _count(con, "annual_figures") == before and db.data_version(con) == version
+
+
+def test_switching_to_real_data_is_an_admins_explicit_act_and_for_good(con):
+    history.load_demo(con)
+    figures, enterprises = history.demo_counts(con)
+    for actor in (None, auth.Account("coop@example.org", "entreprise", ("1141234567",))):
+        with pytest.raises(auth.Forbidden):
+            history.retire_demo(con, actor)
+    assert db.is_demo(con)
+    done = history.retire_demo(con, auth.system("admin@pole.example"))
+    assert (done.figures, done.enterprises) == (figures, enterprises) and figures > 40_000
+    assert not db.is_demo(con) and _count(con, "annual_figures") == 0 and history.demo_retired(con)
+    assert history.load_demo(con) is None and history.load_demo_if_empty(con) is None  # never again, even empty
     (result,) = _import(con, "ugly_fr.xlsx")
-    assert result.demo_removed
-    assert not db.is_demo(con)
-    assert _count(con, "annual_figures") == 6
-    assert history.load_demo(con) is None  # never mixed with real data
+    assert result.inserted == 6 and _count(con, "annual_figures") == 6
 
 
 def test_demo_loads_only_into_an_empty_database(con):

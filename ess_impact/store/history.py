@@ -27,7 +27,6 @@ class WriteResult:
     inserted: int
     replaced: int
     unchanged: int
-    demo_removed: bool = False
 
 
 def previous_revenue(con: duckdb.DuckDBPyConnection, actor: Account | None, neqs: list[str]) -> pd.DataFrame:
@@ -54,17 +53,16 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple], actor: Acc
     """items: (file name, SHA-256, valid records[, the original file's bytes]). All of them in one transaction, or
     none; the original file is kept with its import (`import_files`), to be downloaded again (original_file).
     The actor (recorded in the log by its e-mail) must be allowed to write every NEQ of every item, else Forbidden
-    and nothing is written; demo data are written by admins only."""
+    and nothing is written; demo data are written by admins only. Real figures are refused (DemoInForce) while the
+    demo data are in force: the switch to real data is an admin's explicit act (retire_demo), never a side effect."""
     if is_demo:
         auth.require_admin(actor)
     auth.require_neqs(actor, [neq for item in items for neq in item[2]["neq"]])
     results = []
     now = datetime.now()
     with db.transaction(con):
-        demo_removed = False
         if not is_demo and db.is_demo(con):
-            con.execute(sql.load("remove_demo"))
-            demo_removed = True
+            raise DemoInForce("demo_in_force")
         for file_name, sha256, records, *content in items:
             inserted, replaced, unchanged = stage(con, records)
             import_id = None
@@ -73,14 +71,12 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple], actor: Acc
                 apply_staged(con, import_id, now)
                 log_import(con, import_id, now, actor, channel, file_name, sha256,
                            (len(records), inserted, replaced, unchanged), is_demo)
-                if demo_removed:
-                    con.execute(sql.load("mark_removed_demo"), [import_id])
                 if content and content[0] is not None:
                     con.execute(sql.load("insert_import_file"), [import_id, file_name, len(content[0]), content[0]])
                 _pause_for_fault_injection()
-            results.append(WriteResult(file_name, import_id, inserted, replaced, unchanged, demo_removed))
+            results.append(WriteResult(file_name, import_id, inserted, replaced, unchanged))
         con.execute("DROP TABLE IF EXISTS staged")
-        if demo_removed or any(r.import_id for r in results):
+        if any(r.import_id for r in results):
             db.bump_data_version(con)
     return results
 
@@ -143,7 +139,6 @@ class UndoResult:
     undone: int      # the import undone
     deleted: int     # rows the import had added, removed
     restored: int    # rows it had replaced, back in force as they were
-    demo_restored: bool = False  # it had replaced the demo data and nothing else was left: they are back
 
 
 def list_imports(con: duckdb.DuckDBPyConnection, actor: Account | None, mine: bool = False) -> pd.DataFrame:
@@ -159,15 +154,15 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
     """Admins only. Put back what import `import_id` replaced (the previous versions, from the history) and remove
     the rows it added, in one transaction; the versions it wrote go to the history, and the undo is logged as an import
     row naming it. Refused (UndoRefused) for an unknown, demo, undo or already undone import, and for one whose rows
-    a later import has replaced (undo that one first). When the import had replaced the demo data and undoing it
-    leaves no figures, the demo data are loaded again (the state before it)."""
+    a later import has replaced (undo that one first). Undoing never brings the demo data back: an instance that holds
+    real data never loads them again."""
     auth.require_admin(actor)
     now = datetime.now()
     with db.transaction(con):
         target = db.first(con, sql.load("undo_target"), [import_id])
         if target is None:
             raise UndoRefused("undo_unknown", import_id=import_id)
-        is_demo, is_undo, undone, replaced_later, file_name, sha256, removed_demo = target
+        is_demo, is_undo, undone, replaced_later, file_name, sha256, _removed_demo = target
         if is_demo or is_undo:
             raise UndoRefused("undo_not_undoable", import_id=import_id)
         if undone:
@@ -186,17 +181,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
         con.execute(sql.load("insert_undo"), [undo_id, now, actor.email, file_name, sha256, written, restored,
                                                import_id])
         db.bump_data_version(con)
-    demo_restored = removed_demo and db.first(con, sql.load("count_figures"))[0] == 0
-    if demo_restored:
-        _reload_demo(con)
-    return UndoResult(undo_id, import_id, added, restored, demo_restored)
-
-
-def _reload_demo(con: duckdb.DuckDBPyConnection) -> None:
-    """The demo data set as it was before the import that replaced it: the same generator and seed."""
-    name = db.first(con, sql.load("demo_seed"))
-    seed = int(name[0].rsplit("-", 1)[1]) if name and name[0].rsplit("-", 1)[-1].isdigit() else demo.DEFAULT_SEED
-    load_demo(con, seed)
+    return UndoResult(undo_id, import_id, added, restored)
 
 
 @dataclass
@@ -208,11 +193,13 @@ class DemoLoad:
 
 
 DEMO_FILE_NAME = "donnees-fictives-demonstration"
+DEMO_RETIRED_KEY = "demo_retired"  # meta key: when and by whom the instance was switched to real data
 
 
 def load_demo(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
-    """Write the demo data set, flagged as demo. Refused (None) when the database holds real figures."""
-    if db.first(con, sql.load("count_figures"))[0] and not db.is_demo(con):
+    """Write the demo data set, flagged as demo. Refused (None) when the database holds real figures or was switched
+    to real data once (retire_demo): an instance that holds real data never loads the demo."""
+    if demo_retired(con) or (db.first(con, sql.load("count_figures"))[0] and not db.is_demo(con)):
         return None
     frame = demo.generate(seed=seed).assign(sheet="demo", source_row=None)
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
@@ -226,6 +213,41 @@ def load_demo_if_empty(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
     if db.first(con, "SELECT count(*) FROM imports")[0]:
         return None
     return load_demo(con, seed)
+
+
+
+class DemoInForce(errors.Refused):
+    """Real figures cannot be written while the fictitious demo data are in force: an admin switches first."""
+
+
+@dataclass
+class DemoRetired:
+    figures: int        # demo enterprise-years removed
+    enterprises: int
+
+
+def demo_retired(con: duckdb.DuckDBPyConnection) -> bool:
+    """True once an admin has switched this instance to real data (it then never loads the demo again)."""
+    return db.first(con, sql.load("get_meta"), [DEMO_RETIRED_KEY]) is not None
+
+
+def demo_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(enterprise-years, enterprises) of demo figures in force: what retire_demo would remove."""
+    return db.first(con, sql.load("demo_counts"))
+
+
+def retire_demo(con: duckdb.DuckDBPyConnection, actor: Account | None, now: datetime | None = None) -> DemoRetired:
+    """Admins only: switch the instance to real data, for good. The fictitious figures are removed (their import log
+    rows stay, flagged demo), the switch is recorded (who, when), and from then on the demo data are never loaded
+    again, even into an empty database. Enterprise uploads and imports are accepted afterwards."""
+    auth.require_admin(actor)
+    now = now or datetime.now()
+    with db.transaction(con):
+        figures, enterprises = demo_counts(con)
+        con.execute(sql.load("remove_demo"))
+        con.execute(sql.load("set_meta"), [DEMO_RETIRED_KEY, f"{now.isoformat(timespec='seconds')} {actor.email}"])
+        db.bump_data_version(con)
+    return DemoRetired(int(figures), int(enterprises))
 
 
 def _pause_for_fault_injection() -> None:

@@ -109,6 +109,31 @@ def context() -> dict:
     return _context(data_version())
 
 
+def real_data_switch(account) -> bool:
+    """Admins: while the demo data are in force, explain what switching to real data does and offer it, confirmed;
+    True when the instance already holds real data (the page goes on)."""
+    if not context()["is_demo"]:
+        return True
+    with db.connect() as con:
+        figures, enterprises = history.demo_counts(con)
+    st.subheader(tr("real_data_title"))
+    st.info(tr("real_data_text", figures=formatting.number(figures, lang()),
+               enterprises=formatting.number(enterprises, lang())), icon=":material/info:")
+    with st.form("real_data"):
+        sure = st.checkbox(tr("real_data_confirm"), key="real_data_sure")
+        submitted = st.form_submit_button(tr("real_data_button"), type="primary", key="real_data_submit",
+                                          icon=":material/published_with_changes:")
+    if submitted and sure:
+        def prepare(result, shown) -> None:
+            with st.spinner(tr("settings_recomputing")), db.connect() as con:
+                indicators.prepare_public(con)
+
+        attempt(lambda con: history.retire_demo(con, account), "_real_data_done",
+                lambda r: [("success", tr("real_data_done", figures=formatting.number(r.figures, lang()),
+                                          enterprises=formatting.number(r.enterprises, lang())))], prepare)
+    return False
+
+
 def demo_banner() -> None:
     if context()["is_demo"]:
         st.warning(tr("demo_banner"), icon="⚠️")

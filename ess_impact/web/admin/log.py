@@ -3,7 +3,6 @@ original file of a submission."""
 
 import streamlit as st
 
-from ess_impact.publish import indicators
 from ess_impact.store import db, history
 from ess_impact.web import ui
 
@@ -26,15 +25,8 @@ with st.form("undo"):
     sure = st.checkbox(ui.tr("log_undo_confirm"))
     submitted = st.form_submit_button(ui.tr("log_undo_button"), icon=":material/undo:")
 if submitted and chosen is not None and sure:
-    def demo_back(result, shown) -> None:
-        """The demo data came back: prepare their public tables now, not for the next visitor."""
-        if result.demo_restored:
-            with st.spinner(ui.tr("settings_recomputing")), db.connect() as con:
-                indicators.prepare_public(con)
-            shown.append(("info", ui.tr("log_undo_demo_restored")))
-
     ui.attempt(lambda con: history.undo_import(con, account, chosen), "_undo_done",
                lambda r: [("success", ui.tr("log_undo_done", undone=r.undone, id=r.import_id, deleted=r.deleted,
-                                            restored=r.restored))], demo_back)
+                                            restored=r.restored))])
 
 ui.original_file_download(account, log, "log")

@@ -19,6 +19,9 @@ def latest_rows() -> pd.DataFrame | None:
     return None if rows.empty else rows
 
 
+if ui.context()["is_demo"]:
+    st.info(ui.tr("demo_in_force"), icon=":material/info:")
+    st.stop()
 upload_flow.template_step(ui.tr("upload_template_text"), latest_rows)
 st.subheader(ui.tr("upload_file_heading"))
 upload_flow.run(account, "upload")
