@@ -2,12 +2,13 @@
 #   make run    install, then start the app on http://localhost:8501
 #   make test   install (with Debian's chromium, LibreOffice and poppler for the browser, template and PDF tests),
 #               then run the whole test suite
+#   make check  the everyday subset: the core tests, without the app, the browser, subprocesses or LibreOffice
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install run-deps system-deps
+.PHONY: run test check install run-deps system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -51,3 +52,7 @@ system-deps:
 # shared); timings in docs/benchmarks.md (test suite duration).
 test: system-deps install
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The core tests only (markers set in tests/conftest.py from what each test calls): about a minute on 2 CPUs.
+check: install
+	$(BIN)/python -m pytest -n 2 -q -m "not e2e and not slow and not app"

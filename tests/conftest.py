@@ -332,3 +332,30 @@ def app_page(at, page: str):
     at.switch_page(page).run()
     app_clean(at)
     return at
+
+
+# ------------------------------------------------------------------------------------------ the everyday subset
+# `make check` runs the core tests only (under a minute on 2 CPUs): tests that drive the app (AppTest or a browser),
+# start a command-line process or LibreOffice, or need the full demo data set are marked `app`/`slow` here, from
+# what their code calls, so that a new test is classified without anyone remembering to mark it.
+_APP_CALLS = ("AppTest", "app_login", "app_page", "_login(", "_on_page(", "_logged_in(", "tour(", "start(")
+_SLOW_CALLS = ("subprocess", "run(\"", "run('", "ess-impact", "soffice", "demo_db", "demo_con", "load_demo(",
+               "serve(", "_cli(")
+
+
+def pytest_collection_modifyitems(config, items):
+    import inspect
+
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is None:
+            continue
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if any(call in source for call in _APP_CALLS):
+            item.add_marker(pytest.mark.app)
+        if any(call in source for call in _SLOW_CALLS) or fixtures & {"demo_db", "demo_con", "app_server", "browser"}:
+            item.add_marker(pytest.mark.slow)

@@ -64,7 +64,8 @@ def _open(page, base, address, heading_key=None, lang="fr", **params):
     if heading_key:
         page.get_by_role("heading", name=labels.t(heading_key, lang, **params), exact=True).wait_for(timeout=TIMEOUT_MS)
     _settle(page)
-    assert page.locator("[data-testid=stException]").count() == 0, address
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, f"{address}: {exceptions.first.inner_text()}"
     assert page.get_by_text("Page not found").count() == 0, address
 
 

@@ -127,3 +127,12 @@ def test_no_pages_folder_beside_an_entry_point():
     pages = sorted(str(p.relative_to(PACKAGE / "web")) for group in ("public", "enterprise", "admin")
                    for p in (PACKAGE / "web" / group).glob("*.py"))
     assert pages and all(f'"{page}"' in router for page in pages)  # every page file is routed, by role folder
+
+
+def test_pages_link_each_other_by_absolute_path():
+    """A page path relative to the entry point differs between `streamlit run app.py` (the checkout) and
+    `ess-impact run` (ess_impact/web/app.py): the pages name each other from their own file instead."""
+    relative = [f"{path.relative_to(ROOT)}:{number}" for path in (PACKAGE / "web").rglob("*.py")
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if ("page_link(" in line or "switch_page(" in line) and ('"ess_impact/' in line or "'ess_impact/" in line)]
+    assert not relative

@@ -63,15 +63,15 @@ def test_installed_command_imports_and_summarises_from_another_folder(installed,
 
 
 @pytest.mark.e2e
-def test_installed_app_runs_from_another_folder(installed, browser, tmp_path):
+def test_installed_app_runs_from_another_folder(installed, browser, small_db, tmp_path):
     def command(port):
         return [str(installed / "ess-impact"), "run", "--port", str(port), "--address", "127.0.0.1"]
 
-    with serve(tmp_path / "base.duckdb", tmp_path, command=command, cwd=tmp_path) as base:
+    with serve(small_db, tmp_path, command=command, cwd=tmp_path) as base:
         page = browser.new_page()
         try:
             page.goto(f"{base}/methodologie")
-            page.wait_for_function(SETTLED, timeout=60_000)
+            page.wait_for_function(SETTLED, timeout=120_000)
             body = page.inner_text("body")
         finally:
             page.close()

@@ -105,6 +105,12 @@ def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
         return _panel_cubes(data_version(), year_from, year_to)
 
 
+def wrote() -> None:
+    """This session has just written: its next read asks the database for the new data version at once (instead of
+    trusting the version it read less than a second ago), so that it sees its own write."""
+    st.session_state.pop("_data_version", None)
+
+
 def context() -> dict:
     return _context(data_version())
 
@@ -539,6 +545,7 @@ def attempt(operation, done_key: str, messages, after=None) -> None:
     except errors.EssError as refused:
         st.error(refused.message(lang()))
         return
+    wrote()
     shown = messages(result)
     if after is not None:
         after(result, shown)

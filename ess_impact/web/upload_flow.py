@@ -112,6 +112,7 @@ def _preview(actor, check: importer.FileCheck, key: str) -> None:
         except errors.EssError as refused:
             st.error(refused.message(lang))
             return
+        ui.wrote()
         st.session_state.pop(f"{key}_check", None)
         st.session_state[f"{key}_round"] = st.session_state.get(f"{key}_round", 0) + 1  # a fresh, empty uploader
         st.session_state[f"{key}_receipt"] = receipt(result, check, lang)

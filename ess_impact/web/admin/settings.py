@@ -5,6 +5,7 @@ here so that the next visitor does not wait."""
 
 import time
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -140,4 +141,4 @@ with st.expander(ui.tr("settings_history_heading")):
         }), hide_index=True, width="stretch")
 
 st.caption(ui.tr("settings_accounts"))
-st.page_link("ess_impact/web/admin/accounts.py", label=ui.tr("nav_admin_accounts"), icon=":material/group:")
+st.page_link(str(Path(__file__).with_name("accounts.py")), label=ui.tr("nav_admin_accounts"), icon=":material/group:")
