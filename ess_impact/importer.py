@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, filesafety, formatting, readers, reference, storage
+from . import cells, filesafety, formatting, readers, reference, sandbox, storage
 from .auth import Account
 from .fields import FIELDS, Field
 from .labels import t
@@ -208,18 +208,25 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     except OSError:
         return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
     sha = hashlib.sha256(data).hexdigest()
-    findings = filesafety.inspect(data)
-    refused = [f for f in findings if f.refuses]
+
+    def child_progress(stage: str, done: int, total: int) -> None:
+        if stage == "scanned":
+            step(safety_end, "progress_reading")
+        else:
+            step(safety_end + (read_end - safety_end) * done / max(total, 1), "progress_reading")
+
+    # The scan and the reader run in a child process with hard limits (sandbox): a crash, a limit reached or a
+    # timeout there is a refusal here, never the end of the server.
+    read = sandbox.read(data, filesafety.MAX_CELLS, child_progress)
+    refused = [f for f in read.findings if f.refuses]
     if refused:  # never parsed
         return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
-    problems += [safety_problem(f, name) for f in findings]
-    step(safety_end, "progress_reading")
-    try:
-        grids = readers.read_grids(data, max_cells=filesafety.MAX_CELLS, on_sheet=lambda done, total: step(
-            safety_end + (read_end - safety_end) * done / total, "progress_reading"))
-    except readers.UnreadableFile as exc:
-        return FileCheck(path, name, sha, empty, problems + [Problem("error", exc.code, name, params=exc.params)],
+    problems += [safety_problem(f, name) for f in read.findings]
+    if read.unreadable is not None or read.grids is None:
+        code, params = read.unreadable or ("file_sandbox", {"reason": "protocol"})
+        return FileCheck(path, name, sha, empty, problems + [Problem("error", code, name, params=params)],
                          content=data)
+    grids = read.grids
     frames = []
     headers: dict[tuple[str, str], str] = {}
     found_header = False

@@ -17,6 +17,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "file_unreadable": ("Fichier illisible ou endommagé ({detail}). Ouvrez-le et enregistrez-le de nouveau en .xlsx.",
                         "Unreadable or damaged file ({detail}). Open it and save it again as .xlsx."),
     "file_missing": ("Fichier introuvable.", "File not found."),
+    "file_sandbox": ("Fichier illisible ou trop volumineux : sa lecture a dépassé les limites de sécurité (mémoire ou "
+                     "temps) ou a échoué. Ouvrez-le dans Excel ou LibreOffice, enregistrez-le de nouveau en .xlsx et "
+                     "téléversez-le encore ; si le problème persiste, écrivez au pôle.",
+                     "Unreadable or too large file: reading it went over the safety limits (memory or time) or "
+                     "failed. Open it in Excel or LibreOffice, save it again as .xlsx and upload it again; if the "
+                     "problem persists, write to your pôle."),
     "no_header": ("Aucune ligne d'en-têtes reconnue : la feuille doit contenir au moins les colonnes {expected}.",
                   "No header row recognised: the sheet must contain at least the columns {expected}."),
     "no_data": ("Aucune ligne de données sous les en-têtes.", "No data rows below the headers."),
