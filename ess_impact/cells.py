@@ -8,6 +8,7 @@ with a message code from the label catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 UNKNOWN = {"", "-", "--", "—", "–", "n/d", "nd", "n.d.", "n.d", "n/a", "na", "s.o.", "so", "s/o", "?", "inconnu",
@@ -47,8 +48,8 @@ def parse_number(value) -> float | None:
         if text.startswith("#"):
             raise CellError("formula_error")
         number = _text_to_number(text)
-    if number != number:  # NaN
-        return None
+    if not math.isfinite(number):  # NaN, inf, 1e309 read as inf: never a figure
+        raise CellError("not_finite")
     if number < 0:
         raise CellError("negative")
     return number
@@ -99,7 +100,7 @@ def parse_int(value) -> int | None:
 def parse_text(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     text = " ".join(str(value).split())
     return text or None
@@ -110,7 +111,7 @@ def parse_neq(value) -> str | None:
     if value is None:
         return None
     if type(value) is float:
-        if not value.is_integer():
+        if not math.isfinite(value) or not value.is_integer():
             raise CellError("neq_format")
         text = str(int(value))
     else:
@@ -141,7 +142,7 @@ def parse_year(value, max_year: int) -> int | None:
         if not re.fullmatch(r"\d{4}(\.0+)?", text):
             raise CellError("year_format")
         number = float(text)
-    if not number.is_integer():
+    if not math.isfinite(number) or not number.is_integer():
         raise CellError("year_format")
     if not 2000 <= number <= max_year:
         raise CellError("year_range")

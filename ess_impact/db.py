@@ -32,6 +32,13 @@ DEFAULT_SETTINGS = {
     "login_lock_minutes": "15",     # ...for this long
     "max_upload_mb": "10",          # a larger uploaded file is refused before it is read
     "median_min_count": "5",        # a peer median shown to an enterprise rests on at least this many enterprises
+    # Hard ceilings of the import, far beyond any real enterprise (the largest Québec co-operative: ~20 G$ of revenue,
+    # ~55 000 jobs, ~7.5 M members): a value above is an error, not a warning.
+    "max_amount": "50000000000",    # revenue (total, earned, grants) and payroll, $
+    "max_jobs": "100000",           # full-time, part-time
+    "max_hours_per_job": "8760",    # paid hours per job (headcount, at least 1): a year has 8 760 hours
+    "max_volunteers": "1000000",
+    "max_members": "20000000",
 }
 # Québec minimum wage on 1 May of each year: a conservative replacement cost of one volunteer hour.
 MINIMUM_WAGE_SOURCE = labels.MINIMUM_WAGE_SOURCE

@@ -265,6 +265,9 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int) -> None:
         result = parse(data, scan, lambda stage, done, total: send(b"P", f"{stage} {done} {total}".encode()))
     except MemoryError:
         result = {"findings": [], "grids": None, "unreadable": ("file_sandbox", {"reason": "memory"})}
+    except Exception as exc:  # noqa: BLE001 - a reader bug on a hostile file: a refusal with its kind, no traceback
+        result = {"findings": [], "grids": None,
+                  "unreadable": ("file_unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:120]}"})}
     send(b"R", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 

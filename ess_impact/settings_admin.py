@@ -62,6 +62,12 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("login_max_failures", 3, 20, True, LOGIN),
     Spec("login_lock_minutes", 5, 1440, True, LOGIN),
     Spec("max_upload_mb", 1, UPLOAD_CEILING_MB, True, UPLOAD),
+    # Import ceilings: the highs keep every value far inside what the database stores (BIGINT, DOUBLE).
+    Spec("max_amount", 1_000_000, 100_000_000_000, True, UPLOAD),
+    Spec("max_jobs", 100, 1_000_000, True, UPLOAD),
+    Spec("max_hours_per_job", 2_000, 8_784, True, UPLOAD),
+    Spec("max_volunteers", 1_000, 10_000_000, True, UPLOAD),
+    Spec("max_members", 10_000, 100_000_000, True, UPLOAD),
 )}
 
 
