@@ -34,7 +34,10 @@ def is_unknown(value) -> bool:
 def parse_number(value) -> float | None:
     """A number ≥ 0 or None. Accepts Québec and English text forms."""
     if type(value) is float or type(value) is int:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond any float
+            raise CellError("not_finite") from None
     elif value is None:
         return None
     elif isinstance(value, bool):
@@ -134,6 +137,8 @@ def parse_year(value, max_year: int) -> int | None:
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError("year_is_date")
     if type(value) is float or type(value) is int:
+        if type(value) is int and not 0 <= value <= 9999:
+            raise CellError("year_range")
         number = float(value)
     else:
         text = str(value).strip()
