@@ -260,11 +260,51 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "tableau"
 
 
+# --- tables on screen: no formula text ----------------------------------------------------------------------------
+# Streamlit's own table toolbar has no CSV download here (client.disableDataExport in .streamlit/config.toml and on
+# `ess-impact run`'s command line): the app's downloads (tables.to_csv / to_xlsx) neutralise formula text. As a second
+# lock, every table the pages show goes through dataframe()/table() below, which neutralise the text cells the same
+# way (a leading apostrophe), so that a copy of the screen cannot carry `=cmd|' /C calc'!A0` either.
+
+def safe_frame(data, labels: bool = True):
+    """The data of a table to show, with every text cell (and text index / column label) that a spreadsheet would run
+    as a formula neutralised. A pandas Styler keeps its formats (its data is neutralised, its labels kept)."""
+    from pandas.io.formats.style import Styler
+
+    if isinstance(data, Styler):
+        data.data = safe_frame(data.data, labels=False)
+        return data
+    if isinstance(data, pd.Series):
+        data = data.to_frame()
+    if not isinstance(data, pd.DataFrame):
+        return data
+    frame = data.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            frame[column] = values.map(tables.neutralise, na_action="ignore")
+    if labels and (frame.index.dtype == object or pd.api.types.is_string_dtype(frame.index)):
+        frame.index = frame.index.map(tables.neutralise)
+    if labels and not isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [tables.neutralise(c) for c in frame.columns]
+    return frame
+
+
+def dataframe(data, **kwargs):
+    """st.dataframe of safe_frame(data): the only way the pages show a table."""
+    return st.dataframe(safe_frame(data), **kwargs)
+
+
+def table(data, **kwargs):
+    """st.table of safe_frame(data)."""
+    return st.table(safe_frame(data), **kwargs)
+
+
 def show_table(table: tables.Table, key: str, height: int | None = None) -> None:
     """A sortable table in Québec formats with 'x' for suppressed cells, then its CSV and Excel downloads."""
     rows = len(table.frame)
     hidden_any = table.hidden is not None and bool(table.hidden.to_numpy().any())
-    st.dataframe(tables.styled(table, lang()), hide_index=True, width="stretch",
+    dataframe(tables.styled(table, lang()), hide_index=True, width="stretch",
                  height=height or min(rows + 1, 20) * 35 + 3,
                  placeholder=formatting.SUPPRESSED if hidden_any else formatting.MISSING)
     current = lang()

@@ -71,7 +71,7 @@ def run(actor, key: str) -> None:
     if check.problems:
         (st.error if errors else st.warning)(ui.tr("upload_problems", errors=errors, warnings=warnings,
                                                    file=check.file_name))
-        st.dataframe(uploads.problems_table(check, lang), hide_index=True, width="stretch",
+        ui.dataframe(uploads.problems_table(check, lang), hide_index=True, width="stretch",
                      height=min(len(check.problems) + 1, 15) * 35 + 3)
         marked = uploads.marked_copy(data, check, lang)
         if marked:
@@ -98,7 +98,7 @@ def _preview(actor, check: importer.FileCheck, key: str) -> None:
     table["status"] = [ui.tr(f"status_{s}") for s in table["status"]]
     table = table.rename(columns={"status": ui.tr("col_status"), **names,
                                   **{f"{k}_before": ui.tr("before_value", field=v) for k, v in names.items()}})
-    st.dataframe(table, hide_index=True, width="stretch", height=min(len(table) + 1, 15) * 35 + 3)
+    ui.dataframe(table, hide_index=True, width="stretch", height=min(len(table) + 1, 15) * 35 + 3)
     accepted = True
     if check.warnings:
         accepted = st.checkbox(ui.tr("upload_accept_warnings"), key=f"{key}_accept")

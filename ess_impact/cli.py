@@ -283,7 +283,10 @@ def cmd_user_list(args) -> int:
 
 def cmd_run(args) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    # Also on the command line (not only .streamlit/config.toml, read from the working directory): no CSV download
+    # nor copy in Streamlit's table toolbar, whatever directory the app is started from.
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--client.disableDataExport", "true"]
     return subprocess.call(command, env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
 
 
