@@ -436,7 +436,7 @@ def oidc_configured() -> bool:
 def log_in(email: str, password: str) -> None:
     """Check the password and open a session (auth.LoginFailed otherwise); the cookie is written on the next run."""
     with db.connect() as con:
-        found = auth.authenticate(con, email, password)
+        found = auth.authenticate(con, email, password, client=st.context.ip_address or None)
         st.session_state["_session_token"] = auth.open_session(con, found)
     st.session_state.pop("_logged_out", None)
 

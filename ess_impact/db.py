@@ -30,6 +30,7 @@ DEFAULT_SETTINGS = {
     "session_idle_minutes": "30",   # a login not used for this long expires
     "login_max_failures": "5",      # this many failed logins in a row lock the account...
     "login_lock_minutes": "15",     # ...for this long
+    "login_client_max_attempts": "30",  # login attempts of one client (IP address) per login_lock_minutes
     "max_upload_mb": "10",          # a larger uploaded file is refused before it is read
     "median_min_count": "5",        # a peer median shown to an enterprise rests on at least this many enterprises
     # Hard ceilings of the import, far beyond any real enterprise (the largest Québec co-operative: ~20 G$ of revenue,

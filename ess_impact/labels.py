@@ -135,6 +135,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "account_unknown": ("Aucun compte pour {email}.", "No account for {email}."),
     "account_disable_self": ("Vous ne pouvez pas désactiver votre propre compte.", "You cannot disable your own account."),
     "login_failed": ("Courriel ou mot de passe incorrect.", "Incorrect e-mail or password."),
+    "login_throttled": ("Trop de tentatives de connexion depuis ce poste : réessayez dans {minutes} minute(s).",
+                        "Too many login attempts from this device: try again in {minutes} minute(s)."),
     "login_locked": ("Trop de tentatives de connexion infructueuses : réessayez dans {minutes} minute(s).",
                      "Too many failed login attempts: try again in {minutes} minute(s)."),
     "forbidden_anonymous": ("Connectez-vous pour accéder à ces données.", "Log in to reach these data."),
@@ -790,6 +792,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "setting_login_lock_minutes": ("Durée du blocage (minutes)", "Lock duration (minutes)"),
     "setting_login_lock_minutes_help": ("Temps pendant lequel un compte bloqué ne peut pas se connecter.",
                                         "How long a locked account cannot log in."),
+    "setting_login_client_max_attempts": ("Tentatives de connexion par poste", "Login attempts per client"),
+    "setting_login_client_max_attempts_help": (
+        "Au-delà de ce nombre de tentatives depuis une même adresse IP pendant la durée du blocage, toute connexion "
+        "depuis cette adresse est refusée un moment, quel que soit le courriel.",
+        "Beyond this many attempts from one IP address within the lock duration, every login from that address is "
+        "refused for a while, whatever the e-mail."),
     "setting_max_upload_mb": ("Taille maximale d'un fichier téléversé (Mo)", "Largest uploaded file (MB)"),
     "setting_max_upload_mb_help": ("Un fichier plus gros est refusé sans être lu.",
                                    "A larger file is refused unread."),

@@ -61,6 +61,7 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("session_idle_minutes", 5, 240, True, LOGIN),
     Spec("login_max_failures", 3, 20, True, LOGIN),
     Spec("login_lock_minutes", 5, 1440, True, LOGIN),
+    Spec("login_client_max_attempts", 10, 1000, True, LOGIN),
     Spec("max_upload_mb", 1, UPLOAD_CEILING_MB, True, UPLOAD),
     # Import ceilings: the highs keep every value far inside what the database stores (BIGINT, DOUBLE).
     Spec("max_amount", 1_000_000, 100_000_000_000, True, UPLOAD),
