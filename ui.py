@@ -380,10 +380,20 @@ def page_style() -> None:
 SESSION_COOKIE = "ess_session"
 
 
+# The cookie is written by a script because Streamlit (1.67) gives the app no way to send a Set-Cookie header of its
+# own: st.context.cookies is read-only, and st.login's HttpOnly cookie is only for an outside identity provider (OIDC,
+# used when configured: auth.account_for_email). So the cookie cannot be HttpOnly: a script running in the page could
+# read it. What limits the exposure: the page runs no third-party script and shows user text only as text (Streamlit
+# escapes it; no unsafe_allow_html on user data); the token is 256 random bits of which the database keeps only the
+# SHA-256; it expires after `session_idle_minutes` of inactivity on the server whatever the browser keeps; a new one
+# is issued at each login; logout, a new password and disabling the account delete it server-side; SameSite=Strict
+# keeps it off cross-site requests. It is `Secure` whenever the page is served over HTTPS (production: behind the TLS
+# reverse proxy, docs/security.md), decided in the browser from the page's own address.
 def _cookie_script(token: str, max_age: int) -> str:
     value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
     # The run number makes each run's element differ, so the browser runs it again and the expiry moves on.
-    return f"<script>/* {time.monotonic_ns()} */ document.cookie = {value};</script>"
+    return (f"<script>/* {time.monotonic_ns()} */ document.cookie = {value} + "
+            f"(window.location.protocol === 'https:' ? '; Secure' : '');</script>")
 
 
 def account_from(cookies, state, con, now=None):

@@ -134,3 +134,24 @@ def test_the_table_toolbar_cannot_carry_formula_text(browser, security_server):
         assert "=cmd|" not in copied.replace("'=cmd|", ""), copied
     finally:
         context.close()
+
+
+def test_the_session_cookie_is_secure_over_https(browser):
+    """The script that writes the session cookie (ui._cookie_script) adds `Secure` when the page is served over HTTPS
+    (as behind the TLS reverse proxy), not over plain HTTP (local use)."""
+    import ui
+
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        for scheme in ("https", "http"):
+            page.route(f"{scheme}://ess.example/**", lambda route: route.fulfill(
+                status=200, content_type="text/html", body=f"<html><body>{ui._cookie_script('jeton', 600)}</body></html>"))
+            page.goto(f"{scheme}://ess.example/")
+            page.wait_for_function("() => document.cookie.includes('ess_session=jeton')")
+            cookie = next(c for c in context.cookies(f"{scheme}://ess.example/") if c["name"] == "ess_session")
+            assert cookie["secure"] is (scheme == "https") and cookie["sameSite"] == "Strict"
+            assert cookie["httpOnly"] is False  # written by a script: see ui.py and docs/security.md
+            context.clear_cookies()
+    finally:
+        context.close()
