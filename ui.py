@@ -5,7 +5,9 @@ No business logic: that lives in ess_impact."""
 from __future__ import annotations
 
 import json
+import logging
 import re
+import secrets
 import time
 from dataclasses import replace
 
@@ -551,6 +553,28 @@ def peer_comparison(account, neq: str, years: list[int]) -> None:
         st.caption(note)
 
 
+# --- errors: a message and a reference on the page, the details in the server log ----------------------------------
+LOG = logging.getLogger("ess_impact.app")
+
+
+def internal_error(exc: BaseException) -> str:
+    """Log `exc` with its traceback under a new reference and show the visitor only a French (or English) message
+    with that reference. Returns the reference."""
+    reference_id = secrets.token_hex(4).upper()
+    LOG.error("internal error, reference %s", reference_id, exc_info=(type(exc), exc, exc.__traceback__))
+    st.error(tr("internal_error", ref=reference_id), icon=":material/error:")
+    return reference_id
+
+
+def guarded(run) -> None:
+    """Run a page: an unexpected exception becomes internal_error() instead of Streamlit's traceback. Streamlit's
+    own control flow (st.rerun, st.stop: BaseException, not Exception) passes through."""
+    try:
+        run()
+    except Exception as exc:  # noqa: BLE001 - the catch-all of the pages
+        internal_error(exc)
+
+
 def attempt(operation, done_key: str, messages, after=None) -> None:
     """One write of an admin or enterprise page: `operation(con)` in its own connection. A refusal (wrong input, not
     allowed, base busy) is shown as its French message where the button was; on success, `messages(result)` — a list
@@ -565,6 +589,9 @@ def attempt(operation, done_key: str, messages, after=None) -> None:
         return
     except db.DatabaseBusy:
         st.error(tr("database_busy"))
+        return
+    except Exception as exc:  # noqa: BLE001 - anything else: a reference here, the details in the log
+        internal_error(exc)
         return
     shown = messages(result)
     if after is not None:

@@ -286,7 +286,8 @@ def cmd_run(args) -> int:
     # Also on the command line (not only .streamlit/config.toml, read from the working directory): no CSV download
     # nor copy in Streamlit's table toolbar, whatever directory the app is started from.
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--client.disableDataExport", "true"]
+               "--client.disableDataExport", "true", "--client.showErrorDetails", "none"]
+    # (showErrorDetails: an error outside the pages' catch-all, ui.guarded, shows no traceback either)
     return subprocess.call(command, env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
 
 

@@ -134,6 +134,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "account_exists": ("Un compte existe déjà pour {email}.", "An account already exists for {email}."),
     "account_unknown": ("Aucun compte pour {email}.", "No account for {email}."),
     "account_disable_self": ("Vous ne pouvez pas désactiver votre propre compte.", "You cannot disable your own account."),
+    "internal_error": ("Une erreur inattendue est survenue. Réessayez ; si elle persiste, écrivez au pôle en donnant "
+                       "la référence {ref}.",
+                       "An unexpected error occurred. Try again; if it persists, write to your pôle quoting reference "
+                       "{ref}."),
     "login_failed": ("Courriel ou mot de passe incorrect.", "Incorrect e-mail or password."),
     "login_throttled": ("Trop de tentatives de connexion depuis ce poste : réessayez dans {minutes} minute(s).",
                         "Too many login attempts from this device: try again in {minutes} minute(s)."),

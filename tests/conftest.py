@@ -312,7 +312,10 @@ def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:
 
 
 def app_clean(at) -> None:
+    """No exception on the page, neither Streamlit's nor one the app's catch-all (ui.guarded) turned into a message."""
     assert not at.exception, [e.value for e in at.exception]
+    marker = labels.t("internal_error", "fr", ref="").split(";")[0]
+    assert not [e.value for e in at.error if marker in str(e.value)], "ui.guarded caught an error: see the log"
 
 
 def app_login(email: str, password: str = PASSWORD):
