@@ -4,8 +4,10 @@ problem (errors block, warnings need a confirmation), then write everything in o
     checks = check_files(paths, con, actor=account)  # reads and validates, writes nothing
     results = commit(con, checks, actor=account)     # all files or nothing, each with its original bytes
 
-Every file goes through filesafety first, whatever the channel: too large, a zip bomb or a sheet too large to read is
-refused unread; formula cells without a saved value are errors. `progress(fraction, label_key)`, if given, hears how
+Every file is scanned (filesafety) and read (readers) in a child process with hard limits (sandbox), whatever the
+channel: too large, a zip bomb or a sheet too large to read is refused unread; formula cells without a saved value are
+errors; a crash, a limit reached or a timeout of the child is a refusal (file_sandbox), never the server's end. Every
+value has a rule: non-finite numbers and values above the hard ceilings (settings, `ceilings`) are errors. `progress(fraction, label_key)`, if given, hears how
 far the check has gone (reading each sheet, validating rows, plausibility), for a progress bar.
 
 The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
