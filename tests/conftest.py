@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ess_impact import auth, db, demo, importer
+from ess_impact import auth, db, demo, importer, labels
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -309,6 +309,24 @@ def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:
         auth.add_account(con, auth.SYSTEM, email, auth.ADMIN, PASSWORD)
     monkeypatch.setenv("ESS_IMPACT_DB", str(path))
     return path
+
+
+def reset_peak_rss() -> None:
+    """Start measuring this process's peak memory afresh (Linux: VmHWM is reset by writing 5 to clear_refs), so that
+    a test measures itself and not the tests the same worker ran before."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes since reset_peak_rss() (or since it started)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def app_clean(at) -> None:
