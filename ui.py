@@ -445,10 +445,17 @@ def oidc_configured() -> bool:
         return False
 
 
+def client_address() -> str | None:
+    """The visitor's IP address as Streamlit sees it (behind a reverse proxy: the proxy's), the key of the login
+    throttle; None when unknown (AppTest), which shares one bucket."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
 def log_in(email: str, password: str) -> None:
     """Check the password and open a session (auth.LoginFailed otherwise); the cookie is written on the next run."""
     with db.connect() as con:
-        found = auth.authenticate(con, email, password, client=st.context.ip_address or None)
+        found = auth.authenticate(con, email, password, client=client_address())
         st.session_state["_session_token"] = auth.open_session(con, found)
     st.session_state.pop("_logged_out", None)
 
