@@ -43,7 +43,7 @@ TARGET_SECONDS = 3.0
 TARGET_RATIO = 10.0
 AMOUNT_FORMAT = '#,##0.00 "$"'
 ACTOR = auth.system("benchmark")  # an admin, as the command line
-CODE = ["importer.py", "filesafety.py", "readers.py", "cells.py", "reference.py", "storage.py", "db.py", "fields.py",
+CODE = ["importer.py", "sandbox.py", "filesafety.py", "readers.py", "cells.py", "reference.py", "storage.py", "db.py", "fields.py",
         "sql/stage_rows.sql", "sql/insert_staged.sql", "sql/refresh_enterprises.sql"]
 
 
@@ -273,6 +273,17 @@ def profile_once(path: Path, folder: Path, top: int) -> str:
     return out.getvalue()
 
 
+def _read_in_process(data: bytes, max_cells=None, on_progress=None, limits=None):
+    """sandbox.read without the child process (`--in-process`): what the import cost before the isolation. Never in
+    the product: only this benchmark swaps it in, to measure the isolation."""
+    from ess_impact.intake import filesafety, sandbox
+
+    found = sandbox.parse(data, None, on_progress)
+    return sandbox.Result([filesafety.Finding(**f) for f in found["findings"]],
+                          None if found["grids"] is None else [readers.Grid(s, r) for s, r in found["grids"]],
+                          found["unreadable"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000, help="data rows in the workbook (default 50 000)")
@@ -284,11 +295,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-top", type=int, default=25)
     parser.add_argument("--format", choices=["xlsx", "csv", "ods"], default="xlsx",
                         help="file format (csv: French Excel export; ods: the workbook converted by LibreOffice)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="read in this process instead of the sandbox's child (the cost of the isolation)")
     parser.add_argument("--hostile", action="store_true",
                         help="instead: memory and time of reading small hostile files, with and without the checks")
     args = parser.parse_args(argv)
     if args.hostile:
         return hostile()
+    if args.in_process:
+        importer.sandbox.read = _read_in_process
+
 
     path = workbook(args.rows, args.seed, args.regenerate, args.format)
     if args.format != "xlsx":

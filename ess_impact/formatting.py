@@ -33,6 +33,33 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _beyond(value) -> str | None:
+    """Text for a value Babel cannot format (infinite, or too many digits for its decimal context): 1,0e308."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if math.isfinite(number) and abs(number) < 1e18:
+        return None
+    if not math.isfinite(number):
+        return "∞" if number > 0 else "−∞" if number < 0 else MISSING
+    return f"{number:.1e}".replace("e+", "e")
+
+
+def _guarded(fn):
+    def wrapper(value, lang: str = "fr", *args, **kwargs):
+        if not _missing(value):
+            text = _beyond(value)
+            if text is not None:
+                if fn.__name__ not in ("money", "compact_money"):
+                    return text if lang == "en" else text.replace(".", ",")
+                return "$" + text if lang == "en" else text.replace(".", ",") + NBSP + "$"
+        return fn(value, lang, *args, **kwargs)
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+@_guarded
 def number(value, lang: str = "fr", decimals: int = 0) -> str:
     if _missing(value):
         return MISSING
@@ -40,6 +67,7 @@ def number(value, lang: str = "fr", decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
+@_guarded
 def money(value, lang: str = "fr", decimals: int = 0) -> str:
     """1 234 567 $ (fr) / $1,234,567 (en)."""
     if _missing(value):
@@ -56,6 +84,7 @@ def percent(ratio, lang: str = "fr", decimals: int = 1) -> str:
     return number(ratio * 100, lang, decimals) + ("%" if lang == "en" else NBSP + "%")
 
 
+@_guarded
 def compact_money(value, lang: str = "fr") -> str:
     """3,2 M$ (fr) / $3.2M (en); small amounts in full."""
     if _missing(value):
@@ -65,6 +94,7 @@ def compact_money(value, lang: str = "fr") -> str:
     return format_compact_currency(value, "CAD", locale=_locale(lang), fraction_digits=1)
 
 
+@_guarded
 def compact_number(value, lang: str = "fr") -> str:
     if _missing(value):
         return MISSING

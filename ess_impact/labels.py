@@ -16,7 +16,17 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Unrecognised file format: only .xlsx, .xlsm, .xls, .ods and .csv files are accepted."),
     "file_unreadable": ("Fichier illisible ou endommagé ({detail}). Ouvrez-le et enregistrez-le de nouveau en .xlsx.",
                         "Unreadable or damaged file ({detail}). Open it and save it again as .xlsx."),
+    "csv_malformed": ("Fichier CSV illisible à la ligne {line} : un champ dépasse {limit} caractères ou contient "
+                      "un caractère nul. Vérifiez les guillemets du fichier ou enregistrez-le de nouveau en .xlsx.",
+                      "Unreadable CSV file at line {line}: a field is longer than {limit} characters or holds a NUL "
+                      "character. Check the file's quotes or save it again as .xlsx."),
     "file_missing": ("Fichier introuvable.", "File not found."),
+    "file_sandbox": ("Fichier illisible ou trop volumineux : sa lecture a dépassé les limites de sécurité (mémoire ou "
+                     "temps) ou a échoué. Ouvrez-le dans Excel ou LibreOffice, enregistrez-le de nouveau en .xlsx et "
+                     "téléversez-le encore ; si le problème persiste, écrivez au pôle.",
+                     "Unreadable or too large file: reading it went over the safety limits (memory or time) or "
+                     "failed. Open it in Excel or LibreOffice, save it again as .xlsx and upload it again; if the "
+                     "problem persists, write to your pôle."),
     "no_header": ("Aucune ligne d'en-têtes reconnue : la feuille doit contenir au moins les colonnes {expected}.",
                   "No header row recognised: the sheet must contain at least the columns {expected}."),
     "no_data": ("Aucune ligne de données sous les en-têtes.", "No data rows below the headers."),
@@ -31,6 +41,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_number": ("« {value} » n'est pas un nombre ; attendu : {expected}.", "“{value}” is not a number; expected: {expected}."),
     "not_integer": ("« {value} » n'est pas un nombre entier ; attendu : {expected}.",
                     "“{value}” is not a whole number; expected: {expected}."),
+    "not_finite": ("« {value} » n'est pas un nombre fini (infini ou « NaN ») ; attendu : {expected}.",
+                   "“{value}” is not a finite number (infinite or “NaN”); expected: {expected}."),
+    "above_ceiling": ("« {value} » dépasse le plafond de {limit}, au-delà de toute entreprise réelle : vérifiez "
+                      "l'unité et les zéros ; attendu : {expected}, au plus {limit}.",
+                      "“{value}” is above the ceiling of {limit}, beyond any real enterprise: check the unit and the "
+                      "zeros; expected: {expected}, at most {limit}."),
+    "hours_above_ceiling": ("« {value} » heures rémunérées pour {jobs} emploi(s) : plus de {per} heures par emploi, "
+                            "ce qui est impossible ; attendu : au plus {limit} heures.",
+                            "“{value}” paid hours for {jobs} job(s): more than {per} hours per job, which is "
+                            "impossible; expected: at most {limit} hours."),
+    "volunteer_hours_above_ceiling": ("« {value} » heures de bénévolat : plus qu'une année entière (8 760 heures) "
+                                      "par personne bénévole ; attendu : au plus {limit} heures.",
+                                      "“{value}” volunteer hours: more than a whole year (8,760 hours) per "
+                                      "volunteer; expected: at most {limit} hours."),
     "negative": ("« {value} » est négatif ; attendu : {expected}.", "“{value}” is negative; expected: {expected}."),
     "percent": ("« {value} » est un pourcentage ; attendu : {expected}.", "“{value}” is a percentage; expected: {expected}."),
     "scaled_amount": ("« {value} » : indiquez le montant complet en dollars (ex. 3 200 000 plutôt que 3,2 M$).",
@@ -90,10 +114,6 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Warnings must be confirmed before saving."),
     "unsupported_view": ("Les tableaux publiés ne croisent pas « {by} » avec « {category} ».",
                          "The published tables do not cross “{by}” with “{category}”."),
-    "internal_error": ("Erreur interne (référence {reference}) : rien n'a été modifié. Transmettez cette référence à "
-                       "l'administrateur de la plateforme.",
-                       "Internal error (reference {reference}): nothing was changed. Give this reference to the "
-                       "platform's administrator."),
     "database_busy": ("La base de données est occupée par un autre traitement ; réessayez dans un moment.",
                       "The database is busy with another task; try again in a moment."),
     "demo_loaded": ("Données fictives de démonstration chargées : {rows} lignes, {enterprises} entreprises.",
@@ -142,7 +162,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "account_exists": ("Un compte existe déjà pour {email}.", "An account already exists for {email}."),
     "account_unknown": ("Aucun compte pour {email}.", "No account for {email}."),
     "account_disable_self": ("Vous ne pouvez pas désactiver votre propre compte.", "You cannot disable your own account."),
+    "internal_error": ("Une erreur inattendue est survenue. Réessayez ; si elle persiste, écrivez au pôle en donnant "
+                       "la référence {reference}.",
+                       "An unexpected error occurred. Try again; if it persists, write to your pôle quoting reference "
+                       "{reference}."),
     "login_failed": ("Courriel ou mot de passe incorrect.", "Incorrect e-mail or password."),
+    "login_throttled": ("Trop de tentatives de connexion depuis ce poste : réessayez dans {minutes} minute(s).",
+                        "Too many login attempts from this device: try again in {minutes} minute(s)."),
     "login_locked": ("Trop de tentatives de connexion infructueuses : réessayez dans {minutes} minute(s).",
                      "Too many failed login attempts: try again in {minutes} minute(s)."),
     "forbidden_anonymous": ("Connectez-vous pour accéder à ces données.", "Log in to reach these data."),
@@ -794,9 +820,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "setting_login_lock_minutes": ("Durée du blocage (minutes)", "Lock duration (minutes)"),
     "setting_login_lock_minutes_help": ("Temps pendant lequel un compte bloqué ne peut pas se connecter.",
                                         "How long a locked account cannot log in."),
+    "setting_login_client_max_attempts": ("Tentatives de connexion par poste", "Login attempts per client"),
+    "setting_login_client_max_attempts_help": (
+        "Au-delà de ce nombre de tentatives depuis une même adresse IP pendant la durée du blocage, toute connexion "
+        "depuis cette adresse est refusée un moment, quel que soit le courriel.",
+        "Beyond this many attempts from one IP address within the lock duration, every login from that address is "
+        "refused for a while, whatever the e-mail."),
     "setting_max_upload_mb": ("Taille maximale d'un fichier téléversé (Mo)", "Largest uploaded file (MB)"),
     "setting_max_upload_mb_help": ("Un fichier plus gros est refusé sans être lu.",
                                    "A larger file is refused unread."),
+    "setting_max_amount": ("Plafond d'un montant ($) à l'importation", "Ceiling of an amount ($) at import"),
+    "setting_max_amount_help": ("Un revenu, une subvention ou une masse salariale plus élevé est une erreur.",
+                                "A higher revenue, grant or payroll is an error."),
+    "setting_max_jobs": ("Plafond d'emplois (temps plein ou partiel) à l'importation",
+                         "Ceiling of jobs (full-time or part-time) at import"),
+    "setting_max_jobs_help": ("Un nombre d'emplois plus élevé est une erreur.", "A higher number of jobs is an error."),
+    "setting_max_hours_per_job": ("Plafond d'heures rémunérées par emploi", "Ceiling of paid hours per job"),
+    "setting_max_hours_per_job_help": ("Plus d'heures rémunérées par emploi (au moins 1) est une erreur.",
+                                       "More paid hours per job (at least 1) is an error."),
+    "setting_max_volunteers": ("Plafond de bénévoles à l'importation", "Ceiling of volunteers at import"),
+    "setting_max_volunteers_help": ("Un nombre de bénévoles plus élevé est une erreur.",
+                                    "A higher number of volunteers is an error."),
+    "setting_max_members": ("Plafond de membres à l'importation", "Ceiling of members at import"),
+    "setting_max_members_help": ("Un nombre de membres plus élevé est une erreur.",
+                                 "A higher number of members is an error."),
     "setting_unknown": ("Paramètre inconnu : « {value} ».", "Unknown setting: “{value}”."),
     "setting_not_number": ("{name} : « {value} » n'est pas un nombre.", "{name}: “{value}” is not a number."),
     "setting_not_integer": ("{name} : « {value} » n'est pas un nombre entier.",

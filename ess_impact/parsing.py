@@ -8,6 +8,7 @@ with a message code from the label catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from ess_impact import errors
@@ -32,7 +33,10 @@ def is_unknown(value) -> bool:
 def parse_number(value) -> float | None:
     """A number ≥ 0 or None. Accepts Québec and English text forms."""
     if type(value) is float or type(value) is int:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond any float
+            raise CellError("not_finite") from None
     elif value is None:
         return None
     elif isinstance(value, bool):
@@ -46,8 +50,8 @@ def parse_number(value) -> float | None:
         if text.startswith("#"):
             raise CellError("formula_error")
         number = _text_to_number(text)
-    if number != number:  # NaN
-        return None
+    if not math.isfinite(number):  # NaN, inf, 1e309 read as inf: never a figure
+        raise CellError("not_finite")
     if number < 0:
         raise CellError("negative")
     return number
@@ -98,7 +102,7 @@ def parse_int(value) -> int | None:
 def parse_text(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     text = " ".join(str(value).split())
     return text or None
@@ -109,7 +113,7 @@ def parse_neq(value) -> str | None:
     if value is None:
         return None
     if type(value) is float:
-        if not value.is_integer():
+        if not math.isfinite(value) or not value.is_integer():
             raise CellError("neq_format")
         text = str(int(value))
     else:
@@ -132,6 +136,8 @@ def parse_year(value, max_year: int) -> int | None:
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError("year_is_date")
     if type(value) is float or type(value) is int:
+        if type(value) is int and not 0 <= value <= 9999:
+            raise CellError("year_range")
         number = float(value)
     else:
         text = str(value).strip()
@@ -140,7 +146,7 @@ def parse_year(value, max_year: int) -> int | None:
         if not re.fullmatch(r"\d{4}(\.0+)?", text):
             raise CellError("year_format")
         number = float(text)
-    if not number.is_integer():
+    if not math.isfinite(number) or not number.is_integer():
         raise CellError("year_format")
     if not 2000 <= number <= max_year:
         raise CellError("year_range")

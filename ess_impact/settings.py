@@ -30,7 +30,7 @@ class Spec:
     high: float
     integer: bool
     effect: str             # PUBLIC, PEERS, LOGIN or UPLOAD
-    unit: str               # hours, enterprises, share, minutes, attempts, MB
+    unit: str               # hours, enterprises, share, minutes, attempts, MB, $, jobs, volunteers, members
     meaning: str            # one line, for developers (the interface's text is in the label catalogue)
 
     @property
@@ -59,8 +59,20 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("session_idle_minutes", "30", 5, 240, True, LOGIN, "minutes", "a login not used for this long expires"),
     Spec("login_max_failures", "5", 3, 20, True, LOGIN, "attempts", "this many failed logins in a row lock..."),
     Spec("login_lock_minutes", "15", 5, 1440, True, LOGIN, "minutes", "...for this long"),
+    Spec("login_client_max_attempts", "30", 10, 1000, True, LOGIN, "attempts",
+         "login attempts of one client (IP address) per login_lock_minutes"),
     Spec("max_upload_mb", "10", 1, UPLOAD_CEILING_MB, True, UPLOAD, "MB",
          "a larger uploaded file is refused before it is read"),
+    # Hard ceilings of the import, far beyond any real enterprise (the largest Québec co-operative: ~20 G$ of revenue,
+    # ~55 000 jobs, ~7.5 M members): a value above is an error, not a warning. The highs keep every value far inside
+    # what the database stores (BIGINT, DOUBLE).
+    Spec("max_amount", "50000000000", 1_000_000, 100_000_000_000, True, UPLOAD, "$",
+         "revenue (total, earned, grants) and payroll"),
+    Spec("max_jobs", "100000", 100, 1_000_000, True, UPLOAD, "jobs", "full-time, part-time"),
+    Spec("max_hours_per_job", "8760", 2_000, 8_784, True, UPLOAD, "hours",
+         "paid hours per job (headcount, at least 1): a year has 8 760 hours"),
+    Spec("max_volunteers", "1000000", 1_000, 10_000_000, True, UPLOAD, "volunteers", "volunteers"),
+    Spec("max_members", "20000000", 10_000, 100_000_000, True, UPLOAD, "members", "members"),
 )}
 DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SPECS.items()}
 
@@ -75,7 +87,13 @@ class Settings:
     session_idle_minutes: int
     login_max_failures: int
     login_lock_minutes: int
+    login_client_max_attempts: int
     max_upload_mb: int
+    max_amount: int
+    max_jobs: int
+    max_hours_per_job: int
+    max_volunteers: int
+    max_members: int
 
 
 assert [f.name for f in fields(Settings)] == list(SPECS), "Settings and SPECS list the same keys in the same order"

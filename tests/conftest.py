@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ess_impact import labels
 from ess_impact.intake import importer
 from ess_impact.store import auth, db, history
 from ess_impact.web import server
@@ -308,8 +309,29 @@ def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:
     return path
 
 
+def reset_peak_rss() -> None:
+    """Start measuring this process's peak memory afresh (Linux: VmHWM is reset by writing 5 to clear_refs), so that
+    a test measures itself and not the tests the same worker ran before."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes since reset_peak_rss() (or since it started)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def app_clean(at) -> None:
+    """No exception on the page, neither Streamlit's nor one the app's catch-all (ui.guarded) turned into a message."""
     assert not at.exception, [e.value for e in at.exception]
+    marker = labels.t("internal_error", "fr", reference="").split(";")[0]
+    assert not [e.value for e in at.error if marker in str(e.value)], "ui.guarded caught an error: see the log"
 
 
 def app_login(email: str, password: str = PASSWORD):

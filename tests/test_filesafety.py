@@ -18,7 +18,7 @@ import pytest
 from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from openpyxl import Workbook
 
-from ess_impact.intake import filesafety, importer, readers
+from ess_impact.intake import filesafety, importer, readers, sandbox
 from ess_impact.labels import t
 from ess_impact.store import auth, db
 
@@ -134,10 +134,11 @@ def _never_read(monkeypatch):
 def test_hostile_files_are_refused_unread(build, code, tmp_path, monkeypatch):
     path = build(tmp_path)
     assert path.stat().st_size < 1 << 20
-    _never_read(monkeypatch)
-    check = importer.check_file(path, actor=ADMIN)
+    check = importer.check_file(path, actor=ADMIN)  # the scan and the reader run in the sandbox's child process
     assert [p.code for p in check.problems] == [code]
     assert check.records.empty
+    _never_read(monkeypatch)  # what the child does, run here: the scan refuses before the reader is called
+    assert sandbox.parse(path.read_bytes())["findings"][0]["code"] == code
 
 
 def test_huge_sheet_message_names_the_sheet_and_its_size(tmp_path):
@@ -190,6 +191,9 @@ def test_a_reader_panic_is_an_unreadable_file(monkeypatch):
     def panic(*args, **kwargs):
         raise PanicException("range end index 2 out of range for slice of length 0")
     monkeypatch.setattr(readers.python_calamine.CalamineWorkbook, "from_filelike", panic)
+    found = sandbox.parse((FIXTURES / "ugly_fr.xls").read_bytes())  # the child's work
+    assert found["grids"] is None and found["unreadable"][0] == "file_unreadable"
+    monkeypatch.setattr(sandbox, "read", lambda *args, **kwargs: sandbox.Result(unreadable=found["unreadable"]))
     check = importer.check_file(FIXTURES / "ugly_fr.xls", actor=ADMIN)
     assert [p.code for p in check.problems] == ["file_unreadable"]
     assert "range end index" in check.problems[0].message("fr")

@@ -45,8 +45,8 @@ MAX_CELLS = 5_000_000           # rows x columns the reader would allocate, all 
 CHUNK_BYTES = 1 << 20
 
 REFUSALS = ("upload_too_large", "upload_zip_bomb", "sheet_too_large", "file_too_many_cells", "csv_too_large",
-            "file_format", "file_unreadable")
-SIZE_PARAMS = ("rows", "columns", "cells", "limit")  # numbers in the refusal messages, formatted for the reader
+            "file_format", "file_unreadable", "file_sandbox", "csv_malformed")
+SIZE_PARAMS = ("rows", "columns", "cells", "limit", "line")  # numbers in the refusal messages, formatted for the reader
 
 
 @dataclass

@@ -4,8 +4,10 @@ problem (errors block, warnings need a confirmation), then write everything in o
     checks = check_files(paths, con, actor=account)  # reads and validates, writes nothing
     results = commit(con, checks, actor=account)     # all files or nothing, each with its original bytes
 
-Every file goes through filesafety first, whatever the channel: too large, a zip bomb or a sheet too large to read is
-refused unread; formula cells without a saved value are errors. `progress(fraction, label_key)`, if given, hears how
+Every file is scanned (filesafety) and read (readers) in a child process with hard limits (sandbox), whatever the
+channel: too large, a zip bomb or a sheet too large to read is refused unread; formula cells without a saved value are
+errors; a crash, a limit reached or a timeout of the child is a refusal (file_sandbox), never the server's end. Every
+value has a rule: non-finite numbers and values above the hard ceilings (settings, `ceilings`) are errors. `progress(fraction, label_key)`, if given, hears how
 far the check has gone (reading each sheet, validating rows, plausibility), for a progress bar.
 
 The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
@@ -16,15 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from ess_impact import errors, formatting, parsing, reference
+from ess_impact import errors, formatting, parsing, reference, settings
 from ess_impact.fields import FIELDS, Field
-from ess_impact.intake import filesafety, readers
+from ess_impact.intake import filesafety, readers, sandbox
 from ess_impact.labels import t
 from ess_impact.store import history
 from ess_impact.store.auth import Account
@@ -100,8 +103,10 @@ _FIELD = {f.key: f for f in FIELDS}
 def _display(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return repr(value) if abs(value) < 1e15 or not math.isfinite(value) else f"{value:.6g}"
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
     return " ".join(str(value).split())
@@ -142,7 +147,8 @@ def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.d
     max_year = (today or dt.date.today()).year
     paths = [Path(p) for p in paths]
     report = _Progress(progress, paths)
-    checks = [_check_one(path, max_year, actor, max_mb, report.file(i)) for i, path in enumerate(paths)]
+    limits = ceilings(con)
+    checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits) for i, path in enumerate(paths)]
     report.stage(PROGRESS_FILES, "progress_plausibility")
     _check_duplicates(checks)
     _check_plausibility(checks, con, actor)
@@ -195,7 +201,7 @@ class _Progress:
 
 
 def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float = filesafety.MAX_FILE_MB,
-               step=None) -> FileCheck:
+               step=None, limits: dict | None = None) -> FileCheck:
     name = path.name
     problems: list[Problem] = []
     empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
@@ -210,18 +216,25 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     except OSError:
         return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
     sha = hashlib.sha256(data).hexdigest()
-    findings = filesafety.inspect(data)
-    refused = [f for f in findings if f.refuses]
+
+    def child_progress(stage: str, done: int, total: int) -> None:
+        if stage == "scanned":
+            step(safety_end, "progress_reading")
+        else:
+            step(safety_end + (read_end - safety_end) * done / max(total, 1), "progress_reading")
+
+    # The scan and the reader run in a child process with hard limits (sandbox): a crash, a limit reached or a
+    # timeout there is a refusal here, never the end of the server.
+    read = sandbox.read(data, filesafety.MAX_CELLS, child_progress)
+    refused = [f for f in read.findings if f.refuses]
     if refused:  # never parsed
         return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
-    problems += [safety_problem(f, name) for f in findings]
-    step(safety_end, "progress_reading")
-    try:
-        grids = readers.read_grids(data, max_cells=filesafety.MAX_CELLS, on_sheet=lambda done, total: step(
-            safety_end + (read_end - safety_end) * done / total, "progress_reading"))
-    except readers.UnreadableFile as exc:
-        return FileCheck(path, name, sha, empty, problems + [Problem("error", exc.code, name, params=exc.params)],
+    problems += [safety_problem(f, name) for f in read.findings]
+    if read.unreadable is not None or read.grids is None:
+        code, params = read.unreadable or ("file_sandbox", {"reason": "protocol"})
+        return FileCheck(path, name, sha, empty, problems + [Problem("error", code, name, params=params)],
                          content=data)
+    grids = read.grids
     frames = []
     headers: dict[tuple[str, str], str] = {}
     found_header = False
@@ -235,7 +248,8 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
             def rows_done(done: int, before=rows_before) -> None:
                 step(read_end + (1 - read_end) * (before + done) / total_rows, "progress_validating")
 
-            frames.append(_check_sheet(name, grid, header, max_year, problems, actor, rows_done))
+            frames.append(_check_sheet(name, grid, header, max_year, problems, actor, rows_done,
+                                       limits or ceilings(None)))
             headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
         rows_before += len(grid.rows)
     if not found_header:
@@ -257,7 +271,7 @@ def safety_problem(finding: filesafety.Finding, file: str) -> Problem:
 
 
 def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem],
-                 actor: Account | None, rows_done=None) -> pd.DataFrame:
+                 actor: Account | None, rows_done=None, limits: dict | None = None) -> pd.DataFrame:
     header_index, keys, texts = header
     sheet = grid.sheet
     header_row = header_index + 1
@@ -276,6 +290,8 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
         problems.append(Problem("error", "missing_column", file, sheet, header_row, f.header_fr, "",
                                 {"expected": f.header_fr}))
     parsers = [(f, columns[f.key], texts[columns[f.key]]) for f in FIELDS if f.key in columns]
+    limits = limits or ceilings(None)
+    ceiling = {key: limits[setting] for key, setting in CEILINGS.items()}
     records = []
     mrc, sector, form = reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher()
     for index in range(header_index + 1, len(grid.rows)):
@@ -295,6 +311,8 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
             raw = None if raw == "" else raw
             try:
                 value = _parse(f, raw, max_year, mrc, sector, form)
+                if value is not None and f.key in ceiling and value > ceiling[f.key]:
+                    raise parsing.CellError("above_ceiling", limit=ceiling[f.key])
             except parsing.CellError as exc:
                 params = exc.params | ({"max_year": max_year} if f.kind == "year" else {})
                 problems.append(_cell_problem(exc.code, file, sheet, excel_row, text, _display(raw), params, f))
@@ -308,6 +326,8 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
                                         {"own": ", ".join(actor.neqs)}))
                 ok = False
             record[f.key] = value
+        if ok and not _hours_within(record, limits, parsers, file, sheet, excel_row, row, problems):
+            ok = False
         if ok:
             records.append(record)
     if missing:  # rows without a required column are never valid; their other cells were still checked
@@ -316,6 +336,39 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
     if len(frame) == 0 and not any(p.severity == "error" and p.sheet == sheet for p in problems):
         problems.append(Problem("error", "no_data", file, sheet, header_row))
     return frame
+
+
+# Field -> the setting of its hard ceiling (ess_impact.settings): above it, an error.
+CEILINGS = {"revenue_total": "max_amount", "revenue_earned": "max_amount", "revenue_grants": "max_amount",
+            "payroll": "max_amount", "jobs_full_time": "max_jobs", "jobs_part_time": "max_jobs",
+            "volunteers": "max_volunteers", "members": "max_members"}
+HOURS_PER_VOLUNTEER = 8_760  # a year has 8 760 hours: no one volunteers more
+
+
+def ceilings(con: duckdb.DuckDBPyConnection | None) -> dict[str, int]:
+    """The import's hard ceilings: the settings of the database (or their defaults without one)."""
+    found = settings.read(con) if con is not None else settings.defaults()
+    return {key: getattr(found, key) for key in set(CEILINGS.values()) | {"max_hours_per_job"}}
+
+
+def _hours_within(record: dict, limits: dict, parsers, file, sheet, excel_row, row, problems) -> bool:
+    """Paid hours at most `max_hours_per_job` per job (headcount, at least 1); volunteer hours at most a year's hours
+    per volunteer (at least 1 per the largest count allowed when the number of volunteers is not given)."""
+    ok = True
+    jobs = (record.get("jobs_full_time") or 0) + (record.get("jobs_part_time") or 0)
+    volunteers = record.get("volunteers")
+    rules = (("paid_hours", limits["max_hours_per_job"] * max(jobs, 1), "hours_above_ceiling"),
+             ("volunteer_hours", HOURS_PER_VOLUNTEER * (max(volunteers, 1) if volunteers is not None
+                                                        else limits["max_volunteers"]), "volunteer_hours_above_ceiling"))
+    for key, limit, code in rules:
+        value = record.get(key)
+        if value is not None and value > limit:
+            f, col, text = next((p for p in parsers if p[0].key == key))
+            problems.append(_cell_problem(code, file, sheet, excel_row, text, _display(row[col]),
+                                          {"limit": limit, "per": limits["max_hours_per_job"],
+                                           "jobs": max(jobs, 1), "n": max(volunteers or 0, 1)}, f))
+            ok = False
+    return ok
 
 
 def _is_total_row(row: list, neq_col: int | None) -> bool:
@@ -356,6 +409,7 @@ def _cell_problem(code, file, sheet, row, column, value, params, f: Field) -> Pr
 
 _MONEY_PARAMS = ("value", "total", "prev")
 _COUNT_CODES = ("hours_per_job", "hours_per_volunteer")
+_CEILING_CODES = ("above_ceiling", "hours_above_ceiling", "volunteer_hours_above_ceiling")
 
 
 def add_code_hint(code: str, params: dict, lang: str) -> None:
@@ -384,6 +438,12 @@ def _render_params(p: Problem, lang: str) -> dict:
                 params[key] = formatting.number(params[key], lang)
     elif p.code.startswith("unknown_"):
         add_code_hint(p.code, params, lang)
+    elif p.code in _CEILING_CODES:
+        money = p.field_key in ("revenue_total", "revenue_earned", "revenue_grants", "payroll")
+        params["limit"] = (formatting.money if money else formatting.number)(params["limit"], lang)
+        for key in ("per", "jobs", "n"):
+            if key in params:
+                params[key] = formatting.number(params[key], lang)
     elif p.code == "duplicate_row":
         params["other"] = t("row_ref", lang, row=params.pop("row"), where=params.pop("where"))
     elif p.severity == "warning":
@@ -447,8 +507,8 @@ def _check_plausibility(checks: list[FileCheck], con, actor: Account | None) -> 
         ("revenue_jump", "revenue_total", (total > 0) & ((ratio >= 10) | (ratio <= 0.1)),
          lambda i: {"value": total[i], "ratio": ratio[i], "prev_year": int(rows["prev_year"][i]),
                     "prev": rows["prev_revenue"][i]}),
-        ("revenue_per_job", "revenue_total", (jobs > 0) & (total / jobs.where(jobs > 0) > 1_000_000),
-         lambda i: {"value": total[i] / jobs[i]}),
+        ("revenue_per_job", "revenue_total", total / jobs.clip(lower=1) > 1_000_000,  # no jobs counts as one
+         lambda i: {"value": total[i] / max(jobs[i], 1)}),
         ("hours_per_job", "paid_hours", (hours > 0) & (hours > 3000 * jobs.clip(lower=1)),
          lambda i: {"value": hours[i], "jobs": jobs[i]}),
         ("hours_per_volunteer", "volunteer_hours", rows["volunteer_hours"] > 2000 * volunteers.clip(lower=1),

@@ -121,9 +121,19 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+MAX_CSV_FIELD = 131_072  # characters: Python's csv default; a longer field is no figure nor name
+
+
 def read_csv_rows(data: bytes) -> list[list]:
+    """The rows of a delimited text file. A field longer than MAX_CSV_FIELD characters, or a NUL character, is an
+    unreadable file (code csv_malformed, with the line), never a traceback."""
     text = decode_text(data)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(text)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise UnreadableFile("csv_malformed", line=reader.line_num, limit=MAX_CSV_FIELD,
+                             detail=str(exc)[:120]) from exc
 
 
 def guess_delimiter(text: str) -> str:
@@ -132,7 +142,10 @@ def guess_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_score = ";", (-1, 0)
     for delimiter in ";,\t|":
-        counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        try:
+            counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        except csv.Error:  # a field too long or a NUL: read_csv_rows says so with the line
+            continue
         width, frequency = max(counts.items(), key=lambda kv: (kv[1], kv[0])) if counts else (1, 0)
         score = (frequency if width > 1 else 0, width)
         if score > best_score:

@@ -7,9 +7,10 @@ file, the preview of what would change.
     preview(con, actor, check)                                       # valid rows: new / changed / same
 
 Safety: a file over the app's size limit (setting `max_upload_mb`) is refused here, unread and never written to
-disk. Everything else is the importer's, the same for every channel (filesafety): the type found from the content,
-zip bombs and sheets too large to read refused before any reader opens them, formula cells without a saved value
-reported (formulas are never evaluated).
+disk. Everything else is the importer's, the same for every channel (sandbox, filesafety): the file is parsed in a
+child process with memory and time limits, never in the server; the type found from the content, zip bombs and sheets
+too large to read refused before any reader opens them, formula cells without a saved value reported (formulas are
+never evaluated).
 """
 
 from __future__ import annotations

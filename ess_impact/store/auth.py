@@ -15,8 +15,11 @@ from __future__ import annotations
 import getpass
 import hashlib
 import math
+import random
 import re
 import secrets
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -170,9 +173,8 @@ def set_password(con: duckdb.DuckDBPyConnection, actor: Account | None, email: s
     _existing(con, email)
     _check_password(new)
     password_hash = _HASHER.hash(new)
-    with db.transaction(con):
-        con.execute(sql.load("set_password_hash"), [password_hash, email])
-        con.execute(sql.load("delete_account_sessions"), [email])
+    _write(con, [("set_password_hash", [password_hash, email]), ("delete_login_failures", [email]),
+                 ("delete_account_sessions", [email])])
 
 
 def disable_account(con: duckdb.DuckDBPyConnection, actor: Account | None, email: str) -> None:
@@ -219,17 +221,29 @@ def _account(con: duckdb.DuckDBPyConnection, email: str, role: str) -> Account:
 
 
 # ------------------------------------------------------------------------------------------------------- login
+# Every login attempt — unknown e-mail, disabled account, locked e-mail, wrong or right password — does the same work
+# before its answer: one throttle upsert for its client, one read, one argon2 verification (against a dummy hash when
+# there is no account to check), and for a failure one upsert of the e-mail's failures. The answer is "login_failed"
+# or, after `login_max_failures` failures of one e-mail in a row (account or not), "login_locked": neither says whether
+# the e-mail has an account. A client (its IP address) making more than `login_client_max_attempts` attempts in
+# `login_lock_minutes` gets "login_throttled", whatever e-mails it tries. Counters are single atomic upserts; DuckDB's
+# optimistic concurrency makes parallel writers conflict (TransactionException): they are retried with backoff.
+MAX_EMAIL_LENGTH = 320
+GLOBAL_CLIENT = "*"
+RETRIES = 12
+
 
 
 _DUMMY_HASH: str | None = None
+_DUMMY_LOCK = threading.Lock()
 
 
-def _spend_one_verification(password: str) -> None:
-    """Take as long as a real check, so that the answer time does not tell whether the e-mail exists."""
+def _dummy_hash() -> str:
     global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
-    _verify(_DUMMY_HASH, password)
+    with _DUMMY_LOCK:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -239,33 +253,57 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(con: duckdb.DuckDBPyConnection, email: str, password: str, now: datetime | None = None) -> Account:
-    """The account, or LoginFailed. The same message whether the e-mail is unknown, the account disabled or the
-    password wrong. After `login_max_failures` failures in a row the account is locked `login_lock_minutes`."""
-    now = now or datetime.now()
-    email = normalize_email(email)
-    row = db.first(con, sql.load("get_account"), [email])
-    if row is None or not row[2]:
-        _spend_one_verification(password or "")
-        raise LoginFailed("login_failed")
-    role, password_hash, _, failures, locked_until = row
-    if locked_until is not None and now < locked_until:
-        _spend_one_verification(password or "")
-        raise LoginFailed("login_locked", minutes=_minutes_left(locked_until, now))
-    if not _verify(password_hash, password or ""):
-        limits = settings.read(con)
-        failures += 1
-        locks = failures >= limits.login_max_failures
-        locked = now + timedelta(minutes=limits.login_lock_minutes) if locks else None
+def _retrying(operation):
+    """Run `operation()` (one statement or one transaction), again after a DuckDB write conflict, with backoff."""
+    for attempt in range(RETRIES):
+        try:
+            return operation()
+        except duckdb.TransactionException:
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(min(0.2, 0.002 * 2 ** attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _write(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, object]]) -> list:
+    """The statements (sql name, parameters) in one transaction, retried on a write conflict: each one's rows."""
+    def run():
         with db.transaction(con):
-            con.execute(sql.load("record_login_failure"), [0 if locked else failures, locked, email])
-        if locked:
-            raise LoginFailed("login_locked", minutes=_minutes_left(locked, now))
+            return [con.execute(sql.load(name), params).fetchall() for name, params in statements]
+    return _retrying(run)
+
+
+def authenticate(con: duckdb.DuckDBPyConnection, email: str, password: str, now: datetime | None = None,
+                 client: str | None = None) -> Account:
+    """The account, or LoginFailed: "login_failed" whether the e-mail is unknown, the account disabled or the
+    password wrong; "login_locked" once the e-mail (account or not) failed `login_max_failures` times in a row, for
+    `login_lock_minutes`; "login_throttled" when `client` (the caller's IP address; one shared bucket when None) made
+    too many attempts. Safe under parallel attempts on one database file."""
+    now = now or datetime.now()
+    email = normalize_email(email)[:MAX_EMAIL_LENGTH]
+    password = password or ""
+    limits = settings.read(con)
+    window = timedelta(minutes=limits.login_lock_minutes)
+    (attempts,), = _write(con, [("login_client_attempt", {"client": (client or GLOBAL_CLIENT)[:200], "now": now,
+                                                          "window_start": now - window})])[0]
+    if attempts > limits.login_client_max_attempts:
+        _verify(_dummy_hash(), password)
+        raise LoginFailed("login_throttled", minutes=limits.login_lock_minutes)
+    role, password_hash, active, locked_until = db.first(con, sql.load("get_login_state"), {"email": email})
+    locked = locked_until is not None and now < locked_until
+    checkable = password_hash is not None and bool(active) and not locked
+    valid = _verify(password_hash if checkable else _dummy_hash(), password) and checkable
+    if not valid:
+        (failures, locked_until), = _write(con, [("login_failure", {
+            "email": email, "now": now, "max_failures": limits.login_max_failures,
+            "locked_until": now + timedelta(minutes=limits.login_lock_minutes)})])[0]
+        if locked_until is not None and now < locked_until:
+            raise LoginFailed("login_locked", minutes=_minutes_left(locked_until, now))
         raise LoginFailed("login_failed")
-    with db.transaction(con):
-        con.execute(sql.load("record_login_success"), [now, email])
-        if _HASHER.check_needs_rehash(password_hash):
-            con.execute(sql.load("set_password_hash"), [_HASHER.hash(password), email])
+    statements = [("delete_login_failures", [email]), ("record_login_success", [now, email])]
+    if _HASHER.check_needs_rehash(password_hash):
+        statements.append(("set_password_hash", [_HASHER.hash(password), email]))
+    _write(con, statements)
     return _account(con, email, role)
 
 
@@ -284,9 +322,11 @@ def open_session(con: duckdb.DuckDBPyConnection, account: Account, now: datetime
     now = now or datetime.now()
     token = secrets.token_urlsafe(32)
     idle = timedelta(minutes=settings.read(con).session_idle_minutes)
-    with db.transaction(con):
-        con.execute(sql.load("delete_idle_sessions"), [now - idle])
-        con.execute(sql.load("insert_session"), [_token_hash(token), require_account(account).email, now, now])
+    before = now - timedelta(days=1)
+    _write(con, [("delete_idle_sessions", [now - idle]),
+                 ("insert_session", [_token_hash(token), require_account(account).email, now, now]),
+                 ("purge_login_failures", {"before": before, "now": now}),
+                 ("purge_login_clients", {"before": before})])
     return token
 
 
@@ -304,8 +344,7 @@ def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datet
     if now - last_seen > timedelta(minutes=settings.read(con).session_idle_minutes):
         close_session(con, token)
         return None
-    with db.transaction(con):
-        con.execute(sql.load("touch_session"), [now, key])
+    _write(con, [("touch_session", [now, key])])
     return _account(con, email, role)
 
 

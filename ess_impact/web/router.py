@@ -55,4 +55,4 @@ def main() -> None:
                     url_path="mes-donnees"),
         ]}
     page = st.navigation(pages)
-    page.run()
+    ui.guarded(page.run)  # an unexpected error: a message with a reference here, the traceback in the server log

@@ -20,6 +20,11 @@ OPTIONS = {
     "theme.primaryColor": "#1F4E79",
     "theme.base": "light",
     "client.toolbarMode": "viewer",
+    # No CSV download nor clipboard copy in st.dataframe's toolbar: it writes text cells as they are (a name such as
+    # =cmd|' /C calc'!A0 would run in a spreadsheet); the app's own downloads neutralise such text (tables.to_csv).
+    "client.disableDataExport": "true",
+    # An error outside the pages' catch-all (ui.guarded) shows no traceback either: details go to the server log.
+    "client.showErrorDetails": "none",
 }
 
 

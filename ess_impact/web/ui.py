@@ -5,6 +5,7 @@ No business logic: that lives in ess_impact."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from dataclasses import replace
@@ -293,11 +294,51 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "tableau"
 
 
+# --- tables on screen: no formula text ----------------------------------------------------------------------------
+# Streamlit's own table toolbar has no CSV download here (client.disableDataExport, passed by ess_impact.web.server, and on
+# `ess-impact run`'s command line): the app's downloads (tables.to_csv / to_xlsx) neutralise formula text. As a second
+# lock, every table the pages show goes through dataframe()/table() below, which neutralise the text cells the same
+# way (a leading apostrophe), so that a copy of the screen cannot carry `=cmd|' /C calc'!A0` either.
+
+def safe_frame(data, labels: bool = True):
+    """The data of a table to show, with every text cell (and text index / column label) that a spreadsheet would run
+    as a formula neutralised. A pandas Styler keeps its formats (its data is neutralised, its labels kept)."""
+    from pandas.io.formats.style import Styler
+
+    if isinstance(data, Styler):
+        data.data = safe_frame(data.data, labels=False)
+        return data
+    if isinstance(data, pd.Series):
+        data = data.to_frame()
+    if not isinstance(data, pd.DataFrame):
+        return data
+    frame = data.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            frame[column] = values.map(tables.neutralise, na_action="ignore")
+    if labels and (frame.index.dtype == object or pd.api.types.is_string_dtype(frame.index)):
+        frame.index = frame.index.map(tables.neutralise)
+    if labels and not isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [tables.neutralise(c) for c in frame.columns]
+    return frame
+
+
+def dataframe(data, **kwargs):
+    """st.dataframe of safe_frame(data): the only way the pages show a table."""
+    return st.dataframe(safe_frame(data), **kwargs)
+
+
+def table(data, **kwargs):
+    """st.table of safe_frame(data)."""
+    return st.table(safe_frame(data), **kwargs)
+
+
 def show_table(table: tables.Table, key: str, height: int | None = None) -> None:
     """A sortable table in Québec formats with 'x' for suppressed cells, then its CSV and Excel downloads."""
     rows = len(table.frame)
     hidden_any = table.hidden is not None and bool(table.hidden.to_numpy().any())
-    st.dataframe(tables.styled(table, lang()), hide_index=True, width="stretch",
+    dataframe(tables.styled(table, lang()), hide_index=True, width="stretch",
                  height=height or min(rows + 1, 20) * 35 + 3,
                  placeholder=formatting.SUPPRESSED if hidden_any else formatting.MISSING)
     current = lang()
@@ -373,10 +414,20 @@ def page_style() -> None:
 SESSION_COOKIE = "ess_session"
 
 
+# The cookie is written by a script because Streamlit (1.67) gives the app no way to send a Set-Cookie header of its
+# own: st.context.cookies is read-only, and st.login's HttpOnly cookie is only for an outside identity provider (OIDC,
+# used when configured: auth.account_for_email). So the cookie cannot be HttpOnly: a script running in the page could
+# read it. What limits the exposure: the page runs no third-party script and shows user text only as text (Streamlit
+# escapes it; no unsafe_allow_html on user data); the token is 256 random bits of which the database keeps only the
+# SHA-256; it expires after `session_idle_minutes` of inactivity on the server whatever the browser keeps; a new one
+# is issued at each login; logout, a new password and disabling the account delete it server-side; SameSite=Strict
+# keeps it off cross-site requests. It is `Secure` whenever the page is served over HTTPS (production: behind the TLS
+# reverse proxy, docs/security.md), decided in the browser from the page's own address.
 def _cookie_script(token: str, max_age: int) -> str:
     value = json.dumps(f"{SESSION_COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
     # The run number makes each run's element differ, so the browser runs it again and the expiry moves on.
-    return f"<script>/* {time.monotonic_ns()} */ document.cookie = {value};</script>"
+    return (f"<script>/* {time.monotonic_ns()} */ document.cookie = {value} + "
+            f"(window.location.protocol === 'https:' ? '; Secure' : '');</script>")
 
 
 def account_from(cookies, state, con, now=None):
@@ -426,10 +477,17 @@ def oidc_configured() -> bool:
         return False
 
 
+def client_address() -> str | None:
+    """The visitor's IP address as Streamlit sees it (behind a reverse proxy: the proxy's), the key of the login
+    throttle; None when unknown (AppTest), which shares one bucket."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
 def log_in(email: str, password: str) -> None:
     """Check the password and open a session (auth.LoginFailed otherwise); the cookie is written on the next run."""
     with db.connect() as con:
-        found = auth.authenticate(con, email, password)
+        found = auth.authenticate(con, email, password, client=client_address())
         st.session_state["_session_token"] = auth.open_session(con, found)
     st.session_state.pop("_logged_out", None)
 
@@ -534,6 +592,27 @@ def peer_comparison(account, neq: str, years: list[int]) -> None:
         st.caption(note)
 
 
+# --- errors: a message and a reference on the page, the details in the server log ----------------------------------
+LOG = logging.getLogger("ess_impact.app")
+
+
+def internal_error(exc: BaseException) -> str:
+    """Log `exc` with its traceback under a new reference and show the visitor only a French (or English) message
+    with that reference. Returns the reference."""
+    reference_id = errors.report_bug(exc, LOG)
+    st.error(tr("internal_error", reference=reference_id), icon=":material/error:")
+    return reference_id
+
+
+def guarded(run) -> None:
+    """Run a page: an unexpected exception becomes internal_error() instead of Streamlit's traceback. Streamlit's
+    own control flow (st.rerun, st.stop: BaseException, not Exception) passes through."""
+    try:
+        run()
+    except Exception as exc:  # noqa: BLE001 - the catch-all of the pages
+        internal_error(exc)
+
+
 def attempt(operation, done_key: str, messages, after=None) -> None:
     """One write of an admin or enterprise page: `operation(con)` in its own connection. A refusal (wrong input, not
     allowed, base busy) is shown as its French message where the button was; on success, `messages(result)` — a list
@@ -544,6 +623,9 @@ def attempt(operation, done_key: str, messages, after=None) -> None:
             result = operation(con)
     except errors.EssError as refused:
         st.error(refused.message(lang()))
+        return
+    except Exception as exc:  # noqa: BLE001 - anything else: a reference here, the details in the log
+        internal_error(exc)
         return
     wrote()
     shown = messages(result)

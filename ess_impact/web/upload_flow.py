@@ -23,7 +23,7 @@ LARGE_FILE_BYTES = 1 << 20
 
 def template_step(text: str, rows) -> None:
     """Step 1 of an upload page: the template, built when its button is clicked; `rows()` gives the rows to pre-fill
-    it with (storage.enterprise_figures rows), or None for a blank one."""
+    it with (history.enterprise_figures rows), or None for a blank one."""
     st.subheader(ui.tr("upload_template_heading"))
     st.write(text)
 
@@ -73,7 +73,7 @@ def run(actor, key: str) -> None:
     if check.problems:
         (st.error if errors else st.warning)(ui.tr("upload_problems", errors=errors, warnings=warnings,
                                                    file=check.file_name))
-        st.dataframe(uploads.problems_table(check, lang), hide_index=True, width="stretch",
+        ui.dataframe(uploads.problems_table(check, lang), hide_index=True, width="stretch",
                      height=min(len(check.problems) + 1, 15) * 35 + 3)
         marked = uploads.marked_copy(data, check, lang)
         if marked:
@@ -100,7 +100,7 @@ def _preview(actor, check: importer.FileCheck, key: str) -> None:
     table["status"] = [ui.tr(f"status_{s}") for s in table["status"]]
     table = table.rename(columns={"status": ui.tr("col_status"), **names,
                                   **{f"{k}_before": ui.tr("before_value", field=v) for k, v in names.items()}})
-    st.dataframe(table, hide_index=True, width="stretch", height=min(len(table) + 1, 15) * 35 + 3)
+    ui.dataframe(table, hide_index=True, width="stretch", height=min(len(table) + 1, 15) * 35 + 3)
     accepted = True
     if check.warnings:
         accepted = st.checkbox(ui.tr("upload_accept_warnings"), key=f"{key}_accept")

@@ -12,7 +12,7 @@ ui.show_done("_undo_done")
 
 with db.connect() as con:
     log = history.list_imports(con, account)
-st.dataframe(ui.submission_table(log), hide_index=True, width="stretch", height=min(len(log) + 1, 15) * 35 + 3)
+ui.dataframe(ui.submission_table(log), hide_index=True, width="stretch", height=min(len(log) + 1, 15) * 35 + 3)
 
 candidates = log[log["undoes"].isna() & log["undone_by"].isna() & ~log["is_demo"]]
 st.header(ui.tr("log_undo_heading"))

@@ -99,7 +99,7 @@ st.caption(ui.tr("registry_accounts", emails=", ".join(accounts["email"])) if le
            ui.tr("registry_no_accounts"))
 st.markdown(f"**{ui.tr('registry_figures')}**")
 shown = ui.figures_by_year(figures)
-st.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
+ui.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
 
 edit_tab, merge_tab, status_tab = st.tabs([ui.tr("registry_tab_edit"), ui.tr("registry_tab_merge"),
                                            ui.tr("registry_tab_status")])
@@ -142,7 +142,7 @@ with merge_tab:
             plan = registry.merge_plan(con, account, keep, drop)
             dropped_accounts = registry.linked_accounts(con, account, drop)
         st.markdown(f"**{ui.tr('registry_merge_preview', keep=keep, drop=drop)}**")
-        st.dataframe(registry.plan_table(plan, keep, lang), hide_index=True, width="stretch")
+        ui.dataframe(registry.plan_table(plan, keep, lang), hide_index=True, width="stretch")
         if len(dropped_accounts):
             st.warning(ui.tr("registry_merge_accounts", drop=drop, emails=", ".join(dropped_accounts["email"])),
                        icon=":material/group:")
@@ -171,7 +171,7 @@ with status_tab:
                                                  neq=r.neq))])
     if len(status_log):
         st.markdown(f"**{ui.tr('registry_status_log')}**")
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             ui.tr("registry_when"): status_log["changed_at"].dt.strftime("%Y-%m-%d %H:%M"),
             ui.tr("registry_who"): status_log["changed_by"],
             ui.tr("registry_status"): [ui.tr("registry_active" if a else "registry_inactive")

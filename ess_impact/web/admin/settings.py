@@ -57,7 +57,7 @@ def attempt(operation, message, public) -> None:
 # --- settings in force and the form to change one ---------------------------------------------------------------
 st.header(ui.tr("settings_heading"))
 # A static table: the meanings wrap instead of being cut.
-st.table(pd.DataFrame({
+ui.table(pd.DataFrame({
     ui.tr("settings_col_setting"): [ui.tr(f"setting_{k}") for k in current["key"]],
     ui.tr("settings_col_value"): [settings_admin.value_text(k, v, lang) for k, v in zip(current["key"],
                                                                                        current["value"])],
@@ -91,7 +91,7 @@ if submitted:
 # --- volunteer rates ----------------------------------------------------------------------------------------------
 st.header(ui.tr("rates_heading"))
 st.write(ui.tr("settings_rates_intro"))
-st.dataframe(pd.DataFrame({
+ui.dataframe(pd.DataFrame({
     ui.tr("year"): rates["year"].astype(str),
     ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
     ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
@@ -130,7 +130,7 @@ with st.expander(ui.tr("settings_history_heading")):
     if history.empty:
         st.write(ui.tr("settings_no_history"))
     else:
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             ui.tr("settings_col_when"): when(history["changed_at"]),
             ui.tr("settings_col_by"): history["changed_by"],
             ui.tr("settings_col_item"): [settings_admin.item_text(i, lang) for i in history["item"]],

@@ -20,12 +20,12 @@ for neq, frame in figures.items():
         st.info(ui.tr("my_data_none"))
         continue
     shown = ui.figures_by_year(frame)
-    st.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
+    ui.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
     ui.peer_comparison(account, neq, sorted(frame["year"].astype(int), reverse=True))
 
 st.header(ui.tr("my_data_submissions"))
 if submissions.empty:
     st.info(ui.tr("my_data_no_submission"))
 else:
-    st.dataframe(ui.submission_table(submissions), hide_index=True, width="stretch")
+    ui.dataframe(ui.submission_table(submissions), hide_index=True, width="stretch")
     ui.original_file_download(account, submissions, "my_data")

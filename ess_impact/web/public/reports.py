@@ -46,6 +46,6 @@ st.caption(ui.tr("report_files_note"))
 
 st.subheader(ui.tr("report_headline"))
 headline = content.headline_table(data)
-st.dataframe(tables.styled(headline, lang), hide_index=True)
+ui.dataframe(tables.styled(headline, lang), hide_index=True)
 st.caption(headline.notes[-1])
 ui.footnotes(f.year)

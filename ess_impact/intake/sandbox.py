@@ -1,0 +1,293 @@
+"""Untrusted files are parsed in a short-lived child process with hard limits, never in the server's own process.
+
+    result = sandbox.read(data, max_cells=filesafety.MAX_CELLS, on_progress=None)
+    result.findings     # filesafety.Finding list (a refusal, or formula cells without a saved value)
+    result.grids        # readers.Grid list, or None when the file was refused or could not be read
+    result.unreadable   # (code, params) of a file the reader refused, the child could not finish, or None
+
+Every channel goes through here (importer.check_files: the app's upload, the admin's bulk import, `ess-impact
+import`). The child runs the byte-level scan (filesafety.inspect) and the reader (python-calamine, Rust) under:
+
+- RLIMIT_AS (address space, MEMORY_MB): an allocation of hundreds of GB for one far cell fails in the child, whose
+  Rust code then aborts (SIGABRT); RLIMIT_CPU (CPU_SECONDS); RLIMIT_CORE 0 (no core dump of hostile data);
+  RLIMIT_FSIZE 0 (it writes no file); RLIMIT_NOFILE (a few descriptors);
+- a wall-clock timeout (WALL_SECONDS), after which the parent kills it;
+- a cap on what it sends back (OUTPUT_MB), read by the parent in pieces, never past the cap.
+
+Whatever the child does — crash (SIGABRT, SIGSEGV), a limit reached, a timeout, too much output, output that is not
+what the protocol says — the parent gets `unreadable = ("file_sandbox", {...})`: a French refusal ("Fichier
+illisible ou trop volumineux…"), and the server goes on serving.
+
+Why a subprocess running `python -I -c …` and not multiprocessing's fork: the Streamlit server has threads (tornado,
+one per session script run), and fork() in a threaded process copies locks held by other threads. subprocess.Popen
+without `preexec_fn` does fork+exec in C (_posixsubprocess) with nothing run in between, which is safe in a threaded
+server; the child sets its own limits first thing, before it reads a byte of the file. "spawn"/"forkserver" would also
+be safe but add a pickled-callable protocol for nothing, and forkserver keeps a long-lived helper process whose
+address space the limits would have to spare. The cost is one interpreter start-up and the import of the reader
+(~0.1 s, measured in docs/benchmarks.md).
+
+The child's answer is a pickle read back with an unpickler that only knows the value types of cells (str, int,
+float, bool, None, datetime's date/datetime/time/timedelta): a child taken over through a reader bug cannot make the
+parent run anything. At most MAX_PARALLEL children run at once (each may take MEMORY_MB), the others wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import pickle
+import selectors
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ess_impact.intake import filesafety, readers
+
+MEMORY_MB = 1024
+CPU_SECONDS = 60
+WALL_SECONDS = 120
+OUTPUT_MB = 512
+MAX_PARALLEL = 2
+STDERR_KEEP = 8192
+SCAN_LIMITS = ("MAX_CELLS", "MAX_UNCOMPRESSED_MB", "MAX_RATIO", "RATIO_FLOOR_BYTES", "MAX_ZIP_MEMBERS")
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the ess_impact package
+_FRAME = struct.Struct(">cI")  # kind (b"P" progress, b"R" result), payload length
+_SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
+
+
+@dataclass
+class Limits:
+    memory_mb: int = MEMORY_MB
+    cpu_seconds: int = CPU_SECONDS
+    wall_seconds: float = WALL_SECONDS
+    output_mb: float = OUTPUT_MB
+
+
+@dataclass
+class Result:
+    findings: list = field(default_factory=list)       # filesafety.Finding
+    grids: list | None = None                          # readers.Grid
+    unreadable: tuple[str, dict] | None = None         # (message code, params)
+    seconds: float = 0.0
+
+
+# -------------------------------------------------------------------------------------------------------- parent
+def read(data: bytes, max_cells: int | None = None, on_progress=None, limits: Limits | None = None) -> Result:
+    """Scan and read `data` in a child process under `limits`. `on_progress(stage, done, total)`: stage 'scanned'
+    once the byte-level scan is over, then 'sheet' after each sheet is read. The child uses filesafety's limits as
+    they are here at the time of the call (MAX_CELLS overridden by `max_cells`)."""
+    limits = limits or Limits()
+    scan = {name: getattr(filesafety, name) for name in SCAN_LIMITS}
+    if max_cells is not None:
+        scan["MAX_CELLS"] = max_cells
+    started = time.monotonic()
+    with _SLOTS:
+        outcome = _run_child(data, scan, on_progress, limits)
+    seconds = time.monotonic() - started
+    if isinstance(outcome, tuple):  # the child did not finish: (reason, detail)
+        reason, detail = outcome
+        _log(f"sandbox refused a file: {reason} {detail}")
+        return Result(unreadable=("file_sandbox", {"reason": reason}), seconds=seconds)
+    findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
+    grids = outcome.get("grids")
+    result = Result(findings, None if grids is None else [readers.Grid(s, rows) for s, rows in grids],
+                    outcome.get("unreadable"), seconds)
+    return result
+
+
+def _log(message: str) -> None:
+    logging.getLogger("ess_impact.sandbox").warning(message)
+
+
+def _command(scan: dict, limits: Limits) -> list[str]:
+    numbers = {name: float(scan[name]) for name in SCAN_LIMITS}  # numbers only: nothing else reaches the code
+    code = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from ess_impact.intake.sandbox import child_main; "
+            f"child_main({numbers!r}, {int(limits.memory_mb)}, {int(limits.cpu_seconds)})")
+    return [sys.executable, "-I", "-c", code]
+
+
+def _run_child(data: bytes, scan: dict, on_progress, limits: Limits):
+    """The child's result dict, or (reason, detail) when it did not give one."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+           "PYTHONHASHSEED": "0"}
+    cap = int(limits.output_mb * 1048576)
+    with tempfile.TemporaryFile() as source:  # stdin from a file: no pipe to feed while reading the answer
+        source.write(data)
+        source.seek(0)
+        try:
+            child = subprocess.Popen(_command(scan, limits), stdin=source, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env, close_fds=True, start_new_session=True)
+        except OSError as exc:
+            return ("start", str(exc)[:200])
+    out, err, reason = bytearray(), bytearray(), None
+    deadline = time.monotonic() + limits.wall_seconds
+    selector = selectors.DefaultSelector()
+    selector.register(child.stdout, selectors.EVENT_READ, "out")
+    selector.register(child.stderr, selectors.EVENT_READ, "err")
+    frames = _Frames(on_progress)
+    try:
+        open_streams = 2
+        while open_streams:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                reason = "timeout"
+                break
+            for key, _ in selector.select(timeout=min(left, 1.0)):
+                chunk = os.read(key.fileobj.fileno(), 1 << 20)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    open_streams -= 1
+                elif key.data == "out":
+                    out += chunk
+                    if len(out) > cap:
+                        reason = "output"
+                        break
+                    frames.feed(out)
+                elif len(err) < STDERR_KEEP:
+                    err += chunk[:STDERR_KEEP - len(err)]
+            if reason:
+                break
+    finally:
+        selector.close()
+        if reason:
+            _kill(child)
+        try:
+            returncode = child.wait(timeout=max(deadline - time.monotonic(), 5))
+        except subprocess.TimeoutExpired:
+            _kill(child)
+            returncode = child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    if reason:
+        return (reason, "")
+    if returncode != 0:
+        name = signal.Signals(-returncode).name if returncode < 0 and -returncode in signal.Signals._value2member_map_ \
+            else f"exit {returncode}"
+        return ("crash", f"{name} {bytes(err[-400:]).decode('utf-8', 'replace')}")
+    if frames.result is None:
+        return ("protocol", "no result")
+    try:
+        result = _SafeUnpickler(io.BytesIO(frames.result)).load()
+    except Exception as exc:  # noqa: BLE001 - anything wrong in the answer is a refusal
+        return ("protocol", f"{type(exc).__name__}: {str(exc)[:200]}")
+    if not _well_formed(result):
+        return ("protocol", "unexpected shape")
+    return result
+
+
+def _kill(child: subprocess.Popen) -> None:
+    try:
+        child.kill()
+    except ProcessLookupError:
+        pass
+
+
+class _Frames:
+    """Splits the child's stdout into frames as they arrive: progress ones go to the callback at once."""
+
+    def __init__(self, on_progress):
+        self.on_progress, self.position, self.result = on_progress, 0, None
+
+    def feed(self, buffer: bytearray) -> None:
+        while len(buffer) - self.position >= _FRAME.size:
+            kind, length = _FRAME.unpack_from(buffer, self.position)
+            start = self.position + _FRAME.size
+            if len(buffer) - start < length:
+                return
+            payload = bytes(buffer[start:start + length])
+            self.position = start + length
+            if kind == b"P" and self.on_progress is not None:
+                try:
+                    stage, done, total = payload.decode("ascii").split()
+                    self.on_progress(stage, int(done), int(total))
+                except ValueError:
+                    pass
+            elif kind == b"R":
+                self.result = payload
+
+
+_CELL_TYPES = {("datetime", "datetime"): dt.datetime, ("datetime", "date"): dt.date, ("datetime", "time"): dt.time,
+               ("datetime", "timedelta"): dt.timedelta, ("datetime", "timezone"): dt.timezone}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        found = _CELL_TYPES.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cell value type")
+        return found
+
+
+def _well_formed(result) -> bool:
+    if not isinstance(result, dict):
+        return False
+    findings, grids, unreadable = result.get("findings", []), result.get("grids"), result.get("unreadable")
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("code"), str)
+                                                 for f in findings):
+        return False
+    if grids is not None and not (isinstance(grids, list) and all(
+            isinstance(g, tuple) and len(g) == 2 and isinstance(g[0], str) and isinstance(g[1], list) for g in grids)):
+        return False
+    return unreadable is None or (isinstance(unreadable, tuple) and len(unreadable) == 2
+                                  and isinstance(unreadable[0], str) and isinstance(unreadable[1], dict))
+
+
+# --------------------------------------------------------------------------------------------------------- child
+def child_main(scan: dict, memory_mb: int, cpu_seconds: int) -> None:
+    """The child: limits first, then the file from stdin, the answer as frames on stdout."""
+    import resource
+
+    memory = memory_mb * 1048576
+    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
+                         (resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, 0), (resource.RLIMIT_NOFILE, 64)):
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):
+            if limit in (resource.RLIMIT_AS, resource.RLIMIT_CPU):
+                raise
+    out = sys.stdout.buffer
+    data = sys.stdin.buffer.read()
+
+    def send(kind: bytes, payload: bytes) -> None:
+        out.write(_FRAME.pack(kind, len(payload)) + payload)
+        out.flush()
+
+    try:
+        result = parse(data, scan, lambda stage, done, total: send(b"P", f"{stage} {done} {total}".encode()))
+    except MemoryError:
+        result = {"findings": [], "grids": None, "unreadable": ("file_sandbox", {"reason": "memory"})}
+    except Exception as exc:  # noqa: BLE001 - a reader bug on a hostile file: a refusal with its kind, no traceback
+        result = {"findings": [], "grids": None,
+                  "unreadable": ("file_unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:120]}"})}
+    send(b"R", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def parse(data: bytes, scan: dict | None = None, progress=None) -> dict:
+    """What the child computes (also callable in-process by tests): the scan's findings, then the grids. `scan`:
+    filesafety's limits to use (SCAN_LIMITS; the module's own values by default)."""
+    progress = progress or (lambda stage, done, total: None)
+    for name, value in (scan or {}).items():
+        if name in SCAN_LIMITS:
+            setattr(filesafety, name, int(value) if float(value).is_integer() else float(value))
+    max_cells = filesafety.MAX_CELLS
+    findings = filesafety.inspect(data)
+    refused = [f for f in findings if f.refuses]
+    if refused:
+        return {"findings": [asdict(refused[0])], "grids": None, "unreadable": None}
+    progress("scanned", 0, 1)
+    try:
+        grids = readers.read_grids(data, max_cells=max_cells,
+                                   on_sheet=lambda done, total: progress("sheet", done, total))
+    except readers.UnreadableFile as exc:
+        return {"findings": [asdict(f) for f in findings], "grids": None, "unreadable": (exc.code, exc.params)}
+    return {"findings": [asdict(f) for f in findings], "grids": [(g.sheet, g.rows) for g in grids],
+            "unreadable": None}
