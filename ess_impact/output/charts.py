@@ -31,7 +31,7 @@ def _scale(values, key: str, lang: str) -> tuple[float, str]:
     finite = [abs(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     top = max(finite) if finite else 0
     if unit == "money":
-        for divisor, fr, en in ((1e9, "G$", "$B"), (1e6, "M$", "$M"), (1e3, "k$", "$K")):
+        for divisor, fr, en in ((1e9, "G$", "$B"), (1e6, "M$", "$M"), (1e3, "milliers de $", "thousands of $")):
             if top >= divisor:
                 return divisor, en if lang == "en" else fr
         return 1.0, "$"
@@ -171,38 +171,3 @@ def heatmap(table_values: pd.DataFrame, hidden: pd.DataFrame, key: str, lang: st
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(tickangle=angle, automargin=False, side="bottom")
     return finish(fig, title, source, lang, height=bottom + 110 + 40 * len(table_values), bottom=bottom)
-
-
-def point_map(frame: pd.DataFrame, size_key: str, colour_key: str, lang: str, title: str, source: str
-              ) -> go.Figure:
-    """MRCs as points at their label coordinates: size by `size_key`, colour by `colour_key` (per 1 000
-    inhabitants). Drawn on plain longitude/latitude axes so that it needs no map tiles and no internet.
-    `frame`: name, lon, lat, size, size_hidden, colour, colour_hidden."""
-    data = frame.copy()
-    data["size_value"] = _masked(data["size"], data["size_hidden"])
-    data["colour_value"] = _masked(data["colour"], data["colour_hidden"])
-    data["size_text"] = texts(size_key, data["size"], data["size_hidden"], lang, compact=True)
-    data["colour_text"] = texts(colour_key, data["colour"], data["colour_hidden"], lang)
-    top = np.nanmax(data["size_value"]) if data["size_value"].notna().any() else 1
-    data["marker"] = np.where(data["size_value"].notna(),
-                              8 + 40 * np.sqrt(np.clip(data["size_value"], 0, None) / (top or 1)), 8)
-    size_label = INDICATORS[size_key].label(lang)
-    colour_label = INDICATORS[colour_key].label(lang)
-    custom = np.stack([data["name"], data["size_text"], data["colour_text"]], axis=-1)
-    template = f"<b>%{{customdata[0]}}</b><br>{size_label} : %{{customdata[1]}}<br>{colour_label} : %{{customdata[2]}}<extra></extra>"
-    fig = go.Figure()
-    known = data["colour_value"].notna()
-    fig.add_scatter(x=data.loc[~known, "lon"], y=data.loc[~known, "lat"], mode="markers", showlegend=False,
-                    marker=dict(size=data.loc[~known, "marker"], color=MUTED, line=dict(width=1, color="white")),
-                    customdata=custom[~known.to_numpy()], hovertemplate=template)
-    fig.add_scatter(x=data.loc[known, "lon"], y=data.loc[known, "lat"], mode="markers", showlegend=False,
-                    marker=dict(size=data.loc[known, "marker"], color=data.loc[known, "colour_value"],
-                                colorscale=SCALE, showscale=True, opacity=0.85, line=dict(width=1, color="white"),
-                                colorbar=dict(title=dict(text=colour_label, side="right"))),
-                    customdata=custom[known.to_numpy()], hovertemplate=template)
-    mean_lat = float(np.nanmean(data["lat"])) if len(data) else 47.0
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mean_lat)))
-    fig.add_annotation(text=t("map_size_note", lang, indicator=size_label), xref="paper", yref="paper", x=1, y=1,
-                       showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=12, color="#52606D"))
-    return finish(fig, title, source, lang, height=560)

@@ -1,5 +1,5 @@
 """The slices of the public cube that the dashboard and the reports show: a territory's row, its trend, its
-breakdown by sector or legal form, MRC points for the map, ranks, comparisons and sector shares.
+breakdown by sector or legal form, ranks, comparisons and sector shares.
 
 Pure pandas on cubes already protected by `indicators.protect`: a value suppressed there stays hidden here, and
 anything computed from it (a share, a rank, an index) is hidden with it.
@@ -58,16 +58,6 @@ def breakdown(cubes: pd.DataFrame, f: Filters, by: str, key: str, lang: str = "f
     share = value / total_value if total_value else np.full(len(value), np.nan)
     return pd.DataFrame({"code": parts["code"], "name": parts["name"], "value": value, "hidden": part_hidden,
                          "share": share, "share_hidden": part_hidden | total_hidden})
-
-
-def mrc_points(cubes: pd.DataFrame, f: Filters, size_key: str, colour_key: str, lang: str = "fr") -> pd.DataFrame:
-    """The map's points: every MRC (of the region when one is chosen) at its label point."""
-    rows = select(cubes, "mrc", Filters(f.year, f.region, None, f.sector, f.legal_form), lang)
-    places = reference.mrcs()[["code", "lat", "lon"]]
-    data = rows.merge(places, on="code", how="left")
-    return pd.DataFrame({"name": data["name"], "lat": data["lat"], "lon": data["lon"],
-                         "size": data[size_key].to_numpy(dtype=float), "size_hidden": hidden(data, size_key),
-                         "colour": data[colour_key].to_numpy(dtype=float), "colour_hidden": hidden(data, colour_key)})
 
 
 def rank(cubes: pd.DataFrame, year: int, mrc: str, key: str) -> tuple[int | None, int]:

@@ -9,7 +9,7 @@ from ess_impact.labels import INDICATORS
 from ess_impact.output import charts, tables
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
-from ess_impact.web import ui
+from ess_impact.web import story, ui
 
 lang = ui.lang()
 ui.demo_banner()
@@ -37,8 +37,10 @@ def reference_values(region: str | None) -> dict[str, float]:
 
 if f.mrc:
     st.header(ui.tr("profile_heading"))
+    story.show_messages(f, cubes)
     if not ui.cards(f, cubes):
         st.stop()
+    story.show_map(f, cubes, key, "mrc_map")
     st.subheader(ui.tr("comparison_heading"))
     region_filters = Filters(f.year, f.region, None, f.sector, f.legal_form)
     quebec_filters = Filters(f.year, None, None, f.sector, f.legal_form)
@@ -75,6 +77,8 @@ elif f.region:
     if rows.empty:
         st.info(ui.tr("no_data_here", place=where, year=f.year))
         st.stop()
+    story.show_messages(f, cubes)
+    story.show_map(f, cubes, key, "region_map")
     ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_mrc_title", place=where, year=f.year),
                                    ui.notes()), "mrc_table")
     ui.show_chart(charts.bars(rows["name"], rows[key], key, lang,
