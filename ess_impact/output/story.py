@@ -36,7 +36,7 @@ def compare(value: float, reference: float, threshold: float = MEANINGFUL) -> st
     """'above', 'below' or 'similar': above only when value exceeds the reference by more than `threshold`."""
     if reference is None or np.isnan(reference) or reference <= 0:
         return "similar"
-    ratio = value / reference - 1
+    ratio = round(value / reference - 1, 9)  # 110 vs 100 is exactly +10 %, not 10,000…1 %
     if ratio > threshold:
         return "above"
     if ratio < -threshold:
