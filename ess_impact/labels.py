@@ -983,6 +983,21 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Volunteers gave {hours} hours, the equivalent of {fte} full-time jobs{extra}."),
     "story_volunteers_only": ("On y compte {n} bénévoles.", "{n} volunteers are active there."),
     "story_volunteer_value": (" (valeur estimée : {value})", " (estimated value: {value})"),
+    "note_too_long": ("Le paragraphe local compte {length} caractères : {max} au plus.",
+                      "The local paragraph has {length} characters: {max} at most."),
+    "note_heading": ("Paragraphe local (fiche d'une page)", "Local paragraph (one-page sheet)"),
+    "note_help": ("Texte libre imprimé tel quel sur la fiche de ce territoire, dans la langue de l'interface "
+                  "({max} caractères au plus). Laissez vide pour l'enlever.",
+                  "Free text printed as typed on this territory's sheet, in the interface's language ({max} "
+                  "characters at most). Leave empty to remove it."),
+    "note_save": ("Enregistrer le paragraphe", "Save the paragraph"),
+    "note_saved": ("Paragraphe local enregistré.", "Local paragraph saved."),
+    "note_removed": ("Paragraphe local retiré.", "Local paragraph removed."),
+    "sheet_title": ("Fiche — {place}, {year}", "Fact sheet — {place}, {year}"),
+    "sheet_kicker": ("Fiche territoriale de l'économie sociale", "Social economy fact sheet"),
+    "sheet_population": ("{population} habitants", "{population} inhabitants"),
+    "sheet_note_heading": ("Le mot du pôle", "A word from the pôle"),
+    "report_sheet": ("Fiche d'une page (PDF)", "One-page sheet (PDF)"),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }

@@ -47,7 +47,7 @@ F = Filters(2024, "16", "54")
 def test_density_words_follow_the_rule():
     # 11 jobs per 1 000 vs region 10 (+10 %: not meaningful) and Québec 9 (+22 %)
     messages = {m.kind: m.text for m in story.key_messages(cube(_territory()), None, F, "fr")}
-    assert "près de sa région (Montérégie : 10,0)" in messages["density"]
+    assert "près de sa région (Montérégie\u00a0: 10,0)" in messages["density"]
     assert "au-dessus de l'ensemble du Québec (9,0)" in messages["density"]
     below = {m.kind: m.text for m in story.key_messages(cube(_territory(mrc_jobs=800)), None, F, "fr")}
     assert "en dessous de sa région" in below["density"] and "en dessous de l'ensemble du Québec" in below["density"]

@@ -78,6 +78,8 @@ def key_messages(cubes: pd.DataFrame, panel: pd.DataFrame | None, f: Filters, la
         _sectors(cubes, f, lang),
         _volunteers(now, lang),
     ) if m is not None]
+    if lang == "fr":  # French typography: no line break before a colon
+        out = [Message(m.kind, m.text.replace(" :", "\u00a0:")) for m in out]
     return out
 
 
