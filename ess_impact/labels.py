@@ -998,6 +998,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet_population": ("{population} habitants", "{population} inhabitants"),
     "sheet_note_heading": ("Le mot du pôle", "A word from the pôle"),
     "report_sheet": ("Fiche d'une page (PDF)", "One-page sheet (PDF)"),
+    "slide_figures_title": ("Chiffres clés — {place}, {year}", "Key figures — {place}, {year}"),
+    "slide_figures_note": ("Les chiffres publiés de l'année ; x : donnée confidentielle.",
+                           "The year's published figures; x: confidential."),
+    "slide_sources_title": ("Notes et sources", "Notes and sources"),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }

@@ -9,6 +9,7 @@ from ess_impact.labels import INDICATORS
 from ess_impact.output import maps, story
 from ess_impact.publish import areas
 from ess_impact.publish.indicators import Filters
+from ess_impact.store import db, notes
 from ess_impact.web import ui
 
 
@@ -32,12 +33,36 @@ def messages(f: Filters, cubes: pd.DataFrame) -> list[story.Message]:
 
 
 def show_messages(f: Filters, cubes: pd.DataFrame) -> None:
-    found = messages(f, cubes)
+    show_message_list(messages(f, cubes))
+
+
+def show_message_list(found: list[story.Message]) -> None:
     if not found:
         return
     with st.container(border=True):
         st.subheader(ui.tr("story_heading"))
         st.markdown("\n".join(f"- {_escape(m.text)}" for m in found))
+
+
+def note(level: str, code: str) -> str | None:
+    """The local paragraph of a territory in the interface's language (a short read)."""
+    with db.connect() as con:
+        return notes.get(con, level, code, ui.lang())
+
+
+def note_editor(level: str, code: str) -> None:
+    """For admins: the territory's local paragraph, printed on its one-page sheet."""
+    account = ui.current_account()
+    if account is None or not account.is_admin:
+        return
+    ui.show_done("note_done")
+    with st.expander(ui.tr("note_heading")), st.form("note_form", border=False):
+        text = st.text_area(ui.tr("note_heading"), value=note(level, code) or "", max_chars=notes.MAX_CHARS,
+                            help=ui.tr("note_help", max=notes.MAX_CHARS), label_visibility="collapsed")
+        st.caption(ui.tr("note_help", max=notes.MAX_CHARS))
+        if st.form_submit_button(ui.tr("note_save")):
+            ui.attempt(lambda con: notes.put(con, level, code, ui.lang(), text, account.email), "note_done",
+                       lambda stored: [("success", ui.tr("note_saved" if stored else "note_removed"))])
 
 
 def _escape(text: str) -> str:

@@ -14,7 +14,7 @@ import re
 
 from ess_impact import reference
 from ess_impact.output.reports import office, pdf, sheet
-from ess_impact.output.reports.content import Chart, all_charts, all_tables, sheet_charts
+from ess_impact.output.reports.content import Chart, all_charts, all_tables, map_chart, sheet_charts
 from ess_impact.output.reports.data import (
     Context,
     Organisation,
@@ -50,6 +50,8 @@ def build(data: ReportData, fmt: str, renderer: ChartRenderer | None = None) -> 
         pictures = sheet_charts(data)
         return sheet.render(data, pictures, (renderer or shared()).render(pictures))
     charts = all_charts(data)
+    if fmt == "pptx":  # the map after the per-1 000 comparison
+        charts.insert(1, map_chart(data, data.source_line()))
     pngs = (renderer or shared()).render(charts)
     if fmt == "pdf":
         return pdf.render(data, charts, pngs)

@@ -176,11 +176,7 @@ def sheet_charts(data: ReportData) -> list[Chart]:
     jobs by sector. Their source and credits are printed once, in the sheet's footer, not in the images."""
     lang, place, year = data.lang, data.place, data.year
     label = INDICATORS[CHART_KEY].label(lang)
-    frame = areas.area_values(data.context.cubes, Filters(year), CHART_KEY, lang)
-    title = data.t("map_choropleth_title", indicator=label, place=data.territory.region_name, year=year)
-    figure = maps.choropleth(frame, CHART_KEY, lang, title, "", region=data.territory.region_code,
-                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600)
-    out = [Chart("map", title, figure, width=640)]
+    out = [map_chart(data, "")]
     rows = data.sectors
     title = data.t("by_sector_title", indicator=label, place=place, year=year)
     figure = charts.bars([_short_sector(n) for n in rows["name"]], rows[CHART_KEY], CHART_KEY, lang, title, "",
@@ -194,6 +190,17 @@ def sheet_charts(data: ReportData) -> list[Chart]:
         chart.figure.update_layout(margin=dict(t=8, b=10), font=dict(size=17),
                                    title=dict(text="", subtitle=dict(text="")))
     return out
+
+
+def map_chart(data: ReportData, source: str) -> Chart:
+    """The MRC map of the territory's region, jobs per 1 000 inhabitants, the territory highlighted."""
+    frame = areas.area_values(data.context.cubes, Filters(data.year), CHART_KEY, data.lang)
+    title = data.t("map_choropleth_title", indicator=INDICATORS[CHART_KEY].label(data.lang),
+                   place=data.territory.region_name, year=data.year)
+    figure = maps.choropleth(frame, CHART_KEY, data.lang, title, source, region=data.territory.region_code,
+                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600)
+    figure.update_layout(paper_bgcolor="white", plot_bgcolor="white")
+    return Chart("map", title, figure, width=640 if not source else 900)
 
 
 def _short_sector(name: str, width: int = 26) -> str:
