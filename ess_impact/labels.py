@@ -1002,6 +1002,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "slide_figures_note": ("Les chiffres publiés de l'année ; x : donnée confidentielle.",
                            "The year's published figures; x: confidential."),
     "slide_sources_title": ("Notes et sources", "Notes and sources"),
+    "heatmap_share_title": ("{indicator} : part de chaque secteur, par {level} — {place}, {year}",
+                            "{indicator}: each sector's share, by {level} — {place}, {year}"),
+    "heatmap_share_axis": ("Part du territoire", "Share of the territory"),
+    "heatmap_share_note": ("Chaque case : la part du secteur dans le total du territoire (colonne), pour que les "
+                           "petits territoires se lisent aussi ; la valeur s'affiche au survol et dans le tableau "
+                           "ci-dessous. x : donnée confidentielle.",
+                           "Each cell: the sector's share of the territory's total (column), so that small "
+                           "territories can be read too; the value shows on hover and in the table below. "
+                           "x: confidential."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }

@@ -171,3 +171,54 @@ def heatmap(table_values: pd.DataFrame, hidden: pd.DataFrame, key: str, lang: st
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(tickangle=angle, automargin=False, side="bottom")
     return finish(fig, title, source, lang, height=bottom + 110 + 40 * len(table_values), bottom=bottom)
+
+
+def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, colour_title: str,
+                  cell_text: bool = True) -> go.Figure:
+    """Sectors (rows) × territories (columns) coloured by each sector's share of its territory's total, so that a
+    single large territory does not flatten the scale. Cells say the share ('x' when suppressed); the hover adds
+    the value itself. Long sector names are shortened on the axis, in full on hover. `frame`: sector, territory,
+    value, hidden, share, share_hidden (slices.sector_shares)."""
+    sectors = list(dict.fromkeys(frame["sector"]))
+    places = list(dict.fromkeys(frame["territory"]))
+    grid = frame.set_index(["sector", "territory"])
+    z, text, custom = [], [], []
+    for sector in sectors:
+        z_row, text_row, custom_row = [], [], []
+        for place in places:
+            cell = grid.loc[(sector, place)] if (sector, place) in grid.index else None
+            if cell is None or bool(cell["share_hidden"]) or pd.isna(cell["share"]):
+                z_row.append(None)
+                shown = formatting.SUPPRESSED if cell is not None and bool(cell["share_hidden"]) else ""
+            else:
+                z_row.append(float(cell["share"]) * 100)
+                shown = formatting.percent(float(cell["share"]), lang, 0)
+            value = "" if cell is None else formatting.SUPPRESSED if bool(cell["hidden"]) else \
+                formatting.indicator(key, float(cell["value"]), lang)
+            text_row.append(shown)
+            custom_row.append([sector, place, shown or formatting.MISSING, value or formatting.MISSING])
+        z.append(z_row)
+        text.append(text_row)
+        custom.append(custom_row)
+    finite = [v for row in z for v in row if v is not None]
+    top = float(np.percentile(finite, 95)) if finite else 1.0
+    label = INDICATORS[key].label(lang)
+    colon = " : " if lang != "en" else ": "
+    short = [_shorten(s, 24) for s in sectors]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=places, y=short, text=text, texttemplate="%{text}" if cell_text else None,
+        textfont=dict(size=12), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
+        xgap=1, ygap=1,
+        hovertemplate=f"<b>%{{customdata[0]}}</b> — %{{customdata[1]}}<br>{colour_title}{colon}%{{customdata[2]}}"
+                      f"<br>{label}{colon}%{{customdata[3]}}<extra></extra>",
+        colorbar=dict(title=dict(text=colour_title, side="right"), ticksuffix="\u00a0%" if lang != "en" else "%",
+                      tickformat=",~r", thickness=14)))
+    longest = max((len(p) for p in places), default=0)
+    bottom = 40 + int(min(longest, 28) * 6.5)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickangle=-45, automargin=True, side="bottom")
+    return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,") + "…"

@@ -150,3 +150,22 @@ def change_value(key: str, now: pd.Series | None, before: pd.Series | None) -> f
     if INDICATORS[key].unit == "ratio":
         return (a - b) * 100
     return a / b - 1 if b else np.nan
+
+
+def sector_shares(cubes: pd.DataFrame, matrix: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
+    """Each sector's share of its territory's total (the matrix of `sector_matrix`), so that one large territory
+    does not flatten the others' colours. A share is hidden when its part or its total is (either would let a
+    reader recover the other). Columns: sector, territory, value, hidden, share, share_hidden."""
+    year = int(matrix["year"].iloc[0]) if len(matrix) else None
+    totals = cubes[(cubes["year"] == year) & (cubes["geo_level"] == level) & (cubes["cat_kind"] == "all")]
+    total = dict(zip(totals["geo_code"], totals[key].to_numpy(dtype=float)))
+    total_hidden = dict(zip(totals["geo_code"], hidden(totals, key)))
+    value = matrix[key].to_numpy(dtype=float)
+    part_hidden = hidden(matrix, key)
+    whole = matrix["geo_code"].map(total).to_numpy(dtype=float)
+    whole_hidden = matrix["geo_code"].map(total_hidden).fillna(True).to_numpy(dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(whole > 0, value / whole, np.nan)
+    return pd.DataFrame({"sector": matrix["sector"].to_numpy(), "territory": matrix["territory"].to_numpy(),
+                         "value": value, "hidden": part_hidden, "share": share,
+                         "share_hidden": part_hidden | whole_hidden})
