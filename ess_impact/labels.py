@@ -1011,6 +1011,11 @@ TEXT: dict[str, tuple[str, str]] = {
                            "Each cell: the sector's share of the territory's total (column), so that small "
                            "territories can be read too; the value shows on hover and in the table below. "
                            "x: confidential."),
+    "compare_placeholder": ("Choisissez des territoires", "Choose territories"),
+    "channel_app": ("Application web", "Web app"),
+    "channel_cli": ("Ligne de commande", "Command line"),
+    "channel_undo": ("Annulation", "Undo"),
+    "channel_demo": ("Données de démonstration", "Demo data"),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }

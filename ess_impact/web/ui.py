@@ -435,11 +435,17 @@ def account_required(admin: bool = False):
     return current
 
 
+def channel_name(channel) -> str:
+    """'app', 'cli', 'undo', 'demo' as the reader says it (the code itself when it is not known)."""
+    key = f"channel_{channel}"
+    return tr(key) if key in labels.TEXT else str(channel or "")
+
+
 def submission_table(log) -> pd.DataFrame:
     """The import log as shown on screen: no., when, who, file, SHA-256, rows, new, replaced, undone by."""
     return pd.DataFrame({
         tr("log_id"): log["id"], tr("log_when"): log["imported_at"].dt.strftime("%Y-%m-%d %H:%M"),
-        tr("log_who"): log["actor"], tr("log_channel"): log["channel"], tr("log_file"): log["file_name"],
+        tr("log_who"): log["actor"], tr("log_channel"): [channel_name(c) for c in log["channel"]], tr("log_file"): log["file_name"],
         tr("log_sha"): log["sha256"], tr("log_rows"): log["n_rows"], tr("log_inserted"): log["n_inserted"],
         tr("log_replaced"): log["n_replaced"],
         tr("log_status"): [tr("log_undoes", id=int(u)) if pd.notna(u) else
