@@ -84,14 +84,18 @@ def bars(names, values, key: str, lang: str, title: str, source: str, hidden=Non
     labelled dashed lines (e.g. the region's and Québec's values)."""
     frame = pd.DataFrame({"name": list(names), "value": _masked(values, hidden)})
     frame["text"] = texts(key, values, hidden, lang)
+    # long names shortened on the axis (a phone keeps room for the bars), in full on hover
+    frame["label"] = [_shorten(str(n), 30) if "<br>" not in str(n) else str(n) for n in frame["name"]]
     if sort:
         frame = frame.sort_values("value", ascending=True, na_position="first")
     divisor, axis = axis_title(key, frame["value"], lang)
     colours = [HIGHLIGHT if highlight is not None and n == highlight else PALETTE[0] for n in frame["name"]]
+    colon = ": " if lang == "en" else " : "
     fig = go.Figure(go.Bar(
-        x=frame["value"].fillna(0) / divisor, y=frame["name"], orientation="h", marker_color=colours,
-        text=frame["text"], textposition="outside", cliponaxis=False, customdata=frame["text"],
-        hovertemplate="%{y} : %{customdata}<extra></extra>"))
+        x=frame["value"].fillna(0) / divisor, y=frame["label"], orientation="h", marker_color=colours,
+        text=frame["text"], textposition="outside", cliponaxis=False,
+        customdata=np.stack([frame["name"].str.replace("<br>", " "), frame["text"]], axis=-1),
+        hovertemplate=f"%{{customdata[0]}}{colon}%{{customdata[1]}}<extra></extra>"))
     fig.update_xaxes(title_text=axis, tickformat=",~r" if divisor != 0.01 else ",.0f", rangemode="tozero")
     fig.update_yaxes(title_text="", automargin=True)
     for i, (name, value) in enumerate((references or {}).items()):

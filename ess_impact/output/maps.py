@@ -117,8 +117,9 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
             geojson=geojson, featureidkey="properties.code", locations=data.loc[known, "area"], z=rates,
             zmin=0, zmax=top or 1, colorscale=SCALE, marker_line_color=BORDER, marker_line_width=0.6,
             customdata=custom[known], hovertemplate=template,
-            colorbar=dict(title=dict(text=_wrap(rate_label), side="right"), thickness=14, len=0.8,
-                          tickformat=",~r"))
+            # under the map, across: no empty band between a tall map and a bar at the far right, and room on a phone
+            colorbar=dict(title=dict(text=rate_label, side="top"), orientation="h", thickness=12, len=0.6,
+                          x=0.5, xanchor="center", y=0, yanchor="top", tickformat=",~r"))
     if highlight:
         fig.add_choropleth(geojson=geojson, featureidkey="properties.code", locations=[area_of(highlight)], z=[0],
                            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
@@ -137,8 +138,8 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
                     projection_rotation_lon=(lon_min + lon_max) / 2, bgcolor="rgba(0,0,0,0)",
                     lonaxis_range=[lon_min - pad_lon, lon_max + pad_lon],
                     lataxis_range=[lat_min - pad_lat, lat_max + pad_lat])
-    charts.finish(fig, title, source, lang, height=height, bottom=60)
-    fig.update_layout(margin=dict(l=0, r=0, t=90, b=90), dragmode=False)
+    charts.finish(fig, title, source, lang, height=height, bottom=120)
+    fig.update_layout(margin=dict(l=0, r=0, t=90, b=150), dragmode=False)
     return fig
 
 

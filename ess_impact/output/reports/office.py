@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from ess_impact import formatting
+from ess_impact.labels import INDICATORS
 from ess_impact.output import tables
 from ess_impact.output.maps import attribution
 from ess_impact.output.reports.content import Chart, all_tables, chart_file_name
@@ -117,9 +119,6 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     from pptx.dml.color import RGBColor
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.util import Emu
-
-    from ess_impact import formatting
-    from ess_impact.labels import INDICATORS
 
     show = _presentation()
     title_only = _layout(show, "Title Only", 5)
