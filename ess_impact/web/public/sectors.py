@@ -33,7 +33,7 @@ else:
     share_title = ui.tr("heatmap_share_title", indicator=label, level=ui.tr(f"level_{level}"), place=region_place,
                         year=f.year)
     ui.show_chart(charts.share_heatmap(shares, key, lang, share_title, source, ui.tr("heatmap_share_axis"),
-                                       cell_text=shares["territory"].nunique() <= 18), "heatmap")
+                                       cell_text=shares["territory"].nunique() <= 12), "heatmap")
     st.caption(ui.tr("heatmap_share_note"))
     ui.show_table(table, "heatmap_table")
 
