@@ -456,6 +456,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "rank_value": ("{rank} sur {n}", "{rank} of {n}"),
     "rank_help": ("Rang de la MRC (1 = la plus élevée) parmi les MRC dont la valeur est publiée.",
                   "The MRC's rank (1 = highest) among the MRCs whose value is published."),
+    "rank_caption": ("Rang parmi les MRC dont la valeur est publiée (1 = la plus élevée) : le nombre de MRC classées "
+                     "change d'un indicateur à l'autre, car les valeurs confidentielles (x) ne sont pas classées.",
+                     "Rank among the MRCs whose value is published (1 = highest): the number of ranked MRCs "
+                     "differs between indicators, because confidential values (x) are not ranked."),
     "rank_title": ("Pour 1 000 habitants — {place}, sa région et le Québec, {year}",
                    "Per 1,000 inhabitants — {place}, its region and Québec, {year}"),
     "trend_compared_title": ("{indicator}, indice {year} = 100 — {place}, sa région et le Québec",

@@ -56,6 +56,7 @@ if f.mrc:
             column.metric(INDICATORS[per_key].label(lang),
                           ui.tr("rank_value", rank=position, n=count) if position else formatting.SUPPRESSED,
                           help=ui.tr("rank_help"), border=True)
+        st.caption(ui.tr("rank_caption"))
     series = {name: ([value], [hidden]) for name, value, hidden in zip(
         rows["name"], rows[rate_key].astype(float), indicators.hidden(rows, rate_key))}
     ui.show_chart(charts.grouped([rate_label], series, rate_key, lang,
