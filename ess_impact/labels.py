@@ -1020,6 +1020,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "channel_cli": ("Ligne de commande", "Command line"),
     "channel_undo": ("Annulation", "Undo"),
     "channel_demo": ("Données de démonstration", "Demo data"),
+    "nav_presentation": ("Présentation", "Presentation"),
+    "presentation_open": ("Mode présentation (plein écran)", "Presentation mode (full screen)"),
+    "presentation_previous": ("Précédent", "Previous"),
+    "presentation_next": ("Suivant", "Next"),
+    "presentation_exit": ("Quitter la présentation", "Leave the presentation"),
+    "presentation_keys": ("← → ou Page préc. / Page suiv. : écran précédent ou suivant ; Échap : quitter",
+                          "← → or Page up / Page down: previous or next screen; Esc: leave"),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }

@@ -113,3 +113,23 @@ def demo_cubes(demo_db):
 
     with db.connect(demo_db) as con:
         return indicators.public_cubes(con), indicators.public_panels(con, 2023, 2024)
+
+
+def test_presentation_mode_shows_one_message_per_screen(demo_db, monkeypatch):
+    """The full-screen story: screen 1 the title, then one key message per screen, then the map; the counter and
+    the buttons say where one is; an out-of-range screen number opens the last screen."""
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ESS_IMPACT_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"region": "16", "mrc": "54", "annee": "2024", "ecran": "2"})
+    at.run()
+    at.switch_page("ess_impact/web/public/presentation.py").run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Les Maskoutains compte 161 entreprises" in shown and "2 / 7" in shown
+    assert at.button(key="presentation_next").label == "Suivant →"
+    at.button(key="presentation_next").click().run()
+    assert "3 / 7" in " ".join(m.value for m in at.markdown)
+    assert "au-dessus de sa région" in " ".join(m.value for m in at.markdown)

@@ -37,6 +37,7 @@ def reference_values(region: str | None) -> dict[str, float]:
 
 if f.mrc:
     st.header(ui.tr("profile_heading"))
+    story.presentation_link(f)
     story.show_messages(f, cubes)
     if not ui.cards(f, cubes):
         st.stop()
@@ -78,6 +79,7 @@ elif f.region:
     if rows.empty:
         st.info(ui.tr("no_data_here", place=where, year=f.year))
         st.stop()
+    story.presentation_link(f)
     story.show_messages(f, cubes)
     story.show_map(f, cubes, key, "region_map")
     ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_mrc_title", place=where, year=f.year),
