@@ -91,7 +91,6 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
                           zip(data["value"], data["hidden"], data["missing"])]
     data["rate_text"] = [formatting.SUPPRESSED if h else formatting.MISSING if m else formatting.number(r, lang, 1)
                          for r, h, m in zip(data["rate"], data["hidden"], data["missing"])]
-    geojson = areas.boundaries()
     custom = np.stack([data["name"], data["value_text"], data["rate_text"]], axis=-1)
     template = (f"<b>%{{customdata[0]}}</b><br>{label} : %{{customdata[1]}}<br>{rate_label} : %{{customdata[2]}}"
                 "<extra></extra>")
@@ -106,7 +105,8 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
     known = data["rate"].notna().to_numpy()
     for mask, colour in ((data["hidden"].to_numpy(), SUPPRESSED_FILL), (data["missing"].to_numpy(), MISSING_FILL)):
         if mask.any():
-            fig.add_choropleth(geojson=geojson, featureidkey="properties.code", locations=data.loc[mask, "area"],
+            fig.add_choropleth(geojson=_subset(data.loc[mask, "area"]), featureidkey="properties.code",
+                               locations=data.loc[mask, "area"],
                                z=np.zeros(int(mask.sum())), colorscale=[[0, colour], [1, colour]], showscale=False,
                                marker_line_color=BORDER, marker_line_width=0.6, customdata=custom[mask],
                                hovertemplate=template)
@@ -114,14 +114,16 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
         rates = data.loc[known, "rate"].to_numpy(dtype=float)
         top = float(np.nanpercentile(rates, 95)) if len(rates) > 3 else float(np.nanmax(rates))
         fig.add_choropleth(
-            geojson=geojson, featureidkey="properties.code", locations=data.loc[known, "area"], z=rates,
+            geojson=_subset(data.loc[known, "area"]), featureidkey="properties.code", locations=data.loc[known, "area"],
+            z=rates,
             zmin=0, zmax=top or 1, colorscale=SCALE, marker_line_color=BORDER, marker_line_width=0.6,
             customdata=custom[known], hovertemplate=template,
             # under the map, across: no empty band between a tall map and a bar at the far right, and room on a phone
             colorbar=dict(title=dict(text=rate_label, side="top"), orientation="h", thickness=12, len=0.6,
                           x=0.5, xanchor="center", y=0, yanchor="top", tickformat=",~r"))
     if highlight:
-        fig.add_choropleth(geojson=geojson, featureidkey="properties.code", locations=[area_of(highlight)], z=[0],
+        fig.add_choropleth(geojson=_subset([area_of(highlight)]), featureidkey="properties.code",
+                           locations=[area_of(highlight)], z=[0],
                            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
                            marker_line_color=charts.HIGHLIGHT, marker_line_width=4, hoverinfo="skip")
     every = areas.features()
@@ -141,6 +143,14 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
     charts.finish(fig, title, source, lang, height=height, bottom=120)
     fig.update_layout(margin=dict(l=0, r=0, t=90, b=150), dragmode=False)
     return fig
+
+
+def _subset(codes) -> dict:
+    """The features of the given areas only: each polygon is sent to the browser once, not once per trace."""
+    wanted = set(codes)
+    every = areas.boundaries()
+    return {"type": "FeatureCollection",
+            "features": [f for f in every["features"] if f["properties"]["code"] in wanted]}
 
 
 def _wrap(text: str, width: int = 18) -> str:
