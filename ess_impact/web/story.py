@@ -132,5 +132,5 @@ def _query(f: Filters, **extra) -> str:
 
 def presentation_link(f: Filters) -> None:
     """The link that opens this territory's story full screen (a new page load, no sidebar)."""
-    st.markdown(f"<a href='presentation?{_query(f)}' target='_self'>⛶ {escape_html(ui.tr('presentation_open'))}"
+    st.markdown(f"<a href='presentation?{_query(f)}' target='_self'>{escape_html(ui.tr('presentation_open'))}"
                 "</a>", unsafe_allow_html=True)
