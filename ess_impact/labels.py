@@ -932,8 +932,8 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Caniapiscau, Minganie + Le Golfe-du-Saint-Laurent and Nord-du-Québec are each one area of "
                         "the map."),
     "map_rate_label": ("{indicator} pour 1 000 habitants", "{indicator} per 1,000 inhabitants"),
-    "map_choropleth_title": ("{indicator} pour 1 000 habitants, par MRC — {place}, {year}",
-                             "{indicator} per 1,000 inhabitants, by MRC — {place}, {year}"),
+    "map_choropleth_title": ("{indicator} pour 1 000 habitants — par MRC, {place}, {year}",
+                             "{indicator} per 1,000 inhabitants — by MRC, {place}, {year}"),
     "story_heading": ("Messages clés", "Key messages"),
     "story_weight_both": ("En {year}, {place} compte {n} entreprises d'économie sociale, qui déclarent {jobs} "
                           "emplois et {revenue} de revenus.",
