@@ -1027,6 +1027,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "presentation_exit": ("Quitter la présentation", "Leave the presentation"),
     "presentation_keys": ("← → ou Page préc. / Page suiv. : écran précédent ou suivant ; Échap : quitter",
                           "← → or Page up / Page down: previous or next screen; Esc: leave"),
+    "link_unknown": ("Le lien demande « {value} » pour « {label} » : cette valeur n'existe pas ici ; le filtre "
+                     "reprend sa valeur par défaut.",
+                     "The link asks for “{value}” as “{label}”: there is no such value here; the filter is back "
+                     "to its default."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }

@@ -133,3 +133,16 @@ def test_presentation_mode_shows_one_message_per_screen(demo_db, monkeypatch):
     at.button(key="presentation_next").click().run()
     assert "3 / 7" in " ".join(m.value for m in at.markdown)
     assert "au-dessus de sa région" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_link_to_an_unknown_year_or_region_says_so(demo_db, monkeypatch):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ESS_IMPACT_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"region": "42", "annee": "1999"})
+    at.run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "« 1999 » pour « Année »" in warnings and "« 42 » pour « Région »" in warnings

@@ -146,6 +146,11 @@ def choose(container, widget: str, label: str, options: list, key: str, default=
     wanted = valid(st.session_state.get(key))
     if wanted is None and key not in st.session_state:
         wanted = _from_url(key, options, multi)
+        asked = st.query_params.get_all(key)
+        if asked and (wanted is None or (multi and len(wanted) < len(asked))):
+            # a link that asks for a year, a region… that does not exist here: say so rather than fall back silently
+            unknown = [v for v in asked if v not in {str(o) for o in options}]
+            st.warning(tr("link_unknown", label=label, value=", ".join(unknown)))
         if wanted is None:
             wanted = valid(st.session_state.get(memory))
     limit = kwargs.get("max_selections")
