@@ -59,14 +59,12 @@ def percent(ratio, lang: str = "fr", decimals: int = 1) -> str:
 
 
 def compact_money(value, lang: str = "fr") -> str:
-    """3,2 M$ (fr) / $3.2M (en) from a million up; under a million in full, to the hundred from 10 000 $
-    (988 800 $): never "k$", which is not Québec usage."""
+    """3,2 M$ (fr) / $3.2M (en) from a million up; under a million in full (988 836 $): never "k$", which is not
+    Québec usage (and not rounded to the hundred, which would look exact)."""
     if _missing(value):
         return MISSING
-    if abs(value) < 10_000:
-        return money(value, lang)
     if abs(value) < 999_950:
-        return money(round(value, -2), lang)
+        return money(value, lang)
     return format_compact_currency(value, "CAD", locale=_locale(lang), fraction_digits=1)
 
 

@@ -1008,7 +1008,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "slide_sources_title": ("Notes et sources", "Notes and sources"),
     "heatmap_share_title": ("{indicator} : part de chaque secteur, par {level} — {place}, {year}",
                             "{indicator}: each sector's share, by {level} — {place}, {year}"),
-    "heatmap_share_axis": ("Part du territoire", "Share of the territory"),
+    "heatmap_share_axis": ("Part du territoire (%)", "Share of the territory (%)"),
     "heatmap_share_note": ("Chaque case : la part du secteur dans le total du territoire (colonne), pour que les "
                            "petits territoires se lisent aussi ; la valeur s'affiche au survol et dans le tableau "
                            "ci-dessous. x : donnée confidentielle.",

@@ -76,8 +76,7 @@ def test_a_suppressed_value_is_never_said():
 
 def test_leading_sectors_are_qualified_when_one_is_suppressed():
     complete = {m.kind: m.text for m in story.key_messages(cube(_territory()), None, F, "fr")}
-    assert complete["sectors"].startswith("Les secteurs qui emploient le plus : Habitation (55 % des emplois)".replace(
-        " %", "\u00a0%"))
+    assert complete["sectors"].startswith("Les secteurs qui emploient le plus\u00a0: Habitation (55\u00a0% des emplois)")
     rows = _territory(sectors=((SECTOR_A, 600.0, ()), (SECTOR_B, 300.0, ("jobs_total",)), (SECTOR_C, 200.0, ())))
     partial = {m.kind: m.text for m in story.key_messages(cube(rows), None, F, "fr")}
     assert partial["sectors"].startswith("Parmi les secteurs dont les chiffres sont publiés")
