@@ -26,7 +26,7 @@ run: run-deps install
 # Debian packages: chromium draws the report charts (and runs the browser tests), DejaVu is the reports' font;
 # LibreOffice (+ its Python bridge) and poppler check the template and the reports in the tests.
 RUN_PACKAGES := chromium:chromium fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-TEST_PACKAGES := libreoffice-calc-nogui:soffice poppler-utils:pdftoppm
+TEST_PACKAGES := libreoffice-calc-nogui:soffice libreoffice-impress-nogui:/usr/lib/libreoffice/program/libsdlo.so poppler-utils:pdftoppm
 
 define install_missing
 	@missing=""; \

@@ -64,6 +64,7 @@ def number(value, lang: str = "fr", decimals: int = 0) -> str:
     if _missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    value = round(float(value), decimals) + 0.0  # never "-0" nor "-0,0": a value rounded to zero has no sign
     return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
@@ -73,6 +74,7 @@ def money(value, lang: str = "fr", decimals: int = 0) -> str:
     if _missing(value):
         return MISSING
     digits = "." + "0" * decimals if decimals else ""
+    value = round(float(value), decimals) + 0.0
     pattern = f"#,##0{digits}{NBSP}¤" if lang != "en" else f"¤#,##0{digits}"
     return format_currency(value, "CAD", format=pattern, locale=_locale(lang), currency_digits=False)
 
@@ -86,19 +88,21 @@ def percent(ratio, lang: str = "fr", decimals: int = 1) -> str:
 
 @_guarded
 def compact_money(value, lang: str = "fr") -> str:
-    """3,2 M$ (fr) / $3.2M (en); small amounts in full."""
+    """3,2 M$ (fr) / $3.2M (en) from a million up; under a million in full (988 836 $): never "k$", which is not
+    Québec usage (and not rounded to the hundred, which would look exact)."""
     if _missing(value):
         return MISSING
-    if abs(value) < 10_000:
+    if abs(value) < 999_950:
         return money(value, lang)
     return format_compact_currency(value, "CAD", locale=_locale(lang), fraction_digits=1)
 
 
 @_guarded
 def compact_number(value, lang: str = "fr") -> str:
+    """Under a million in full (10 300, never "10,3 k"); then 1,2 M (fr) / 1.2M (en)."""
     if _missing(value):
         return MISSING
-    if abs(value) < 10_000:
+    if abs(value) < 999_950:
         return number(value, lang)
     return format_compact_decimal(value, locale=_locale(lang), fraction_digits=1)
 

@@ -462,7 +462,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_xlsx": ("Excel", "Excel"),
     "notes": ("Notes", "Notes"),
     "index_axis": ("Indice ({year} = 100)", "Index ({year} = 100)"),
-    "map_size_note": ("Taille des points : {indicator}", "Point size: {indicator}"),
     "chart_indicator": ("Indicateur", "Indicator"),
     "no_data_here": ("Aucune donnée déclarée pour {place} en {year}.", "No reported data for {place} in {year}."),
     "single_year": ("Une seule année de données : pas encore de tendance.", "A single year of data: no trend yet."),
@@ -485,7 +484,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_legal_form_title": ("{indicator} par forme juridique — {place}, {year}",
                             "{indicator} by legal form — {place}, {year}"),
     "map_heading": ("Carte des MRC", "Map of the MRCs"),
-    "map_title": ("{indicator} par MRC — {place}, {year}", "{indicator} by MRC — {place}, {year}"),
     "by_region_title": ("Indicateurs par région — {place}, {year}", "Indicators by region — {place}, {year}"),
     "by_mrc_title": ("Indicateurs par MRC — {place}, {year}", "Indicators by MRC — {place}, {year}"),
     "by_mrc_heading": ("Par MRC", "By MRC"),
@@ -502,6 +500,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "rank_value": ("{rank} sur {n}", "{rank} of {n}"),
     "rank_help": ("Rang de la MRC (1 = la plus élevée) parmi les MRC dont la valeur est publiée.",
                   "The MRC's rank (1 = highest) among the MRCs whose value is published."),
+    "rank_caption": ("Rang parmi les MRC dont la valeur est publiée (1 = la plus élevée) : le nombre de MRC classées "
+                     "change d'un indicateur à l'autre, car les valeurs confidentielles (x) ne sont pas classées.",
+                     "Rank among the MRCs whose value is published (1 = highest): the number of ranked MRCs "
+                     "differs between indicators, because confidential values (x) are not ranked."),
     "rank_title": ("Pour 1 000 habitants — {place}, sa région et le Québec, {year}",
                    "Per 1,000 inhabitants — {place}, its region and Québec, {year}"),
     "trend_compared_title": ("{indicator}, indice {year} = 100 — {place}, sa région et le Québec",
@@ -983,6 +985,119 @@ TEXT: dict[str, tuple[str, str]] = {
                    "reported this item for {year} in this territory. The number of enterprises counts those that "
                    "reported it, yours included."),
     "peers_no_row": ("Aucune donnée de votre entreprise pour {year}.", "No figures of your enterprise for {year}."),
+    # --- story: map, key messages, one-page sheet, slides (issue 13)
+    "map_attribution": ("Limites : adapté de Statistique Canada, Fichier des limites cartographiques des divisions de "
+                        "recensement, Recensement de 2016. Ceci ne constitue pas une approbation de ce produit par "
+                        "Statistique Canada. Trois-Rivières + Les Chenaux, Saguenay + Le Fjord-du-Saguenay, "
+                        "Sept-Rivières + Caniapiscau, Minganie + Le Golfe-du-Saint-Laurent et le Nord-du-Québec "
+                        "forment chacun une seule zone de la carte.",
+                        "Boundaries: adapted from Statistics Canada, 2016 Census Cartographic Boundary File – Census "
+                        "Divisions (lcd_000b16a_e). This does not constitute an endorsement by Statistics Canada of "
+                        "this product. Trois-Rivières + Les Chenaux, Saguenay + Le Fjord-du-Saguenay, Sept-Rivières + "
+                        "Caniapiscau, Minganie + Le Golfe-du-Saint-Laurent and Nord-du-Québec are each one area of "
+                        "the map."),
+    "map_rate_label": ("{indicator} pour 1 000 habitants", "{indicator} per 1,000 inhabitants"),
+    "map_choropleth_title": ("{indicator} pour 1 000 habitants — par MRC, {place}, {year}",
+                             "{indicator} per 1,000 inhabitants — by MRC, {place}, {year}"),
+    "story_heading": ("Messages clés", "Key messages"),
+    "story_weight_both": ("En {year}, {place} compte {n} entreprises d'économie sociale, qui déclarent {jobs} "
+                          "emplois et {revenue} de revenus.",
+                          "In {year}, {n} social economy enterprises in {place} report {jobs} jobs and {revenue} of "
+                          "revenue."),
+    "story_weight_jobs": ("En {year}, {place} compte {n} entreprises d'économie sociale, qui déclarent {jobs} emplois.",
+                          "In {year}, {n} social economy enterprises in {place} report {jobs} jobs."),
+    "story_weight_revenue": ("En {year}, {place} compte {n} entreprises d'économie sociale, qui déclarent {revenue} "
+                             "de revenus.",
+                             "In {year}, {n} social economy enterprises in {place} report {revenue} of revenue."),
+    "story_weight_count": ("En {year}, {place} compte {n} entreprises d'économie sociale qui ont déclaré leurs "
+                           "chiffres.",
+                           "In {year}, {n} social economy enterprises in {place} reported their figures."),
+    "story_density": ("Avec {rate} emplois pour 1 000 habitants, {place} se situe {comparison}.",
+                      "With {rate} jobs per 1,000 inhabitants, {place} is {comparison}."),
+    "story_vs_region_above": ("au-dessus de sa région ({region} : {value})", "above its region ({region}: {value})"),
+    "story_vs_region_below": ("en dessous de sa région ({region} : {value})", "below its region ({region}: {value})"),
+    "story_vs_region_similar": ("près de sa région ({region} : {value})", "close to its region ({region}: {value})"),
+    "story_vs_quebec_above": ("au-dessus de l'ensemble du Québec ({value})", "above Québec as a whole ({value})"),
+    "story_vs_quebec_below": ("en dessous de l'ensemble du Québec ({value})", "below Québec as a whole ({value})"),
+    "story_vs_quebec_similar": ("près de l'ensemble du Québec ({value})", "close to Québec as a whole ({value})"),
+    "story_and": ("{first} et {second}", "{first} and {second}"),
+    "story_change_up": ("À échantillon constant (les {n} entreprises qui ont déclaré en {previous} et en {year}), "
+                        "l'emploi est en hausse de {pct} : de {before} à {now}.",
+                        "At constant sample (the {n} enterprises that reported in {previous} and {year}), jobs are "
+                        "up {pct}: from {before} to {now}."),
+    "story_change_down": ("À échantillon constant (les {n} entreprises qui ont déclaré en {previous} et en {year}), "
+                          "l'emploi est en baisse de {pct} : de {before} à {now}.",
+                          "At constant sample (the {n} enterprises that reported in {previous} and {year}), jobs are "
+                          "down {pct}: from {before} to {now}."),
+    "story_change_stable": ("À échantillon constant (les {n} entreprises qui ont déclaré en {previous} et en {year}), "
+                            "l'emploi est stable : {before} puis {now}.",
+                            "At constant sample (the {n} enterprises that reported in {previous} and {year}), jobs "
+                            "are stable: {before}, then {now}."),
+    "story_sector_item": ("{sector} ({share} des emplois)", "{sector} ({share} of jobs)"),
+    "story_sector_item_short": ("{sector} ({share})", "{sector} ({share})"),
+    "story_quebec": ("le Québec", "Québec"),
+    "story_sectors_all": ("Les secteurs qui emploient le plus : {sectors}.", "The sectors with the most jobs: {sectors}."),
+    "story_sectors_all_one": ("Le secteur qui emploie le plus : {sectors}.", "The sector with the most jobs: {sectors}."),
+    "story_sectors_published": ("Parmi les secteurs dont les chiffres sont publiés, ceux qui emploient le plus : "
+                                "{sectors}.",
+                                "Among the sectors whose figures are published, those with the most jobs: {sectors}."),
+    "story_sectors_published_one": ("Parmi les secteurs dont les chiffres sont publiés, celui qui emploie le plus : "
+                                    "{sectors}.",
+                                    "Among the sectors whose figures are published, the one with the most jobs: "
+                                    "{sectors}."),
+    "story_volunteers_hours": ("{n} bénévoles y ont donné {hours} heures, l'équivalent de {fte} emplois à temps "
+                               "plein{extra}.",
+                               "{n} volunteers gave {hours} hours, the equivalent of {fte} full-time jobs{extra}."),
+    "story_hours_only": ("Les bénévoles y ont donné {hours} heures, l'équivalent de {fte} emplois à temps plein{extra}.",
+                         "Volunteers gave {hours} hours, the equivalent of {fte} full-time jobs{extra}."),
+    "story_volunteers_only": ("On y compte {n} bénévoles.", "{n} volunteers are active there."),
+    "story_volunteer_value": (" (valeur estimée : {value})", " (estimated value: {value})"),
+    "note_too_long": ("Le paragraphe local compte {length} caractères : {max} au plus.",
+                      "The local paragraph has {length} characters: {max} at most."),
+    "note_heading": ("Paragraphe local (fiche d'une page)", "Local paragraph (one-page sheet)"),
+    "note_help": ("Texte libre imprimé tel quel sur la fiche de ce territoire, dans la langue de l'interface "
+                  "({max} caractères au plus). Laissez vide pour l'enlever.",
+                  "Free text printed as typed on this territory's sheet, in the interface's language ({max} "
+                  "characters at most). Leave empty to remove it."),
+    "note_save": ("Enregistrer le paragraphe", "Save the paragraph"),
+    "note_saved": ("Paragraphe local enregistré.", "Local paragraph saved."),
+    "note_removed": ("Paragraphe local retiré.", "Local paragraph removed."),
+    "sheet_title": ("Fiche — {place}, {year}", "Fact sheet — {place}, {year}"),
+    "sheet_kicker": ("Fiche territoriale de l'économie sociale", "Social economy fact sheet"),
+    "sheet_population": ("{population} habitants", "{population} inhabitants"),
+    "sheet_note_heading": ("Le mot du pôle", "A word from the pôle"),
+    "report_sheet": ("Fiche d'une page (PDF)", "One-page sheet (PDF)"),
+    "slide_figures_title": ("Chiffres clés — {place}, {year}", "Key figures — {place}, {year}"),
+    "slide_figures_note": ("Les chiffres publiés de l'année ; x : donnée confidentielle.",
+                           "The year's published figures; x: confidential."),
+    "slide_sources_title": ("Notes et sources", "Notes and sources"),
+    "heatmap_share_title": ("{indicator} : part de chaque secteur, par {level} — {place}, {year}",
+                            "{indicator}: each sector's share, by {level} — {place}, {year}"),
+    "heatmap_share_axis": ("Part du territoire (%)", "Share of the territory (%)"),
+    "heatmap_share_note": ("Chaque case : la part du secteur dans le total du territoire (colonne), pour que les "
+                           "petits territoires se lisent aussi ; la valeur s'affiche au survol et dans le tableau "
+                           "ci-dessous. x : donnée confidentielle.",
+                           "Each cell: the sector's share of the territory's total (column), so that small "
+                           "territories can be read too; the value shows on hover and in the table below. "
+                           "x: confidential."),
+    "compare_placeholder": ("Choisissez des territoires", "Choose territories"),
+    "channel_app": ("Application web", "Web app"),
+    "channel_cli": ("Ligne de commande", "Command line"),
+    "channel_undo": ("Annulation", "Undo"),
+    "channel_demo": ("Données de démonstration", "Demo data"),
+    "nav_presentation": ("Présentation", "Presentation"),
+    "presentation_open": ("Mode présentation (plein écran)", "Presentation mode (full screen)"),
+    "presentation_previous": ("Précédent", "Previous"),
+    "presentation_next": ("Suivant", "Next"),
+    "presentation_exit": ("Quitter la présentation", "Leave the presentation"),
+    "presentation_keys": ("← → ou Page préc. / Page suiv. : écran précédent ou suivant ; Échap : quitter",
+                          "← → or Page up / Page down: previous or next screen; Esc: leave"),
+    "link_unknown": ("Le lien demande « {value} » pour « {label} » : cette valeur n'existe pas ici ; le filtre "
+                     "reprend sa valeur par défaut.",
+                     "The link asks for “{value}” as “{label}”: there is no such value here; the filter is back "
+                     "to its default."),
+    "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
+                        "Dark grey: x, confidential; light grey: no reporting enterprise."),
 }
 
 

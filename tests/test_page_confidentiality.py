@@ -32,7 +32,8 @@ from ess_impact.publish import indicators
 from ess_impact.store import db
 
 # Charts draw values in the unit their axis names (k$, M$, G$, %): a chart number v stands for v × that divisor.
-AXIS_UNITS = {"k$": 1e3, "M$": 1e6, "G$": 1e9, "$K": 1e3, "$M": 1e6, "$B": 1e9, "$": 1.0, "%": 0.01}
+AXIS_UNITS = {"k$": 1e3, "M$": 1e6, "G$": 1e9, "$K": 1e3, "$M": 1e6, "$B": 1e9, "$": 1.0, "%": 0.01,
+              "milliers de $": 1e3, "thousands of $": 1e3}
 EXACT = 1e-9  # relative: a number sent as data is the value itself
 MONEY = {k for k, i in INDICATORS.items() if i.unit == "money"}
 RATIO = {k for k, i in INDICATORS.items() if i.unit == "ratio"}
@@ -274,6 +275,8 @@ def collect_figure(spec: dict, lang: str, where: str, got: Collected) -> None:
         if isinstance(marker_colour, (list, dict)):
             arrays["marker.color"] = plotly_array(marker_colour)
         for name, array in arrays.items():
+            if kind == "choropleth":
+                continue  # the map: its colours are taken below, only where its hover says a number
             if kind == "scatter" and name == "x" and trace.get("mode") == "lines+markers":
                 continue  # years
             if kind == "bar" and name == ("y" if trace.get("orientation") == "h" else "x"):
@@ -283,15 +286,33 @@ def collect_figure(spec: dict, lang: str, where: str, got: Collected) -> None:
         if kind == "bar":
             axis = "x" if trace.get("orientation") == "h" else "y"
             for label in ("text", "customdata"):
-                for i, text in enumerate(np.asarray(trace.get(label, []), dtype=object).ravel()):
+                texts = np.asarray(trace.get(label, []), dtype=object)
+                if texts.ndim == 2:  # customdata [full name, text]: the text
+                    texts = texts[:, -1]
+                for i, text in enumerate(texts.ravel()):
                     _text_piece(text, lang, _float(arrays[axis][i]), f"{here} {label}[{i}]", got,
                                 divisor=divisors[axis])
         elif kind == "heatmap":
             z = np.asarray(arrays["z"], dtype=object)
-            for label in ("text", "customdata"):
-                texts = np.asarray(trace.get(label, []), dtype=object)
+            custom = np.asarray(trace.get("customdata", []), dtype=object)
+            pieces = [("text", np.asarray(trace.get("text", []), dtype=object), True)]
+            if custom.ndim == 3:  # shares (charts.share_heatmap): [sector, territory, share text, value text]
+                pieces += [("share", custom[..., 2], True), ("value", custom[..., 3], False)]
+            else:
+                pieces.append(("customdata", custom, True))
+            for label, texts, over_z in pieces:
                 for (i, j), text in np.ndenumerate(texts):
-                    _text_piece(text, lang, _float(z[i][j]), f"{here} {label}[{i},{j}]", got, divisor=divisors["z"])
+                    _text_piece(text, lang, _float(z[i][j]) if over_z else None, f"{here} {label}[{i},{j}]", got,
+                                divisor=divisors["z"])
+        elif kind == "choropleth":  # the MRC map: [name, value text, rate text]; the colour is the rate
+            z = plotly_array(trace["z"]) if "z" in trace else []
+            for i, (_name, value_text, rate_text) in enumerate(trace.get("customdata", [])):
+                _text_piece(value_text, lang, None, f"{here} value[{i}]", got)
+                if str(rate_text).strip() not in NO_NUMBER:
+                    got.shown.append(Shown(float(z[i]), 0.0, "chart", f"{here} z[{i}]", divisor=divisors["z"]))
+                    _text_piece(rate_text, lang, float(z[i]), f"{here} rate[{i}]", got, divisor=divisors["z"])
+        elif kind == "scattergeo":
+            pass  # the map's names and the region's outline: no figures
         elif kind == "scatter" and trace.get("mode") == "lines+markers":
             y = arrays["y"]
             for i, text in enumerate(trace.get("customdata", [])):

@@ -217,16 +217,19 @@ def test_workbook_opens_with_openpyxl_and_libreoffice(source, level, code, lang,
 
 
 def test_deck_has_a_title_slide_and_one_slide_per_chart(demo_context, demo_db, renderer):
+    """Title, key messages, key figures, one slide per chart (and the map), notes and sources: the source line once
+    per chart (inside its picture), never again in a text box."""
     data = gather(demo_db, "region", "16", "en", demo_context)
     charts = reports.all_charts(data)
     deck = Presentation(io.BytesIO(reports.build(data, "pptx", renderer)))
-    assert len(deck.slides) == 1 + len(charts) == 6
+    assert len(deck.slides) == 3 + len(charts) + 1 + 1 == 10
     assert deck.slides[0].shapes.title.text == "The social economy — Montérégie, 2024"
-    for slide in list(deck.slides)[1:]:
+    assert deck.slides[1].shapes.title.text == "Key messages — Montérégie"
+    for slide in list(deck.slides)[3:-1]:
         kinds = [shape.shape_type for shape in slide.shapes]
         assert kinds.count(13) == 1  # one picture
-        assert data.source_line() in " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-
+        assert data.source_line() not in " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert data.source_line() in " ".join(s.text_frame.text for s in deck.slides[-1].shapes if s.has_text_frame)
 
 def test_png_charts_are_high_resolution(demo_context, demo_db, renderer):
     data = gather(demo_db, "mrc", "54", "fr", demo_context)
@@ -315,7 +318,9 @@ def test_reports_page_offers_every_file_built_on_click(demo_db, demo_context, mo
     for button in buttons:
         name, make = captured[button.proto.deferred_file_id]
         files[name] = make()
-    assert sorted(files) == sorted(f"rapport-54-les-maskoutains-2024.{ext}" for ext in ("pdf", "xlsx", "pptx", "zip"))
+    assert sorted(files) == sorted([f"rapport-54-les-maskoutains-2024.{ext}" for ext in ("pdf", "xlsx", "pptx", "zip")]
+                                   + ["fiche-54-les-maskoutains-2024.pdf"])
+    assert files["fiche-54-les-maskoutains-2024.pdf"].startswith(b"%PDF")
     assert files["rapport-54-les-maskoutains-2024.pdf"].startswith(b"%PDF")
     load_workbook(io.BytesIO(files["rapport-54-les-maskoutains-2024.xlsx"]))
-    assert len(Presentation(io.BytesIO(files["rapport-54-les-maskoutains-2024.pptx"])).slides) == 6
+    assert len(Presentation(io.BytesIO(files["rapport-54-les-maskoutains-2024.pptx"])).slides) == 10

@@ -31,7 +31,7 @@ def _scale(values, key: str, lang: str) -> tuple[float, str]:
     finite = [abs(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     top = max(finite) if finite else 0
     if unit == "money":
-        for divisor, fr, en in ((1e9, "G$", "$B"), (1e6, "M$", "$M"), (1e3, "k$", "$K")):
+        for divisor, fr, en in ((1e9, "G$", "$B"), (1e6, "M$", "$M"), (1e3, "milliers de $", "thousands of $")):
             if top >= divisor:
                 return divisor, en if lang == "en" else fr
         return 1.0, "$"
@@ -84,14 +84,18 @@ def bars(names, values, key: str, lang: str, title: str, source: str, hidden=Non
     labelled dashed lines (e.g. the region's and Québec's values)."""
     frame = pd.DataFrame({"name": list(names), "value": _masked(values, hidden)})
     frame["text"] = texts(key, values, hidden, lang)
+    # long names shortened on the axis (a phone keeps room for the bars), in full on hover
+    frame["label"] = [_shorten(str(n), 30) if "<br>" not in str(n) else str(n) for n in frame["name"]]
     if sort:
         frame = frame.sort_values("value", ascending=True, na_position="first")
     divisor, axis = axis_title(key, frame["value"], lang)
     colours = [HIGHLIGHT if highlight is not None and n == highlight else PALETTE[0] for n in frame["name"]]
+    colon = ": " if lang == "en" else " : "
     fig = go.Figure(go.Bar(
-        x=frame["value"].fillna(0) / divisor, y=frame["name"], orientation="h", marker_color=colours,
-        text=frame["text"], textposition="outside", cliponaxis=False, customdata=frame["text"],
-        hovertemplate="%{y} : %{customdata}<extra></extra>"))
+        x=frame["value"].fillna(0) / divisor, y=frame["label"], orientation="h", marker_color=colours,
+        text=frame["text"], textposition="outside", cliponaxis=False,
+        customdata=np.stack([frame["name"].str.replace("<br>", " "), frame["text"]], axis=-1),
+        hovertemplate=f"%{{customdata[0]}}{colon}%{{customdata[1]}}<extra></extra>"))
     fig.update_xaxes(title_text=axis, tickformat=",~r" if divisor != 0.01 else ",.0f", rangemode="tozero")
     fig.update_yaxes(title_text="", automargin=True)
     for i, (name, value) in enumerate((references or {}).items()):
@@ -173,36 +177,52 @@ def heatmap(table_values: pd.DataFrame, hidden: pd.DataFrame, key: str, lang: st
     return finish(fig, title, source, lang, height=bottom + 110 + 40 * len(table_values), bottom=bottom)
 
 
-def point_map(frame: pd.DataFrame, size_key: str, colour_key: str, lang: str, title: str, source: str
-              ) -> go.Figure:
-    """MRCs as points at their label coordinates: size by `size_key`, colour by `colour_key` (per 1 000
-    inhabitants). Drawn on plain longitude/latitude axes so that it needs no map tiles and no internet.
-    `frame`: name, lon, lat, size, size_hidden, colour, colour_hidden."""
-    data = frame.copy()
-    data["size_value"] = _masked(data["size"], data["size_hidden"])
-    data["colour_value"] = _masked(data["colour"], data["colour_hidden"])
-    data["size_text"] = texts(size_key, data["size"], data["size_hidden"], lang, compact=True)
-    data["colour_text"] = texts(colour_key, data["colour"], data["colour_hidden"], lang)
-    top = np.nanmax(data["size_value"]) if data["size_value"].notna().any() else 1
-    data["marker"] = np.where(data["size_value"].notna(),
-                              8 + 40 * np.sqrt(np.clip(data["size_value"], 0, None) / (top or 1)), 8)
-    size_label = INDICATORS[size_key].label(lang)
-    colour_label = INDICATORS[colour_key].label(lang)
-    custom = np.stack([data["name"], data["size_text"], data["colour_text"]], axis=-1)
-    template = f"<b>%{{customdata[0]}}</b><br>{size_label} : %{{customdata[1]}}<br>{colour_label} : %{{customdata[2]}}<extra></extra>"
-    fig = go.Figure()
-    known = data["colour_value"].notna()
-    fig.add_scatter(x=data.loc[~known, "lon"], y=data.loc[~known, "lat"], mode="markers", showlegend=False,
-                    marker=dict(size=data.loc[~known, "marker"], color=MUTED, line=dict(width=1, color="white")),
-                    customdata=custom[~known.to_numpy()], hovertemplate=template)
-    fig.add_scatter(x=data.loc[known, "lon"], y=data.loc[known, "lat"], mode="markers", showlegend=False,
-                    marker=dict(size=data.loc[known, "marker"], color=data.loc[known, "colour_value"],
-                                colorscale=SCALE, showscale=True, opacity=0.85, line=dict(width=1, color="white"),
-                                colorbar=dict(title=dict(text=colour_label, side="right"))),
-                    customdata=custom[known.to_numpy()], hovertemplate=template)
-    mean_lat = float(np.nanmean(data["lat"])) if len(data) else 47.0
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mean_lat)))
-    fig.add_annotation(text=t("map_size_note", lang, indicator=size_label), xref="paper", yref="paper", x=1, y=1,
-                       showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=12, color="#52606D"))
-    return finish(fig, title, source, lang, height=560)
+def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, colour_title: str,
+                  cell_text: bool = True) -> go.Figure:
+    """Sectors (rows) × territories (columns) coloured by each sector's share of its territory's total, so that a
+    single large territory does not flatten the scale. Cells say the share ('x' when suppressed); the hover adds
+    the value itself. Long sector names are shortened on the axis, in full on hover. `frame`: sector, territory,
+    value, hidden, share, share_hidden (slices.sector_shares)."""
+    sectors = list(dict.fromkeys(frame["sector"]))
+    places = list(dict.fromkeys(frame["territory"]))
+    grid = frame.set_index(["sector", "territory"])
+    z, text, custom = [], [], []
+    for sector in sectors:
+        z_row, text_row, custom_row = [], [], []
+        for place in places:
+            cell = grid.loc[(sector, place)] if (sector, place) in grid.index else None
+            if cell is None or bool(cell["share_hidden"]) or pd.isna(cell["share"]):
+                z_row.append(None)
+                shown = formatting.SUPPRESSED if cell is not None and bool(cell["share_hidden"]) else ""
+            else:
+                z_row.append(float(cell["share"]) * 100)
+                shown = formatting.percent(float(cell["share"]), lang, 0)
+            value = "" if cell is None else formatting.SUPPRESSED if bool(cell["hidden"]) else \
+                formatting.indicator(key, float(cell["value"]), lang)
+            text_row.append(shown)
+            custom_row.append([sector, place, shown or formatting.MISSING, value or formatting.MISSING])
+        z.append(z_row)
+        text.append(text_row)
+        custom.append(custom_row)
+    finite = [v for row in z for v in row if v is not None]
+    top = float(np.percentile(finite, 95)) if finite else 1.0
+    label = INDICATORS[key].label(lang)
+    colon = " : " if lang != "en" else ": "
+    short = [_shorten(s, 24) for s in sectors]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=places, y=short, text=text, texttemplate="%{text}" if cell_text else None,
+        textfont=dict(size=12), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
+        xgap=1, ygap=1,
+        hovertemplate=f"<b>%{{customdata[0]}}</b> — %{{customdata[1]}}<br>{colour_title}{colon}%{{customdata[2]}}"
+                      f"<br>{label}{colon}%{{customdata[3]}}<extra></extra>",
+        colorbar=dict(title=dict(text=colour_title, side="right"), ticksuffix="\u00a0%" if lang != "en" else "%",
+                      tickformat=",~r", thickness=14)))
+    longest = max((len(p) for p in places), default=0)
+    bottom = 40 + int(min(longest, 28) * 6.5)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickangle=-45, automargin=True, side="bottom")
+    return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,") + "…"

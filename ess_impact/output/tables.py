@@ -70,7 +70,8 @@ def value_text(key: str, value, lang: str) -> str:
         return formatting.indicator(key, value, lang)
     text = formatting.percent(value, lang) if key == CHANGE else \
         t("points", lang, value=formatting.number(value, lang, 1))
-    return "+" + text if value > 0 else text
+    shown = round(value * 100 if key == CHANGE else value, 1)
+    return "+" + text if shown > 0 else text
 
 
 def _hidden_mask(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

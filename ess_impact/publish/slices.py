@@ -1,5 +1,5 @@
 """The slices of the public cube that the dashboard and the reports show: a territory's row, its trend, its
-breakdown by sector or legal form, MRC points for the map, ranks, comparisons and sector shares.
+breakdown by sector or legal form, ranks, comparisons and sector shares.
 
 Pure pandas on cubes already protected by `indicators.protect`: a value suppressed there stays hidden here, and
 anything computed from it (a share, a rank, an index) is hidden with it.
@@ -58,16 +58,6 @@ def breakdown(cubes: pd.DataFrame, f: Filters, by: str, key: str, lang: str = "f
     share = value / total_value if total_value else np.full(len(value), np.nan)
     return pd.DataFrame({"code": parts["code"], "name": parts["name"], "value": value, "hidden": part_hidden,
                          "share": share, "share_hidden": part_hidden | total_hidden})
-
-
-def mrc_points(cubes: pd.DataFrame, f: Filters, size_key: str, colour_key: str, lang: str = "fr") -> pd.DataFrame:
-    """The map's points: every MRC (of the region when one is chosen) at its label point."""
-    rows = select(cubes, "mrc", Filters(f.year, f.region, None, f.sector, f.legal_form), lang)
-    places = reference.mrcs()[["code", "lat", "lon"]]
-    data = rows.merge(places, on="code", how="left")
-    return pd.DataFrame({"name": data["name"], "lat": data["lat"], "lon": data["lon"],
-                         "size": data[size_key].to_numpy(dtype=float), "size_hidden": hidden(data, size_key),
-                         "colour": data[colour_key].to_numpy(dtype=float), "colour_hidden": hidden(data, colour_key)})
 
 
 def rank(cubes: pd.DataFrame, year: int, mrc: str, key: str) -> tuple[int | None, int]:
@@ -160,3 +150,22 @@ def change_value(key: str, now: pd.Series | None, before: pd.Series | None) -> f
     if INDICATORS[key].unit == "ratio":
         return (a - b) * 100
     return a / b - 1 if b else np.nan
+
+
+def sector_shares(cubes: pd.DataFrame, matrix: pd.DataFrame, level: str, key: str) -> pd.DataFrame:
+    """Each sector's share of its territory's total (the matrix of `sector_matrix`), so that one large territory
+    does not flatten the others' colours. A share is hidden when its part or its total is (either would let a
+    reader recover the other). Columns: sector, territory, value, hidden, share, share_hidden."""
+    year = int(matrix["year"].iloc[0]) if len(matrix) else None
+    totals = cubes[(cubes["year"] == year) & (cubes["geo_level"] == level) & (cubes["cat_kind"] == "all")]
+    total = dict(zip(totals["geo_code"], totals[key].to_numpy(dtype=float)))
+    total_hidden = dict(zip(totals["geo_code"], hidden(totals, key)))
+    value = matrix[key].to_numpy(dtype=float)
+    part_hidden = hidden(matrix, key)
+    whole = matrix["geo_code"].map(total).to_numpy(dtype=float)
+    whole_hidden = matrix["geo_code"].map(total_hidden).fillna(True).to_numpy(dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(whole > 0, value / whole, np.nan)
+    return pd.DataFrame({"sector": matrix["sector"].to_numpy(), "territory": matrix["territory"].to_numpy(),
+                         "value": value, "hidden": part_hidden, "share": share,
+                         "share_hidden": part_hidden | whole_hidden})

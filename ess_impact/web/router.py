@@ -28,6 +28,8 @@ def main() -> None:
         _page("public/compare.py", title=ui.tr("nav_compare"), icon=":material/compare_arrows:", url_path="comparer"),
         _page("public/reports.py", title=ui.tr("nav_reports"), icon=":material/description:", url_path="rapports"),
         _page("public/methodology.py", title=ui.tr("nav_methodology"), icon=":material/menu_book:", url_path="methodologie"),
+        _page("public/presentation.py", title=ui.tr("nav_presentation"), icon=":material/slideshow:",
+              url_path="presentation", visibility="hidden"),
     ]
     # Access is decided here: a page not handed to st.navigation does not exist for this visitor ("Page not found").
     if account is None:

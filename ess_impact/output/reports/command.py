@@ -35,7 +35,7 @@ def add_parser(sub, common) -> None:
     where.add_argument("--all-mrc", action="store_true", help="un rapport par MRC de la région (--region), dans --out")
     sp.add_argument("--year", type=int, help="année (défaut : la plus récente)")
     sp.add_argument("--format", choices=FORMATS, default="pdf",
-                    help="pdf, xlsx, pptx, ou png (graphiques : un dossier, ou un .zip)")
+                    help="pdf, sheet (fiche d'une page, PDF), xlsx, pptx, ou png (graphiques : un dossier, ou un .zip)")
     sp.add_argument("--out", type=Path, required=True, metavar="PATH", help="fichier à écrire (dossier avec --all-mrc)")
     sp.add_argument("--org-name", help="nom du pôle sur le rapport (défaut : $ESS_IMPACT_ORG_NAME)")
     sp.add_argument("--logo", type=Path, help="logo du pôle, PNG ou JPEG (défaut : $ESS_IMPACT_ORG_LOGO)")

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from ess_impact import reference
 from ess_impact.labels import INDICATORS
-from ess_impact.output import charts, tables
+from ess_impact.output import charts, maps, tables
 from ess_impact.output.reports.data import (
     CHART_KEY,
     CHART_RATE,
@@ -22,7 +22,8 @@ from ess_impact.output.reports.data import (
     ReportData,
 )
 from ess_impact.output.tables import Table
-from ess_impact.publish import indicators, slices
+from ess_impact.publish import areas, indicators, slices
+from ess_impact.publish.indicators import Filters
 
 
 @dataclass
@@ -166,3 +167,45 @@ def chart_file_name(index: int, chart: Chart) -> str:
 
 def formatting_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", reference.normalize(text)).strip("-")[:70] or "graphique"
+
+
+# --- the one-page sheet ---------------------------------------------------------------------------------------
+
+def sheet_charts(data: ReportData) -> list[Chart]:
+    """The sheet's two pictures: the MRC map (the territory highlighted, its region outlined and named) and its
+    jobs by sector. Their source and credits are printed once, in the sheet's footer, not in the images."""
+    lang, place, year = data.lang, data.place, data.year
+    label = INDICATORS[CHART_KEY].label(lang)
+    out = [map_chart(data, "")]
+    rows = data.sectors
+    title = data.t("by_sector_title", indicator=label, place=place, year=year)
+    figure = charts.bars([_short_sector(n) for n in rows["name"]], rows[CHART_KEY], CHART_KEY, lang, title, "",
+                         hidden=indicators.hidden(rows, CHART_KEY))
+    figure.update_layout(height=60 + 44 * len(rows), bargap=0.25)
+    out.append(Chart("sectors", title, figure, width=560))
+    for chart in out:
+        chart.figure.update_layout(paper_bgcolor="white", plot_bgcolor="white", annotations=[
+            a for a in chart.figure.layout.annotations if a.text])   # the empty source line
+        # the sheet prints each title as text above its picture, in the page's type
+        chart.figure.update_layout(margin=dict(t=8, b=10), font=dict(size=17),
+                                   title=dict(text="", subtitle=dict(text="")))
+    return out
+
+
+def map_chart(data: ReportData, source: str) -> Chart:
+    """The MRC map of the territory's region, jobs per 1 000 inhabitants, the territory highlighted."""
+    frame = areas.area_values(data.context.cubes, Filters(data.year), CHART_KEY, data.lang)
+    title = data.t("map_choropleth_title", indicator=INDICATORS[CHART_KEY].label(data.lang),
+                   place=data.territory.region_name, year=data.year)
+    figure = maps.choropleth(frame, CHART_KEY, data.lang, title, source, region=data.territory.region_code,
+                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600)
+    figure.update_layout(paper_bgcolor="white", plot_bgcolor="white")
+    return Chart("map", title, figure, width=640 if not source else 900)
+
+
+def _short_sector(name: str, width: int = 26) -> str:
+    """A long sector label on two lines, so that the bars keep their room on a narrow picture."""
+    if len(name) <= width:
+        return name
+    cut = name.rfind(" ", 0, width)
+    return name if cut <= 0 else name[:cut] + "<br>" + name[cut + 1:]

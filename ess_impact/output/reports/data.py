@@ -16,9 +16,10 @@ import pandas as pd
 
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.labels import INDICATORS, t
+from ess_impact.output import story
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
-from ess_impact.store import db
+from ess_impact.store import db, notes
 
 # The headline figures, in the order the report shows them.
 # The indicator the report's charts draw (the one elected officials ask about first).
@@ -165,6 +166,8 @@ class ReportData:
     legal_forms: pd.DataFrame        # cube rows by legal form
     trend: pd.DataFrame              # cube rows of the territory, every year
     mrcs: pd.DataFrame               # cube rows of the region's MRCs
+    messages: list = field(default_factory=list)   # story.Message: the key messages, from published values only
+    note: str | None = None          # the pôle's local paragraph for this territory (plain text), if any
 
     @property
     def place(self) -> str:
@@ -227,9 +230,9 @@ class ReportData:
 
 
 def report_data(con: duckdb.DuckDBPyConnection | None, territory: Territory, year: int | None, lang: str = "fr",
-                context: Context | None = None) -> ReportData:
+                context: Context | None = None, note: str | None = None) -> ReportData:
     """Gather a report. `context` carries the protected cubes of a run (computed from `con` when not given), so
-    that many reports share one computation."""
+    that many reports share one computation. `note`: the local paragraph (read from `con` when not given)."""
     if context is None:
         context = Context.load(con)
     cubes = context.cubes
@@ -264,7 +267,9 @@ def report_data(con: duckdb.DuckDBPyConnection | None, territory: Territory, yea
         comparison=comparison, ranks=ranks,
         sectors=indicators.select(cubes, "sector", f, lang),
         legal_forms=indicators.select(cubes, "legal_form", f, lang),
-        trend=trend, mrcs=mrcs.sort_values("name").reset_index(drop=True))
+        trend=trend, mrcs=mrcs.sort_values("name").reset_index(drop=True),
+        messages=story.key_messages(cubes, panel, f, lang, place=territory.name),
+        note=note if note is not None or con is None else notes.get(con, territory.level, territory.code, lang))
 
 
 def _years_text(years: list[int]) -> str:

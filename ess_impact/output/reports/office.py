@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+from ess_impact import formatting
+from ess_impact.labels import INDICATORS
 from ess_impact.output import tables
+from ess_impact.output.maps import attribution
 from ess_impact.output.reports.content import Chart, all_tables, chart_file_name
 from ess_impact.output.reports.data import ReportData
 
@@ -27,46 +30,168 @@ def workbook(data: ReportData) -> bytes:
 # 16:9 slides, in EMU (914 400 per inch)
 SLIDE_W, SLIDE_H = 12_192_000, 6_858_000
 INCH = 914_400
+MARGIN = INCH // 2
+TEMPLATE_ENV = "ESS_IMPACT_PPTX_TEMPLATE"
+INK, MUTED, ACCENT, TILE = (0x1F, 0x29, 0x33), (0x52, 0x60, 0x6D), (0x00, 0x72, 0xB2), (0xF3, 0xF5, 0xF8)
+# which key message each chart illustrates (its slide's title); the chart's own title otherwise
+CHART_MESSAGE = {"map": "density", "sectors": "sectors", "trend": "change"}
+FIGURES = ["enterprises", "jobs_total", "fte", "revenue_total", "jobs_per_1000", "volunteers",
+           "volunteer_hours", "volunteer_value"]
 
 
-def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
-    """A title slide, then one chart per slide with the source line under it."""
+def _presentation():
+    """The pôle's own template when ESS_IMPACT_PPTX_TEMPLATE names one, else python-pptx's default, whose 4:3
+    master and layouts are widened here to 16:9 (a placeholder keeps its place relative to the slide)."""
+    import os
+
     from pptx import Presentation
+    from pptx.util import Emu
+
+    template = os.environ.get(TEMPLATE_ENV)
+    show = Presentation(template) if template else Presentation()
+    if template and show.slide_width * 9 == show.slide_height * 16:
+        return show
+    sx, sy = SLIDE_W / show.slide_width, SLIDE_H / show.slide_height
+    show.slide_width, show.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
+    for container in [*show.slide_layouts, show.slide_master]:  # layouts first: some inherit the master's place
+        for shape in container.placeholders:
+            shape.left, shape.width = Emu(int(shape.left * sx)), Emu(int(shape.width * sx))
+            shape.top, shape.height = Emu(int(shape.top * sy)), Emu(int(shape.height * sy))
+    return show
+
+
+def _layout(show, name: str, index: int):
+    for layout in show.slide_layouts:
+        if layout.name == name:
+            return layout
+    return show.slide_layouts[index]
+
+
+def _title(slide, text: str, size: int = 28) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+    from pptx.util import Emu, Pt
+
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Emu(MARGIN), Emu(INCH // 4), Emu(SLIDE_W - 2 * MARGIN), \
+        Emu(INCH * 11 // 10)
+    title.text = text
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    for paragraph in frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.font.size = Pt(size)
+        paragraph.font.bold = True
+        paragraph.font.color.rgb = RGBColor(*INK)
+
+
+def _text(slide, left: int, top: int, width: int, height: int, lines: list[tuple[str, int, bool, tuple]],
+          bullets: bool = False):
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Pt
 
-    show = Presentation()
-    show.slide_width, show.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
-    title_layout, blank_layout = show.slide_layouts[0], show.slide_layouts[6]
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, (text, size, bold, colour) in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = ("• " if bullets else "") + text
+        paragraph.font.size = Pt(size)
+        paragraph.font.bold = bold
+        paragraph.font.color.rgb = RGBColor(*colour)
+        if bullets:
+            paragraph.space_after = Pt(10)
+    return box
 
-    slide = show.slides.add_slide(title_layout)
-    slide.shapes.title.text = data.t("report_heading", place=data.place, year=data.year)
-    lines = [data.territory.label(data.lang), data.generated_text()]
+
+def _notes(slide, data: ReportData, first: str | None = None) -> None:
+    """Speaker notes: this slide's point, then every key message (what to say in the room)."""
+    lines = ([first, ""] if first else []) + [data.t("story_heading") + " :" if data.lang == "fr" else
+                                               data.t("story_heading") + ":"]
+    lines += ["- " + m.text for m in data.messages]
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
+    """16:9 slides: a title slide, the key messages, the key figures, one chart per slide titled with the message it
+    carries, then the notes and sources once. Every slide has a title; speaker notes carry the key messages."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Emu
+
+    show = _presentation()
+    title_only = _layout(show, "Title Only", 5)
+    width = SLIDE_W - 2 * MARGIN
+
+    # 1. title
+    slide = show.slides.add_slide(title_only)
+    _title(slide, data.t("report_heading", place=data.place, year=data.year), 36)
+    slide.shapes.title.top = Emu(int(INCH * 2.3))
+    slide.shapes.title.height = Emu(int(INCH * 1.4))
+    lines = [(data.territory.label(data.lang), 20, False, MUTED), (data.generated_text(), 16, False, MUTED)]
     if data.context.organisation.name:
-        lines.insert(0, data.t("report_prepared_by", org=data.context.organisation.name))
+        lines.insert(0, (data.t("report_prepared_by", org=data.context.organisation.name), 20, True, INK))
     if data.is_demo:
-        lines.append(data.t("demo_banner"))
-    slide.placeholders[1].text = "\n".join(lines)
+        lines.append((data.t("demo_banner"), 16, True, (0x85, 0x4D, 0x0E)))
+    _text(slide, MARGIN, int(INCH * 3.8), width, int(INCH * 2.2), lines)
     if data.context.organisation.logo is not None:
-        slide.shapes.add_picture(str(data.context.organisation.logo), Emu(INCH // 3), Emu(INCH // 3),
-                                 height=Emu(INCH * 3 // 4))
+        slide.shapes.add_picture(str(data.context.organisation.logo), Emu(MARGIN), Emu(INCH // 2),
+                                 height=Emu(INCH))
+    _notes(slide, data)
 
-    margin = INCH // 3
+    # 2. key messages
+    if data.messages:
+        slide = show.slides.add_slide(title_only)
+        _title(slide, data.t("story_heading") + " — " + data.place)
+        _text(slide, MARGIN, int(INCH * 1.5), width, int(INCH * 5.5),
+              [(m.text, 20, False, INK) for m in data.messages], bullets=True)
+        _notes(slide, data)
+
+    # 3. key figures: eight tiles, value over label, 'x' when suppressed
+    slide = show.slides.add_slide(title_only)
+    _title(slide, data.t("slide_figures_title", place=data.place, year=data.year))
+    now = data.comparison.iloc[0]
+    gap, columns = INCH // 5, 4
+    tile_w, tile_h = (width - (columns - 1) * gap) // columns, int(INCH * 2.2)
+    for i, key in enumerate(FIGURES):
+        x = MARGIN + (i % columns) * (tile_w + gap)
+        y = int(INCH * 1.6) + (i // columns) * (tile_h + gap)
+        tile = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(x), Emu(y), Emu(tile_w), Emu(tile_h))
+        tile.fill.solid()
+        tile.fill.fore_color.rgb = RGBColor(*TILE)
+        tile.line.color.rgb = RGBColor(*ACCENT)
+        hidden = key in (now.get("suppressed") or "").split(",")
+        value = formatting.SUPPRESSED if hidden else formatting.indicator(key, float(now[key]), data.lang,
+                                                                          compact=True)
+        _text(slide, x + INCH // 8, y + INCH // 4, tile_w - INCH // 4, tile_h - INCH // 2,
+              [(value, 32, True, ACCENT), (INDICATORS[key].label(data.lang), 15, False, MUTED)])
+    _notes(slide, data, data.t("slide_figures_note"))
+
+    # 4. one chart per slide, titled with the message it carries
+    messages = {m.kind: m.text for m in data.messages}
     for chart, png in zip(charts, pngs):
-        slide = show.slides.add_slide(blank_layout)
-        room_w, room_h = SLIDE_W - 2 * margin, SLIDE_H - 2 * margin - INCH // 2
+        slide = show.slides.add_slide(title_only)
+        message = messages.get(CHART_MESSAGE.get(chart.key, ""))
+        _title(slide, message or chart.title.replace(" — ", ", "), 24 if message else 28)
+        top, bottom = int(INCH * 1.45), INCH // 4
+        room_w, room_h = width, SLIDE_H - top - bottom
         scale = min(room_w / chart.width, room_h / chart.height)
-        width, height = int(chart.width * scale), int(chart.height * scale)
-        slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - width) // 2), Emu(margin), Emu(width), Emu(height))
-        box = slide.shapes.add_textbox(Emu(margin), Emu(SLIDE_H - margin - INCH // 2), Emu(room_w), Emu(INCH // 2))
-        frame = box.text_frame
-        frame.word_wrap = True
-        for i, text in enumerate([data.source_line(), data.suppressed_note()]):
-            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.text = text
-            paragraph.font.size = Pt(11 if i == 0 else 9)
-            paragraph.font.color.rgb = RGBColor(0x52, 0x60, 0x6D)
-        slide.notes_slide.notes_text_frame.text = chart.title
+        w, h = int(chart.width * scale), int(chart.height * scale)
+        slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - w) // 2), Emu(top), Emu(w), Emu(h))
+        _notes(slide, data, message or chart.title)
+
+    # 5. notes and sources, once
+    slide = show.slides.add_slide(title_only)
+    _title(slide, data.t("slide_sources_title"))
+    lines = [data.source_line(), data.suppressed_note()]
+    if data.rate_note():
+        lines.append(data.rate_note())
+    lines += [data.t("report_change_note" if data.previous else "report_no_previous", year=data.previous or ""),
+              attribution(data.lang)]
+    _text(slide, MARGIN, int(INCH * 1.5), width, int(INCH * 5.3), [(x, 16, False, INK) for x in lines],
+          bullets=True)
+    _notes(slide, data)
     buffer = io.BytesIO()
     show.save(buffer)
     return buffer.getvalue()

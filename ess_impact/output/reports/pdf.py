@@ -156,6 +156,13 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     _title(doc, data)
     if data.is_demo:
         doc.demo_warning()
+    if data.messages:
+        doc.heading(data.t("story_heading"), 30)
+        for message in data.messages:
+            doc.set_font(FONT, "", 9.5)
+            doc.cell(4, 4.6, "•")
+            doc.multi_cell(doc.width - 4, 4.6, message.text, new_x="LMARGIN", new_y="NEXT", align="L")
+            doc.ln(0.5)
 
     doc.heading(data.t("report_headline"))
     first = 70.0

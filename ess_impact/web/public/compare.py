@@ -18,7 +18,7 @@ source = ui.source_line()
 st.title(ui.tr("compare_title", year=f.year))
 codes, names = slices.territory_options()
 chosen = ui.choose(st, "multiselect", ui.tr("compare_pick"), codes, "comparer", [], format_func=names.get,
-                   max_selections=6)
+                   max_selections=6, placeholder=ui.tr("compare_placeholder"))
 if len(chosen) < 2:
     st.info(ui.tr("compare_need_two"))
     ui.footnotes(f.year)

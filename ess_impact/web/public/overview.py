@@ -8,7 +8,7 @@ from ess_impact.labels import INDICATORS
 from ess_impact.output import charts, tables
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
-from ess_impact.web import ui
+from ess_impact.web import story, ui
 
 lang = ui.lang()
 ui.demo_banner()
@@ -46,11 +46,8 @@ for by, title_key in (("sector", "by_sector_title"), ("legal_form", "by_legal_fo
                               hidden=mix["hidden"]), f"mix_{by}")
 
 st.header(ui.tr("map_heading"))
-colour = slices.per_1000_key(key)
-points = slices.mrc_points(cubes, f, key, colour, lang)
+story.show_map(f, cubes, key)
 map_place = ui.place(Filters(region=f.region, sector=f.sector, legal_form=f.legal_form))
-ui.show_chart(charts.point_map(points, key, colour, lang,
-                               ui.tr("map_title", indicator=label, place=map_place, year=f.year), source), "map")
 
 if f.region:
     st.header(ui.tr("by_mrc_heading"))

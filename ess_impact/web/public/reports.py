@@ -1,13 +1,13 @@
-"""Rapports: choose an MRC or a region and a year, then download its PDF report, Excel workbook, PowerPoint deck or
-PNG charts. Each file is built by ess_impact.reports when its button is clicked, from the cached public cubes."""
+"""Rapports: choose an MRC or a region and a year, then download its PDF report, one-page sheet, Excel workbook,
+PowerPoint deck or PNG charts; an admin writes the territory's local paragraph for the sheet here. Each file is built by ess_impact.reports when its button is clicked, from the cached public cubes."""
 
 import streamlit as st
 
 from ess_impact.output import reports, tables
 from ess_impact.output.reports import content
-from ess_impact.web import ui
+from ess_impact.web import story, ui
 
-ICONS = {"pdf": ":material/picture_as_pdf:", "xlsx": ":material/table_view:", "pptx": ":material/slideshow:",
+ICONS = {"pdf": ":material/picture_as_pdf:", "sheet": ":material/article:", "xlsx": ":material/table_view:", "pptx": ":material/slideshow:",
          "png": ":material/image:"}
 
 lang = ui.lang()
@@ -33,16 +33,20 @@ context = reports.Context(ui.public_cubes(), ctx["settings"], ctx["rates"], ctx[
 if f.year - 1 in years:
     context.panels[(f.year - 1, f.year)] = ui.panel_cubes(f.year - 1, f.year)
 try:
-    data = reports.report_data(None, place, f.year, lang, context)
+    data = reports.report_data(None, place, f.year, lang, context, note=story.note(place.level, place.code) or "")
 except reports.ReportError as exc:
     st.info(exc.message(lang))
     st.stop()
+story.show_message_list(data.messages)
 
-for column, fmt in zip(st.columns(len(reports.FORMATS)), reports.FORMATS):
+# the one-page sheet and the full report first; three buttons a row, so that no label is cut
+cells = [column for _ in range(0, len(reports.FORMATS), 3) for column in st.columns(3)]
+for column, fmt in zip(cells, reports.FORMATS):
     column.download_button(ui.tr(f"report_{fmt}"), lambda fmt=fmt: reports.build(data, fmt),
                            file_name=reports.file_name(data, fmt), mime=reports.MIME[fmt], key=f"report_{fmt}",
                            icon=ICONS[fmt], on_click="ignore", width="stretch")
 st.caption(ui.tr("report_files_note"))
+story.note_editor(place.level, place.code)
 
 st.subheader(ui.tr("report_headline"))
 headline = content.headline_table(data)

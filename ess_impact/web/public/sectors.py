@@ -29,8 +29,12 @@ if matrix.empty:
 else:
     title = ui.tr("heatmap_title", indicator=label, level=ui.tr(f"level_{level}"), place=region_place, year=f.year)
     table = tables.pivot(matrix, "sector", "territory", key, ui.tr("sector"), title, ui.notes())
-    values = table.frame.set_index(ui.tr("sector"))
-    ui.show_chart(charts.heatmap(values, table.hidden.set_axis(values.index), key, lang, title, source), "heatmap")
+    shares = slices.sector_shares(cubes, matrix, level, key)
+    share_title = ui.tr("heatmap_share_title", indicator=label, level=ui.tr(f"level_{level}"), place=region_place,
+                        year=f.year)
+    ui.show_chart(charts.share_heatmap(shares, key, lang, share_title, source, ui.tr("heatmap_share_axis"),
+                                       cell_text=shares["territory"].nunique() <= 12), "heatmap")
+    st.caption(ui.tr("heatmap_share_note"))
     ui.show_table(table, "heatmap_table")
 
 st.header(ui.tr("sector_trends_heading"))

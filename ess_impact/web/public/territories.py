@@ -9,7 +9,7 @@ from ess_impact.labels import INDICATORS
 from ess_impact.output import charts, tables
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
-from ess_impact.web import ui
+from ess_impact.web import story, ui
 
 lang = ui.lang()
 ui.demo_banner()
@@ -37,8 +37,11 @@ def reference_values(region: str | None) -> dict[str, float]:
 
 if f.mrc:
     st.header(ui.tr("profile_heading"))
+    story.presentation_link(f)
+    story.show_messages(f, cubes)
     if not ui.cards(f, cubes):
         st.stop()
+    story.show_map(f, cubes, key, "mrc_map")
     st.subheader(ui.tr("comparison_heading"))
     region_filters = Filters(f.year, f.region, None, f.sector, f.legal_form)
     quebec_filters = Filters(f.year, None, None, f.sector, f.legal_form)
@@ -54,6 +57,7 @@ if f.mrc:
             column.metric(INDICATORS[per_key].label(lang),
                           ui.tr("rank_value", rank=position, n=count) if position else formatting.SUPPRESSED,
                           help=ui.tr("rank_help"), border=True)
+        st.caption(ui.tr("rank_caption"))
     series = {name: ([value], [hidden]) for name, value, hidden in zip(
         rows["name"], rows[rate_key].astype(float), indicators.hidden(rows, rate_key))}
     ui.show_chart(charts.grouped([rate_label], series, rate_key, lang,
@@ -75,6 +79,9 @@ elif f.region:
     if rows.empty:
         st.info(ui.tr("no_data_here", place=where, year=f.year))
         st.stop()
+    story.presentation_link(f)
+    story.show_messages(f, cubes)
+    story.show_map(f, cubes, key, "region_map")
     ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_mrc_title", place=where, year=f.year),
                                    ui.notes()), "mrc_table")
     ui.show_chart(charts.bars(rows["name"], rows[key], key, lang,

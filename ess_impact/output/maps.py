@@ -1,0 +1,189 @@
+"""The choropleth map of the MRC/TE: census-division boundaries (shipped in ess_impact/data), coloured per 1 000
+inhabitants, with the chosen territory highlighted, its region outlined and the names of the region's MRCs.
+
+Drawn by plotly's `geo` subplot from the shipped GeoJSON only: no tile server, no base map (`visible=False`), so
+that it works offline, in the browser and in kaleido. The values come from `publish.areas.area_values` (protected):
+a suppressed area is grey with "x", an area where nobody reported is light grey with "—".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ess_impact import formatting, reference
+from ess_impact.labels import INDICATORS, t
+from ess_impact.output import charts
+from ess_impact.publish import areas
+
+SUPPRESSED_FILL = "#7B8794"
+MISSING_FILL = "#E4E7EB"  # nobody reported
+BORDER = "#FFFFFF"
+REGION_LINE = "#1F2933"
+# ColorBrewer YlGnBu (colour-blind safe), without its darkest step so that names stay readable on every area; no
+# grey in it, so that the grey of a suppressed area cannot be read as a value.
+SCALE = [[0.0, "#ffffd9"], [0.2, "#d5eeb3"], [0.4, "#a9ddb7"], [0.6, "#73c8bd"], [0.8, "#3eb3c4"],
+         [1.0, "#1d91c0"]]
+
+
+def attribution(lang: str) -> str:
+    """The credit the Statistics Canada Open Licence requires, shown with every map."""
+    return t("map_attribution", lang)
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return list(geometry["coordinates"])
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+def _bounds(codes: set[str]) -> tuple[float, float, float, float]:
+    """lon_min, lon_max, lat_min, lat_max of the features of the given area codes."""
+    xs, ys = [], []
+    for feature in areas.boundaries()["features"]:
+        if feature["properties"]["code"] in codes:
+            for ring in _rings(feature["geometry"]):
+                xs += [p[0] for p in ring]
+                ys += [p[1] for p in ring]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def outline(area_codes: set[str]) -> tuple[list, list]:
+    """The outer boundary of a group of polygons (a region): every edge that belongs to one polygon only. The
+    shipped boundaries share their common borders vertex for vertex (coverage-simplified, snapped to a grid), so
+    an inner border appears twice and cancels out. lon, lat lists with None between segments."""
+    edges: Counter = Counter()
+    for feature in areas.boundaries()["features"]:
+        if feature["properties"]["code"] not in area_codes:
+            continue
+        for ring in _rings(feature["geometry"]):
+            for a, b in zip(ring, ring[1:]):
+                edges[tuple(sorted((tuple(a), tuple(b))))] += 1
+    lon, lat = [], []
+    for (a, b), count in edges.items():
+        if count == 1:
+            lon += [a[0], b[0], None]
+            lat += [a[1], b[1], None]
+    return lon, lat
+
+
+def area_of(mrc: str) -> str:
+    """The polygon that covers an MRC ('372' -> '371+372')."""
+    for feature in areas.boundaries()["features"]:
+        if mrc in feature["properties"]["codes"]:
+            return feature["properties"]["code"]
+    raise KeyError(mrc)
+
+
+def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, region: str | None = None,
+               highlight: str | None = None, height: int = 620) -> go.Figure:
+    """`frame`: areas.area_values. Colour = value per 1 000 inhabitants; hover = name, value, rate. `region`
+    zooms on a region, outlines it and names its MRCs; `highlight` (an MRC code) draws its polygon's edge in the
+    accent colour."""
+    label = INDICATORS[key].label(lang)
+    rate_label = t("map_rate_label", lang, indicator=label)
+    data = frame.copy()
+    data["value_text"] = [formatting.SUPPRESSED if h else formatting.MISSING if m else
+                          formatting.indicator(key, v, lang) for v, h, m in
+                          zip(data["value"], data["hidden"], data["missing"])]
+    data["rate_text"] = [formatting.SUPPRESSED if h else formatting.MISSING if m else formatting.number(r, lang, 1)
+                         for r, h, m in zip(data["rate"], data["hidden"], data["missing"])]
+    custom = np.stack([data["name"], data["value_text"], data["rate_text"]], axis=-1)
+    template = (f"<b>%{{customdata[0]}}</b><br>{label} : %{{customdata[1]}}<br>{rate_label} : %{{customdata[2]}}"
+                "<extra></extra>")
+    if lang == "en":
+        template = template.replace(" : ", ": ")
+    fig = go.Figure()
+    # A text trace first: plotly.js looks at the first trace to decide whether it needs its world base map; a
+    # lon/lat trace says no, so nothing is fetched from the internet.
+    names = _labels(region, highlight)
+    fig.add_scattergeo(lon=names["lon"], lat=names["lat"], text=names["name"], mode="text", hoverinfo="skip",
+                       showlegend=False, textfont=dict(size=11, color="#1F2933", family=charts.FONT["family"]))
+    known = data["rate"].notna().to_numpy()
+    for mask, colour in ((data["hidden"].to_numpy(), SUPPRESSED_FILL), (data["missing"].to_numpy(), MISSING_FILL)):
+        if mask.any():
+            fig.add_choropleth(geojson=_subset(data.loc[mask, "area"]), featureidkey="properties.code",
+                               locations=data.loc[mask, "area"],
+                               z=np.zeros(int(mask.sum())), colorscale=[[0, colour], [1, colour]], showscale=False,
+                               marker_line_color=BORDER, marker_line_width=0.6, customdata=custom[mask],
+                               hovertemplate=template)
+    if known.any():
+        rates = data.loc[known, "rate"].to_numpy(dtype=float)
+        top = float(np.nanpercentile(rates, 95)) if len(rates) > 3 else float(np.nanmax(rates))
+        fig.add_choropleth(
+            geojson=_subset(data.loc[known, "area"]), featureidkey="properties.code", locations=data.loc[known, "area"],
+            z=rates,
+            zmin=0, zmax=top or 1, colorscale=SCALE, marker_line_color=BORDER, marker_line_width=0.6,
+            customdata=custom[known], hovertemplate=template,
+            # under the map, across: no empty band between a tall map and a bar at the far right, and room on a phone
+            colorbar=dict(title=dict(text=rate_label, side="top"), orientation="h", thickness=12, len=0.6,
+                          x=0.5, xanchor="center", y=0, yanchor="top", tickformat=",~r"))
+    if highlight:
+        fig.add_choropleth(geojson=_subset([area_of(highlight)]), featureidkey="properties.code",
+                           locations=[area_of(highlight)], z=[0],
+                           colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                           marker_line_color=charts.HIGHLIGHT, marker_line_width=4, hoverinfo="skip")
+    every = areas.features()
+    if region:
+        in_region = set(every.loc[every["region_code"] == region, "area"])
+        lon, lat = outline(in_region)
+        fig.add_scattergeo(lon=lon, lat=lat, mode="lines", line=dict(width=2.2, color=REGION_LINE),
+                           hoverinfo="skip", showlegend=False)
+        lon_min, lon_max, lat_min, lat_max = _bounds(in_region)
+    else:
+        lon_min, lon_max, lat_min, lat_max = _bounds(set(every["area"]))
+    pad_lon, pad_lat = (lon_max - lon_min) * 0.06 + 0.1, (lat_max - lat_min) * 0.06 + 0.1
+    fig.update_geos(visible=False, projection_type="conic conformal", projection_parallels=[46, 60],
+                    projection_rotation_lon=(lon_min + lon_max) / 2, bgcolor="rgba(0,0,0,0)",
+                    lonaxis_range=[lon_min - pad_lon, lon_max + pad_lon],
+                    lataxis_range=[lat_min - pad_lat, lat_max + pad_lat])
+    charts.finish(fig, title, source, lang, height=height, bottom=120)
+    fig.update_layout(margin=dict(l=0, r=0, t=90, b=150), dragmode=False)
+    return fig
+
+
+def _subset(codes) -> dict:
+    """The features of the given areas only: each polygon is sent to the browser once, not once per trace."""
+    wanted = set(codes)
+    every = areas.boundaries()
+    return {"type": "FeatureCollection",
+            "features": [f for f in every["features"] if f["properties"]["code"] in wanted]}
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """A colour-bar title on short lines."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
+def _labels(region: str | None, highlight: str | None) -> pd.DataFrame:
+    """The names written on the map: every MRC of the region, or only the highlighted one for all of Québec."""
+    mrcs = reference.mrcs()
+    if region:
+        chosen = mrcs[mrcs["region_code"] == region]
+    elif highlight:
+        chosen = mrcs[mrcs["code"] == highlight]
+    else:
+        chosen = mrcs.iloc[0:0]
+    return pd.DataFrame({"name": [_short(n) for n in chosen["usual_name"]], "lon": chosen["lon"],
+                         "lat": chosen["lat"]})
+
+
+def _short(name: str) -> str:
+    """Long names on two lines, cut at the space or hyphen nearest the middle ('La Vallée-de-<br>l'Or')."""
+    if len(name) <= 16:
+        return name
+    cuts = [i for i, c in enumerate(name) if c in " -"]
+    if not cuts:
+        return name
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut + 1].rstrip() + "<br>" + name[cut + 1:]

@@ -1,0 +1,1 @@
+DELETE FROM territory_notes WHERE level = ? AND code = ? AND lang = ?
