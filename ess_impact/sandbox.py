@@ -98,11 +98,14 @@ def read(data: bytes, max_cells: int | None = None, on_progress=None, limits: Li
         reason, detail = outcome
         _log(f"sandbox refused a file: {reason} {detail}")
         return Result(unreadable=("file_sandbox", {"reason": reason}), seconds=seconds)
-    findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
+    try:
+        findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
+    except TypeError as exc:  # fields that a Finding does not have: not our child's answer
+        _log(f"sandbox refused a file: protocol {exc}")
+        return Result(unreadable=("file_sandbox", {"reason": "protocol"}), seconds=seconds)
     grids = outcome.get("grids")
-    result = Result(findings, None if grids is None else [readers.Grid(s, rows) for s, rows in grids],
-                    outcome.get("unreadable"), seconds)
-    return result
+    return Result(findings, None if grids is None else [readers.Grid(s, rows) for s, rows in grids],
+                  outcome.get("unreadable"), seconds)
 
 
 def mark(data: bytes, marks: list[tuple[str, int, str, str, str]], limits: Limits | None = None) -> bytes | None:
@@ -253,17 +256,21 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 def _well_formed(result) -> bool:
+    """The shape our child gives: message codes of the catalogue, grids as lists of lists."""
+    from .labels import TEXT
+
     if not isinstance(result, dict):
         return False
     findings, grids, unreadable = result.get("findings", []), result.get("grids"), result.get("unreadable")
-    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("code"), str)
-                                                 for f in findings):
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and f.get("code") in TEXT
+                                                 and isinstance(f.get("params", {}), dict) for f in findings):
         return False
     if grids is not None and not (isinstance(grids, list) and all(
-            isinstance(g, tuple) and len(g) == 2 and isinstance(g[0], str) and isinstance(g[1], list) for g in grids)):
+            isinstance(g, tuple) and len(g) == 2 and isinstance(g[0], str) and isinstance(g[1], list)
+            and all(type(row) is list for row in g[1]) for g in grids)):
         return False
     return unreadable is None or (isinstance(unreadable, tuple) and len(unreadable) == 2
-                                  and isinstance(unreadable[0], str) and isinstance(unreadable[1], dict))
+                                  and unreadable[0] in TEXT and isinstance(unreadable[1], dict))
 
 
 # --------------------------------------------------------------------------------------------------------- child

@@ -294,3 +294,14 @@ def test_the_annotated_copy_is_made_in_the_sandbox(con, tmp_path, monkeypatch):
     assert cell.fill.fgColor.rgb.endswith(marking.ERROR_FILL) and "beaucoup" in cell.comment.text
     # a child that fails (here: no memory to start openpyxl) gives no copy, and no exception
     assert sandbox.mark(data, [("Données", 2, "G", "error", "x")], sandbox.Limits(memory_mb=30)) is None
+
+
+def test_an_answer_of_the_wrong_shape_is_a_refusal():
+    """What a child taken over through a reader bug could send instead of cell values: refused, never used."""
+    good = {"findings": [], "grids": [("Données", [["NEQ"], [1.0]])], "unreadable": None}
+    assert sandbox._well_formed(good)
+    for bad in ({"findings": [{"code": "pas_un_code"}], "grids": None, "unreadable": None},
+                {"findings": [], "grids": [("Données", ["pas une ligne"])], "unreadable": None},
+                {"findings": [], "grids": None, "unreadable": ("pas_un_code", {})},
+                {"findings": [], "grids": [["Données", []]], "unreadable": None}, ["pas", "un", "dict"]):
+        assert not sandbox._well_formed(bad), bad
