@@ -43,8 +43,8 @@ TARGET_SECONDS = 3.0
 TARGET_RATIO = 10.0
 AMOUNT_FORMAT = '#,##0.00 "$"'
 ACTOR = auth.system("benchmark")  # an admin, as the command line
-CODE = ["importer.py", "sandbox.py", "filesafety.py", "readers.py", "cells.py", "reference.py", "storage.py", "db.py", "fields.py",
-        "sql/stage_rows.sql", "sql/insert_staged.sql", "sql/refresh_enterprises.sql"]
+CODE = ["importer.py", "sandbox.py", "filesafety.py", "readers.py", "cells.py", "reference.py", "storage.py", "db.py",
+        "fields.py", "sql/stage_rows.sql", "sql/insert_staged.sql", "sql/refresh_enterprises.sql"]
 
 
 # ------------------------------------------------------------------------------------------------- the workbook

@@ -225,6 +225,8 @@ def serve(db_path: Path, log_dir: Path, command=None, cwd: Path = ROOT):
         server_log = log_path.read_text(errors="replace")
         if "Traceback" in server_log:
             print(f"\n--- streamlit server log ({log_path}) ---\n{server_log}")
+        if "internal error, reference" in server_log:  # a page failed; ui.guarded showed a message instead
+            pytest.fail(f"a page raised an unexpected error (ui.guarded), see the server log above: {log_path}")
 
 
 @pytest.fixture(scope="session")

@@ -146,9 +146,10 @@ def test_the_session_cookie_is_secure_over_https(browser):
     context = browser.new_context()
     page = context.new_page()
     try:
+        body = f"<html><body>{ui._cookie_script('jeton', 600)}</body></html>"
         for scheme in ("https", "http"):
-            page.route(f"{scheme}://ess.example/**", lambda route: route.fulfill(
-                status=200, content_type="text/html", body=f"<html><body>{ui._cookie_script('jeton', 600)}</body></html>"))
+            page.route(f"{scheme}://ess.example/**",
+                       lambda route: route.fulfill(status=200, content_type="text/html", body=body))
             page.goto(f"{scheme}://ess.example/")
             page.wait_for_function("() => document.cookie.includes('ess_session=jeton')")
             cookie = next(c for c in context.cookies(f"{scheme}://ess.example/") if c["name"] == "ess_session")

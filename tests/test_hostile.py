@@ -276,3 +276,33 @@ def test_the_child_reads_nothing_but_its_stdin():
     """The child starts isolated (-I: no user site, no PYTHON* variables) with a bare environment."""
     command = sandbox._command({name: 1 for name in sandbox.SCAN_LIMITS}, sandbox.Limits())
     assert command[:3] == [sys.executable, "-I", "-c"]
+
+
+def test_the_annotated_copy_is_made_in_the_sandbox(con, tmp_path, monkeypatch):
+    """uploads.marked_copy opens the upload with openpyxl: in the child, never here."""
+    from openpyxl import load_workbook
+
+    from ess_impact import marking
+
+    def here(*args, **kwargs):
+        raise AssertionError("the upload was opened in the server's process")
+    monkeypatch.setattr(marking, "annotate", here)
+    data = _data_book(**{"Emplois à temps plein": "beaucoup"})
+    check = uploads.check_upload(con, COOP, "erreur.xlsx", data, tmp_path)
+    assert [p.code for p in check.errors] == ["not_number"]
+    marked = load_workbook(io.BytesIO(uploads.marked_copy(data, check, "fr")))
+    cell = marked["Données"]["G2"]
+    assert cell.fill.fgColor.rgb.endswith(marking.ERROR_FILL) and "beaucoup" in cell.comment.text
+    # a child that fails (here: no memory to start openpyxl) gives no copy, and no exception
+    assert sandbox.mark(data, [("Données", 2, "G", "error", "x")], sandbox.Limits(memory_mb=30)) is None
+
+
+def test_an_answer_of_the_wrong_shape_is_a_refusal():
+    """What a child taken over through a reader bug could send instead of cell values: refused, never used."""
+    good = {"findings": [], "grids": [("Données", [["NEQ"], [1.0]])], "unreadable": None}
+    assert sandbox._well_formed(good)
+    for bad in ({"findings": [{"code": "pas_un_code"}], "grids": None, "unreadable": None},
+                {"findings": [], "grids": [("Données", ["pas une ligne"])], "unreadable": None},
+                {"findings": [], "grids": None, "unreadable": ("pas_un_code", {})},
+                {"findings": [], "grids": [["Données", []]], "unreadable": None}, ["pas", "un", "dict"]):
+        assert not sandbox._well_formed(bad), bad

@@ -11,7 +11,7 @@ import pytest
 from conftest import SMALL_ENTERPRISES, SMALL_HEADERS, write_small_xlsx
 from openpyxl import Workbook, load_workbook
 
-from ess_impact.intake import filesafety, importer, readers, uploads
+from ess_impact.intake import filesafety, importer, readers, sandbox, uploads
 from ess_impact.store import auth, db
 
 ADMIN = auth.system("admin@pole.example")
@@ -30,10 +30,18 @@ def _small(tmp_path) -> bytes:
 
 
 def _never_read(monkeypatch):
+    """The reader fails if called in this process (sandbox.parse, the child's work, can be run here by the test)."""
     def fail(*args, **kwargs):
         raise AssertionError("a refused file must not be parsed")
     monkeypatch.setattr(readers, "read_grids", fail)
     monkeypatch.setattr(importer.readers, "read_grids", fail)
+
+
+def _never_sent(monkeypatch):
+    """A file refused by the server itself (too large) is not even handed to the sandbox."""
+    def fail(*args, **kwargs):
+        raise AssertionError("a file over the size limit must not reach the sandbox")
+    monkeypatch.setattr(sandbox, "read", fail)
 
 
 def test_default_size_limit_is_a_setting(con):
@@ -41,7 +49,7 @@ def test_default_size_limit_is_a_setting(con):
 
 
 def test_too_large_is_refused_unread(con, tmp_path, monkeypatch):
-    _never_read(monkeypatch)
+    _never_sent(monkeypatch)
     data = b"NEQ;Nom\n" + b"1;x\n" * 300_000  # about 1.2 MB
     check = uploads.check_upload(con, ADMIN, "gros.csv", data, tmp_path, max_mb=1)
     assert [p.code for p in check.problems] == ["upload_too_large"]
@@ -62,10 +70,11 @@ def test_zip_bomb_by_ratio_is_refused_unread(con, tmp_path, monkeypatch):
                 pad.write(chunk)
     data = out.getvalue()
     assert len(data) < 1 << 20
-    _never_read(monkeypatch)
-    check = uploads.check_upload(con, ADMIN, "bombe.xlsx", data, tmp_path)
+    check = uploads.check_upload(con, ADMIN, "bombe.xlsx", data, tmp_path)  # in the sandbox's child
     assert [p.code for p in check.problems] == ["upload_zip_bomb"]
     assert check.records.empty
+    _never_read(monkeypatch)  # the child's work, run here: the scan refuses it before the reader is called
+    assert sandbox.parse(data)["findings"][0]["code"] == "upload_zip_bomb"
 
 
 def test_zip_bomb_by_total_size_is_refused(con, tmp_path, monkeypatch):

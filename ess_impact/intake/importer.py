@@ -7,8 +7,9 @@ problem (errors block, warnings need a confirmation), then write everything in o
 Every file is scanned (filesafety) and read (readers) in a child process with hard limits (sandbox), whatever the
 channel: too large, a zip bomb or a sheet too large to read is refused unread; formula cells without a saved value are
 errors; a crash, a limit reached or a timeout of the child is a refusal (file_sandbox), never the server's end. Every
-value has a rule: non-finite numbers and values above the hard ceilings (settings, `ceilings`) are errors. `progress(fraction, label_key)`, if given, hears how
-far the check has gone (reading each sheet, validating rows, plausibility), for a progress bar.
+value has a rule: non-finite numbers and values above the hard ceilings (settings, `ceilings`) are errors.
+`progress(fraction, label_key)`, if given, hears how far the check has gone (reading each sheet, validating rows,
+plausibility), for a progress bar.
 
 The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
 its own NEQs: any other NEQ is an error on its row, and the whole file is refused.
@@ -353,13 +354,13 @@ def ceilings(con: duckdb.DuckDBPyConnection | None) -> dict[str, int]:
 
 def _hours_within(record: dict, limits: dict, parsers, file, sheet, excel_row, row, problems) -> bool:
     """Paid hours at most `max_hours_per_job` per job (headcount, at least 1); volunteer hours at most a year's hours
-    per volunteer (at least 1 per the largest count allowed when the number of volunteers is not given)."""
+    (8 760) per volunteer (at least 1; the largest count allowed, `max_volunteers`, when the count is not given)."""
     ok = True
     jobs = (record.get("jobs_full_time") or 0) + (record.get("jobs_part_time") or 0)
     volunteers = record.get("volunteers")
+    per_volunteer = HOURS_PER_VOLUNTEER * (max(volunteers, 1) if volunteers is not None else limits["max_volunteers"])
     rules = (("paid_hours", limits["max_hours_per_job"] * max(jobs, 1), "hours_above_ceiling"),
-             ("volunteer_hours", HOURS_PER_VOLUNTEER * (max(volunteers, 1) if volunteers is not None
-                                                        else limits["max_volunteers"]), "volunteer_hours_above_ceiling"))
+             ("volunteer_hours", per_volunteer, "volunteer_hours_above_ceiling"))
     for key, limit, code in rules:
         value = record.get(key)
         if value is not None and value > limit:

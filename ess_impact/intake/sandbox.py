@@ -4,6 +4,7 @@
     result.findings     # filesafety.Finding list (a refusal, or formula cells without a saved value)
     result.grids        # readers.Grid list, or None when the file was refused or could not be read
     result.unreadable   # (code, params) of a file the reader refused, the child could not finish, or None
+    annotated = sandbox.mark(data, marks)   # the annotated copy of an upload (marking.annotate, openpyxl), or None
 
 Every channel goes through here (importer.check_files: the app's upload, the admin's bulk import, `ess-impact
 import`). The child runs the byte-level scan (filesafety.inspect) and the reader (python-calamine, Rust) under:
@@ -49,7 +50,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ess_impact.intake import filesafety, readers
+from ess_impact.intake import filesafety, marking, readers
+from ess_impact.labels import TEXT
 
 MEMORY_MB = 1024
 CPU_SECONDS = 60
@@ -57,6 +59,7 @@ WALL_SECONDS = 120
 OUTPUT_MB = 512
 MAX_PARALLEL = 2
 STDERR_KEEP = 8192
+MARK_FILE_MB = 256  # largest temporary file openpyxl may write for the annotated copy
 SCAN_LIMITS = ("MAX_CELLS", "MAX_UNCOMPRESSED_MB", "MAX_RATIO", "RATIO_FLOOR_BYTES", "MAX_ZIP_MEMBERS")
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the ess_impact package
@@ -91,40 +94,64 @@ def read(data: bytes, max_cells: int | None = None, on_progress=None, limits: Li
         scan["MAX_CELLS"] = max_cells
     started = time.monotonic()
     with _SLOTS:
-        outcome = _run_child(data, scan, on_progress, limits)
+        outcome = _run_child(data, scan, on_progress, limits, "read", _well_formed)
     seconds = time.monotonic() - started
     if isinstance(outcome, tuple):  # the child did not finish: (reason, detail)
         reason, detail = outcome
         _log(f"sandbox refused a file: {reason} {detail}")
         return Result(unreadable=("file_sandbox", {"reason": reason}), seconds=seconds)
-    findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
+    try:
+        findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
+    except TypeError as exc:  # fields that a Finding does not have: not our child's answer
+        _log(f"sandbox refused a file: protocol {exc}")
+        return Result(unreadable=("file_sandbox", {"reason": "protocol"}), seconds=seconds)
     grids = outcome.get("grids")
-    result = Result(findings, None if grids is None else [readers.Grid(s, rows) for s, rows in grids],
-                    outcome.get("unreadable"), seconds)
-    return result
+    return Result(findings, None if grids is None else [readers.Grid(s, rows) for s, rows in grids],
+                  outcome.get("unreadable"), seconds)
+
+
+def mark(data: bytes, marks: list[tuple[str, int, str, str, str]], limits: Limits | None = None) -> bytes | None:
+    """The annotated copy of an uploaded workbook (marking.annotate, with openpyxl) made in a child process under
+    `limits`; None when it cannot be made (not a workbook openpyxl opens, nothing to mark, or the child failed)."""
+    scan = {name: getattr(filesafety, name) for name in SCAN_LIMITS}
+    payload = pickle.dumps(marks, protocol=pickle.HIGHEST_PROTOCOL)
+    with _SLOTS:
+        outcome = _run_child(struct.pack(">I", len(payload)) + payload + data, scan, None, limits or Limits(), "mark",
+                             lambda r: isinstance(r, dict) and (r.get("data") is None or isinstance(r["data"], bytes)))
+    if isinstance(outcome, tuple):
+        _log(f"sandbox could not annotate a file: {outcome[0]} {outcome[1]}")
+        return None
+    return outcome["data"]
 
 
 def _log(message: str) -> None:
     logging.getLogger("ess_impact.sandbox").warning(message)
 
 
-def _command(scan: dict, limits: Limits) -> list[str]:
+def _command(scan: dict, limits: Limits, op: str = "read") -> list[str]:
     numbers = {name: float(scan[name]) for name in SCAN_LIMITS}  # numbers only: nothing else reaches the code
+    if op not in ("read", "mark"):
+        raise ValueError(op)
     code = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from ess_impact.intake.sandbox import child_main; "
-            f"child_main({numbers!r}, {int(limits.memory_mb)}, {int(limits.cpu_seconds)})")
+            f"child_main({numbers!r}, {int(limits.memory_mb)}, {int(limits.cpu_seconds)}, {op!r})")
     return [sys.executable, "-I", "-c", code]
 
 
-def _run_child(data: bytes, scan: dict, on_progress, limits: Limits):
+def _run_child(data: bytes, scan: dict, on_progress, limits: Limits, op: str, well_formed):
     """The child's result dict, or (reason, detail) when it did not give one."""
+    with tempfile.TemporaryDirectory(prefix="ess_sandbox_") as scratch:  # the child's only temporary folder
+        return _run_in(data, scan, on_progress, limits, op, well_formed, scratch)
+
+
+def _run_in(data: bytes, scan: dict, on_progress, limits: Limits, op: str, well_formed, scratch: str):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-           "PYTHONHASHSEED": "0"}
+           "PYTHONHASHSEED": "0", "TMPDIR": scratch}
     cap = int(limits.output_mb * 1048576)
     with tempfile.TemporaryFile() as source:  # stdin from a file: no pipe to feed while reading the answer
         source.write(data)
         source.seek(0)
         try:
-            child = subprocess.Popen(_command(scan, limits), stdin=source, stdout=subprocess.PIPE,
+            child = subprocess.Popen(_command(scan, limits, op), stdin=source, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env, close_fds=True, start_new_session=True)
         except OSError as exc:
             return ("start", str(exc)[:200])
@@ -179,7 +206,7 @@ def _run_child(data: bytes, scan: dict, on_progress, limits: Limits):
         result = _SafeUnpickler(io.BytesIO(frames.result)).load()
     except Exception as exc:  # noqa: BLE001 - anything wrong in the answer is a refusal
         return ("protocol", f"{type(exc).__name__}: {str(exc)[:200]}")
-    if not _well_formed(result):
+    if not well_formed(result):
         return ("protocol", "unexpected shape")
     return result
 
@@ -228,27 +255,32 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 def _well_formed(result) -> bool:
+    """The shape our child gives: message codes of the catalogue, grids as lists of lists."""
     if not isinstance(result, dict):
         return False
     findings, grids, unreadable = result.get("findings", []), result.get("grids"), result.get("unreadable")
-    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("code"), str)
-                                                 for f in findings):
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and f.get("code") in TEXT
+                                                 and isinstance(f.get("params", {}), dict) for f in findings):
         return False
     if grids is not None and not (isinstance(grids, list) and all(
-            isinstance(g, tuple) and len(g) == 2 and isinstance(g[0], str) and isinstance(g[1], list) for g in grids)):
+            isinstance(g, tuple) and len(g) == 2 and isinstance(g[0], str) and isinstance(g[1], list)
+            and all(type(row) is list for row in g[1]) for g in grids)):
         return False
     return unreadable is None or (isinstance(unreadable, tuple) and len(unreadable) == 2
-                                  and isinstance(unreadable[0], str) and isinstance(unreadable[1], dict))
+                                  and unreadable[0] in TEXT and isinstance(unreadable[1], dict))
 
 
 # --------------------------------------------------------------------------------------------------------- child
-def child_main(scan: dict, memory_mb: int, cpu_seconds: int) -> None:
+def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -> None:
     """The child: limits first, then the file from stdin, the answer as frames on stdout."""
     import resource
 
     memory = memory_mb * 1048576
+    # Reading writes no file; openpyxl writes each sheet of the annotated copy to a temporary file (in TMPDIR, a folder
+    # of its own that the parent deletes).
+    written = MARK_FILE_MB * 1048576 if op == "mark" else 0
     for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
-                         (resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, 0), (resource.RLIMIT_NOFILE, 64)):
+                         (resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, written), (resource.RLIMIT_NOFILE, 64)):
         try:
             resource.setrlimit(limit, (value, value))
         except (ValueError, OSError):
@@ -261,6 +293,15 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int) -> None:
         out.write(_FRAME.pack(kind, len(payload)) + payload)
         out.flush()
 
+    if op == "mark":
+        (length,) = struct.unpack_from(">I", data)
+        marks = pickle.loads(data[4:4 + length])  # written by the parent, not by the file
+        try:
+            annotated = marking.annotate(data[4 + length:], marks)
+        except MemoryError:
+            annotated = None
+        send(b"R", pickle.dumps({"data": annotated}, protocol=pickle.HIGHEST_PROTOCOL))
+        return
     try:
         result = parse(data, scan, lambda stage, done, total: send(b"P", f"{stage} {done} {total}".encode()))
     except MemoryError:

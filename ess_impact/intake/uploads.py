@@ -16,7 +16,6 @@ never evaluated).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pandas as pd
 
 from ess_impact import settings, sql
 from ess_impact.fields import FIELDS
-from ess_impact.intake import filesafety, readers
+from ess_impact.intake import filesafety, marking, readers, sandbox
 from ess_impact.intake.importer import FileCheck, check_files, safety_problem
 from ess_impact.labels import t
 from ess_impact.store import auth
@@ -76,63 +75,18 @@ def problems_table(check: FileCheck, lang: str) -> pd.DataFrame:
     return frame
 
 
-ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
+ERROR_FILL, WARNING_FILL = marking.ERROR_FILL, marking.WARNING_FILL
 
 
 def marked_copy(data: bytes, check: FileCheck, lang: str) -> bytes | None:
     """The uploaded .xlsx/.xlsm with each faulty cell filled (red: error, yellow: warning) and commented with the
-    message; None for other formats or when no problem points at a cell."""
-    from openpyxl import load_workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import column_index_from_string
-
+    message; None for other formats, when no problem points at a cell, or when the sandbox cannot make it (the file
+    is opened with openpyxl in the sandbox's child process, never here)."""
     located = [p for p in check.problems if p.row and p.sheet and p.severity in ("error", "warning")]
     if not located or readers.sniff_format(data[:8192]) != "zip":
         return None
-    try:
-        workbook = load_workbook(io.BytesIO(data), keep_vba=True, rich_text=False)
-    except Exception:  # .ods, or a workbook openpyxl cannot open: the table on screen still lists everything
-        return None
-    columns: dict[str, dict[str, int]] = {}
-    marked = 0
-    for p in located:
-        if p.sheet not in workbook.sheetnames:
-            continue
-        sheet = workbook[p.sheet]
-        if p.sheet not in columns:
-            columns[p.sheet] = _header_columns(sheet)
-        column = columns[p.sheet].get(_norm(p.column))
-        if column is None and re.fullmatch(r"[A-Z]{1,3}", p.column or ""):
-            column = column_index_from_string(p.column)
-        cell = sheet.cell(row=p.row, column=column or 1)
-        colour = ERROR_FILL if p.severity == "error" else WARNING_FILL
-        if cell.comment is None or p.severity == "error":
-            cell.fill = PatternFill("solid", fgColor=colour)
-        text = p.message(lang)
-        if cell.comment is not None:
-            text = cell.comment.text + "\n" + text
-        cell.comment = Comment(text, "ess_impact", width=300, height=120)
-        marked += 1
-    if not marked:
-        return None
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _norm(text) -> str:
-    return " ".join(str(text or "").split()).casefold()
-
-
-def _header_columns(sheet, scan_rows: int = 30) -> dict[str, int]:
-    """Header text (normalised) -> column number, from the first rows of a sheet (first occurrence wins)."""
-    found: dict[str, int] = {}
-    for row in sheet.iter_rows(min_row=1, max_row=scan_rows):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.strip():
-                found.setdefault(_norm(cell.value), cell.column)
-    return found
+    marks = [(p.sheet, int(p.row), p.column or "", p.severity, p.message(lang)) for p in located]
+    return sandbox.mark(data, marks)
 
 
 COMPARED = [f.key for f in FIELDS if f.key not in ("neq", "year")]

@@ -221,13 +221,14 @@ def _account(con: duckdb.DuckDBPyConnection, email: str, role: str) -> Account:
 
 
 # ------------------------------------------------------------------------------------------------------- login
-# Every login attempt — unknown e-mail, disabled account, locked e-mail, wrong or right password — does the same work
+# Every login attempt (unknown e-mail, disabled account, locked e-mail, wrong or right password) does the same work
 # before its answer: one throttle upsert for its client, one read, one argon2 verification (against a dummy hash when
 # there is no account to check), and for a failure one upsert of the e-mail's failures. The answer is "login_failed"
-# or, after `login_max_failures` failures of one e-mail in a row (account or not), "login_locked": neither says whether
-# the e-mail has an account. A client (its IP address) making more than `login_client_max_attempts` attempts in
-# `login_lock_minutes` gets "login_throttled", whatever e-mails it tries. Counters are single atomic upserts; DuckDB's
-# optimistic concurrency makes parallel writers conflict (TransactionException): they are retried with backoff.
+# or, after `login_max_failures` failures of one e-mail in a row (account or not), "login_locked": neither says
+# whether the e-mail has an account. A client (its IP address) making more than `login_client_max_attempts` attempts
+# in `login_lock_minutes` gets "login_throttled", whatever e-mails it tries. Counters are single atomic upserts;
+# DuckDB's optimistic concurrency makes parallel writers conflict (TransactionException): they are retried with
+# backoff.
 MAX_EMAIL_LENGTH = 320
 GLOBAL_CLIENT = "*"
 RETRIES = 12

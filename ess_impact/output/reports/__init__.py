@@ -14,7 +14,13 @@ import re
 
 from ess_impact import reference
 from ess_impact.output.reports import office, pdf, sheet
-from ess_impact.output.reports.content import Chart, all_charts, all_tables, map_chart, sheet_charts
+from ess_impact.output.reports.content import (
+    Chart,
+    all_charts,
+    all_tables,
+    map_chart,
+    sheet_charts,
+)
 from ess_impact.output.reports.data import (
     Context,
     Organisation,

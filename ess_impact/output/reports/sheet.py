@@ -14,7 +14,16 @@ from ess_impact.labels import INDICATORS
 from ess_impact.output.maps import attribution
 from ess_impact.output.reports.content import Chart
 from ess_impact.output.reports.data import ReportData
-from ess_impact.output.reports.pdf import ACCENT, FONT, HEADER_FILL, INK, LOGO_HEIGHT, MUTED, ZEBRA, _Document
+from ess_impact.output.reports.pdf import (
+    ACCENT,
+    FONT,
+    HEADER_FILL,
+    INK,
+    LOGO_HEIGHT,
+    MUTED,
+    ZEBRA,
+    _Document,
+)
 
 FIGURES = ["enterprises", "jobs_total", "revenue_total", "jobs_per_1000", "volunteers", "volunteer_value"]
 MARGIN = 12.0
