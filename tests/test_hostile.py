@@ -282,7 +282,7 @@ def test_the_annotated_copy_is_made_in_the_sandbox(con, tmp_path, monkeypatch):
     """uploads.marked_copy opens the upload with openpyxl: in the child, never here."""
     from openpyxl import load_workbook
 
-    from ess_impact import marking
+    from ess_impact.intake import marking
 
     def here(*args, **kwargs):
         raise AssertionError("the upload was opened in the server's process")
