@@ -26,7 +26,9 @@ DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_SETTINGS = {
     "fte_basis_hours": "1820",      # 35 h x 52 weeks
     "min_count": "3",               # fewer enterprises than this: suppressed
-    "dominance_share": "0.85",      # one enterprise above this share of a cell: suppressed
+    "dominance_share": "0.85",      # (n, k) rule: the n largest enterprises above this share of a cell: sensitive
+    "dominance_n": "1",             # ... n of that rule (1 or 2)
+    "p_percent": "10",              # p % rule: the second largest could estimate the largest within p %: sensitive
     "session_idle_minutes": "30",   # a login not used for this long expires
     "login_max_failures": "5",      # this many failed logins in a row lock the account...
     "login_lock_minutes": "15",     # ...for this long

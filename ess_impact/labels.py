@@ -750,6 +750,16 @@ TEXT: dict[str, tuple[str, str]] = {
                                      "masquée. Jamais plus de 85 %.",
                                      "A public cell where one enterprise holds more than this share of the value is "
                                      "suppressed. Never more than 85%."),
+    "setting_dominance_n": ("Nombre d'entreprises dominantes (règle (n, k))", "Number of dominant enterprises ((n, k) rule)"),
+    "setting_dominance_n_help": ("Une cellule est confidentielle quand ses n plus grandes entreprises dépassent la part "
+                                 "maximale ci-dessus (n = 1 ou 2).",
+                                 "A cell is confidential when its n largest enterprises exceed the largest share above "
+                                 "(n = 1 or 2)."),
+    "setting_p_percent": ("Règle du p % (en %)", "p% rule (in %)"),
+    "setting_p_percent_help": ("Une cellule est confidentielle quand la deuxième entreprise en importance pourrait "
+                               "estimer la valeur de la première à moins de p % près. Jamais moins de 10.",
+                               "A cell is confidential when the second-largest enterprise could estimate the largest "
+                               "one's value within p%. Never below 10."),
     "setting_median_min_count": ("Nombre minimal d'entreprises par médiane",
                                  "Minimum number of enterprises per median"),
     "setting_median_min_count_help": ("Page Mes données : une médiane du secteur qui repose sur moins d'entreprises "

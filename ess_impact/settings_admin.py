@@ -57,6 +57,8 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("fte_basis_hours", 1000, 2500, False, PUBLIC),
     Spec("min_count", 3, 20, True, PUBLIC),                     # never fewer than 3 enterprises (DESIGN §4)
     Spec("dominance_share", 0.5, 0.85, False, PUBLIC, True),   # never above 85 % (DESIGN §4)
+    Spec("dominance_n", 1, 2, True, PUBLIC),                    # one or two largest enterprises
+    Spec("p_percent", 10, 30, False, PUBLIC),                   # never below 10 % (DESIGN §4)
     Spec("median_min_count", 5, 50, True, PEERS),              # peers.py: never below its default (nor min_count)
     Spec("session_idle_minutes", 5, 240, True, LOGIN),
     Spec("login_max_failures", 3, 20, True, LOGIN),
