@@ -288,9 +288,13 @@ def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarra
         def unmet():
             return np.flatnonzero((wit < req - tol) if sign < 0 else (wit > req + tol))
         todo = unmet()
-        if len(todo) > 1:  # one LP pushing all of them at once (witnesses for many)
+        while len(todo) > 1:  # LPs pushing all of them at once (witnesses for many), while they make progress
             solve(todo, sign / np.maximum(np.abs(x0[todo]), 1.0))
-            todo = unmet()
+            left = unmet()
+            if len(left) > 0.8 * len(todo):
+                todo = left
+                break
+            todo = left
         for v in todo:
             if (wit[v] >= req[v] - tol[v]) if sign < 0 else (wit[v] <= req[v] + tol[v]):
                 continue
@@ -403,6 +407,7 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
     weight = 1e-3 * (1 + st.level) + g.cost
     deviations: dict[int, _Deviation] = {}
     parts_of = {t: ps for t, ps in g.sums}
+    last, stalled = None, 0
     for _ in range(max_rounds):
         _close_lines(st, g, sup, free, unpublished)
         failures = []
@@ -415,6 +420,11 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
             failures += cache[key]
         if not failures:
             return sup, []
+        signature = sorted(failures)
+        stalled = stalled + 1 if signature == last else 0
+        last = signature
+        if stalled >= 2:  # the same requirements fail whatever is added: best effort (the audit reports them)
+            break
         before = int(sup.sum())
         for cell, col, direction in failures:
             pl = g.up[cell, col] if direction > 0 else g.lo[cell, col]

@@ -319,8 +319,10 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     cells = pd.concat([R, P, O])
     structure = raw.assign(cell=raw["cell"])
     base = cube_constraints(structure)
+    # The outside table's own additivity is implied by the raw and panel ones and raw = panel + outside: it is left
+    # out, so that each outside cell links only its raw and panel cells (smaller components, same feasible set).
     constraints = []
-    for prefix in ("R/", "P/", "O/"):
+    for prefix in ("R/", "P/"):
         constraints += [confidentiality.Constraint(prefix + c.parent, tuple(prefix + k for k in c.children))
                         for c in base]
     constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in cells_all]

@@ -750,6 +750,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                      "masquée. Jamais plus de 85 %.",
                                      "A public cell where one enterprise holds more than this share of the value is "
                                      "suppressed. Never more than 85%."),
+    "audit_result": ("Audit : {values} valeurs sensibles attaquées, {failed} insuffisamment protégées.",
+                     "Audit: {values} sensitive values attacked, {failed} not protected enough."),
     "setting_dominance_n": ("Nombre d'entreprises dominantes (règle (n, k))", "Number of dominant enterprises ((n, k) rule)"),
     "setting_dominance_n_help": ("Une cellule est confidentielle quand ses n plus grandes entreprises dépassent la part "
                                  "maximale ci-dessus (n = 1 ou 2).",
@@ -898,12 +900,12 @@ TEXT: dict[str, tuple[str, str]] = {
                       "before files were kept)."),
     # --- my data: peers (issue 4)
     "peers_heading": ("Votre entreprise et celles de son secteur", "Your enterprise and those of its sector"),
-    "peers_intro": ("Vos indicateurs à côté de la médiane des entreprises du même secteur ({sector}) la même année, "
-                    "dans votre MRC ({mrc}), votre région ({region}) et au Québec : la moitié d'entre elles déclarent "
-                    "moins, l'autre moitié plus.",
-                    "Your indicators next to the median of the enterprises of the same sector ({sector}) in the same "
-                    "year, in your MRC ({mrc}), your region ({region}) and Québec: half of them report less, half "
-                    "more."),
+    "peers_intro": ("Vos indicateurs à côté de la médiane des autres entreprises du même secteur ({sector}) la même "
+                    "année, dans votre MRC ({mrc}), votre région ({region}) et au Québec : la moitié d'entre elles "
+                    "déclarent moins, l'autre moitié plus.",
+                    "Your indicators next to the median of the other enterprises of the same sector ({sector}) in the "
+                    "same year, in your MRC ({mrc}), your region ({region}) and Québec: half of them report less, "
+                    "half more."),
     "peers_year": ("Année comparée", "Year compared"),
     "peers_title": ("{sector} — médianes {year}", "{sector} — medians {year}"),
     "peers_indicator": ("Indicateur", "Indicator"),
@@ -911,12 +913,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "peers_median_of": ("Médiane — {place}", "Median — {place}"),
     "peers_n_of": ("Entreprises — {place}", "Enterprises — {place}"),
     "peers_region": ("région", "region"),
-    "peers_note": ("x : médiane non publiée, car moins de {min_count} entreprises du secteur « {sector} » ont déclaré "
-                   "cette donnée pour {year} dans ce territoire. Le nombre d'entreprises compte celles qui l'ont "
-                   "déclarée, la vôtre comprise.",
-                   "x: median not published, because fewer than {min_count} enterprises of the sector “{sector}” "
-                   "reported this item for {year} in this territory. The number of enterprises counts those that "
-                   "reported it, yours included."),
+    "peers_note": ("Règle : vos propres entreprises ne font jamais partie du groupe (vos envois ne peuvent donc pas "
+                   "faire bouger les médianes); une médiane repose sur au moins {min_count} autres entreprises du "
+                   "secteur « {sector} » qui ont déclaré cette donnée pour {year} dans ce territoire, sinon elle est "
+                   "remplacée par x; elle est arrondie à deux chiffres significatifs. Le nombre d'entreprises compte "
+                   "ces autres entreprises.",
+                   "Rule: your own enterprises are never part of the group (so your uploads cannot move the "
+                   "medians); a median rests on at least {min_count} other enterprises of the sector “{sector}” that "
+                   "reported this item for {year} in this territory, otherwise it is replaced by x; it is rounded to "
+                   "two significant digits. The number of enterprises counts those other enterprises."),
     "peers_no_row": ("Aucune donnée de votre entreprise pour {year}.", "No figures of your enterprise for {year}."),
 }
 
