@@ -73,7 +73,9 @@ def peer_medians(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str
     exclude = sorted({neq, *(actor.neqs if actor is not None else ())})
     found = con.execute(sql.load("peer_medians"), {"neq": neq, "year": year, "fte_basis": basis,
                                                    "exclude": exclude}).df()
-    found = found.set_index("scope")
+    found = found.set_index("scope").reindex(["self", *SCOPES])  # a scope with no other enterprise has no row
+    found[[c for c in found.columns if c.endswith("__n")]] = found[[c for c in found.columns
+                                                                     if c.endswith("__n")]].fillna(0)
     threshold = median_min_count(con)
     values = pd.DataFrame(index=list(PEER_INDICATORS))
     hidden = pd.DataFrame(index=list(PEER_INDICATORS))
