@@ -372,6 +372,38 @@ TEXT: dict[str, tuple[str, str]] = {
         "enterprises, or when one enterprise accounts for more than {share} of its value. Other cells are then "
         "hidden as needed, so that no confidential value can be recovered by subtracting the other cells from a "
         "published total."),
+    "dominance_top_1": ("la plus grande entreprise", "the largest enterprise"),
+    "dominance_top_2": ("les deux plus grandes entreprises", "the two largest enterprises"),
+    "confidentiality_rules": (
+        "**Les règles en détail.** Une valeur est *sensible* quand : la cellule compte moins de {min_count} "
+        "entreprises; ou la deuxième entreprise en importance pourrait estimer la valeur de la première à moins de "
+        "{p} % près en retranchant sa propre contribution du total (règle du p %); ou la part de {top} "
+        "dépasse {share} de la valeur (règle de dominance). Masquer la valeur ne suffit pas : "
+        "un lecteur déterminé combine tout ce qui est publié (tous les tableaux, toutes les colonnes, les liens entre "
+        "colonnes comme temps plein + temps partiel = emplois totaux, les revenus autonomes et les subventions qui ne "
+        "dépassent pas les revenus totaux, les chiffres à échantillon constant, et le fait qu'aucune valeur n'est "
+        "négative). On masque donc d'autres cellules jusqu'à ce que, pour chaque valeur sensible, le plus petit et le "
+        "plus grand montant compatibles avec tout ce qui est publié s'écartent de la vraie valeur d'au moins une "
+        "marge de protection (pour la règle du p % : ce qui manque pour que l'estimation soit à plus de {p} % près). "
+        "C'est la méthode des « niveaux de protection » des instituts de statistique (τ-ARGUS, sdcTable). Les colonnes "
+        "liées sont masquées ensemble. On choisit les cellules à masquer en plus parmi les plus petites et les plus "
+        "fines. Un audit indépendant (commande « ess-impact audit ») refait l'attaque avec un programme linéaire pour "
+        "chaque valeur masquée. Page Mes données : vos propres entreprises ne font jamais partie du groupe comparé, "
+        "une médiane repose sur au moins cinq autres entreprises et elle est arrondie.",
+        "**The rules in detail.** A value is *sensitive* when: the cell has fewer than {min_count} enterprises; or "
+        "the second-largest enterprise could estimate the largest one's value within {p}% by subtracting its own "
+        "contribution from the total (p% rule); or the share of {top} exceeds {share} of the value "
+        "(dominance rule). Hiding the value is not enough: a determined reader combines everything published (every "
+        "table, every column, the links between columns such as full-time + part-time = total jobs, earned revenue "
+        "and grants not exceeding total revenue, the constant-sample figures, and the fact that no value is "
+        "negative). Other cells are therefore hidden until, for every sensitive value, the smallest and largest "
+        "amounts consistent with everything published are at least a protection margin away from the true value "
+        "(for the p% rule: what is missing for the estimate to be more than {p}% off). This is the “protection "
+        "level” method of statistical offices (τ-ARGUS, sdcTable). Linked columns are hidden together. The extra "
+        "cells hidden are chosen among the smallest and most detailed. An independent audit (the “ess-impact audit” "
+        "command) repeats the attack with a linear program for each hidden value. My data page: your own "
+        "enterprises are never part of the group you are compared with, a median rests on at least five other "
+        "enterprises, and it is rounded."),
     "completeness_heading": ("Entreprises déclarantes par année et par région", "Reporting enterprises by year and region"),
     "completeness_note": ("Le nombre d'entreprises qui déclarent change d'une année à l'autre : comparez les "
                           "variations à échantillon constant.",
