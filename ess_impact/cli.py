@@ -1,9 +1,10 @@
-"""`ess-impact` command line: import, summary, template, demo, run, user, report. A thin layer over the core.
+"""`ess-impact` command line: import, summary, audit, template, demo, run, user, report. A thin layer over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
-Exit codes: 0 done (or valid, with --dry-run); 1 invalid input (nothing written); 3 warnings to confirm with
---accept-warnings (nothing written); 4 database busy; 70 internal error (a bug: logged with a reference number).
+Exit codes: 0 done (or valid, with --dry-run); 1 invalid input (nothing written; `audit`: a value is not protected);
+3 warnings to confirm with --accept-warnings (nothing written); 4 database busy; 70 internal error (a bug: logged with a
+reference number).
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--public", action="store_true", help="appliquer les règles de confidentialité")
     common(sp)
     sp.set_defaults(func=cmd_summary)
+
+    sp = sub.add_parser("audit", help="attaquer les chiffres publics (programmes linéaires) et vérifier la protection")
+    sp.add_argument("--year", type=int, help="une seule année (défaut : toutes, et les paires d'années consécutives)")
+    sp.add_argument("--format", choices=["csv", "json"], default="csv")
+    common(sp)
+    sp.set_defaults(func=cmd_audit)
 
     sp = sub.add_parser("template", help="écrire le gabarit Excel à remplir")
     sp.add_argument("out", type=Path, metavar="OUT.xlsx")
@@ -202,6 +209,25 @@ def cmd_template(args) -> int:
 def _prepare_public(con, lang: str) -> None:
     print(t("preparing_public", lang), file=sys.stderr, flush=True)
     indicators.prepare_public(con)
+
+
+def cmd_audit(args) -> int:
+    """Each sensitive value the public cannot read directly, with the tightest interval a reader can derive from
+    everything published and whether it reaches the protection level; exit 1 when one does not."""
+    from ess_impact.publish import audit  # highspy and scipy only for this command (start-up of the others)
+
+    with db.connect(args.db) as con:
+        frame = audit.run(con, args.year)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        records = [{k: _plain(v) if not (isinstance(v, float) and math.isinf(v)) else str(v) for k, v in row.items()}
+                   for row in frame.to_dict(orient="records")]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    failed = int((~frame["ok"].astype(bool)).sum())
+    print(t("audit_result", args.lang, values=len(frame), failed=failed), file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def cmd_demo(args) -> int:

@@ -426,6 +426,38 @@ TEXT: dict[str, tuple[str, str]] = {
         "enterprises, or when one enterprise accounts for more than {share} of its value. Other cells are then "
         "hidden as needed, so that no confidential value can be recovered by subtracting the other cells from a "
         "published total."),
+    "dominance_top_1": ("la plus grande entreprise", "the largest enterprise"),
+    "dominance_top_2": ("les deux plus grandes entreprises", "the two largest enterprises"),
+    "confidentiality_rules": (
+        "**Les règles en détail.** Une valeur est *sensible* quand : la cellule compte moins de {min_count} "
+        "entreprises; ou la deuxième entreprise en importance pourrait estimer la valeur de la première à moins de "
+        "{p} % près en retranchant sa propre contribution du total (règle du p %); ou la part de {top} "
+        "dépasse {share} de la valeur (règle de dominance). Masquer la valeur ne suffit pas : "
+        "un lecteur déterminé combine tout ce qui est publié (tous les tableaux, toutes les colonnes, les liens entre "
+        "colonnes comme temps plein + temps partiel = emplois totaux, les revenus autonomes et les subventions qui ne "
+        "dépassent pas les revenus totaux, les chiffres à échantillon constant, et le fait qu'aucune valeur n'est "
+        "négative). On masque donc d'autres cellules jusqu'à ce que, pour chaque valeur sensible, le plus petit et le "
+        "plus grand montant compatibles avec tout ce qui est publié s'écartent de la vraie valeur d'au moins une "
+        "marge de protection (pour la règle du p % : ce qui manque pour que l'estimation soit à plus de {p} % près). "
+        "C'est la méthode des « niveaux de protection » des instituts de statistique (τ-ARGUS, sdcTable). Les colonnes "
+        "liées sont masquées ensemble. On choisit les cellules à masquer en plus parmi les plus petites et les plus "
+        "fines. Un audit indépendant (commande « ess-impact audit ») refait l'attaque avec un programme linéaire pour "
+        "chaque valeur masquée. Page Mes données : vos propres entreprises ne font jamais partie du groupe comparé, "
+        "une médiane repose sur au moins cinq autres entreprises et elle est arrondie.",
+        "**The rules in detail.** A value is *sensitive* when: the cell has fewer than {min_count} enterprises; or "
+        "the second-largest enterprise could estimate the largest one's value within {p}% by subtracting its own "
+        "contribution from the total (p% rule); or the share of {top} exceeds {share} of the value "
+        "(dominance rule). Hiding the value is not enough: a determined reader combines everything published (every "
+        "table, every column, the links between columns such as full-time + part-time = total jobs, earned revenue "
+        "and grants not exceeding total revenue, the constant-sample figures, and the fact that no value is "
+        "negative). Other cells are therefore hidden until, for every sensitive value, the smallest and largest "
+        "amounts consistent with everything published are at least a protection margin away from the true value "
+        "(for the p% rule: what is missing for the estimate to be more than {p}% off). This is the “protection "
+        "level” method of statistical offices (τ-ARGUS, sdcTable). Linked columns are hidden together. The extra "
+        "cells hidden are chosen among the smallest and most detailed. An independent audit (the “ess-impact audit” "
+        "command) repeats the attack with a linear program for each hidden value. My data page: your own "
+        "enterprises are never part of the group you are compared with, a median rests on at least five other "
+        "enterprises, and it is rounded."),
     "completeness_heading": ("Entreprises déclarantes par année et par région", "Reporting enterprises by year and region"),
     "completeness_note": ("Le nombre d'entreprises qui déclarent change d'une année à l'autre : comparez les "
                           "variations à échantillon constant.",
@@ -806,6 +838,18 @@ TEXT: dict[str, tuple[str, str]] = {
                                      "masquée. Jamais plus de 85 %.",
                                      "A public cell where one enterprise holds more than this share of the value is "
                                      "suppressed. Never more than 85%."),
+    "audit_result": ("Audit : {values} valeurs sensibles attaquées, {failed} insuffisamment protégées.",
+                     "Audit: {values} sensitive values attacked, {failed} not protected enough."),
+    "setting_dominance_n": ("Nombre d'entreprises dominantes (règle (n, k))", "Number of dominant enterprises ((n, k) rule)"),
+    "setting_dominance_n_help": ("Une cellule est confidentielle quand ses n plus grandes entreprises dépassent la part "
+                                 "maximale ci-dessus (n = 1 ou 2).",
+                                 "A cell is confidential when its n largest enterprises exceed the largest share above "
+                                 "(n = 1 or 2)."),
+    "setting_p_percent": ("Règle du p % (en %)", "p% rule (in %)"),
+    "setting_p_percent_help": ("Une cellule est confidentielle quand la deuxième entreprise en importance pourrait "
+                               "estimer la valeur de la première à moins de p % près. Jamais moins de 10.",
+                               "A cell is confidential when the second-largest enterprise could estimate the largest "
+                               "one's value within p%. Never below 10."),
     "setting_median_min_count": ("Nombre minimal d'entreprises par médiane",
                                  "Minimum number of enterprises per median"),
     "setting_median_min_count_help": ("Page Mes données : une médiane du secteur qui repose sur moins d'entreprises "
@@ -965,12 +1009,12 @@ TEXT: dict[str, tuple[str, str]] = {
                       "before files were kept)."),
     # --- my data: peers (issue 4)
     "peers_heading": ("Votre entreprise et celles de son secteur", "Your enterprise and those of its sector"),
-    "peers_intro": ("Vos indicateurs à côté de la médiane des entreprises du même secteur ({sector}) la même année, "
-                    "dans votre MRC ({mrc}), votre région ({region}) et au Québec : la moitié d'entre elles déclarent "
-                    "moins, l'autre moitié plus.",
-                    "Your indicators next to the median of the enterprises of the same sector ({sector}) in the same "
-                    "year, in your MRC ({mrc}), your region ({region}) and Québec: half of them report less, half "
-                    "more."),
+    "peers_intro": ("Vos indicateurs à côté de la médiane des autres entreprises du même secteur ({sector}) la même "
+                    "année, dans votre MRC ({mrc}), votre région ({region}) et au Québec : la moitié d'entre elles "
+                    "déclarent moins, l'autre moitié plus.",
+                    "Your indicators next to the median of the other enterprises of the same sector ({sector}) in the "
+                    "same year, in your MRC ({mrc}), your region ({region}) and Québec: half of them report less, "
+                    "half more."),
     "peers_year": ("Année comparée", "Year compared"),
     "peers_title": ("{sector} — médianes {year}", "{sector} — medians {year}"),
     "peers_indicator": ("Indicateur", "Indicator"),
@@ -978,12 +1022,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "peers_median_of": ("Médiane — {place}", "Median — {place}"),
     "peers_n_of": ("Entreprises — {place}", "Enterprises — {place}"),
     "peers_region": ("région", "region"),
-    "peers_note": ("x : médiane non publiée, car moins de {min_count} entreprises du secteur « {sector} » ont déclaré "
-                   "cette donnée pour {year} dans ce territoire. Le nombre d'entreprises compte celles qui l'ont "
-                   "déclarée, la vôtre comprise.",
-                   "x: median not published, because fewer than {min_count} enterprises of the sector “{sector}” "
-                   "reported this item for {year} in this territory. The number of enterprises counts those that "
-                   "reported it, yours included."),
+    "peers_note": ("Règle : vos propres entreprises ne font jamais partie du groupe (vos envois ne peuvent donc pas "
+                   "faire bouger les médianes); une médiane repose sur au moins {min_count} autres entreprises du "
+                   "secteur « {sector} » qui ont déclaré cette donnée pour {year} dans ce territoire, sinon elle est "
+                   "remplacée par x; elle est arrondie à deux chiffres significatifs. Le nombre d'entreprises compte "
+                   "ces autres entreprises.",
+                   "Rule: your own enterprises are never part of the group (so your uploads cannot move the "
+                   "medians); a median rests on at least {min_count} other enterprises of the sector “{sector}” that "
+                   "reported this item for {year} in this territory, otherwise it is replaced by x; it is rounded to "
+                   "two significant digits. The number of enterprises counts those other enterprises."),
     "peers_no_row": ("Aucune donnée de votre entreprise pour {year}.", "No figures of your enterprise for {year}."),
     # --- story: map, key messages, one-page sheet, slides (issue 13)
     "map_attribution": ("Limites : adapté de Statistique Canada, Fichier des limites cartographiques des divisions de "

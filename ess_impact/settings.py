@@ -30,7 +30,7 @@ class Spec:
     high: float
     integer: bool
     effect: str             # PUBLIC, PEERS, LOGIN or UPLOAD
-    unit: str               # hours, enterprises, share, minutes, attempts, MB, $, jobs, volunteers, members
+    unit: str               # hours, enterprises, share, percent, minutes, attempts, MB, $, jobs, volunteers, members
     meaning: str            # one line, for developers (the interface's text is in the label catalogue)
 
     @property
@@ -53,7 +53,10 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("min_count", "3", 3, 20, True, PUBLIC, "enterprises",
          "a cell of fewer enterprises is suppressed (never fewer than 3, DESIGN §4)"),
     Spec("dominance_share", "0.85", 0.5, 0.85, False, PUBLIC, "share",
-         "one enterprise above this share of a cell: suppressed (never above 85 %, DESIGN §4)"),
+         "(n, k) rule: the n largest enterprises above this share of a cell: sensitive (never above 85 %, DESIGN §4)"),
+    Spec("dominance_n", "1", 1, 2, True, PUBLIC, "enterprises", "n of the (n, k) rule: one or two largest enterprises"),
+    Spec("p_percent", "10", 10, 30, False, PUBLIC, "percent",
+         "p % rule: the second largest could estimate the largest within p %: sensitive (never below 10 %)"),
     Spec("median_min_count", "5", 5, 50, True, PEERS,
          "enterprises", "a peer median shown to an enterprise rests on at least this many (never below min_count)"),
     Spec("session_idle_minutes", "30", 5, 240, True, LOGIN, "minutes", "a login not used for this long expires"),
@@ -83,6 +86,8 @@ class Settings:
     fte_basis_hours: float
     min_count: int
     dominance_share: float
+    dominance_n: int
+    p_percent: float
     median_min_count: int
     session_idle_minutes: int
     login_max_failures: int

@@ -1,5 +1,6 @@
-"""Mes données beside the sector: the medians of the enterprise's sector in its MRC, region and Québec equal an
-independent pandas computation; a median resting on fewer enterprises than the threshold is withheld (and its value
+"""Mes données beside the sector: the medians of the OTHER enterprises of the enterprise's sector in its MRC, region
+and Québec, rounded to two significant digits, equal an independent pandas computation; an enterprise that changes its
+own figures and reads again sees exactly the same medians (it cannot steer them); a median resting on fewer enterprises than the threshold is withheld (and its value
 appears nowhere in the table); the threshold is a setting that cannot go below the public minimum; only the
 enterprise itself (or an admin) may ask; the page shows it."""
 
@@ -36,9 +37,13 @@ def _enterprise_rows(con, year: int) -> pd.DataFrame:
     return frame
 
 
+def _round2(x: float) -> float:
+    return float(f"{x:.2g}") if np.isfinite(x) else x
+
+
 def _expected(group: pd.DataFrame, threshold: int) -> tuple[list[float], list[int]]:
     counts = [int(group[k].notna().sum()) for k in BASIS_ITEMS]
-    medians = [float(group[k].median()) if n >= threshold else np.nan for k, n in zip(BASIS_ITEMS, counts)]
+    medians = [_round2(float(group[k].median())) if n >= threshold else np.nan for k, n in zip(BASIS_ITEMS, counts)]
     return medians, counts
 
 
@@ -56,7 +61,7 @@ def test_medians_match_an_independent_computation(demo_db, largest):
         neq = _pick(frame, largest)
         found = peers.peer_medians(con, auth.system("pytest"), neq, year)
     own = frame[frame["neq"] == neq].iloc[0]
-    same_sector = frame[frame["sector"] == own["sector"]]
+    same_sector = frame[(frame["sector"] == own["sector"]) & (frame["neq"] != neq)]  # the others only
     groups = {"mrc": same_sector[same_sector["mrc"] == own["mrc"]],
               "region": same_sector[same_sector["region_code"] == own["region_code"]], "quebec": same_sector}
     assert found.sector == own["sector"] and found.mrc == own["mrc"] and found.region == own["region_code"]
@@ -66,7 +71,8 @@ def test_medians_match_an_independent_computation(demo_db, largest):
     for scope, group in groups.items():
         medians, counts = _expected(group, found.min_count)
         assert found.values[f"{scope}_n"].tolist() == counts, scope
-        np.testing.assert_allclose(found.values[scope].astype(float), medians, equal_nan=True, err_msg=scope)
+        np.testing.assert_allclose(found.values[scope].astype(float), medians, rtol=1e-12, equal_nan=True,
+                                   err_msg=scope)
         assert found.hidden[scope].tolist() == [n < found.min_count for n in counts], scope
     assert found.hidden["mrc"].any() != largest  # the small group withholds, the largest one publishes
     assert not found.hidden["quebec"].any()
@@ -145,3 +151,42 @@ def test_my_data_page_shows_the_comparison(small_db, monkeypatch):
     assert not at.exception
     assert labels.t("peers_note", "fr", sector="Habitation", year=2023, min_count=5) in \
         [c.value for c in at.caption]
+
+
+def test_an_enterprise_cannot_steer_the_medians_with_its_own_figures(demo_db, tmp_path):
+    """The attack of issue 11: upload one's own figures far below, then far above the others and read the medians
+    again. Every published number of the comparison (medians and counts) stays the same, so nothing is learnt."""
+    from ess_impact.store import history
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    with db.connect(path) as con:
+        year = indicators.latest_year(con)
+        frame = _enterprise_rows(con, year)
+        neq = _pick(frame, largest=True)
+        account = auth.Account("coop@example.org", auth.ENTREPRISE, (neq,))
+        before = peers.peer_medians(con, account, neq, year)
+        row = con.execute("SELECT * EXCLUDE (import_id, source_row) FROM annual_figures WHERE neq = ? AND year = ?",
+                          [neq, year]).df()
+        readings = []
+        for factor in (0.0, 1000.0):
+            changed = row.copy()
+            for k in ("jobs_full_time", "jobs_part_time", "paid_hours", "payroll", "revenue_total", "revenue_earned",
+                      "revenue_grants", "volunteers", "volunteer_hours", "members"):
+                changed[k] = (changed[k].astype(float) * factor).round()
+            # written as demo data (a real upload into the demo base would first remove the demo data)
+            history.write_imports(con, [(f"own-{factor}", f"h{factor}", changed.assign(source_row=None))],
+                                  auth.SYSTEM, "test", is_demo=True)
+            after = peers.peer_medians(con, account, neq, year)
+            assert after.values["self"].iloc[0] != before.values["self"].iloc[0]  # the upload did change its row
+            readings.append(after)
+    columns = [c for c in before.values.columns if c != "self"]
+    for after in readings:
+        pd.testing.assert_frame_equal(after.values[columns], before.values[columns])
+        pd.testing.assert_frame_equal(after.hidden, before.hidden)
+
+
+def test_the_rule_is_stated_in_both_languages():
+    for lang in ("fr", "en"):
+        note = labels.t("peers_note", lang, sector="Habitation", year=2024, min_count=5)
+        assert ("jamais" if lang == "fr" else "never") in note and "5" in note

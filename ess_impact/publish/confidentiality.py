@@ -1,47 +1,80 @@
-"""Statistical disclosure control: primary and secondary (complementary) cell suppression.
+"""Statistical disclosure control: primary sensitivity rules and secondary (complementary) cell suppression with
+**protection intervals**.
 
-A *cell* is an aggregate over enterprises (jobs of one MRC, of one sector x MRC, ...).
-Published tables also contain totals, linked to their cells by additive constraints
-(``value(parent) == sum(value(children))``).
+A *cell* is an aggregate over enterprises (jobs of one MRC, of one sector x MRC, ...). Published tables also contain
+totals, linked to their cells by additive constraints (``value(parent) == sum(value(children))``).
 
-* Primary suppression: fewer than ``min_count`` enterprises (all columns), or one enterprise
-  holding more than ``dominance_share`` of the cell value (that column only).
-* Secondary suppression: complementary cells are suppressed until no suppressed value can
-  be pinned down from the published values, the constraints and ``x >= 0``.
+Primary rules (``Rules``), as official statistics state them (Hundepool et al., *Statistical Disclosure Control*,
+Wiley 2012, §4.2; τ-ARGUS manual §4.1):
 
-Safety check (per column; S = suppressed cells, A = constraint matrix, x0 = true values).
-The attacker's feasible set is {x_S >= 0 : A_S x_S = b}; around x0 it moves along the cone
-C = {d : A_S d = 0, d_Z >= 0}, Z being the suppressed cells whose value is 0 (they can only
-go up), P the positive ones. A suppressed cell is pinned iff d_i = 0 for every d in C:
-  1. find F, the zero cells that C forces to stay at 0: repeatedly try to lift all remaining
-     zero cells at once (non-negative least squares after projecting out the columns of P);
-     when that fails, the residual is a Farkas certificate naming cells forced to 0; drop them.
-  2. the other cells are free iff some vector of null(A[:, S - F]) is non-zero there
-     (relative interior argument); computed from the leverages of an SVD.
-Without zero cells this is the plain linear-algebra (null space) check.
+* **minimum count**: a cell of 1 .. ``min_count - 1`` enterprises is sensitive in every column;
+* **p % rule**: with x1 >= x2 the two largest contributions of a cell of total T, the cell is sensitive when the
+  second-largest contributor could estimate x1 within p %: ``T - x1 - x2 < p/100 * x1``;
+* **(n, k) dominance**: the ``dominance_n`` largest contributions exceed ``dominance_share`` of T.
+
+Each sensitive value v gets a **protection level** pl (Hundepool et al. §4.3.4; τ-ARGUS "protection levels";
+sdcTable ``protectTable``): p % rule ``pl = p/100 * x1 - (T - x1 - x2)``; (n, k) rule ``pl = (x1 + .. + xn) / k - T``;
+count rule ``pl = p/100 * v`` (10 % when the p % rule is off); the largest applies. A zero value must not be confirmed
+either: its upper protection is at least one unit. The count column itself has ``pl = 1`` enterprise.
+
+Secondary suppression: the attacker knows every published value, every additive constraint, the identities between
+columns of a ``Linked`` group (full-time + part-time = total jobs; earned + grants <= total revenue) and x >= 0. For
+each sensitive value i the two linear programs ``min x_i`` and ``max x_i`` over that feasible set must give an
+interval reaching ``v - pl`` below and ``v + pl`` above (the "audit" formulation of Fischetti & Salazar, *Solving the
+cell suppression problem on tabular statistical data protection*, Management Science 2001, and of de Wolf's
+hypercube/modular methods — here with a greedy choice of complements instead of their exact MIP). The engine:
+
+1. suppresses the sensitive cells; columns of a ``Linked`` group share one pattern (a cell suppressed in one of them
+   is suppressed in all: an identity between a published and a suppressed column would otherwise give it back);
+2. cheap pass: a constraint whose only unknown is a suppressed cell gets a second unknown;
+3. verifies each connected component of the constraint graph restricted to suppressed cells with HiGHS (scipy's
+   ``linprog(method="highs")``) on sparse matrices; feasible points found on the way are kept as witnesses, so that a
+   requirement already met by one of them needs no linear program of its own;
+4. for each requirement not met, suppresses the cheapest published cell sharing a constraint with it (smallest share
+   of the column's value, lowest level of the hierarchy, able to absorb the move), and goes back to 2 until every
+   sensitive value meets its protection level. Components that did not change are not solved again.
+
+Cells can be marked *unpublished* (never shown, always unknown to the attacker: e.g. the enterprises outside a
+constant sample, whose values are raw - panel) and *frozen* (their status is already decided by another table: no
+complement may be added there, but their protection is checked in the joint system).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
-_TOL = 1e-8
+_REL = 1e-7
 
 
 @dataclass(frozen=True)
 class Rules:
     min_count: int = 3
-    dominance_share: float = 0.85
+    dominance_share: float = 0.85   # k of the (n, k) rule, as a share; 1 switches the rule off
+    dominance_n: int = 1            # n of the (n, k) rule: 1 or 2
+    p_percent: float = 10.0         # p of the p % rule; 0 switches the rule off
 
 
 @dataclass(frozen=True)
 class Constraint:
     parent: str  # cell id of the total
     children: tuple[str, ...]  # cell ids whose values sum to the parent
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Columns protected together: one suppression pattern, and their identities in the attacker's system.
+    ``sums``: (total, parts) with total == sum(parts) in every cell; ``at_most``: (total, parts) with
+    sum(parts) <= total in every cell."""
+    columns: tuple[str, ...]
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    at_most: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def hierarchy_constraints(parent_of: dict[str, str]) -> list[Constraint]:
@@ -62,198 +95,427 @@ def table_constraints(rows, cols, cell_id, row_total_id, col_total_id,
     return out
 
 
-class _Structure:
-    """Constraint matrix and adjacency lists, indexed by cell position."""
+# ------------------------------------------------------------------------------------------------ primary rules
+def _column(cells: pd.DataFrame, name: str) -> np.ndarray | None:
+    return cells[name].to_numpy(float) if name in cells.columns else None
 
-    def __init__(self, index: pd.Index, constraints: list[Constraint]):
-        if not index.is_unique:
-            raise ValueError("cell index must be unique")
-        self.ids = [str(i) for i in index]
-        pos = {cid: k for k, cid in enumerate(self.ids)}
+
+def protection(cells: pd.DataFrame, col: str, rules: Rules = Rules()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sensitive, lower protection, upper protection) of one column of every cell."""
+    n = np.nan_to_num(cells["n"].to_numpy(float), nan=0.0)
+    count = (n >= 1) & (n < rules.min_count)
+    if col == "n":
+        pl = np.where(count, 1.0, 0.0)
+        return count, pl, pl
+    v = np.nan_to_num(cells[col].to_numpy(float), nan=0.0)
+    p = max(rules.p_percent, 0.0) / 100.0
+    pl = np.where(count, (p if p > 0 else 0.10) * v, 0.0)
+    sensitive = count.copy()
+    x1 = _column(cells, f"{col}__max")
+    if x1 is not None:
+        x2 = _column(cells, f"{col}__max2")
+        if x2 is None:  # unknown: the worst case for the p % rule (the second holds all the rest, up to x1)
+            x2 = np.minimum(x1, v - x1)
+        x2 = np.nan_to_num(x2, nan=0.0)
+        known = ~np.isnan(x1) & (v > 0) & ~count
+        x1 = np.nan_to_num(x1, nan=0.0)
+        with np.errstate(invalid="ignore"):
+            if p > 0:
+                need = p * x1 - (v - x1 - x2)
+                hit = known & (need > _REL * np.maximum(v, 1.0))
+                sensitive |= hit
+                pl = np.where(hit, np.maximum(pl, need), pl)
+            if rules.dominance_share < 1:
+                top = x1 + (x2 if rules.dominance_n >= 2 else 0.0)
+                need = top / rules.dominance_share - v
+                hit = known & (top > rules.dominance_share * v * (1 + 1e-12))
+                sensitive |= hit
+                pl = np.where(hit, np.maximum(pl, need), pl)
+    lower = np.minimum(pl, v)
+    upper = np.where(sensitive & (v <= 0), np.maximum(pl, 1.0), pl)
+    return sensitive, np.where(sensitive, lower, 0.0), np.where(sensitive, upper, 0.0)
+
+
+# ------------------------------------------------------------------------------------------------ structure
+class _Structure:
+    """Sparse constraint matrix (+1 parent, -1 children), indexed by cell position."""
+
+    def __init__(self, ids: list[str], constraints: list[Constraint]):
+        pos = {cid: k for k, cid in enumerate(ids)}
         used = {c for con in constraints for c in (con.parent, *con.children)}
         missing = sorted(used - pos.keys())
         if missing:
             raise ValueError(f"constraint cells missing from cells: {missing}")
-        n = len(self.ids)
-        self.A = np.zeros((len(constraints), n))
+        rows, cols, vals = [], [], []
         for k, con in enumerate(constraints):
-            self.A[k, pos[con.parent]] += 1.0
+            rows.append(k), cols.append(pos[con.parent]), vals.append(1.0)
             for c in con.children:
-                self.A[k, pos[c]] -= 1.0
-        linked = self.A != 0
-        self.members = [np.flatnonzero(row) for row in linked]
-        self.cons_of = [np.flatnonzero(col) for col in linked.T]
-        self.linked = linked
-        self.in_constraint = linked.any(axis=0)
-        self.is_total = np.zeros(n, bool)
-        self.is_total[[pos[con.parent] for con in constraints]] = True
+                rows.append(k), cols.append(pos[c]), vals.append(-1.0)
+        n = len(ids)
+        self.n, self.m = n, len(constraints)
+        self.A = sparse.csr_matrix((vals, (rows, cols)), shape=(self.m, n))
+        self.A.sum_duplicates()
+        self.At = self.A.T.tocsr()
+        self.ids = ids
+        self.level = np.asarray((self.A > 0).sum(axis=0)).ravel()
+        self.pattern = (self.A != 0).astype(np.int64).tocsr()  # how many constraints a cell is the total of
+
+    def rows_of(self, j: int) -> np.ndarray:
+        return self.At.indices[self.At.indptr[j]:self.At.indptr[j + 1]]
+
+    def members(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        sl = slice(self.A.indptr[r], self.A.indptr[r + 1])
+        return self.A.indices[sl], self.A.data[sl]
 
 
-def _dominated(cells: pd.DataFrame, col: str, share: float) -> np.ndarray:
-    max_col = f"{col}__max"
-    if max_col not in cells.columns:
-        return np.zeros(len(cells), bool)
-    value = cells[col].to_numpy(float)
-    top = cells[max_col].to_numpy(float)
-    with np.errstate(invalid="ignore"):  # NaN compares False: never a reason to suppress
-        return (value > 0) & (top > share * value * (1 + 1e-12))
+@dataclass
+class _Group:
+    columns: list[str]
+    V: np.ndarray            # true values, cells x columns (NaN -> 0)
+    sens: np.ndarray         # sensitive, cells x columns
+    lo: np.ndarray           # lower protection
+    up: np.ndarray           # upper protection
+    sums: list[tuple[int, list[int]]]
+    at_most: list[tuple[int, list[int]]]
+    cost: np.ndarray         # share of the group's value lost when a cell is suppressed
 
 
-def _svd_rank(M: np.ndarray, full: bool = False):
-    u, s, vt = np.linalg.svd(M, full_matrices=full)
-    rank = int((s > max(M.shape) * np.finfo(float).eps * max(s[0] if len(s) else 0.0, 1.0)).sum())
-    return u, s, vt, rank
+class _LP:
+    """One component's attacker system in HiGHS, built once; each objective is solved from the previous basis."""
+
+    def __init__(self, A_eq, b_eq, A_ub, b_ub, ub):
+        n = len(ub)
+        blocks = [m for m in (A_eq, A_ub) if m is not None]
+        A = sparse.vstack(blocks, format="csc") if blocks else sparse.csc_matrix((0, n))
+        lower = np.concatenate([b_eq if A_eq is not None else [], np.full(0 if A_ub is None else A_ub.shape[0],
+                                                                            -highspy.kHighsInf)])
+        upper = np.concatenate([b_eq if A_eq is not None else [], b_ub if A_ub is not None else []])
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, A.shape[0]
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.asarray(ub, float)
+        lp.row_lower_ = np.asarray(lower, float)
+        lp.row_upper_ = np.asarray(upper, float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = A.indices.astype(np.int32)
+        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, A.shape[0]
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.passModel(lp)
+        self.n = n
+        self.cost_at = np.array([], dtype=np.int32)
+
+    def minimize(self, idx: np.ndarray, cost: np.ndarray) -> np.ndarray | None:
+        """argmin of sum(cost * x[idx]) (None when HiGHS finds no optimum)."""
+        h = self.h
+        if len(self.cost_at):
+            h.changeColsCost(len(self.cost_at), self.cost_at, np.zeros(len(self.cost_at)))
+        self.cost_at = np.asarray(idx, dtype=np.int32)
+        h.changeColsCost(len(self.cost_at), self.cost_at, np.asarray(cost, float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(h.getSolution().col_value)
 
 
-def _nnls(M: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Lawson-Hanson non-negative least squares: argmin ||M x - b|| subject to x >= 0."""
-    n = M.shape[1]
-    x, passive = np.zeros(n), np.zeros(n, bool)
-    for _ in range(3 * n + 10):
-        w = M.T @ (b - M @ x)
-        w[passive] = -np.inf
-        if not n or w.max() <= _TOL:
-            break
-        passive[np.argmax(w)] = True
-        while True:
-            z = np.zeros(n)
-            z[passive] = np.linalg.lstsq(M[:, passive], b, rcond=None)[0]
-            neg = passive & (z <= 0)
-            if not neg.any():
+def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray) -> list[tuple[int, int, int]]:
+    """Requirements (cell, column, direction +1/-1) that the attacker's LP over this component violates."""
+    k = len(comp)
+    ncol = len(g.columns)
+    local = {int(j): a for a, j in enumerate(comp)}
+    rows = np.unique(np.concatenate([st.rows_of(int(j)) for j in comp])) if k else np.array([], int)
+    sub = st.A[rows]
+    A_S = sub[:, comp]
+    known = sub[:, ~sup]
+    # b = - A_known @ V_known, per column
+    b_eq = []
+    for c in range(ncol):
+        b_eq.append(-(known @ g.V[~sup, c]))
+    A_eq = sparse.kron(sparse.identity(ncol, format="csr"), A_S, format="csr") if len(rows) else None
+    b_eq = np.concatenate(b_eq) if len(rows) else None
+    extra_eq, extra_ub = [], []
+    for total, parts in g.sums:
+        for a in range(k):
+            row = {total * k + a: 1.0}
+            for p in parts:
+                row[p * k + a] = row.get(p * k + a, 0.0) - 1.0
+            extra_eq.append(row)
+    for total, parts in g.at_most:
+        for a in range(k):
+            row = {total * k + a: -1.0}
+            for p in parts:
+                row[p * k + a] = row.get(p * k + a, 0.0) + 1.0
+            extra_ub.append(row)
+
+    def _mat(rows_):
+        r, cc, vv = [], [], []
+        for i, row in enumerate(rows_):
+            for j, v in row.items():
+                r.append(i), cc.append(j), vv.append(v)
+        return sparse.csr_matrix((vv, (r, cc)), shape=(len(rows_), ncol * k))
+
+    if extra_eq:
+        E = _mat(extra_eq)
+        A_eq = E if A_eq is None else sparse.vstack([A_eq, E], format="csr")
+        b_eq = np.zeros(len(extra_eq)) if b_eq is None else np.concatenate([b_eq, np.zeros(len(extra_eq))])
+    A_ub = _mat(extra_ub) if extra_ub else None
+    b_ub = np.zeros(len(extra_ub)) if extra_ub else None
+    x0 = np.concatenate([g.V[comp, c] for c in range(ncol)])
+    colmax = np.maximum(g.V.max(axis=0), 1.0)
+    ub = np.concatenate([np.full(k, 4 * colmax[c] + 10) for c in range(ncol)])
+    req_hi = np.concatenate([np.where(g.sens[comp, c], g.V[comp, c] + g.up[comp, c], -np.inf) for c in range(ncol)])
+    req_lo = np.concatenate([np.where(g.sens[comp, c], g.V[comp, c] - g.lo[comp, c], np.inf) for c in range(ncol)])
+    tol = _REL * np.maximum(np.abs(x0), 1.0) + 1e-9
+    if A_eq is None and A_ub is None:  # no constraint at all: anything in [0, ub]
+        return []
+    hi_w, lo_w = x0.copy(), x0.copy()
+    failures = []
+
+    model = _LP(A_eq, b_eq, A_ub, b_ub, ub)
+
+    def solve(idx, cost):
+        x = model.minimize(idx, cost)
+        if x is None:
+            return None
+        np.maximum(hi_w, x, out=hi_w)
+        np.minimum(lo_w, x, out=lo_w)
+        return x
+
+    for sign, req, wit in ((-1.0, req_hi, hi_w), (1.0, req_lo, lo_w)):
+        def unmet():
+            return np.flatnonzero((wit < req - tol) if sign < 0 else (wit > req + tol))
+        todo = unmet()
+        while len(todo) > 1:  # LPs pushing all of them at once (witnesses for many), while they make progress
+            solve(todo, sign / np.maximum(np.abs(x0[todo]), 1.0))
+            left = unmet()
+            if len(left) > 0.8 * len(todo):
+                todo = left
                 break
-            step = x[neg] - z[neg]
-            alpha = np.min(np.divide(x[neg], step, out=np.zeros_like(step), where=step > 0))
-            x = x + alpha * (z - x)
-            passive &= x > _TOL
-        x = z
-    return x
-
-
-def _forced_zeros(A_P: np.ndarray, A_Z: np.ndarray) -> np.ndarray:
-    """Mask of the zero cells that every feasible direction keeps at 0 (step 1)."""
-    if A_P.shape[1]:
-        u, _, _, rank = _svd_rank(A_P, full=True)
-        A_Z = u[:, rank:].T @ A_Z  # coordinates orthogonal to the span of the P columns
-    free = np.linalg.norm(A_Z, axis=0) < _TOL  # liftable alone, compensated by P cells
-    todo = ~free
-    while todo.any():
-        M = A_Z[:, todo]
-        b = -M.sum(axis=1)  # try d_Z = 1 + e, e >= 0, for all remaining cells at once
-        resid = b - M @ _nnls(M, b)
-        if np.linalg.norm(resid) <= 1e-7 * max(1.0, np.linalg.norm(b)):
-            break
-        g = -M.T @ resid  # >= 0; sum_k g_k d_k = 0 on C, so g_k > 0 forces d_k = 0
-        drop = g > max(1e-12, 1e-6 * g.max())
-        drop[np.argmax(g)] = True  # always progress (conservative if NNLS was inexact)
-        todo[np.flatnonzero(todo)[drop]] = False
-    return ~(free | todo)
-
-
-def _unsafe(st: _Structure, sup: np.ndarray, positive: np.ndarray) -> np.ndarray:
-    """Suppressed cells that the attacker could pin down (see module docstring)."""
-    S = np.flatnonzero(sup & st.in_constraint)
-    if not len(S):
-        return S
-    A = st.A[st.linked[:, S].any(axis=1)]
-    is_zero = ~positive[S]
-    forced = np.zeros(len(S), bool)
-    if is_zero.any():
-        forced[is_zero] = _forced_zeros(A[:, S[~is_zero]], A[:, S[is_zero]])
-    keep = S[~forced]
-    pinned = np.zeros(len(keep), bool)
-    if len(keep):
-        _, _, vt, rank = _svd_rank(A[:, keep])
-        # e_i in the row space (leverage 1) <=> every null vector vanishes at i
-        pinned = (vt[:rank] ** 2).sum(axis=0) > 1 - _TOL
-    return np.sort(np.concatenate([S[forced], keep[pinned]]))
-
-
-class _Chooser:
-    """Deterministic ranking of complementary candidates for one column."""
-
-    def __init__(self, st: _Structure, values: np.ndarray, n: np.ndarray):
-        self.st, self.values = st, values
-        useful = (values > 0) & (n > 0)
-        self.useless = ~useful
-        # useful cells: children before totals; zero cells: totals first (a zero child cannot
-        # unlock a zero total, while suppressing the total opens the next level).
-        self.total_rank = np.where(useful, st.is_total, ~st.is_total)
-
-    def best(self, candidates, needy: set[int]) -> int:
-        def key(j):
-            cover = sum(int(k) in needy for k in self.st.cons_of[j])
-            return (self.useless[j], self.total_rank[j], -cover, self.values[j], self.st.ids[j])
-
-        return min(candidates, key=key)
-
-
-def _close_lines(st: _Structure, sup: np.ndarray, chooser: _Chooser) -> None:
-    """Cheap pass: every constraint with exactly one suppressed member gets a second one."""
-    count = st.linked.astype(int) @ sup.astype(int)
-    dead: set[int] = set()
-    while True:
-        exposed = [int(k) for k in np.flatnonzero(count == 1) if k not in dead]
-        if not exposed:
-            return
-        k = exposed[0]
-        candidates = [int(j) for j in st.members[k] if not sup[j]]
-        if not candidates:  # degenerate constraint (single member)
-            dead.add(k)
-            continue
-        j = chooser.best(candidates, set(exposed))
-        sup[j] = True
-        count[st.cons_of[j]] += 1
-
-
-def _secondary(st: _Structure, primary: np.ndarray, values: np.ndarray,
-               n: np.ndarray) -> np.ndarray:
-    sup = primary.copy()
-    chooser = _Chooser(st, values, n)
-    positive = values > 0
-    while True:
-        _close_lines(st, sup, chooser)
-        unsafe = _unsafe(st, sup, positive)
-        if not len(unsafe):
-            break
-        needy = {int(k) for i in unsafe for k in st.cons_of[i]}
-        touched: set[int] = set()  # constraints that received a complement this round
-        added = 0
-        for i in unsafe:
-            cons = [int(k) for k in st.cons_of[i]]
-            if touched.intersection(cons):
+            todo = left
+        for v in todo:
+            if (wit[v] >= req[v] - tol[v]) if sign < 0 else (wit[v] <= req[v] + tol[v]):
                 continue
-            candidates = {int(j) for k in cons for j in st.members[k] if not sup[j]}
-            if candidates:
-                j = chooser.best(sorted(candidates), needy)
-                sup[j] = True
-                touched.update(int(k) for k in st.cons_of[j])
-                added += 1
-        if not added:  # fall back to any cell linked to a suppressed cell
-            linked = st.linked[:, sup].any(axis=1)
-            candidates = np.flatnonzero(st.linked[linked].any(axis=0) & ~sup)
-            if not len(candidates):
-                break  # nothing left to suppress: best effort
-            sup[chooser.best([int(j) for j in candidates], needy)] = True
-    return sup & ~primary
+            x = solve(np.array([v]), np.array([sign]))
+            reached = None if x is None else x[v]
+            ok = reached is not None and ((reached >= req[v] - tol[v]) if sign < 0 else (reached <= req[v] + tol[v]))
+            if not ok:
+                failures.append((int(comp[v % k]), int(v // k), 1 if sign < 0 else -1))
+    return failures
+
+
+def _components(st: _Structure, sup: np.ndarray) -> list[np.ndarray]:
+    idx = np.flatnonzero(sup)
+    if not len(idx):
+        return []
+    B = st.A[:, idx]
+    B = (B != 0).astype(np.int8)
+    adj = (B.T @ B).tocsr()
+    n_comp, labels = connected_components(adj, directed=False)
+    order = np.argsort(labels, kind="stable")
+    splits = np.flatnonzero(np.diff(labels[order])) + 1
+    return [idx[part] for part in np.split(order, splits)]
+
+
+def _best(st: _Structure, g: _Group, candidates: list[tuple[int, bool]]) -> int:
+    """Cheapest candidate: able to absorb the move, lowest level, smallest share of the value, then id."""
+    return min(candidates, key=lambda jc: (not jc[1], st.level[jc[0]], g.cost[jc[0]], st.ids[jc[0]]))[0]
+
+
+def _close_lines(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray, unpublished: np.ndarray) -> None:
+    """A constraint whose only unknown is a suppressed published cell gets a second unknown."""
+    while True:
+        count = st.pattern @ sup.astype(np.int64)
+        lonely = np.flatnonzero(count == 1)
+        added = False
+        for r in lonely:
+            cells, _ = st.members(int(r))
+            hidden = cells[sup[cells]]
+            if len(hidden) != 1 or unpublished[hidden[0]]:
+                continue
+            if sup[cells].sum() != 1:
+                continue
+            cand = [(int(j), True) for j in cells if not sup[j] and free[j]]
+            if cand:
+                sup[_best(st, g, cand)] = True
+                added = True
+        if not added:
+            return
+
+
+class _Deviation:
+    """The cheapest way to move one value (Fischetti & Salazar's single-cell protection LP, here as a heuristic):
+    find y with A y = 0, x0 + y >= 0, y_i = ±pl, minimising the weighted movement of published cells (cells already
+    suppressed move for free). Suppressing the support of y lets the attacker's interval reach x0_i ± pl."""
+
+    def __init__(self, st: _Structure, values: np.ndarray, weight: np.ndarray, movable: np.ndarray):
+        n = st.n
+        A = sparse.hstack([st.A, -st.A], format="csc")
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = 2 * n, st.m
+        self.weight = np.concatenate([weight, weight])
+        lp.col_cost_ = self.weight.copy()
+        lp.col_lower_ = np.zeros(2 * n)
+        self.upper = np.concatenate([np.where(movable, highspy.kHighsInf, 0.0), np.where(movable, values, 0.0)])
+        lp.col_upper_ = self.upper.copy()
+        lp.row_lower_ = np.zeros(st.m)
+        lp.row_upper_ = np.zeros(st.m)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = A.indices.astype(np.int32)
+        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 2 * n, st.m
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.passModel(lp)
+        self.n = n
+        self.free = np.zeros(n, bool)
+
+    def set_free(self, sup: np.ndarray) -> None:
+        changed = np.flatnonzero(sup != self.free)
+        if len(changed):
+            idx = np.concatenate([changed, changed + self.n]).astype(np.int32)
+            cost = np.where(np.concatenate([sup[changed], sup[changed]]), 0.0, self.weight[idx])
+            self.h.changeColsCost(len(idx), idx, cost)
+            self.free = sup.copy()
+
+    def support(self, i: int, amount: float) -> np.ndarray | None:
+        """Cells that move when cell i moves by `amount` (signed), or None when it cannot."""
+        h, n = self.h, self.n
+        plus, minus = (i, i + n) if amount > 0 else (i + n, i)
+        h.changeColsBounds(2, np.array([plus, minus], np.int32), np.array([abs(amount), 0.0]),
+                           np.array([abs(amount), 0.0]))
+        h.run()
+        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        y = np.asarray(h.getSolution().col_value) if ok else None
+        h.changeColsBounds(2, np.array([i, i + n], np.int32), np.zeros(2), self.upper[[i, i + n]])
+        if y is None:
+            return None
+        move = y[:n] + y[n:]
+        return np.flatnonzero(move > 1e-9 * max(abs(amount), 1.0))
+
+
+def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray, unpublished: np.ndarray,
+                   max_rounds: int = 50) -> tuple[np.ndarray, list]:
+    """Add complements to `sup` (cells) until every sensitive value of the group meets its protection."""
+    sup = sup.copy()
+    cache: dict[bytes, list] = {}
+    failures: list = []
+    movable = free | sup | unpublished
+    weight = 1e-3 * (1 + st.level) + g.cost
+    deviations: dict[int, _Deviation] = {}
+    parts_of = {t: ps for t, ps in g.sums}
+    last, stalled = None, 0
+    for _ in range(max_rounds):
+        _close_lines(st, g, sup, free, unpublished)
+        failures = []
+        for comp in _components(st, sup):
+            if not g.sens[comp].any():
+                continue
+            key = comp.tobytes()
+            if key not in cache:
+                cache[key] = _check_component(st, g, comp, sup)
+            failures += cache[key]
+        if not failures:
+            return sup, []
+        signature = sorted(failures)
+        stalled = stalled + 1 if signature == last else 0
+        last = signature
+        if stalled >= 2:  # the same requirements fail whatever is added: best effort (the audit reports them)
+            break
+        before = int(sup.sum())
+        for cell, col, direction in failures:
+            pl = g.up[cell, col] if direction > 0 else g.lo[cell, col]
+            total = g.V[cell, col]
+            # a total of parts (full + part-time = total) moves through its parts
+            moves = [(c, pl * (g.V[cell, c] / total if total > 0 else 1.0 / len(parts_of[col])))
+                     for c in parts_of[col]] if col in parts_of else [(col, pl)]
+            for c, amount in moves:
+                if c not in deviations:
+                    deviations[c] = _Deviation(st, g.V[:, c], weight, movable)
+                dev = deviations[c]
+                dev.set_free(sup)
+                support = dev.support(cell, direction * max(amount, 1e-6))
+                if support is None:
+                    continue
+                sup[support[free[support]]] = True
+        if int(sup.sum()) == before:  # no progress: widen around the failing cells
+            for cell, _, _ in failures:
+                cand = [int(j) for r in st.rows_of(cell) for j in st.members(int(r))[0] if not sup[j] and free[j]]
+                if cand:
+                    sup[_best(st, g, [(j, True) for j in cand])] = True
+            if int(sup.sum()) == before:
+                break
+    return sup, failures
 
 
 def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Constraint],
-             rules: Rules = Rules()) -> pd.DataFrame:
-    """Status per cell and column: '' (published), 'primary' or 'secondary'."""
+             rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
+             frozen: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
+
+    ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
+    ``unpublished``: ids of cells never published (always unknown to the attacker).
+    ``frozen``: a status frame for cells whose suppression is already decided (no complement is added there).
+    The count of an unpublished cell is not sensitive (only its values are)."""
     original_index = cells.index
-    # canonical order (cell ids, constraints) so that the result does not depend on input order
+    if not cells.index.is_unique:
+        raise ValueError("cell index must be unique")
     cells = cells.iloc[np.argsort([str(i) for i in cells.index], kind="stable")]
     constraints = sorted(constraints, key=lambda c: (c.parent, sorted(c.children)))
-    st = _Structure(cells.index, constraints)
-    n = np.nan_to_num(cells["n"].to_numpy(float), nan=0.0)
-    small = (n >= 1) & (n < rules.min_count)
-    status = {}
-    for col in ["n", *value_cols]:
-        values = np.nan_to_num(cells[col].to_numpy(float), nan=0.0)
-        primary = small | (_dominated(cells, col, rules.dominance_share) if col != "n" else False)
-        secondary = _secondary(st, primary, values, n)
-        status[col] = np.where(primary, PRIMARY, np.where(secondary, SECONDARY, "")).tolist()
-    return pd.DataFrame(status, index=cells.index, dtype=object).reindex(original_index)
+    ids = [str(i) for i in cells.index]
+    st = _Structure(ids, constraints)
+    hidden_always = np.zeros(st.n, bool)
+    if unpublished is not None:
+        hidden_always = cells.index.isin(list(unpublished))
+    is_frozen = np.zeros(st.n, bool)
+    if frozen is not None:
+        fz = frozen.reindex(cells.index)
+        is_frozen = fz.notna().any(axis=1).to_numpy()
+    free = ~is_frozen & ~hidden_always
+    groups: list[Linked] = [Linked(("n",))]
+    seen = set()
+    for grp in linked:
+        if set(grp.columns) <= set(value_cols):
+            groups.append(grp)
+            seen.update(grp.columns)
+    groups += [Linked((c,)) for c in value_cols if c not in seen]
+    status: dict[str, np.ndarray] = {}
+    for grp in groups:
+        cols = list(grp.columns)
+        V = np.column_stack([np.nan_to_num(cells[c].to_numpy(float), nan=0.0) for c in cols])
+        parts = [protection(cells, c, rules) for c in cols]
+        sens = np.column_stack([p[0] for p in parts])
+        if cols == ["n"]:
+            sens[:, 0] &= ~hidden_always
+        lo = np.column_stack([np.where(sens[:, a], p[1], 0.0) for a, p in enumerate(parts)])
+        up = np.column_stack([np.where(sens[:, a], p[2], 0.0) for a, p in enumerate(parts)])
+        pos = {c: a for a, c in enumerate(cols)}
+        sums = [(pos[t], [pos[p] for p in ps]) for t, ps in grp.sums]
+        at_most = []
+        for t, ps in grp.at_most:  # only an identity the data satisfies
+            if (V[:, [pos[p] for p in ps]].sum(axis=1) <= V[:, pos[t]] * (1 + 1e-9) + 1e-6).all():
+                at_most.append((pos[t], [pos[p] for p in ps]))
+        totals = np.maximum(V.max(axis=0), 1.0)
+        cost = (V / totals).sum(axis=1)
+        g = _Group(cols, V, sens, lo, up, sums, at_most, cost)
+        sup = sens.any(axis=1) | hidden_always
+        if frozen is not None:
+            fz = frozen.reindex(cells.index)
+            fsup = np.zeros(st.n, bool)
+            for c in cols:
+                if c in fz.columns:
+                    fsup |= fz[c].fillna("").ne("").to_numpy()
+            sup = np.where(is_frozen, fsup, sup)
+            g.sens[is_frozen & ~fsup] = False  # a published frozen cell: nothing to protect here
+        sup, _ = _protect_group(st, g, sup, free, hidden_always)
+        for a, c in enumerate(cols):
+            status[c] = np.where(sens[:, a] & sup, PRIMARY, np.where(sup, SECONDARY, ""))
+    order = ["n", *value_cols]
+    out = pd.DataFrame({c: status[c].tolist() for c in order}, index=cells.index, dtype=object)
+    return out.reindex(original_index)
 
 
 def apply(cells: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:

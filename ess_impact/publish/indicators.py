@@ -24,7 +24,7 @@ from ess_impact.store import db
 
 BY = ("region", "mrc", "sector", "legal_form", "all")
 
-# Additive indicators protected by confidentiality (each with a `__max` column in the cube).
+# Additive indicators protected by confidentiality (each with `__max` and `__max2` columns in the cube).
 PROTECTED = ["jobs_full_time", "jobs_part_time", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned",
              "revenue_grants", "volunteers", "volunteer_hours", "members"]
 # Indicators derived from protected ones: suppressed whenever one of their inputs is.
@@ -38,6 +38,14 @@ DERIVED = {
     "revenue_per_1000": ("revenue_total",),
     "volunteer_hours_per_1000": ("volunteer_hours",),
 }
+# Columns protected together (one suppression pattern; their identities are in the attacker's system): full-time +
+# part-time = total jobs; earned + grants <= total revenue. A derived column (DERIVED) follows its inputs.
+LINKED = [
+    confidentiality.Linked(("jobs_full_time", "jobs_part_time", "jobs_total"),
+                           sums=(("jobs_total", ("jobs_full_time", "jobs_part_time")),)),
+    confidentiality.Linked(("revenue_total", "revenue_earned", "revenue_grants"),
+                           at_most=(("revenue_total", ("revenue_earned", "revenue_grants")),)),
+]
 VALUES = ["enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte", "paid_hours", "payroll",
           "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "grant_share", "volunteers",
           "volunteer_hours", "volunteer_fte", "volunteer_value", "members", "jobs_per_1000", "revenue_per_1000",
@@ -62,15 +70,18 @@ class Settings:
     fte_basis_hours: float
     min_count: int
     dominance_share: float
+    dominance_n: int = 1
+    p_percent: float = 10.0
 
     @property
     def rules(self) -> confidentiality.Rules:
-        return confidentiality.Rules(min_count=self.min_count, dominance_share=self.dominance_share)
+        return confidentiality.Rules(min_count=self.min_count, dominance_share=self.dominance_share,
+                                     dominance_n=self.dominance_n, p_percent=self.p_percent)
 
 
 def settings(con: duckdb.DuckDBPyConnection) -> Settings:
     found = read_settings(con)
-    return Settings(found.fte_basis_hours, found.min_count, found.dominance_share)
+    return Settings(found.fte_basis_hours, found.min_count, found.dominance_share, found.dominance_n, found.p_percent)
 
 
 def volunteer_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -87,13 +98,15 @@ def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(y["year"].max()) if len(y) else None
 
 
-def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[int, int] | None = None
-         ) -> pd.DataFrame:
+def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[int, int] | None = None,
+         outside: bool = False) -> pd.DataFrame:
     """Every geography × category cell, for one year (or all), unprotected (admin view). Category names come in
-    both languages (cat_name_fr, cat_name_en); `select` picks one."""
+    both languages (cat_name_fr, cat_name_en); `select` picks one. With a panel, the enterprises that reported both
+    years (or, `outside`, the others: raw − panel)."""
     s = settings(con)
     params = {"year": year, "fte_basis": s.fte_basis_hours,
-              "panel_from": panel[0] if panel else None, "panel_to": panel[1] if panel else None}
+              "panel_from": panel[0] if panel else None, "panel_to": panel[1] if panel else None,
+              "outside": outside}
     frame = con.execute(sql.load("cube"), params).df()
     frame["cell"] = _cell_ids(frame)
     return frame
@@ -134,7 +147,7 @@ def protect(frame: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
     parts = []
     for _, year_frame in frame.groupby("year", sort=True):
         cells = year_frame.set_index("cell").rename(columns={"enterprises": "n"})
-        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), rules)
+        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), rules, LINKED)
         parts.append(_apply_status(year_frame, status))
     return pd.concat(parts, ignore_index=True) if parts else frame.assign(suppressed="")
 
@@ -149,7 +162,7 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
         out.loc[hidden[column].to_numpy(), column] = np.nan
     names = np.array(VALUES)
     out["suppressed"] = [",".join(names[row]) for row in hidden[VALUES].to_numpy(dtype=bool)]
-    return out.drop(columns=[c for c in out.columns if c.endswith("__max") or c.endswith("_base")])
+    return out.drop(columns=[c for c in out.columns if c.endswith(("__max", "__max2", "_base"))])
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
@@ -257,16 +270,84 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
 
 
 def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
-    """The public cubes of two years at constant sample (enterprises that reported both years), guarded so that
-    they can be published next to the raw cubes."""
+    """The public cubes of two years at constant sample (enterprises that reported both years), protected so that
+    they can be published next to the raw cubes.
+
+    raw − panel is itself a cell an attacker can compute (the enterprises outside the sample: leavers or entrants),
+    so each year is protected as one system of three tables linked cell by cell, raw = panel + outside: the raw
+    cells keep the suppressions of the public cube (frozen), the outside cells are never published (unknowns with
+    their own sensitivity: 1 or 2 leavers are sensitive, 60 are not), and complements are taken in the panel only.
+    (The previous guard forced the count of a panel cell below the threshold whenever 1 or 2 enterprises were
+    outside it, which suppressed every column of it and, through complements, whole MRCs.) The count of
+    enterprises of a panel cell is suppressed in both years when it is in one (the sample is the same)."""
     rules = settings(con).rules
-    frames = [_guard_panel_difference(cube(con, year, (year_from, year_to)), cube(con, year), rules)
-              for year in (year_from, year_to)]
-    return protect(pd.concat(frames, ignore_index=True), rules)
+    raw_public = public_cubes(con)
+    statuses, frames = [], []
+    for year in (year_from, year_to):
+        raw = cube(con, year)
+        panel = cube(con, year, (year_from, year_to))
+        outside = cube(con, year, (year_from, year_to), outside=True)
+        published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
+        status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules)
+        statuses.append(status)
+        frames.append(panel)
+    both = statuses[0]["n"].reindex(frames[0]["cell"]).fillna("").ne("")
+    hidden_n = set(frames[0]["cell"][both.to_numpy()]) | set(
+        frames[1]["cell"][statuses[1]["n"].reindex(frames[1]["cell"]).fillna("").ne("").to_numpy()])
+    parts = []
+    for status, frame in zip(statuses, frames):
+        status = status.copy()
+        extra = status.index.isin(list(hidden_n)) & status["n"].eq("")
+        status.loc[extra, "n"] = confidentiality.SECONDARY
+        parts.append(_apply_status(frame, status))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
+                  rules: confidentiality.Rules) -> pd.DataFrame:
+    """Status of the panel cells of one year (index: cell), protected jointly with the raw cube (frozen) and the
+    enterprises outside the sample (unpublished), linked by raw = panel + outside."""
+    cells_all = raw["cell"].tolist()
+    columns = ["n", *PROTECTED]
+    extra = [c for c in raw.columns if c.endswith(("__max", "__max2")) and c.split("__")[0] in PROTECTED]
+
+    def table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+        t = frame.rename(columns={"enterprises": "n"}).set_index("cell")[columns + extra].reindex(cells_all)
+        t["n"] = t["n"].fillna(0)
+        t.index = [f"{prefix}{c}" for c in cells_all]
+        return t
+
+    R, P, O = table(raw, "R/"), table(panel, "P/"), table(outside, "O/")
+    cells = pd.concat([R, P, O])
+    structure = raw.assign(cell=raw["cell"])
+    base = cube_constraints(structure)
+    # The outside table's own additivity is implied by the raw and panel ones and raw = panel + outside: it is left
+    # out, so that each outside cell links only its raw and panel cells (smaller components, same feasible set).
+    constraints = []
+    for prefix in ("R/", "P/"):
+        constraints += [confidentiality.Constraint(prefix + c.parent, tuple(prefix + k for k in c.children))
+                        for c in base]
+    constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in cells_all]
+    # raw cells: their public status; panel cells absent from the panel (no enterprise): published zeros
+    frozen = pd.DataFrame(index=cells.index, columns=columns, dtype=object)
+    hidden = [set(s.split(",")) - {""} for s in raw_suppressed]
+    for k, c in enumerate(columns):
+        name = "enterprises" if c == "n" else c
+        frozen.loc[R.index, c] = [confidentiality.SECONDARY if name in h else "" for h in hidden]
+    empty_panel = P.index[P["n"].to_numpy() == 0]
+    frozen.loc[empty_panel, columns] = ""
+    known_zero = O.index[O["n"].to_numpy() == 0]  # nobody outside: raw = panel, and everyone can see it
+    frozen.loc[known_zero, columns] = ""
+    unpublished = O.index[O["n"].to_numpy() > 0]
+    status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
+                                      frozen=frozen)
+    out = status.loc[P.index]
+    out.index = cells_all
+    return out.reindex(panel["cell"])
 
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "1"
+CUBE_FORMAT = "2"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -310,15 +391,3 @@ def prepare_public(con: duckdb.DuckDBPyConnection) -> None:
     known = years(con)["year"].tolist()
     if len(known) >= 2:
         public_panels(con, int(known[-2]), int(known[-1]))
-
-
-def _guard_panel_difference(panel: pd.DataFrame, full: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
-    """A constant-sample cell published next to the raw cell reveals their difference (the enterprises outside the
-    sample). When that difference covers fewer than `min_count` enterprises, the panel cell is treated as
-    sensitive: its count is lowered below the threshold so that the count rule suppresses it."""
-    n_full = full.set_index("cell")["enterprises"].reindex(panel["cell"]).to_numpy()
-    difference = n_full - panel["enterprises"].to_numpy()
-    sensitive = (difference > 0) & (difference < rules.min_count)
-    guarded = panel.copy()
-    guarded.loc[sensitive, "enterprises"] = np.minimum(guarded.loc[sensitive, "enterprises"], 1)
-    return guarded

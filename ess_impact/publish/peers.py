@@ -1,9 +1,15 @@
-"""An enterprise next to its peers: its indicators for a year beside the medians of the enterprises of its sector in
-its MRC, its region and Québec ("Mes données").
+"""An enterprise next to its peers: its indicators for a year beside the medians of the other enterprises of its
+sector in its MRC, its region and Québec ("Mes données").
 
-A median is a value of one enterprise (or the mean of two), so it is withheld where fewer than `median_min_count`
-enterprises of the sector reported the item in the territory (a setting, never below the public `min_count`). With
-five or more, the reader learns that some enterprise of the group has about that value, not which one.
+The comparison must not be steerable (issue 11): an enterprise that uploads new figures of its own and reads the page
+again must learn nothing new about the others. So
+
+* the viewer's own enterprises (every NEQ of its account, and the one compared) are never in the group: its uploads
+  cannot move the medians;
+* a median rests on at least `median_min_count` OTHER enterprises that reported the item (a setting, never below
+  the public `min_count`), else it is withheld;
+* the median is published rounded to two significant digits (a median is one enterprise's value, or the mean of
+  two): the reader learns that about half of the others report less than about that value, not anyone's figure.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ class Peers:
     mrc: str
     region: str
     names: dict[str, str]        # 'sector', 'mrc', 'region' -> name in the reader's language
-    values: pd.DataFrame         # index PEER_INDICATORS; columns self, mrc, region, quebec (medians), <scope>_n
+    values: pd.DataFrame         # index PEER_INDICATORS; columns self, mrc, region, quebec (rounded medians of the
+                                 # other enterprises), <scope>_n (how many other enterprises reported the item)
     hidden: pd.DataFrame         # True where a median is withheld (too few enterprises reported the item)
     min_count: int
 
@@ -41,6 +48,15 @@ def median_min_count(con: duckdb.DuckDBPyConnection) -> int:
     """Fewest enterprises a published median may rest on: the setting, never below the public threshold."""
     found = settings.read(con)
     return max(found.median_min_count, found.min_count)
+
+
+def round_significant(values, digits: int = 2) -> np.ndarray:
+    """Each value rounded to `digits` significant digits (0 and NaN unchanged)."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(values)))
+        scale = 10.0 ** (digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0))
+        return np.where(np.isfinite(values) & (values != 0), np.round(values * scale) / scale, values)
 
 
 def peer_medians(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, year: int,
@@ -53,8 +69,12 @@ def peer_medians(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str
         return None
     sector, sector_fr, sector_en, mrc, mrc_name, region, region_name = identity
     basis = indicators.settings(con).fte_basis_hours
-    found = con.execute(sql.load("peer_medians"), {"neq": neq, "year": year, "fte_basis": basis}).df()
-    found = found.set_index("scope")
+    exclude = sorted({neq, *(actor.neqs if actor is not None else ())})
+    found = con.execute(sql.load("peer_medians"), {"neq": neq, "year": year, "fte_basis": basis,
+                                                   "exclude": exclude}).df()
+    found = found.set_index("scope").reindex(["self", *SCOPES])  # a scope with no other enterprise has no row
+    found[[c for c in found.columns if c.endswith("__n")]] = found[[c for c in found.columns
+                                                                     if c.endswith("__n")]].fillna(0)
     threshold = median_min_count(con)
     values = pd.DataFrame(index=list(PEER_INDICATORS))
     hidden = pd.DataFrame(index=list(PEER_INDICATORS))
@@ -64,7 +84,7 @@ def peer_medians(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str
         counts = np.array([int(found.at[scope, f"{k}__n"]) for k in PEER_INDICATORS])
         medians = np.array([found.at[scope, k] for k in PEER_INDICATORS], dtype=float)
         withheld = counts < threshold
-        values[scope] = np.where(withheld, np.nan, medians)
+        values[scope] = np.where(withheld, np.nan, round_significant(medians))
         values[f"{scope}_n"] = counts
         hidden[scope] = withheld
     names = {"sector": sector_en if lang == "en" else sector_fr, "mrc": mrc_name, "region": region_name}

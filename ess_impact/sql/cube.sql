@@ -1,8 +1,12 @@
 -- Indicators for every combination of geography (MRC, region, all of Québec) and category (all, each sector,
 -- each legal form), by year: the one aggregate every view and export is cut from.
 -- Parameters: $year (NULL = every year),
---   $fte_basis (hours per FTE), $panel_from/$panel_to (constant sample: enterprises that reported both years).
--- The *__max columns hold the largest single-enterprise contribution (dominance rule of confidentiality).
+--   $fte_basis (hours per FTE), $panel_from/$panel_to (constant sample: enterprises that reported both years),
+--   $outside (with a panel: TRUE = the enterprises outside the constant sample instead, i.e. raw − panel).
+-- The *__max columns hold the largest single-enterprise contribution, *__max2 the second largest (NULL with one
+-- contributor): the dominance and p % rules of confidentiality. Each fine group keeps its largest and second
+-- largest; a rolled-up cell's second largest is the larger of its groups' second largests and of the second
+-- largest of its groups' largests.
 WITH rates AS (
     -- Each year's rate; a year without one takes the latest earlier rate (or the earliest known).
     SELECT y.year,
@@ -23,28 +27,28 @@ f AS (
     JOIN mrc m ON m.code = a.mrc
     JOIN rates r ON r.year = a.year
     WHERE ($year IS NULL OR a.year = $year)
-      AND ($panel_from IS NULL OR a.neq IN (SELECT neq FROM panel))
+      AND ($panel_from IS NULL OR (a.neq IN (SELECT neq FROM panel)) <> coalesce($outside, false))
 ),
 fine AS (
     -- One pass over the rows at the finest grain (a few thousand groups); the grouping sets then roll it up.
     SELECT
         year, mrc, region_code, sector, legal_form,
         count(*) AS enterprises,
-        sum(jobs_full_time) AS jobs_full_time, max(jobs_full_time) AS jobs_full_time__max,
-        sum(jobs_part_time) AS jobs_part_time, max(jobs_part_time) AS jobs_part_time__max,
-        sum(jobs_total) AS jobs_total, max(jobs_total) AS jobs_total__max,
-        sum(paid_hours) AS paid_hours, max(paid_hours) AS paid_hours__max,
+        sum(jobs_full_time) AS jobs_full_time, max(jobs_full_time) AS jobs_full_time__max, max(jobs_full_time, 2)[2] AS jobs_full_time__m2,
+        sum(jobs_part_time) AS jobs_part_time, max(jobs_part_time) AS jobs_part_time__max, max(jobs_part_time, 2)[2] AS jobs_part_time__m2,
+        sum(jobs_total) AS jobs_total, max(jobs_total) AS jobs_total__max, max(jobs_total, 2)[2] AS jobs_total__m2,
+        sum(paid_hours) AS paid_hours, max(paid_hours) AS paid_hours__max, max(paid_hours, 2)[2] AS paid_hours__m2,
         count(paid_hours) AS paid_hours_enterprises,
-        sum(payroll) AS payroll, max(payroll) AS payroll__max,
-        sum(revenue_total) AS revenue_total, max(revenue_total) AS revenue_total__max,
-        sum(revenue_earned) AS revenue_earned, max(revenue_earned) AS revenue_earned__max,
+        sum(payroll) AS payroll, max(payroll) AS payroll__max, max(payroll, 2)[2] AS payroll__m2,
+        sum(revenue_total) AS revenue_total, max(revenue_total) AS revenue_total__max, max(revenue_total, 2)[2] AS revenue_total__m2,
+        sum(revenue_earned) AS revenue_earned, max(revenue_earned) AS revenue_earned__max, max(revenue_earned, 2)[2] AS revenue_earned__m2,
         sum(revenue_total) FILTER (WHERE revenue_earned IS NOT NULL) AS revenue_total_earned_base,
-        sum(revenue_grants) AS revenue_grants, max(revenue_grants) AS revenue_grants__max,
+        sum(revenue_grants) AS revenue_grants, max(revenue_grants) AS revenue_grants__max, max(revenue_grants, 2)[2] AS revenue_grants__m2,
         sum(revenue_total) FILTER (WHERE revenue_grants IS NOT NULL) AS revenue_total_grants_base,
-        sum(volunteers) AS volunteers, max(volunteers) AS volunteers__max,
-        sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours) AS volunteer_hours__max,
-        sum(volunteer_value) AS volunteer_value, max(volunteer_value) AS volunteer_value__max,
-        sum(members) AS members, max(members) AS members__max
+        sum(volunteers) AS volunteers, max(volunteers) AS volunteers__max, max(volunteers, 2)[2] AS volunteers__m2,
+        sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours) AS volunteer_hours__max, max(volunteer_hours, 2)[2] AS volunteer_hours__m2,
+        sum(volunteer_value) AS volunteer_value, max(volunteer_value) AS volunteer_value__max, max(volunteer_value, 2)[2] AS volunteer_value__m2,
+        sum(members) AS members, max(members) AS members__max, max(members, 2)[2] AS members__m2
     FROM f
     GROUP BY year, mrc, region_code, sector, legal_form
 ),
@@ -57,20 +61,32 @@ agg AS (
         coalesce(sector, legal_form, 'ALL') AS cat_code,
         sum(enterprises)::BIGINT AS enterprises,
         sum(jobs_full_time) AS jobs_full_time, max(jobs_full_time__max) AS jobs_full_time__max,
+        greatest(max(jobs_full_time__m2), max(jobs_full_time__max, 2)[2]) AS jobs_full_time__max2, max(jobs_full_time__max, 2)[2] AS jobs_full_time__m2,
         sum(jobs_part_time) AS jobs_part_time, max(jobs_part_time__max) AS jobs_part_time__max,
+        greatest(max(jobs_part_time__m2), max(jobs_part_time__max, 2)[2]) AS jobs_part_time__max2, max(jobs_part_time__max, 2)[2] AS jobs_part_time__m2,
         sum(jobs_total) AS jobs_total, max(jobs_total__max) AS jobs_total__max,
+        greatest(max(jobs_total__m2), max(jobs_total__max, 2)[2]) AS jobs_total__max2, max(jobs_total__max, 2)[2] AS jobs_total__m2,
         sum(paid_hours) AS paid_hours, max(paid_hours__max) AS paid_hours__max,
+        greatest(max(paid_hours__m2), max(paid_hours__max, 2)[2]) AS paid_hours__max2, max(paid_hours__max, 2)[2] AS paid_hours__m2,
         sum(paid_hours_enterprises)::BIGINT AS paid_hours_enterprises,
         sum(payroll) AS payroll, max(payroll__max) AS payroll__max,
+        greatest(max(payroll__m2), max(payroll__max, 2)[2]) AS payroll__max2, max(payroll__max, 2)[2] AS payroll__m2,
         sum(revenue_total) AS revenue_total, max(revenue_total__max) AS revenue_total__max,
+        greatest(max(revenue_total__m2), max(revenue_total__max, 2)[2]) AS revenue_total__max2, max(revenue_total__max, 2)[2] AS revenue_total__m2,
         sum(revenue_earned) AS revenue_earned, max(revenue_earned__max) AS revenue_earned__max,
+        greatest(max(revenue_earned__m2), max(revenue_earned__max, 2)[2]) AS revenue_earned__max2, max(revenue_earned__max, 2)[2] AS revenue_earned__m2,
         sum(revenue_total_earned_base) AS revenue_total_earned_base,
         sum(revenue_grants) AS revenue_grants, max(revenue_grants__max) AS revenue_grants__max,
+        greatest(max(revenue_grants__m2), max(revenue_grants__max, 2)[2]) AS revenue_grants__max2, max(revenue_grants__max, 2)[2] AS revenue_grants__m2,
         sum(revenue_total_grants_base) AS revenue_total_grants_base,
         sum(volunteers) AS volunteers, max(volunteers__max) AS volunteers__max,
+        greatest(max(volunteers__m2), max(volunteers__max, 2)[2]) AS volunteers__max2, max(volunteers__max, 2)[2] AS volunteers__m2,
         sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours__max) AS volunteer_hours__max,
+        greatest(max(volunteer_hours__m2), max(volunteer_hours__max, 2)[2]) AS volunteer_hours__max2, max(volunteer_hours__max, 2)[2] AS volunteer_hours__m2,
         sum(volunteer_value) AS volunteer_value, max(volunteer_value__max) AS volunteer_value__max,
-        sum(members) AS members, max(members__max) AS members__max
+        greatest(max(volunteer_value__m2), max(volunteer_value__max, 2)[2]) AS volunteer_value__max2, max(volunteer_value__max, 2)[2] AS volunteer_value__m2,
+        sum(members) AS members, max(members__max) AS members__max,
+        greatest(max(members__m2), max(members__max, 2)[2]) AS members__max2
     FROM fine
     GROUP BY year, GROUPING SETS (
         (mrc, region_code, sector), (mrc, region_code, legal_form), (mrc, region_code),
@@ -94,6 +110,7 @@ SELECT
     agg.* EXCLUDE (year, geo_level, geo_code, cat_kind, cat_code),
     agg.paid_hours / $fte_basis AS fte,
     agg.paid_hours__max / $fte_basis AS fte__max,
+    agg.paid_hours__max2 / $fte_basis AS fte__max2,
     agg.volunteer_hours / $fte_basis AS volunteer_fte,
     agg.volunteer_hours__max / $fte_basis AS volunteer_fte__max,
     agg.revenue_earned / nullif(agg.revenue_total_earned_base, 0) AS earned_share,

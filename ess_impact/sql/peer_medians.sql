@@ -1,6 +1,7 @@
--- One enterprise's indicators for a year next to the medians of the enterprises of its sector (that year) in its MRC,
--- its region and Québec. $neq, $year, $fte_basis. Each median comes with the number of enterprises that reported the
--- item (`<item>__n`), so the caller can withhold a median computed over too few of them.
+-- One enterprise's indicators for a year next to the medians of the OTHER enterprises of its sector (that year) in its
+-- MRC, its region and Québec. $neq, $year, $fte_basis, $exclude (the viewer's own NEQs: never in the group, so that
+-- changing its own figures cannot move the medians). Each median comes with the number of other enterprises that
+-- reported the item (`<item>__n`), so the caller can withhold a median computed over too few of them.
 WITH own AS (
     SELECT f.sector, f.mrc, m.region_code FROM annual_figures f JOIN mrc m ON m.code = f.mrc
     WHERE f.neq = $neq AND f.year = $year
@@ -19,9 +20,10 @@ WITH own AS (
     WHERE f.year = $year AND f.sector = (SELECT sector FROM own)
 ), scoped AS (
     SELECT 'self' AS scope, * FROM e WHERE neq = $neq
-    UNION ALL SELECT 'mrc', * FROM e WHERE mrc = (SELECT mrc FROM own)
+    UNION ALL SELECT 'mrc', * FROM e WHERE mrc = (SELECT mrc FROM own) AND NOT list_contains($exclude, neq)
     UNION ALL SELECT 'region', * FROM e WHERE region_code = (SELECT region_code FROM own)
-    UNION ALL SELECT 'quebec', * FROM e
+                                          AND NOT list_contains($exclude, neq)
+    UNION ALL SELECT 'quebec', * FROM e WHERE NOT list_contains($exclude, neq)
 )
 SELECT scope, count(*) AS enterprises,
        median(jobs_total) AS jobs_total, count(jobs_total) AS jobs_total__n,

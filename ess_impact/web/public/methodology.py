@@ -36,6 +36,10 @@ ui.show_table(tables.Table(pd.DataFrame({
 st.header(ui.tr("confidentiality_heading"))
 st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
                share=formatting.percent(settings.dominance_share, lang, 0)))
+st.markdown(ui.tr("confidentiality_rules", min_count=settings.min_count,
+                  p=formatting.number(settings.p_percent, lang, 0),
+                  top=ui.tr(f"dominance_top_{settings.dominance_n}"),
+                  share=formatting.percent(settings.dominance_share, lang, 0)))
 
 years = sorted(ctx["years"]["year"].tolist())
 if years:

@@ -1,0 +1,312 @@
+"""An independent audit of the public figures: plays a determined reader with linear programs.
+
+It does not use the suppression code (nothing from `confidentiality`): it reads what the public sees — the public cube
+of every year (every page's tables, `summary --public` and the report tables are cut from it) and the constant-sample
+cubes of consecutive years (the change cards) — with NaN where a value is suppressed and cells absent where no
+enterprise is. From the structure of those tables alone it rebuilds the identities a reader can rely on:
+
+* MRCs sum to their region, regions to Québec (every category); sectors, and separately legal forms, sum to 'all';
+* full-time + part-time = total jobs; earned + grants <= total revenue (when the data obey it);
+* a value published through a rescaled column (FTE from paid hours, volunteer value or FTE from volunteer hours,
+  per-1000 values from the population) counts as published;
+* at constant sample: raw = constant sample + outside (the enterprises that entered or left), every table additive,
+  the outside cells unknown and >= 0 (known zero when both counts are published and equal);
+* every value >= 0.
+
+Then, per suppressed value that the primary rules make sensitive, it minimises and maximises that value (HiGHS) and
+compares the interval with the protection level, computed here from the true cube (the auditor's privilege; the
+attacker's programs use published values only): count rule p % of the value (one enterprise for the count), p % rule
+p·x1 − (T − x1 − x2), (n, k) rule top/k − T; a zero value must reach one unit above.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import duckdb
+import highspy
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from ess_impact.publish import indicators
+
+GROUPS = [("enterprises",), ("jobs_full_time", "jobs_part_time", "jobs_total"),
+          ("revenue_total", "revenue_earned", "revenue_grants"), ("fte",), ("payroll",), ("volunteers",),
+          ("volunteer_hours",), ("members",)]
+SUMS = {"jobs_total": ("jobs_full_time", "jobs_part_time")}
+AT_MOST = {"revenue_total": ("revenue_earned", "revenue_grants")}
+# A published rescaling of a column gives the column itself.
+RESCALED = {"fte": ("paid_hours",), "volunteer_hours": ("volunteer_value", "volunteer_fte", "volunteer_hours_per_1000"),
+            "jobs_total": ("jobs_per_1000",), "revenue_total": ("revenue_per_1000",)}
+COLUMNS = ["year", "system", "table", "cell", "column", "value", "protection", "low", "high", "required_low",
+           "required_high", "ok"]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditRules:
+    min_count: int
+    p_percent: float
+    dominance_n: int
+    dominance_share: float
+
+
+def _rules(con) -> AuditRules:
+    s = indicators.settings(con)
+    return AuditRules(s.min_count, s.p_percent, s.dominance_n, s.dominance_share)
+
+
+def levels(true: pd.DataFrame, column: str, rules: AuditRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sensitive, required low, required high) of one column, restated from the published rules."""
+    n = true["enterprises"].fillna(0).to_numpy(float)
+    small = (n >= 1) & (n < rules.min_count)
+    v = true[column].fillna(0).to_numpy(float)
+    if column == "enterprises":
+        return small, v - 1, v + 1
+    p = rules.p_percent / 100
+    pl = np.where(small, p * v, 0.0)
+    sens = small.copy()
+    if f"{column}__max" in true:
+        x1 = true[f"{column}__max"].to_numpy(float)
+        x2 = np.nan_to_num(true[f"{column}__max2"].to_numpy(float), nan=0.0)
+        ok = ~np.isnan(x1) & (v > 0) & ~small
+        x1 = np.nan_to_num(x1)
+        need = p * x1 - (v - x1 - x2)
+        hit = ok & (need > 1e-7 * np.maximum(v, 1))
+        sens |= hit
+        pl = np.where(hit, np.maximum(pl, need), pl)
+        top = x1 + (x2 if rules.dominance_n >= 2 else 0)
+        hit = ok & (top > rules.dominance_share * v * (1 + 1e-12))
+        sens |= hit
+        pl = np.where(hit, np.maximum(pl, top / rules.dominance_share - v), pl)
+    low = v - np.minimum(pl, v)
+    high = v + np.where(v <= 0, np.maximum(pl, 1.0), pl)
+    return sens, low, high
+
+
+def _published(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Where a column's value is readable: published itself or through a published rescaling."""
+    names = [column, *RESCALED.get(column, ())]
+    listed = [set((s or "").split(",")) for s in frame["suppressed"]]
+    out = np.zeros(len(frame), bool)
+    for name in names:
+        if name in frame:
+            out |= np.array([name not in h for h in listed])
+    return out
+
+
+class _System:
+    """Unknowns, equalities and inequalities of one attacker system (one year, one group of columns)."""
+
+    def __init__(self):
+        self.var: dict[tuple, int] = {}
+        self.eq: list[tuple[dict[int, float], float]] = []
+        self.ub: list[tuple[dict[int, float], float]] = []
+
+    def term(self, known: dict, key) -> tuple[int | None, float]:
+        if key in known:
+            return None, known[key]
+        if key not in self.var:
+            self.var[key] = len(self.var)
+        return self.var[key], 0.0
+
+    def add(self, known: dict, terms: list[tuple[tuple, float]], inequality: bool = False) -> None:
+        row, rhs = {}, 0.0
+        for key, coef in terms:
+            j, value = self.term(known, key)
+            if j is None:
+                rhs -= coef * value
+            else:
+                row[j] = row.get(j, 0.0) + coef
+        row = {j: c for j, c in row.items() if c != 0}
+        if row:
+            (self.ub if inequality else self.eq).append((row, rhs))
+
+
+def _hierarchy(frame: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(parent, children) cell ids from the published table structure (absent children are zeros)."""
+    ids = frame["geo_level"] + ":" + frame["geo_code"] + "|" + frame["cat_kind"] + ":" + frame["cat_code"]
+    frame = frame.assign(_id=ids)
+    out = []
+    mrcs = frame[frame["geo_level"] == "mrc"][["geo_code", "region_code"]].drop_duplicates()
+    regions = sorted(frame.loc[frame["geo_level"] == "region", "geo_code"].unique())
+    cats = frame[["cat_kind", "cat_code"]].drop_duplicates().itertuples(index=False)
+    for kind, code in cats:
+        cat = f"{kind}:{code}"
+        for region in regions:
+            out.append((f"region:{region}|{cat}",
+                        [f"mrc:{m}|{cat}" for m in sorted(mrcs[mrcs["region_code"] == region]["geo_code"])]))
+        out.append((f"all:QC|{cat}", [f"region:{r}|{cat}" for r in regions]))
+    geos = frame[["geo_level", "geo_code"]].drop_duplicates().itertuples(index=False)
+    for level, code in geos:
+        for kind in ("sector", "legal_form"):
+            kids = sorted(frame[(frame["geo_level"] == level) & (frame["geo_code"] == code)
+                                & (frame["cat_kind"] == kind)]["_id"])
+            if kids:
+                out.append((f"{level}:{code}|all:ALL", kids))
+    return out
+
+
+def _solve(system: _System, targets: list[tuple[tuple, float, float]]) -> dict[tuple, tuple[float, float]]:
+    """Tightest [low, high] of each target unknown (inf when unbounded), component by component."""
+    n = len(system.var)
+    if not n:
+        return {}
+    rows = system.eq + system.ub
+    r, c = [], []
+    for k, (row, _) in enumerate(rows):
+        r += [k] * len(row)
+        c += list(row)
+    incidence = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(rows), n))
+    _, label = connected_components(incidence.T @ incidence, directed=False)
+    out = {}
+    by_comp: dict[int, list] = {}
+    for key, *_ in targets:
+        by_comp.setdefault(label[system.var[key]], []).append(key)
+    for comp, keys in by_comp.items():
+        cols = np.flatnonzero(label == comp)
+        local = {int(j): a for a, j in enumerate(cols)}
+        mine = [k for k, (row, _) in enumerate(rows) if label[next(iter(row))] == comp]
+        vals, ri, ci, lower, upper = [], [], [], [], []
+        for a, k in enumerate(mine):
+            row, rhs = rows[k]
+            for j, coef in row.items():
+                ri.append(a), ci.append(local[j]), vals.append(coef)
+            lower.append(rhs if k < len(system.eq) else -highspy.kHighsInf)
+            upper.append(rhs)
+        A = sparse.csc_matrix((vals, (ri, ci)), shape=(len(mine), len(cols)))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(cols), len(mine)
+        lp.col_cost_ = np.zeros(len(cols))
+        lp.col_lower_ = np.zeros(len(cols))
+        lp.col_upper_ = np.full(len(cols), highspy.kHighsInf)
+        lp.row_lower_, lp.row_upper_ = np.array(lower, float), np.array(upper, float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_ = A.indptr.astype(np.int32), A.indices.astype(np.int32)
+        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(mine)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        previous = None
+        for key in keys:
+            j = np.int32(local[system.var[key]])
+            bounds = []
+            for sense in (1.0, -1.0):
+                if previous is not None:
+                    h.changeColsCost(1, np.array([previous], np.int32), np.zeros(1))
+                h.changeColsCost(1, np.array([j], np.int32), np.array([sense]))
+                previous = j
+                h.run()
+                status = h.getModelStatus()
+                if status == highspy.HighsModelStatus.kOptimal:
+                    bounds.append(sense * h.getInfo().objective_function_value)
+                elif status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                    bounds.append(-sense * np.inf)
+                else:
+                    bounds.append(np.nan)
+            out[key] = (bounds[0], bounds[1])
+    return out
+
+
+def _attack(tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]], link: bool, rules: AuditRules, year: int,
+            system_name: str) -> list[dict]:
+    """tables: name -> (published frame or None when never published, true frame), cell-indexed like the cube.
+    With `link`: raw = panel + outside."""
+    structure = tables["raw"][1]
+    hierarchy = _hierarchy(structure.reset_index())
+    out = []
+    for group in GROUPS:
+        system = _System()
+        known: dict = {}
+        targets = []
+        for name, (pub, true) in tables.items():
+            ids = true.index
+            for col in group:
+                if pub is None:
+                    readable = np.zeros(len(true), bool)
+                else:
+                    frame = pub.reindex(ids)
+                    readable = _published(frame.assign(suppressed=frame["suppressed"].fillna("")), col)
+                values = true[col].fillna(0).to_numpy(float)
+                for cell, is_known, value in zip(ids, readable, values):
+                    if is_known:
+                        known[(name, cell, col)] = value
+                sens, low, high = levels(true, col, rules)
+                if name == "outside":  # the number of leavers/entrants is not itself confidential
+                    sens = sens if col != "enterprises" else np.zeros(len(true), bool)
+                for cell, s, lo, hi, value, is_known in zip(ids, sens, low, high, values, readable):
+                    if s and not is_known:
+                        targets.append(((name, cell, col), value, lo, hi))
+                    elif s and is_known:
+                        out.append(dict(year=year, system=system_name, table=name, cell=cell, column=col,
+                                        value=value, protection=hi - value, low=value, high=value,
+                                        required_low=lo, required_high=hi, ok=False))
+        all_cells = structure.index
+        for name, (pub, true) in tables.items():
+            present = set(true.index)
+            for col in group:
+                for cell in all_cells:  # cells absent from a table are zeros everyone can see
+                    if cell not in present:
+                        known[(name, cell, col)] = 0.0
+                for parent, kids in hierarchy:
+                    system.add(known, [((name, parent, col), 1.0)] + [((name, k, col), -1.0) for k in kids])
+            for total, parts in SUMS.items():
+                if total in group:
+                    for cell in true.index:
+                        system.add(known, [((name, cell, total), 1.0)] + [((name, cell, p), -1.0) for p in parts])
+            for total, parts in AT_MOST.items():
+                if total in group:
+                    t = true[total].fillna(0).to_numpy(float)
+                    s = sum(true[p].fillna(0).to_numpy(float) for p in parts)
+                    if (s <= t * (1 + 1e-9) + 1e-6).all():
+                        for cell in true.index:
+                            system.add(known, [((name, cell, p), 1.0) for p in parts] + [((name, cell, total), -1.0)],
+                                       inequality=True)
+        if link:
+            for col in group:
+                for cell in all_cells:
+                    system.add(known, [(("raw", cell, col), 1.0), (("panel", cell, col), -1.0),
+                                       (("outside", cell, col), -1.0)])
+        for key, *_ in targets:
+            system.term(known, key)
+        intervals = _solve(system, [(k, lo, hi) for k, _, lo, hi in targets])
+        for key, value, lo, hi in targets:
+            low, high = intervals.get(key, (0.0, np.inf))
+            tol = 1e-6 * max(1.0, abs(value))
+            ok = bool(low <= lo + tol and high >= hi - tol)
+            out.append(dict(year=year, system=system_name, table=key[0], cell=key[1], column=key[2], value=value,
+                            protection=hi - value, low=low, high=high, required_low=lo, required_high=hi, ok=ok))
+    return out
+
+
+def _true(con, year, panel=None, outside=False) -> pd.DataFrame:
+    return indicators.cube(con, year, panel, outside).set_index("cell")
+
+
+def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = True) -> pd.DataFrame:
+    """One row per sensitive value the public cannot read directly: its interval and whether it is protected.
+    A sensitive value readable as such appears with ok = False."""
+    rules = _rules(con)
+    known_years = [int(y) for y in indicators.years(con)["year"]]
+    chosen = known_years if year is None else [y for y in known_years if y == int(year)]
+    public = indicators.public_cubes(con)
+    rows = []
+    for y in chosen:
+        pub = public[public["year"] == y].set_index("cell")
+        rows += _attack({"raw": (pub, _true(con, y))}, False, rules, y, "raw")
+    if panels:
+        for y0, y1 in zip(known_years, known_years[1:]):
+            if year is not None and int(year) not in (y0, y1):
+                continue
+            panel_pub = indicators.public_panels(con, y0, y1)
+            for y in (y0, y1):
+                if year is not None and y != int(year):
+                    continue
+                pub = public[public["year"] == y].set_index("cell")
+                ppub = panel_pub[panel_pub["year"] == y].set_index("cell")
+                tables = {"raw": (pub, _true(con, y)), "panel": (ppub, _true(con, y, (y0, y1))),
+                          "outside": (None, _true(con, y, (y0, y1), outside=True))}
+                rows += _attack(tables, True, rules, y, f"constant {y0}-{y1}")
+    return pd.DataFrame(rows, columns=COLUMNS)

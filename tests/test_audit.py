@@ -1,0 +1,128 @@
+"""The independent audit (ess_impact/audit.py, `ess-impact audit`): a linear program per sensitive suppressed value
+over the published outputs only. It passes on a hostile data set built for it (tiny MRCs, a dominant enterprise, an
+enterprise holding most full-time jobs but not most jobs, entrants and leavers between years) and on the demo data,
+and it fails on a publication without complementary suppression (so it can fail)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ess_impact import audit, cli, reference
+from ess_impact.publish import indicators
+from ess_impact.store import auth, db, history
+
+YEARS = (2023, 2024)
+
+
+def hostile_rows() -> pd.DataFrame:
+    mrcs = reference.mrcs()
+    regions = [r for r, n in mrcs.groupby("region_code").size().items() if n >= 3][:2]
+    rows = []
+    rng = np.random.default_rng(11)
+    k = 0
+
+    def add(mrc, sector, form, full, part, revenue, hours, years=YEARS):
+        nonlocal k
+        k += 1
+        for year in years:
+            drift = 1 + 0.05 * (year - YEARS[0])
+            total = round(revenue * drift)
+            rows.append(dict(neq=f"44{k:08d}", name=f"Entreprise hostile {k}", legal_form=form, sector=sector, mrc=mrc,
+                             year=year, jobs_full_time=float(full), jobs_part_time=float(part),
+                             paid_hours=float(round((full * 1800 + part * 700) * drift)),
+                             payroll=float(round((full * 1800 + part * 700) * 24 * drift)),
+                             revenue_total=float(total), revenue_earned=float(round(total * 0.6)),
+                             revenue_grants=float(round(total * 0.3)), volunteers=float(5 + k % 7),
+                             volunteer_hours=float(round(hours * drift)), members=float(20 + 3 * k)))
+
+    for region in regions:
+        codes = sorted(mrcs[mrcs["region_code"] == region]["code"])[:3]
+        big, small, tiny = codes
+        for i in range(12):  # an ordinary MRC, two sectors, two legal forms
+            add(big, ["HAB", "COM"][i % 2], ["COOP", "OBNL"][i % 3 % 2], 3 + rng.integers(0, 9),
+                2 + rng.integers(0, 9), 200_000 + 10_000 * rng.integers(0, 40), 100 + 20 * rng.integers(0, 30))
+        for i in range(5):
+            add(small, ["HAB", "COM"][i % 2], "OBNL", 2 + i, 4 + i, 150_000 + 20_000 * i, 200 + 30 * i)
+        add(tiny, "HAB", "COOP", 4, 2, 180_000, 300)  # an MRC of one enterprise
+    # a dominant enterprise (revenue 40x the others of its MRC)
+    first_big = sorted(mrcs[mrcs["region_code"] == regions[0]]["code"])[0]
+    add(first_big, "COM", "COOP", 20, 5, 12_000_000, 800)
+    # most full-time jobs, not most jobs: 60 full-time, 0 part-time, next to part-time employers
+    add(first_big, "ENV", "OBNL", 60, 0, 900_000, 100)
+    add(first_big, "ENV", "OBNL", 1, 70, 800_000, 100)
+    add(first_big, "ENV", "OBNL", 2, 30, 700_000, 100)
+    # entrants and leavers: one leaver and one entrant in the small MRC of the second region
+    second_small = sorted(mrcs[mrcs["region_code"] == regions[1]]["code"])[1]
+    add(second_small, "COM", "OBNL", 7, 3, 400_000, 500, years=(2023,))
+    add(second_small, "HAB", "COOP", 9, 1, 350_000, 250, years=(2024,))
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
+    with db.connect(path) as con:
+        history.write_imports(con, [("hostile", "h", hostile_rows().assign(source_row=None))], auth.SYSTEM, "test",
+                              is_demo=True)
+    return path
+
+
+def test_hostile_data_set_is_hostile(hostile_db):
+    with db.connect(hostile_db) as con:
+        true = indicators.cube(con, 2024)
+        panel = indicators.cube(con, 2024, YEARS)
+    mrc = true[(true.geo_level == "mrc") & (true.cat_kind == "all")]
+    assert (mrc["enterprises"] == 1).any()
+    assert (true["revenue_total__max"] > 0.85 * true["revenue_total"]).any()
+    # the full-time employer: dominant in full-time jobs of its cell, not in total jobs
+    assert ((true["jobs_full_time__max"] > 0.85 * true["jobs_full_time"])
+            & (true["jobs_total__max"] < 0.85 * true["jobs_total"])).any()
+    outside = true.set_index("cell")["enterprises"] - panel.set_index("cell")["enterprises"].reindex(
+        true["cell"]).fillna(0).to_numpy()
+    assert ((outside > 0) & (outside < 3)).any()
+
+
+def test_audit_passes_on_the_hostile_data_set(hostile_db):
+    with db.connect(hostile_db) as con:
+        report = audit.run(con)
+    assert len(report) > 50
+    assert set(report["system"]) >= {"raw", "constant 2023-2024"}
+    assert {"raw", "panel", "outside"} <= set(report["table"])
+    short = report[~report["ok"]]
+    assert short.empty, short.head(10).to_string()
+
+
+def test_audit_fails_without_complementary_suppression(hostile_db, monkeypatch):
+    """A publication that hides only the sensitive cells: the audit must find values it can pin down."""
+    with db.connect(hostile_db) as con:
+        true = indicators.cube(con, None)
+        naive = true.copy()
+        small = (naive["enterprises"] < 3).to_numpy()
+        for column in indicators.VALUES:
+            naive.loc[small, column] = np.nan
+        naive["suppressed"] = np.where(small, ",".join(indicators.VALUES), "")
+        monkeypatch.setattr(indicators, "public_cubes", lambda _con: naive)
+        report = audit.run(con, 2024, panels=False)
+    assert (~report["ok"]).sum() > 0
+    pinned = report[~report["ok"] & (report["high"] - report["low"] < 1e-6)]
+    assert len(pinned) > 0  # exact recovery, e.g. the one-enterprise MRC from its region minus the others
+
+
+def test_audit_command(hostile_db, capsys):
+    assert cli.main(["audit", "--db", str(hostile_db), "--year", "2024", "--format", "json"]) == 0
+    out = capsys.readouterr()
+    records = json.loads(out.out)
+    assert records and all(r["ok"] for r in records)
+    assert "0 insuffisamment protégées" in out.err
+
+
+def test_audit_passes_on_the_demo_data_for_a_year(demo_db):
+    with db.connect(demo_db) as con:
+        report = audit.run(con, 2024, panels=False)
+    assert len(report) > 1000
+    short = report[~report["ok"]]
+    assert short.empty, short.head(10).to_string()
