@@ -1,4 +1,4 @@
-"""The independent audit (ess_impact/audit.py, `ess-impact audit`): a linear program per sensitive suppressed value
+"""The independent audit (ess_impact/publish/audit.py, `ess-impact audit`): a linear program per sensitive suppressed value
 over the published outputs only. It passes on a hostile data set built for it (tiny MRCs, a dominant enterprise, an
 enterprise holding most full-time jobs but not most jobs, entrants and leavers between years) and on the demo data,
 and it fails on a publication without complementary suppression (so it can fail)."""
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ess_impact import audit, cli, reference
-from ess_impact.publish import indicators
+from ess_impact import cli, reference
+from ess_impact.publish import audit, indicators
 from ess_impact.store import auth, db, history
 
 YEARS = (2023, 2024)

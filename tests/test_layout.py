@@ -136,3 +136,9 @@ def test_pages_link_each_other_by_absolute_path():
                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if ("page_link(" in line or "switch_page(" in line) and ('"ess_impact/' in line or "'ess_impact/" in line)]
     assert not relative
+
+
+def test_migration_numbers_are_unique_and_contiguous():
+    """Two branches adding the same migration number would skip one on databases already at that version."""
+    numbers = sorted(int(p.name.split("_", 1)[0]) for p in (PACKAGE / "sql" / "migrations").glob("*.sql"))
+    assert numbers == list(range(1, len(numbers) + 1))
