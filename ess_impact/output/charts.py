@@ -79,13 +79,14 @@ def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460
 
 
 def bars(names, values, key: str, lang: str, title: str, source: str, hidden=None, highlight=None,
-         sort: bool = True, references: dict[str, float] | None = None) -> go.Figure:
+         sort: bool = True, references: dict[str, float] | None = None, shorten: bool = True) -> go.Figure:
     """Horizontal bars, largest on top; `highlight` names one bar drawn in the accent colour; `references` draws
-    labelled dashed lines (e.g. the region's and Québec's values)."""
+    labelled dashed lines (e.g. the region's and Québec's values). `shorten`: long names cut on the axis, in full
+    on hover (a screen); paper has no hover, so reports keep them whole."""
     frame = pd.DataFrame({"name": list(names), "value": _masked(values, hidden)})
     frame["text"] = texts(key, values, hidden, lang)
     # long names shortened on the axis (a phone keeps room for the bars), in full on hover
-    frame["label"] = [_shorten(str(n), 30) if "<br>" not in str(n) else str(n) for n in frame["name"]]
+    frame["label"] = [_shorten(str(n), 30) if shorten and "<br>" not in str(n) else str(n) for n in frame["name"]]
     if sort:
         frame = frame.sort_values("value", ascending=True, na_position="first")
     divisor, axis = axis_title(key, frame["value"], lang)

@@ -145,7 +145,8 @@ def all_charts(data: ReportData) -> list[Chart]:
                           ("legal_form", data.legal_forms, "by_legal_form_title")):
         title = data.t(key, indicator=label, place=place, year=year)
         out.append(Chart("sectors" if by == "sector" else "legal_forms", title, charts.bars(
-            rows["name"], rows[CHART_KEY], CHART_KEY, lang, title, source, hidden=indicators.hidden(rows, CHART_KEY))))
+            rows["name"], rows[CHART_KEY], CHART_KEY, lang, title, source, hidden=indicators.hidden(rows, CHART_KEY),
+            shorten=False)))
 
     trend = slices.trend(data.context.cubes, data.territory.filters(year), CHART_KEY, place, lang)
     trend = trend[trend["year"] <= year]

@@ -156,13 +156,12 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     _title(doc, data)
     if data.is_demo:
         doc.demo_warning()
-    if data.messages:
+    if data.messages:  # compact: the four pages of the report stay four
         doc.heading(data.t("story_heading"), 30)
         for message in data.messages:
-            doc.set_font(FONT, "", 9.5)
-            doc.cell(4, 4.6, "•")
-            doc.multi_cell(doc.width - 4, 4.6, message.text, new_x="LMARGIN", new_y="NEXT", align="L")
-            doc.ln(0.5)
+            doc.set_font(FONT, "", 8.8)
+            doc.cell(3.5, 4.0, "•")
+            doc.multi_cell(doc.width - 3.5, 4.0, message.text, new_x="LMARGIN", new_y="NEXT", align="L")
 
     doc.heading(data.t("report_headline"))
     first = 70.0
