@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except errors.EssError as refused:
         print(refused.message(lang), file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # the reader of stdout stopped early (e.g. `| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
+        return EXIT_OK
     except Exception as exc:  # a bug: its details go to the log (stderr), the reader gets a reference number
         print(t("internal_error", lang, reference=errors.report_bug(exc)), file=sys.stderr)
         return EXIT_BUG
@@ -214,7 +217,9 @@ def _prepare_public(con, lang: str) -> None:
 def cmd_audit(args) -> int:
     """Each sensitive value the public cannot read directly, with the tightest interval a reader can derive from
     everything published and whether it reaches the protection level; exit 1 when one does not."""
-    from ess_impact.publish import audit  # highspy and scipy only for this command (start-up of the others)
+    from ess_impact.publish import (
+        audit,  # highspy and scipy only for this command (start-up of the others)
+    )
 
     with db.connect(args.db) as con:
         frame = audit.run(con, args.year)

@@ -31,6 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from ess_impact.publish import indicators
+from ess_impact.publish.lp import new_highs
 
 GROUPS = [("enterprises",), ("jobs_full_time", "jobs_part_time", "jobs_total"),
           ("revenue_total", "revenue_earned", "revenue_grants"), ("fte",), ("payroll",), ("volunteers",),
@@ -186,8 +187,7 @@ def _solve(system: _System, targets: list[tuple[tuple, float, float]]) -> dict[t
         lp.a_matrix_.start_, lp.a_matrix_.index_ = A.indptr.astype(np.int32), A.indices.astype(np.int32)
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(mine)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         h.passModel(lp)
         previous = None
         for key in keys:

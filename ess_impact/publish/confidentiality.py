@@ -48,6 +48,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from ess_impact.publish.lp import new_highs
+
 PRIMARY = "primary"
 SECONDARY = "secondary"
 _REL = 1e-7
@@ -202,8 +204,7 @@ class _LP:
         lp.a_matrix_.index_ = A.indices.astype(np.int32)
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, A.shape[0]
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = new_highs()
         self.h.passModel(lp)
         self.n = n
         self.cost_at = np.array([], dtype=np.int32)
@@ -367,8 +368,7 @@ class _Deviation:
         lp.a_matrix_.index_ = A.indices.astype(np.int32)
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 2 * n, st.m
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = new_highs()
         self.h.passModel(lp)
         self.n = n
         self.free = np.zeros(n, bool)
