@@ -40,6 +40,7 @@ complement may be added there, but their protection is checked in the joint syst
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -205,6 +206,7 @@ class _LP:
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, A.shape[0]
         self.h = new_highs()
+        self.h.setOptionValue("time_limit", 5.0)  # no optimum in time: the requirement counts as failing
         self.h.passModel(lp)
         self.n = n
         self.cost_at = np.array([], dtype=np.int32)
@@ -222,7 +224,8 @@ class _LP:
         return np.asarray(h.getSolution().col_value)
 
 
-def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray) -> list[tuple[int, int, int]]:
+def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray,
+                     deadline: float = float("inf")) -> list[tuple[int, int, int]]:
     """Requirements (cell, column, direction +1/-1) that the attacker's LP over this component violates."""
     k = len(comp)
     ncol = len(g.columns)
@@ -299,6 +302,9 @@ def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarra
         for v in todo:
             if (wit[v] >= req[v] - tol[v]) if sign < 0 else (wit[v] <= req[v] + tol[v]):
                 continue
+            if time.monotonic() > deadline:  # out of time: unverified counts as failing
+                failures.append((int(comp[v % k]), int(v // k), 1 if sign < 0 else -1))
+                continue
             x = solve(np.array([v]), np.array([sign]))
             reached = None if x is None else x[v]
             ok = reached is not None and ((reached >= req[v] - tol[v]) if sign < 0 else (reached <= req[v] + tol[v]))
@@ -369,6 +375,7 @@ class _Deviation:
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 2 * n, st.m
         self.h = new_highs()
+        self.h.setOptionValue("time_limit", 1.0)  # a heuristic: a slow solve is skipped, never trusted
         self.h.passModel(lp)
         self.n = n
         self.free = np.zeros(n, bool)
@@ -398,8 +405,10 @@ class _Deviation:
 
 
 def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray, unpublished: np.ndarray,
-                   max_rounds: int = 50) -> tuple[np.ndarray, list]:
-    """Add complements to `sup` (cells) until every sensitive value of the group meets its protection."""
+                   max_rounds: int = 15, max_solves: int = 600,
+                   deadline: float = float("inf")) -> tuple[np.ndarray, list]:
+    """Add complements to `sup` (cells) until every sensitive value of the group meets its protection. Returns the
+    requirements still failing when the rounds or the work budget run out (the caller then falls back)."""
     sup = sup.copy()
     cache: dict[bytes, list] = {}
     failures: list = []
@@ -408,6 +417,7 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
     deviations: dict[int, _Deviation] = {}
     parts_of = {t: ps for t, ps in g.sums}
     last, stalled = None, 0
+    solves = 0
     for _ in range(max_rounds):
         _close_lines(st, g, sup, free, unpublished)
         failures = []
@@ -416,7 +426,9 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
                 continue
             key = comp.tobytes()
             if key not in cache:
-                cache[key] = _check_component(st, g, comp, sup)
+                cache[key] = _check_component(st, g, comp, sup, deadline)
+            if time.monotonic() > deadline:
+                return sup, failures + cache[key] + [(-1, 0, 0)]
             failures += cache[key]
         if not failures:
             return sup, []
@@ -432,15 +444,20 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
             # a total of parts (full + part-time = total) moves through its parts
             moves = [(c, pl * (g.V[cell, c] / total if total > 0 else 1.0 / len(parts_of[col])))
                      for c in parts_of[col]] if col in parts_of else [(col, pl)]
+            if time.monotonic() > deadline:
+                break
             for c, amount in moves:
                 if c not in deviations:
                     deviations[c] = _Deviation(st, g.V[:, c], weight, movable)
                 dev = deviations[c]
                 dev.set_free(sup)
+                solves += 1
                 support = dev.support(cell, direction * max(amount, 1e-6))
                 if support is None:
                     continue
                 sup[support[free[support]]] = True
+        if solves > max_solves or time.monotonic() > deadline:  # work budget spent: the caller falls back to suppressing every free cell
+            break
         if int(sup.sum()) == before:  # no progress: widen around the failing cells
             for cell, _, _ in failures:
                 cand = [int(j) for r in st.rows_of(cell) for j in st.members(int(r))[0] if not sup[j] and free[j]]
@@ -453,13 +470,16 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
 
 def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Constraint],
              rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
-             frozen: pd.DataFrame | None = None) -> pd.DataFrame:
+             frozen: pd.DataFrame | None = None, time_budget: float | None = None) -> pd.DataFrame:
     """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
 
     ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
     ``unpublished``: ids of cells never published (always unknown to the attacker).
     ``frozen``: a status frame for cells whose suppression is already decided (no complement is added there).
-    The count of an unpublished cell is not sensitive (only its values are)."""
+    The count of an unpublished cell is not sensitive (only its values are).
+    ``time_budget`` (seconds, wall clock): when spent, every group not yet proven safe falls back to suppressing
+    every cell that may be suppressed (safe, costly)."""
+    deadline = time.monotonic() + time_budget if time_budget else float("inf")
     original_index = cells.index
     if not cells.index.is_unique:
         raise ValueError("cell index must be unique")
@@ -510,7 +530,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
                     fsup |= fz[c].fillna("").ne("").to_numpy()
             sup = np.where(is_frozen, fsup, sup)
             g.sens[is_frozen & ~fsup] = False  # a published frozen cell: nothing to protect here
-        sup, _ = _protect_group(st, g, sup, free, hidden_always)
+        sup, failures = _protect_group(st, g, sup, free, hidden_always, deadline=deadline)
+        if failures:  # best effort exhausted: hide every cell that may be hidden (more unknowns never narrow an
+            sup |= free  # interval, so this is safe; it is costly, and the audit shows where it happened)
         for a, c in enumerate(cols):
             status[c] = np.where(sens[:, a] & sup, PRIMARY, np.where(sup, SECONDARY, ""))
     order = ["n", *value_cols]

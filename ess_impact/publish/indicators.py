@@ -303,6 +303,11 @@ def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -
     return pd.concat(parts, ignore_index=True)
 
 
+# Wall-clock budget of one year's constant-sample protection; past it, the groups not yet proven safe are hidden
+# entirely in the panel (safe, costly). The joint raw/panel/outside system is the slow part of the engine.
+PANEL_TIME_BUDGET_S = 20.0
+
+
 def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
                   rules: confidentiality.Rules) -> pd.DataFrame:
     """Status of the panel cells of one year (index: cell), protected jointly with the raw cube (frozen) and the
@@ -340,7 +345,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     frozen.loc[known_zero, columns] = ""
     unpublished = O.index[O["n"].to_numpy() > 0]
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
-                                      frozen=frozen)
+                                      frozen=frozen, time_budget=PANEL_TIME_BUDGET_S)
     out = status.loc[P.index]
     out.index = cells_all
     return out.reindex(panel["cell"])
