@@ -84,7 +84,8 @@ def test_upload_ceiling_is_streamlits():
 def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
     with db.connect(small_db) as con:
         version = db.data_version(con)
-        changes = {"fte_basis_hours": "1950", "min_count": "4", "dominance_share": "0.8", "median_min_count": "7",
+        changes = {"fte_basis_hours": "1950", "min_count": "4", "dominance_share": "0.8", "dominance_n": "2",
+                   "p_percent": "15", "median_min_count": "7",
                    "session_idle_minutes": "45", "login_max_failures": "4", "login_lock_minutes": "20",
                    "max_upload_mb": "12"}
         for key, value in changes.items():
@@ -94,7 +95,7 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
         assert _log(con) == [(ADMIN.email, k, db.DEFAULT_SETTINGS[k], v) for k, v in changes.items()]
         public = sum(S.SPECS[k].effect == S.PUBLIC for k in changes)
         assert db.data_version(con) == version + public
-        assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8)
+        assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8, 2, 15.0)
         assert auth.idle_minutes(con) == 45 and auth._settings(con)["login_max_failures"] == 4
         assert auth._settings(con)["login_lock_minutes"] == 20
         assert uploads.max_upload_mb(con) == 12 and peers.median_min_count(con) == 7
