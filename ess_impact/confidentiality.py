@@ -49,6 +49,24 @@ import highspy
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+def _silence_highs_banner() -> None:
+    """HiGHS prints a banner on stdout when its first solver is created; it must not mix with CSV/JSON output."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+_silence_highs_banner()
+
 PRIMARY = "primary"
 SECONDARY = "secondary"
 _REL = 1e-7
