@@ -521,7 +521,7 @@ def test_module_depends_on_numpy_pandas_and_highs_only():
     source = open(mod.__file__, encoding="utf-8").read()
     imports = {line.split()[1] if line.split()[1].startswith("ess_impact") else line.split()[1].split(".")[0]
                for line in source.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"__future__", "dataclasses", "numpy", "pandas", "scipy", "highspy", "ess_impact.publish.lp"}
+    assert imports <= {"__future__", "dataclasses", "time", "numpy", "pandas", "scipy", "highspy", "ess_impact.publish.lp"}
 
 
 def test_apply():

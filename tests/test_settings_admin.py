@@ -94,7 +94,8 @@ def test_upload_ceiling_is_streamlits():
 def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
     with db.connect(small_db) as con:
         version = db.data_version(con)
-        changes = {"fte_basis_hours": "1950", "min_count": "4", "dominance_share": "0.8", "median_min_count": "7",
+        changes = {"fte_basis_hours": "1950", "min_count": "4", "dominance_share": "0.8", "dominance_n": "2",
+                   "p_percent": "15", "median_min_count": "7",
                    "session_idle_minutes": "45", "login_max_failures": "4", "login_lock_minutes": "20",
                    "max_upload_mb": "12", "max_amount": "40000000000", "max_jobs": "90000",
                    "max_hours_per_job": "5000", "max_volunteers": "500000", "max_members": "15000000",

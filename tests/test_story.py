@@ -126,13 +126,12 @@ def test_presentation_mode_shows_one_message_per_screen(demo_db, monkeypatch):
     at.run()
     at.switch_page("ess_impact/web/public/presentation.py").run()
     assert not at.exception, [e.stack_trace for e in at.exception]
-    from ess_impact.output import story as core_story
     from ess_impact.publish import indicators
     from ess_impact.store import db
 
     with db.connect(demo_db) as con:  # the messages the page must show, one per screen, between title and map
-        expected = core_story.key_messages(indicators.public_cubes(con), indicators.public_panels(con, 2023, 2024),
-                                           indicators.Filters(2024, "16", "54"), "fr")
+        expected = story.key_messages(indicators.public_cubes(con), indicators.public_panels(con, 2023, 2024),
+                                      Filters(2024, "16", "54"), "fr")
     screens = len(expected) + 2
     shown = " ".join(m.value for m in at.markdown)
     assert "Les Maskoutains compte 161 entreprises" in shown and f"2 / {screens}" in shown
