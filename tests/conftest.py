@@ -229,6 +229,20 @@ def serve(db_path: Path, log_dir: Path, command=None, cwd: Path = ROOT):
             pytest.fail(f"a page raised an unexpected error (ui.guarded), see the server log above: {log_path}")
 
 
+@contextlib.contextmanager
+def serve_small_with_enterprise(tmp_path_factory, name: str):
+    """The small data set plus the enterprise account COOP_EMAIL, served; yields (base URL, database, folder)."""
+    folder = tmp_path_factory.mktemp(f"{name}_e2e")
+    source = write_small_xlsx(folder / "declarations.xlsx")
+    path = folder / f"{name}.duckdb"
+    with db.connect(path) as con:
+        checks = importer.check_files([source], con, actor=auth.SYSTEM)
+        importer.commit(con, checks, actor=auth.SYSTEM, accept_warnings=True)
+        auth.add_account(con, auth.SYSTEM, COOP_EMAIL, auth.ENTREPRISE, PASSWORD, [COOP_NEQ])
+    with serve(path, folder) as base:
+        yield base, path, folder
+
+
 @pytest.fixture(scope="session")
 def app_server(demo_db, tmp_path_factory):
     """The app on the demo database, for the whole session."""

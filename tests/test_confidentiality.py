@@ -151,8 +151,9 @@ def expected_levels(cells, col, rules=Rules()):
 
 
 # ---------------------------------------------------------------- helpers: attacker
-def pinned_cells(values, status_col, constraints):
-    """Suppressed cells whose value the LP attacker can determine exactly."""
+def attacker_system(values, status_col, constraints):
+    """What the attacker knows: the suppressed cells (unknowns) and the constraints A x = b that the published
+    values leave on them (values, hidden cells, their positions, A rows, b)."""
     vals = values.fillna(0.0).astype(float)
     hidden = [c for c in status_col.index if status_col[c] != ""]
     pos = {c: k for k, c in enumerate(hidden)}
@@ -169,6 +170,12 @@ def pinned_cells(values, status_col, constraints):
             b_eq.append(rhs)
         else:
             assert abs(rhs) < 1e-6  # published values are consistent
+    return vals, hidden, pos, a_eq, b_eq
+
+
+def pinned_cells(values, status_col, constraints):
+    """Suppressed cells whose value the LP attacker can determine exactly."""
+    vals, hidden, pos, a_eq, b_eq = attacker_system(values, status_col, constraints)
     pinned = []
     for cid in hidden:
         if not a_eq:
@@ -191,20 +198,7 @@ def pinned_cells(values, status_col, constraints):
 
 def short_intervals(values, status_col, constraints, sensitive, pl):
     """Sensitive cells whose attacker interval does not reach value ± protection level."""
-    vals = values.fillna(0.0).astype(float)
-    hidden = [c for c in status_col.index if status_col[c] != ""]
-    pos = {c: k for k, c in enumerate(hidden)}
-    a_eq, b_eq = [], []
-    for con in constraints:
-        coef, rhs = np.zeros(len(hidden)), 0.0
-        for cid, sign in [(con.parent, 1.0)] + [(c, -1.0) for c in con.children]:
-            if cid in pos:
-                coef[pos[cid]] += sign
-            else:
-                rhs -= sign * vals[cid]
-        if coef.any():
-            a_eq.append(coef)
-            b_eq.append(rhs)
+    vals, hidden, pos, a_eq, b_eq = attacker_system(values, status_col, constraints)
     short = []
     for cid in hidden:
         if not sensitive[cid] or not a_eq:

@@ -7,12 +7,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import COOP_EMAIL, COOP_NEQ, PASSWORD, SETTLED, serve, write_small_xlsx
+from conftest import (
+    COOP_EMAIL,
+    COOP_NEQ,
+    PASSWORD,
+    SETTLED,
+    serve_small_with_enterprise,
+    write_small_xlsx,
+)
 from openpyxl import load_workbook
 
 from ess_impact import labels
-from ess_impact.intake import importer
-from ess_impact.store import auth, db
+from ess_impact.store import db
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +27,8 @@ TIMEOUT_MS = 120_000
 
 @pytest.fixture(scope="module")
 def accounts_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("accounts_e2e")
-    source = write_small_xlsx(folder / "declarations.xlsx")
-    path = folder / "accounts.duckdb"
-    with db.connect(path) as con:
-        checks = importer.check_files([source], con, actor=auth.SYSTEM)
-        importer.commit(con, checks, actor=auth.SYSTEM, accept_warnings=True)
-        auth.add_account(con, auth.SYSTEM, COOP_EMAIL, auth.ENTREPRISE, PASSWORD, [COOP_NEQ])
-    with serve(path, folder) as base:
-        yield base, path, folder
+    with serve_small_with_enterprise(tmp_path_factory, "accounts") as served:
+        yield served
 
 
 def _settle(page) -> None:

@@ -9,12 +9,17 @@ import io
 import zipfile
 
 import pytest
-from conftest import COOP_EMAIL, COOP_NEQ, PASSWORD, SETTLED, serve, write_small_xlsx
+from conftest import (
+    COOP_EMAIL,
+    COOP_NEQ,
+    PASSWORD,
+    SETTLED,
+    serve_small_with_enterprise,
+)
 from openpyxl import Workbook
 
 from ess_impact import labels
 from ess_impact.fields import FIELDS
-from ess_impact.intake import importer
 from ess_impact.store import auth, db
 
 pytestmark = pytest.mark.e2e
@@ -25,15 +30,8 @@ FORMULA_NAME = "=cmd|' /C calc'!A0"
 
 @pytest.fixture(scope="module")
 def security_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("security_e2e")
-    source = write_small_xlsx(folder / "declarations.xlsx")
-    path = folder / "security.duckdb"
-    with db.connect(path) as con:
-        checks = importer.check_files([source], con, actor=auth.SYSTEM)
-        importer.commit(con, checks, actor=auth.SYSTEM, accept_warnings=True)
-        auth.add_account(con, auth.SYSTEM, COOP_EMAIL, auth.ENTREPRISE, PASSWORD, [COOP_NEQ])
-    with serve(path, folder) as base:
-        yield base, path, folder
+    with serve_small_with_enterprise(tmp_path_factory, "security") as served:
+        yield served
 
 
 def _settle(page) -> None:
