@@ -53,6 +53,7 @@ system-deps:
 test: system-deps install
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-# The core tests only (markers set in tests/conftest.py from what each test calls): about a minute on 2 CPUs.
+# The core tests only (markers set in tests/conftest.py from what each test calls, and on the tests over 5 s): about a
+# minute on 2 CPUs.
 check: install
 	$(BIN)/python -m pytest -n 2 -q -m "not e2e and not slow and not app"

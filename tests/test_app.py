@@ -16,6 +16,7 @@ from ess_impact import labels
 from ess_impact.publish import indicators
 from ess_impact.store import db
 
+pytestmark = pytest.mark.app  # every test here drives the app (AppTest): not in `make check`
 APP = ROOT / "app.py"
 TIMEOUT_S = 60
 # A run that computes protected cubes the cache does not hold yet (the first one on the demo data computes two,

@@ -461,6 +461,7 @@ def test_all_zero_and_unknown_columns(seed):
     assert_protected(cells, st, cons)
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_quebec_like_linked_table():
     """16 sectors x (104 MRCs, 17 regions, Québec) with sector totals; sparse column."""
     rng = np.random.default_rng(9)
@@ -500,6 +501,7 @@ def test_not_excessive_on_quebec_like_hierarchy():
     assert_protected(cells, st, cons)
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_large_table_with_margins():
     rng = np.random.default_rng(5)
     cells, cons = table_case(rng, 104, 16)  # 105 x 17 with margins

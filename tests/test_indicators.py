@@ -111,11 +111,13 @@ def test_settings_and_rates_have_documented_defaults(con):
     assert rates[2023] == 15.25 and rates[2024] == 15.75 and rates[2025] == 16.10
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_public_tables_are_the_protected_cube(con, published):
     public = indicators.summary(con, "region", Filters(year=2024), public=True)
     pd.testing.assert_frame_equal(public, published["region"])
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_public_summary_hides_small_cells(con, rows):
     public = indicators.summary(con, "mrc", Filters(year=2024), public=True).set_index("code")
     admin = indicators.summary(con, "mrc", Filters(year=2024)).set_index("code")
@@ -181,6 +183,7 @@ def test_attacker_cannot_recover_suppressed_values_from_published_tables(publish
         assert bounds[1] - bounds[0] > 1e-6, f"{cell} recovered exactly: {bounds[0]}"
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_public_change_hides_constant_sample_cells_that_would_reveal_the_difference(con):
     """raw − constant-sample = the enterprises outside the sample; when they are 1 or 2, the constant-sample cell
     must not be published next to the raw one."""

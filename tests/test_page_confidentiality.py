@@ -472,6 +472,7 @@ def walk(names, lang: str, captured: dict) -> Collected:
     return got
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_no_page_shows_a_confidential_value(monkeypatch, downloads, small_groups_db, secrets, lang):
     monkeypatch.setenv("ESS_IMPACT_DB", str(small_groups_db))
@@ -503,6 +504,7 @@ def _unprotected_panel(version, year_from, year_to):
     return cube.drop(columns=[c for c in cube if c.endswith(("__max", "_base"))]).assign(suppressed="")
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_walk_finds_leaks_in_unprotected_pages(monkeypatch, downloads, small_groups_db, secrets, lang):
     """The same walk over pages fed the admin cube instead of the protected one: it must find the confidential

@@ -350,6 +350,7 @@ def _clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+@pytest.mark.app
 def test_page_search_and_edit(admin_app, small_db):
     at = admin_app
     _clean(at)
@@ -373,6 +374,7 @@ def test_page_search_and_edit(admin_app, small_db):
                                              labels.t("registry_undo_hint", "fr")]
 
 
+@pytest.mark.app
 def test_page_merge_and_deactivate(admin_app, small_db):
     at = admin_app
     at.text_input(key="registry_text").set_value(TYPO).run()

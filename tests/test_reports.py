@@ -152,6 +152,7 @@ def sensitive_values(path: Path) -> tuple[set[float], dict]:
     return values, public
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_no_suppressed_value_appears_in_any_report(small_db, renderer, tmp_path):
     values, _ = sensitive_values(small_db)
     assert len(values) > 20  # the small file is mostly confidential: the test has something to find

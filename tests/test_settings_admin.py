@@ -216,6 +216,7 @@ def _stored_fingerprint(con) -> str:
     return db.first(con, "SELECT fingerprint FROM cube_store WHERE kind = 'public'")[0]
 
 
+@pytest.mark.slow  # over 5 s: not in `make check`
 def test_rate_and_fte_basis_changes_reach_the_public_cube_and_its_store(small_db):
     hours = sum(e[-1] for e in SMALL_ENTERPRISES)
     with db.connect(small_db) as con:

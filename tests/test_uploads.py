@@ -170,3 +170,23 @@ def test_prefilled_template_imports_back_unchanged(con, tmp_path):
     check = uploads.check_upload(con, COOP, "gabarit.xlsx", out.read_bytes(), tmp_path / "b")
     assert not check.errors, [p.line() for p in check.errors]
     assert uploads.preview(con, COOP, check)["status"].tolist() == ["same"]
+
+
+def test_prefilled_template_is_ready_for_the_next_year_and_never_overwrites_the_last(con, tmp_path):
+    """Issue 13: the pre-filled template carried last year's row, so updating its numbers overwrote last year."""
+    import datetime as dt
+
+    from ess_impact.intake import template
+    from ess_impact.store import history
+
+    first = uploads.check_upload(con, ADMIN, "a.xlsx", _small(tmp_path), tmp_path / "a")
+    importer.commit(con, [first], ADMIN, channel="app", accept_warnings=True)
+    stored = history.enterprise_figures(con, COOP, "1170000001")
+    last = int(stored["year"].max())
+    rows = template.for_next_year(stored.tail(1), dt.date(last + 3, 5, 1))
+    assert rows.to_dict("records") == [{**{k: stored.iloc[-1][k] for k in template.IDENTITY_KEYS}, "year": last + 1}]
+    assert template.for_next_year(stored.tail(1), dt.date(last, 5, 1))["year"].tolist() == [last]  # never the future
+    out = template.write_template(tmp_path / "suivant.xlsx", "fr", rows=rows)
+    check = uploads.check_upload(con, COOP, "suivant.xlsx", out.read_bytes(), tmp_path / "b")
+    assert check.errors  # the figures are to be filled in: sent as is, the template is refused, nothing overwritten
+    assert {p.column for p in check.errors} >= {"Emplois à temps plein", "Revenus totaux ($)"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -107,6 +108,19 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+IDENTITY_KEYS = ("neq", "name", "legal_form", "sector", "mrc")
+
+
+def for_next_year(rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """The enterprise's last stored rows turned into the rows of its next declaration: its identity (NEQ, name, legal
+    form, sector, MRC) kept, the year after the last one (the current year at most: a fiscal year cannot be in the
+    future), the figures left empty so that uploading the template never overwrites last year's figures with a copy
+    of themselves nor declares them again for the new year."""
+    out = rows[[k for k in IDENTITY_KEYS if k in rows]].copy()
+    out["year"] = [min(int(year) + 1, today.year) for year in rows["year"]]
+    return out.reset_index(drop=True)
 
 
 def _prefill(sheet, rows, lang: str) -> None:

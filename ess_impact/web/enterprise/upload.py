@@ -1,9 +1,12 @@
-"""Téléverser mes données (entreprise accounts): the template pre-filled with the enterprise's last year, then the
-upload flow."""
+"""Téléverser mes données (entreprise accounts): the template pre-filled for the enterprise's next year (identity, the
+year after its last one, figures to fill in), then the upload flow."""
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from ess_impact.intake import template
 from ess_impact.store import db, history
 from ess_impact.web import ui, upload_flow
 
@@ -12,11 +15,11 @@ st.title(ui.tr("upload_title"))
 
 
 def latest_rows() -> pd.DataFrame | None:
-    """The enterprise's last stored year, to pre-fill the template."""
+    """The enterprise's next declaration, to pre-fill the template: its identity and the year after its last one."""
     with db.connect() as con:
         latest = [history.enterprise_figures(con, account, neq).tail(1) for neq in account.neqs]
     rows = pd.concat([r for r in latest if not r.empty] or [pd.DataFrame()], ignore_index=True)
-    return None if rows.empty else rows
+    return None if rows.empty else template.for_next_year(rows, date.today())
 
 
 if ui.context()["is_demo"]:
