@@ -46,8 +46,14 @@ def first(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple | No
 
 
 # Files this process has brought up to date: migrations and the reference tables run once per process and file (at the
-# app's or the command's start-up), not on every connection.
-_MIGRATED: set[str] = set()
+# app's or the command's start-up), not on every connection. A file is known by its path and its inode, so that a file
+# replaced under the same name (a restored copy, a new database) is brought up to date again.
+_MIGRATED: set = set()
+
+
+def _file_key(target: str) -> tuple:
+    stat = os.stat(target)
+    return str(Path(target).resolve()), stat.st_dev, stat.st_ino
 
 
 def open_database(path: str | Path | None = None, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
@@ -71,7 +77,7 @@ def open_database(path: str | Path | None = None, timeout: float | None = None) 
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
-    key = target if target == ":memory:" else str(Path(target).resolve())
+    key = target if target == ":memory:" else _file_key(target)
     if key == ":memory:" or key not in _MIGRATED:
         try:
             ensure_schema(con)
