@@ -132,10 +132,16 @@ def test_write_conflicts_are_retried_then_reported(monkeypatch):
 
     def conflict():
         calls.append(1)
-        if len(calls) < 3:
+        if len(calls) == 1:
             raise duckdb.TransactionException("Conflict on update")
+        if len(calls) == 2:  # two first inserts of one upsert key at once
+            raise duckdb.ConstraintException('Constraint Error: Duplicate key "email: a@b.c" violates primary key')
         return "ok"
     assert auth._retrying(conflict) == "ok" and len(calls) == 3
+    calls.clear()
+    with pytest.raises(duckdb.ConstraintException):  # any other constraint is not a race: raised at once
+        auth._retrying(lambda: calls.append(1) or (_ for _ in ()).throw(duckdb.ConstraintException("NOT NULL")))
+    assert len(calls) == 1
     monkeypatch.setattr(auth, "RETRIES", 2)
     calls.clear()
     with pytest.raises(duckdb.TransactionException):

@@ -227,8 +227,10 @@ def _account(con: duckdb.DuckDBPyConnection, email: str, role: str) -> Account:
 # or, after `login_max_failures` failures of one e-mail in a row (account or not), "login_locked": neither says
 # whether the e-mail has an account. A client (its IP address) making more than `login_client_max_attempts` attempts
 # in `login_lock_minutes` gets "login_throttled", whatever e-mails it tries. Counters are single atomic upserts;
-# DuckDB's optimistic concurrency makes parallel writers conflict (TransactionException): they are retried with
-# backoff.
+# DuckDB's optimistic concurrency makes parallel writers conflict: a TransactionException, or, when two
+# transactions insert the same new key of an upsert at once, a ConstraintException "Duplicate key" at commit (the
+# retry then finds the row and updates it). Both are retried with backoff; every statement written here is an upsert,
+# an update, a delete or an insert under a random key, so a duplicate key can only come from such a race.
 MAX_EMAIL_LENGTH = 320
 GLOBAL_CLIENT = "*"
 RETRIES = 12
@@ -259,11 +261,15 @@ def _retrying(operation):
     for attempt in range(RETRIES):
         try:
             return operation()
-        except duckdb.TransactionException:
-            if attempt == RETRIES - 1:
+        except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+            if attempt == RETRIES - 1 or not _is_write_race(exc):
                 raise
             time.sleep(min(0.2, 0.002 * 2 ** attempt) * (0.5 + random.random()))
     raise AssertionError("unreachable")
+
+
+def _is_write_race(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.TransactionException) or "duplicate key" in str(exc).lower()
 
 
 def _write(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, object]]) -> list:
