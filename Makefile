@@ -3,12 +3,13 @@
 #   make test   install (with Debian's chromium, LibreOffice and poppler for the browser, template and PDF tests),
 #               then run the whole test suite
 #   make check  the everyday subset: the core tests, without the app, the browser, subprocesses or LibreOffice
+#   make catalogue  after adding or changing a text: extract the keys the code uses, update both catalogues
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check install run-deps system-deps
+.PHONY: run test check install run-deps system-deps catalogue compile-catalogue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,7 +19,30 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The text catalogues (issue 10): ess_impact/locale/{fr_CA,en_CA}/LC_MESSAGES/ess_impact.po, one msgid per key.
+# Extraction finds every key the code passes to these functions (a key held in a table is marked with N_), so that
+# an update never drops a key in use; tests/test_catalogue.py checks that the extraction finds exactly the keys of
+# the catalogues. A new key arrives in both .po files with an empty text: write it in French and in English.
+LOCALE_DIR := ess_impact/locale
+CATALOGUE_KEYWORDS := t tr N_ tn:1,2 counted:1,2 EssError Invalid Refused NotFound Busy CellError ReportError \
+	InvalidAccount InvalidSetting RegistryError Finding Forbidden UnreadableFile UndoRefused LoginFailed \
+	UnsupportedView ImportRefused DemoInForce Problem:2
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/*.po))
+
+$(LOCALE_DIR)/%.mo: $(LOCALE_DIR)/%.po | $(STAMP)
+	$(BIN)/pybabel --quiet compile -i $< -o $@ -l $(word 1,$(subst /, ,$*))
+
+compile-catalogue: $(MO_FILES)
+
+catalogue: install
+	mkdir -p build
+	$(BIN)/pybabel --quiet extract --no-default-keywords $(addprefix -k ,$(CATALOGUE_KEYWORDS)) --no-location \
+		--omit-header -o build/ess_impact.pot ess_impact
+	$(BIN)/pybabel --quiet update -i build/ess_impact.pot -d $(LOCALE_DIR) -D ess_impact --no-fuzzy-matching \
+		--no-wrap --previous
+	$(MAKE) compile-catalogue
+
+install: $(STAMP) compile-catalogue
 
 run: run-deps install
 	$(BIN)/ess-impact run

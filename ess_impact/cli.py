@@ -19,9 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ess_impact import errors
+from ess_impact import errors, formatting
 from ess_impact.intake import importer, template
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 from ess_impact.output.reports import command as report_command
 from ess_impact.publish import indicators
 from ess_impact.store import auth, db, history
@@ -32,7 +32,7 @@ EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
 SUMMARY_COLUMNS = ["code", "name", "year", "enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte",
                    "payroll", "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "volunteers",
                    "volunteer_hours", "volunteer_value", "members"]
-POPULATION_COLUMNS = ["population", "jobs_per_1000"]
+POPULATION_COLUMNS = [N_("population"), "jobs_per_1000"]  # the population column, labelled by the catalogue
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,15 +122,18 @@ def cmd_import(args) -> int:
         if any(c.errors for c in checks):
             for check in checks:
                 if check.errors:
-                    print(t("import_blocked", lang, file=check.file_name, errors=len(check.errors)), file=sys.stderr)
+                    print(t("import_blocked", lang, file=check.file_name,
+                            errors=formatting.counted("count_errors", "count_errors_plural", len(check.errors), lang)), file=sys.stderr)
             return EXIT_INVALID
         warnings = sum(len(c.warnings) for c in checks)
         if args.dry_run:
             for check in checks:
-                print(t("import_valid", lang, file=check.file_name, rows=len(check.records)), file=sys.stderr)
+                print(t("import_valid", lang, file=check.file_name,
+                        rows=formatting.counted("count_valid_rows", "count_valid_rows_plural", len(check.records), lang)), file=sys.stderr)
             return EXIT_OK
         if warnings and not args.accept_warnings:
-            print(t("import_needs_confirmation", lang, warnings=warnings), file=sys.stderr)
+            print(t("import_needs_confirmation", lang,
+                    warnings=formatting.counted("count_warnings", "count_warnings_plural", warnings, lang)), file=sys.stderr)
             return EXIT_CONFIRM
         try:
             results = importer.commit(con, checks, actor=actor, channel="cli", accept_warnings=args.accept_warnings)
@@ -140,8 +143,11 @@ def cmd_import(args) -> int:
         if any(r.import_id for r in results):
             _prepare_public(con, lang)
     for r in results:
-        key = "import_done" if r.import_id else "import_nothing_new"
-        print(t(key, lang, file=r.file_name, inserted=r.inserted, replaced=r.replaced, unchanged=r.unchanged),
+        key = N_("import_done") if r.import_id else N_("import_nothing_new")
+        print(t(key, lang, file=r.file_name,
+                inserted=formatting.counted("count_added", "count_added_plural", r.inserted, lang),
+                replaced=formatting.counted("count_replaced", "count_replaced_plural", r.replaced, lang),
+                unchanged=formatting.counted("count_unchanged", "count_unchanged_plural", r.unchanged, lang)),
               file=sys.stderr)
     return EXIT_OK
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 
 
 class EssError(Exception):
@@ -57,7 +57,7 @@ class NotFound(EssError, LookupError):
 class Busy(EssError, RuntimeError):
     """Another process holds the database for longer than the timeout."""
 
-    def __init__(self, key: str = "database_busy", **params):
+    def __init__(self, key: str = N_("database_busy"), **params):
         super().__init__(key, **params)
 
 

@@ -17,7 +17,7 @@ from babel.numbers import (
 )
 
 from ess_impact import reference
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, tn
 
 SUPPRESSED = "x"
 MISSING = "—"
@@ -60,6 +60,12 @@ def _guarded(fn):
 
 
 @_guarded
+def counted(key: str, plural_key: str, n: float, lang: str = "fr") -> str:
+    """A count with its words, singular or plural by the language's rule (French: 0 and 1 are singular): "1 erreur",
+    "2 erreurs", "1 234 lignes valides". The catalogue's message holds the count as {n}."""
+    return tn(key, plural_key, n, lang, n=number(n, lang))
+
+
 def number(value, lang: str = "fr", decimals: int = 0) -> str:
     if _missing(value):
         return MISSING

@@ -30,7 +30,7 @@ import pandas as pd
 from ess_impact import errors, formatting, parsing, reference, sql
 from ess_impact.fields import FIELD_BY_KEY, header
 from ess_impact.intake import importer
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 from ess_impact.output import tables
 from ess_impact.store import auth, db, history
 from ess_impact.store.auth import Account
@@ -154,7 +154,7 @@ def results_table(found: pd.DataFrame, lang: str) -> tables.Table:
         t("region", lang): found["region_name"],
         t("registry_col_first", lang): found["first_year"].astype(str),
         t("registry_col_last", lang): found["last_year"].astype(str),
-        t("registry_status", lang): [t("registry_active" if a else "registry_inactive", lang) for a in found["active"]],
+        t("registry_status", lang): [t(N_("registry_active") if a else N_("registry_inactive"), lang) for a in found["active"]],
         t("registry_col_accounts", lang): found["accounts"],
     })
     return tables.Table(frame, {}, t("registry_results_title", lang))
@@ -168,7 +168,7 @@ def plan_table(plan: pd.DataFrame, keep_neq: str, lang: str) -> pd.DataFrame:
 
     return pd.DataFrame({
         t("year", lang): plan["year"].astype(str),
-        t("registry_merge_what", lang): [t("registry_merge_archived" if kept else "registry_merge_moves", lang,
+        t("registry_merge_what", lang): [t(N_("registry_merge_archived") if kept else N_("registry_merge_moves"), lang,
                                            keep=keep_neq) for kept in plan["kept_has_year"]],
         t("name", lang): plan["name"],
         header(FIELD_BY_KEY["jobs_full_time"], lang): [formatting.field_value("int", v, lang)
@@ -262,7 +262,7 @@ def set_active(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, 
         _identity(con, neq)
         row = db.first(con, sql.load("get_status"), [neq])
         if (True if row is None else bool(row[0])) == bool(active):
-            raise RegistryError("registry_already_active" if active else "registry_already_inactive", neq=neq)
+            raise RegistryError(N_("registry_already_active") if active else N_("registry_already_inactive"), neq=neq)
         params = [neq, bool(active), note, now, actor.email]
         con.execute(sql.load("set_status"), params)
         con.execute(sql.load("log_status"), params)
@@ -311,7 +311,7 @@ def _validated(changes: dict) -> dict:
             continue
         found = _MATCHERS[key]().match(value)
         if found.code is None:
-            raise RegistryError(f"unknown_{key}", value="" if value is None else value, suggestion=found.suggestion)
+            raise RegistryError(importer.UNKNOWN[key], value="" if value is None else value, suggestion=found.suggestion)
         clean[key] = found.code
     if not clean:
         raise RegistryError("registry_no_change_given")

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from ess_impact import errors, formatting, labels, parsing, settings, sql
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 from ess_impact.store import auth, db
 from ess_impact.store.auth import Account
 
@@ -33,6 +33,44 @@ DEFAULT_ACTOR = "défaut"
 MIN_RATE_YEAR = 2000
 MAX_RATE = 100.0            # $ per volunteer hour
 MAX_SOURCE_LENGTH = 300
+
+
+# Each setting's name and its meaning in the catalogue (keys marked for the extraction), and the part of the tool a
+# change affects.
+SETTING_TEXTS: dict[str, tuple[str, str]] = {
+    "fte_basis_hours": (N_("setting_fte_basis_hours"), N_("setting_fte_basis_hours_help")),
+    "min_count": (N_("setting_min_count"), N_("setting_min_count_help")),
+    "dominance_share": (N_("setting_dominance_share"), N_("setting_dominance_share_help")),
+    "dominance_n": (N_("setting_dominance_n"), N_("setting_dominance_n_help")),
+    "p_percent": (N_("setting_p_percent"), N_("setting_p_percent_help")),
+    "median_min_count": (N_("setting_median_min_count"), N_("setting_median_min_count_help")),
+    "session_idle_minutes": (N_("setting_session_idle_minutes"), N_("setting_session_idle_minutes_help")),
+    "login_max_failures": (N_("setting_login_max_failures"), N_("setting_login_max_failures_help")),
+    "login_lock_minutes": (N_("setting_login_lock_minutes"), N_("setting_login_lock_minutes_help")),
+    "login_client_max_attempts": (N_("setting_login_client_max_attempts"),
+                                  N_("setting_login_client_max_attempts_help")),
+    "max_upload_mb": (N_("setting_max_upload_mb"), N_("setting_max_upload_mb_help")),
+    "max_amount": (N_("setting_max_amount"), N_("setting_max_amount_help")),
+    "max_jobs": (N_("setting_max_jobs"), N_("setting_max_jobs_help")),
+    "max_hours_per_job": (N_("setting_max_hours_per_job"), N_("setting_max_hours_per_job_help")),
+    "max_volunteers": (N_("setting_max_volunteers"), N_("setting_max_volunteers_help")),
+    "max_members": (N_("setting_max_members"), N_("setting_max_members_help")),
+}
+EFFECT_TEXTS = {"public": N_("settings_effect_public"), "upload": N_("settings_effect_upload"),
+                "login": N_("settings_effect_login"), "peers": N_("settings_effect_peers")}
+assert SETTING_TEXTS.keys() == settings.SPECS.keys(), "every setting has its name and meaning in the catalogue"
+
+
+def setting_name(key: str, lang: str) -> str:
+    return t(SETTING_TEXTS[key][0], lang)
+
+
+def setting_help(key: str, lang: str) -> str:
+    return t(SETTING_TEXTS[key][1], lang)
+
+
+def setting_effect(key: str, lang: str) -> str:
+    return t(EFFECT_TEXTS[settings.SPECS[key].effect], lang)
 
 
 class InvalidSetting(errors.Invalid):
@@ -46,7 +84,7 @@ class InvalidSetting(errors.Invalid):
         params = dict(self.params)
         spec = settings.SPECS.get(self.setting)
         if spec is not None:
-            params["name"] = t(f"setting_{spec.key}", lang)
+            params["name"] = setting_name(spec.key, lang)
             for name in ("low", "high", "value"):
                 if isinstance(params.get(name), (int, float)):
                     params[name] = spec.text(params[name], lang)
@@ -172,7 +210,7 @@ def item_text(item: str, lang: str = "fr") -> str:
     """What a logged change is about, for the reader: the setting's name, or 'Taux du bénévolat 2024'."""
     if item.startswith(RATE_ITEM):
         return t("settings_item_rate", lang, year=item[len(RATE_ITEM):])
-    return t(f"setting_{item}", lang) if item in settings.SPECS else item
+    return setting_name(item, lang) if item in settings.SPECS else item
 
 
 def value_text(item: str, value: str | None, lang: str = "fr") -> str:

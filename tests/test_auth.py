@@ -154,7 +154,7 @@ def test_lockout_after_repeated_failures_then_unlock_after_the_delay(con, coop):
         assert _failure(con, coop.email, "mauvais", T0 + timedelta(seconds=i)).key == "login_failed"
     locked = _failure(con, coop.email, "mauvais", T0 + timedelta(seconds=4))
     assert locked.key == "login_locked"
-    assert locked.message() == "Trop de tentatives de connexion infructueuses : réessayez dans 15 minute(s)."
+    assert locked.message() == "Trop de tentatives de connexion infructueuses : réessayez dans 15 min."
     # even the right password is refused while locked, with the same message
     during = _failure(con, coop.email, PASSWORD, T0 + timedelta(minutes=14))  # locked until 9:15:04
     assert during.key == "login_locked" and during.params == {"minutes": 2}  # 1 min 4 s, rounded up

@@ -27,7 +27,7 @@ def dbfile(tmp_path):
 def test_import_valid_file_exits_0_and_writes(dbfile):
     out = run("import", FIXTURES / "ugly_fr.xlsx", "--db", dbfile)
     assert out.returncode == 0, out.stderr
-    assert "ugly_fr.xlsx : 6 ajoutée(s), 0 remplacée(s) (anciennes versions conservées), 0 inchangée(s)." in out.stderr
+    assert "ugly_fr.xlsx : 6 ajoutées, 0 remplacée (anciennes versions conservées), 0 inchangée." in out.stderr
     # The public tables are prepared with the import, so that the first visitor does not wait for them.
     assert "Préparation des tableaux publics" in out.stderr
     from ess_impact.publish import indicators
@@ -74,7 +74,7 @@ def test_warnings_need_confirmation(dbfile):
 def test_dry_run_writes_nothing(dbfile):
     out = run("import", FIXTURES / "excel_fr.csv", "--db", dbfile, "--dry-run")
     assert out.returncode == 0
-    assert "excel_fr.csv : 6 ligne(s) valide(s)." in out.stderr
+    assert "excel_fr.csv : 6 lignes valides." in out.stderr
     assert run("summary", "--by", "mrc", "--db", dbfile).returncode == 1
 
 

@@ -254,7 +254,7 @@ def test_cli_all_mrc_of_a_region_with_progress_and_organisation(demo_db, demo_co
     assert out.returncode == 0, out.stderr
     files = sorted((tmp_path / "out").glob("*.pdf"))
     assert len(files) == 3
-    assert "3/3" in out.stderr and "3 rapport(s) écrit(s)" in out.stderr
+    assert "3/3" in out.stderr and "3 rapports écrits" in out.stderr
     text = subprocess.run(["pdftotext", str(files[0]), "-"], capture_output=True, text=True).stdout
     assert f"Préparé par {ORG}" in text  # ç and ’ too
 

@@ -399,7 +399,7 @@ def test_cli_imports_libreoffice_file_and_summarises(filled, tmp_path, ext):
     run = _cli("import", str(path), "--db", str(db), "--actor", "test", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.strip() == "", f"problems reported: {run.stdout}"
-    assert f"{path.name} : {len(FIGURES)} ajoutée(s), 0 remplacée(s)" in run.stderr, run.stderr
+    assert f"{path.name} : {len(FIGURES)} ajoutées, 0 remplacée" in run.stderr, run.stderr
     # The same figures typed in the en template: nothing new.
     en = filled["files"][("en", ext)]
     again = _cli("import", str(en), "--db", str(db), "--actor", "test", cwd=tmp_path)

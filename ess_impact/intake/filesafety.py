@@ -35,6 +35,7 @@ from xml.parsers import expat
 from xml.sax.saxutils import unescape
 
 from ess_impact.intake import readers
+from ess_impact.labels import N_
 
 MAX_FILE_MB = 100               # any file, any channel (a whole region's survey is 2-10 MB)
 MAX_UNCOMPRESSED_MB = 200       # all the parts of a workbook, inflated
@@ -137,13 +138,13 @@ def _too_many_cells(extents: list[Extent]) -> list[Finding]:
         return []
     total = sum(e.cells for e in extents)
     if largest.sheet == readers.CSV_SHEET:
-        code, params = "csv_too_large", {"rows": largest.rows, "cells": largest.cells}
+        code, params = N_("csv_too_large"), {"rows": largest.rows, "cells": largest.cells}
     elif largest.cells > MAX_CELLS:
         code, params = "sheet_too_large", {"sheet": largest.sheet, "rows": largest.rows, "columns": largest.columns,
                                            "cells": largest.cells,
                                            "last_column": readers.column_letters(largest.columns)}
     else:
-        code, params = "file_too_many_cells", {"cells": total, "sheets": len(extents)}
+        code, params = N_("file_too_many_cells"), {"cells": total, "sheets": len(extents)}
     if total <= MAX_CELLS:
         return []
     return [Finding(code, largest.sheet if code == "sheet_too_large" else "", params=params | {"limit": MAX_CELLS})]

@@ -29,14 +29,15 @@ import pandas as pd
 from ess_impact import errors, formatting, parsing, reference, settings
 from ess_impact.fields import FIELDS, Field
 from ess_impact.intake import filesafety, readers, sandbox
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 from ess_impact.store import history
 from ess_impact.store.auth import Account
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 4
 
-EXPECT = {"int": "expect_int", "amount": "expect_amount", "hours": "expect_hours"}
+UNKNOWN = {"mrc": N_("unknown_mrc"), "sector": N_("unknown_sector"), "legal_form": N_("unknown_legal_form")}
+EXPECT = {"int": N_("expect_int"), "amount": N_("expect_amount"), "hours": N_("expect_hours")}
 
 
 @dataclass
@@ -150,13 +151,13 @@ def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.d
     report = _Progress(progress, paths)
     limits = ceilings(con)
     checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits) for i, path in enumerate(paths)]
-    report.stage(PROGRESS_FILES, "progress_plausibility")
+    report.stage(PROGRESS_FILES, N_("progress_plausibility"))
     _check_duplicates(checks)
     _check_plausibility(checks, con, actor)
     order = {"error": 0, "warning": 1, "info": 2}
     for check in checks:
         check.problems.sort(key=lambda p: (p.sheet, p.row or 0, order[p.severity]))
-    report.stage(1.0, "progress_done")
+    report.stage(1.0, N_("progress_done"))
     return checks
 
 
@@ -208,7 +209,7 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
     step = step or (lambda within, key: None)
     safety_end, read_end = PROGRESS_STEPS.get(path.suffix.lower(), PROGRESS_STEPS[""])
-    step(0.0, "progress_safety")
+    step(0.0, N_("progress_safety"))
     try:
         too_large = filesafety.too_large(path.stat().st_size, max_mb)
         if too_large is not None:
@@ -220,7 +221,7 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
 
     def child_progress(stage: str, done: int, total: int) -> None:
         if stage == "scanned":
-            step(safety_end, "progress_reading")
+            step(safety_end, N_("progress_reading"))
         else:
             step(safety_end + (read_end - safety_end) * done / max(total, 1), "progress_reading")
 
@@ -232,7 +233,7 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
         return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
     problems += [safety_problem(f, name) for f in read.findings]
     if read.unreadable is not None or read.grids is None:
-        code, params = read.unreadable or ("file_sandbox", {"reason": "protocol"})
+        code, params = read.unreadable or (N_("file_sandbox"), {"reason": "protocol"})
         return FileCheck(path, name, sha, empty, problems + [Problem("error", code, name, params=params)],
                          content=data)
     grids = read.grids
@@ -247,7 +248,7 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
             found_header = True
 
             def rows_done(done: int, before=rows_before) -> None:
-                step(read_end + (1 - read_end) * (before + done) / total_rows, "progress_validating")
+                step(read_end + (1 - read_end) * (before + done) / total_rows, N_("progress_validating"))
 
             frames.append(_check_sheet(name, grid, header, max_year, problems, actor, rows_done,
                                        limits or ceilings(None)))
@@ -320,7 +321,7 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
                 ok = False
                 continue
             if value is None and f.required:
-                problems.append(_cell_problem("required", file, sheet, excel_row, text, "", {}, f))
+                problems.append(_cell_problem(N_("required"), file, sheet, excel_row, text, "", {}, f))
                 ok = False
             elif f.kind == "neq" and actor is not None and not actor.may_access(value):
                 problems.append(Problem("error", "foreign_neq", file, sheet, excel_row, text, value,
@@ -359,8 +360,8 @@ def _hours_within(record: dict, limits: dict, parsers, file, sheet, excel_row, r
     jobs = (record.get("jobs_full_time") or 0) + (record.get("jobs_part_time") or 0)
     volunteers = record.get("volunteers")
     per_volunteer = HOURS_PER_VOLUNTEER * (max(volunteers, 1) if volunteers is not None else limits["max_volunteers"])
-    rules = (("paid_hours", limits["max_hours_per_job"] * max(jobs, 1), "hours_above_ceiling"),
-             ("volunteer_hours", per_volunteer, "volunteer_hours_above_ceiling"))
+    rules = (("paid_hours", limits["max_hours_per_job"] * max(jobs, 1), N_("hours_above_ceiling")),
+             ("volunteer_hours", per_volunteer, N_("volunteer_hours_above_ceiling")))
     for key, limit, code in rules:
         value = record.get(key)
         if value is not None and value > limit:
@@ -400,7 +401,7 @@ def _parse(f: Field, raw, max_year, mrc, sector, form):
     matcher = {"mrc": mrc, "sector": sector, "legal_form": form}[kind]
     found = matcher.match(raw)
     if found.code is None:
-        raise parsing.CellError(f"unknown_{kind}", suggestion=found.suggestion)
+        raise parsing.CellError(UNKNOWN[kind], suggestion=found.suggestion)
     return found.code
 
 
@@ -502,17 +503,17 @@ def _check_plausibility(checks: list[FileCheck], con, actor: Account | None) -> 
     ratio = total / rows["prev_revenue"].astype(float).where(lambda v: v > 0)
     above = earned > total
     rules = [  # (code, column, rows concerned, message parameters of one row)
-        ("earned_above_total", "revenue_earned", above, lambda i: {"value": earned[i], "total": total[i]}),
-        ("parts_above_total", "revenue_grants", ~above & (earned + grants > total),
+        (N_("earned_above_total"), "revenue_earned", above, lambda i: {"value": earned[i], "total": total[i]}),
+        (N_("parts_above_total"), "revenue_grants", ~above & (earned + grants > total),
          lambda i: {"value": earned[i] + grants[i], "total": total[i]}),
-        ("revenue_jump", "revenue_total", (total > 0) & ((ratio >= 10) | (ratio <= 0.1)),
+        (N_("revenue_jump"), "revenue_total", (total > 0) & ((ratio >= 10) | (ratio <= 0.1)),
          lambda i: {"value": total[i], "ratio": ratio[i], "prev_year": int(rows["prev_year"][i]),
                     "prev": rows["prev_revenue"][i]}),
-        ("revenue_per_job", "revenue_total", total / jobs.clip(lower=1) > 1_000_000,  # no jobs counts as one
+        (N_("revenue_per_job"), "revenue_total", total / jobs.clip(lower=1) > 1_000_000,  # no jobs counts as one
          lambda i: {"value": total[i] / max(jobs[i], 1)}),
-        ("hours_per_job", "paid_hours", (hours > 0) & (hours > 3000 * jobs.clip(lower=1)),
+        (N_("hours_per_job"), "paid_hours", (hours > 0) & (hours > 3000 * jobs.clip(lower=1)),
          lambda i: {"value": hours[i], "jobs": jobs[i]}),
-        ("hours_per_volunteer", "volunteer_hours", rows["volunteer_hours"] > 2000 * volunteers.clip(lower=1),
+        (N_("hours_per_volunteer"), "volunteer_hours", rows["volunteer_hours"] > 2000 * volunteers.clip(lower=1),
          lambda i: {"value": rows["volunteer_hours"][i], "n": volunteers[i]}),
     ]
     for code, key, mask, params in rules:

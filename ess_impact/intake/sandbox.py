@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ess_impact.intake import filesafety, marking, readers
-from ess_impact.labels import TEXT
+from ess_impact.labels import known
 
 MEMORY_MB = 1024
 CPU_SECONDS = 60
@@ -259,7 +259,7 @@ def _well_formed(result) -> bool:
     if not isinstance(result, dict):
         return False
     findings, grids, unreadable = result.get("findings", []), result.get("grids"), result.get("unreadable")
-    if not isinstance(findings, list) or not all(isinstance(f, dict) and f.get("code") in TEXT
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("code"), str) and known(f["code"])
                                                  and isinstance(f.get("params", {}), dict) for f in findings):
         return False
     if grids is not None and not (isinstance(grids, list) and all(
@@ -267,7 +267,7 @@ def _well_formed(result) -> bool:
             and all(type(row) is list for row in g[1]) for g in grids)):
         return False
     return unreadable is None or (isinstance(unreadable, tuple) and len(unreadable) == 2
-                                  and unreadable[0] in TEXT and isinstance(unreadable[1], dict))
+                                  and isinstance(unreadable[0], str) and known(unreadable[0]) and isinstance(unreadable[1], dict))
 
 
 # --------------------------------------------------------------------------------------------------------- child

@@ -14,9 +14,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ess_impact import reference
 from ess_impact.fields import FIELDS, header
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
+
+LIST_TITLES = {"mrc": N_("tpl_mrc_list"), "sector": N_("tpl_sector_list"),
+               "legal_form": N_("tpl_legal_form_list")}
 
 TEMPLATE_ROWS = 2000
+
+
 def mrc_choices() -> list[str]:
     """'Usual name (code)', the form the importer matches exactly."""
     df = reference.mrcs().sort_values("usual_name", key=lambda s: s.map(reference.normalize))
@@ -44,7 +49,7 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     ranges = {}
     for index, (key, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=t(f"tpl_{key}_list", lang))
+        lists.cell(row=1, column=index, value=t(LIST_TITLES[key], lang))
         for row, value in enumerate(values, start=2):
             lists.cell(row=row, column=index, value=value)
         ranges[key] = f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}"
@@ -99,11 +104,11 @@ def write_template(out: str | Path, lang: str = "fr", today: dt.date | None = No
     instructions.merge_cells("A3:C3")
     instructions["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     instructions.row_dimensions[3].height = 75
-    for col, key in enumerate(("column", "required", "description"), start=1):
-        instructions.cell(row=5, column=col, value=t(f"tpl_{key}", lang)).font = Font(bold=True)
+    for col, key in enumerate((N_("tpl_column"), N_("tpl_required"), N_("tpl_description")), start=1):
+        instructions.cell(row=5, column=col, value=t(key, lang)).font = Font(bold=True)
     for row, f in enumerate(FIELDS, start=6):
         instructions.cell(row=row, column=1, value=header(f, lang))
-        instructions.cell(row=row, column=2, value=t("tpl_yes" if f.required else "tpl_no", lang))
+        instructions.cell(row=row, column=2, value=t(N_("tpl_yes") if f.required else N_("tpl_no"), lang))
         instructions.cell(row=row, column=3, value=f.help_en if lang == "en" else f.help_fr)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -26,9 +26,11 @@ from ess_impact import settings, sql
 from ess_impact.fields import FIELDS
 from ess_impact.intake import filesafety, marking, readers, sandbox
 from ess_impact.intake.importer import FileCheck, check_files, safety_problem
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 from ess_impact.store import auth
 from ess_impact.store.auth import Account
+
+SEVERITY = {"error": N_("severity_error"), "warning": N_("severity_warning"), "info": N_("severity_info")}
 
 
 def max_upload_mb(con: duckdb.DuckDBPyConnection) -> int:
@@ -66,7 +68,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 def problems_table(check: FileCheck, lang: str) -> pd.DataFrame:
     """One row per problem: severity, sheet, row (as the spreadsheet shows it), column, value, what is expected."""
-    rows = [{t("col_severity", lang): t(f"severity_{p.severity}", lang), t("col_sheet", lang): p.sheet,
+    rows = [{t("col_severity", lang): t(SEVERITY[p.severity], lang), t("col_sheet", lang): p.sheet,
              t("col_row", lang): p.row, t("col_column", lang): p.column, t("col_value", lang): p.value,
              t("col_message", lang): p.message(lang)} for p in check.problems]
     frame = pd.DataFrame(rows, columns=[t(k, lang) for k in ("col_severity", "col_sheet", "col_row", "col_column",

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import formatting
-from ess_impact.labels import t
+from ess_impact.labels import N_, t
 from ess_impact.publish import slices
 from ess_impact.publish.indicators import Filters, is_hidden
 
@@ -30,6 +30,16 @@ RATE = "jobs_per_1000"
 class Message:
     kind: str        # weight | density | change | sectors | volunteers
     text: str
+
+
+# The words of each rule's outcomes (keys marked for the catalogue's extraction)
+VS_REGION = {"above": N_("story_vs_region_above"), "below": N_("story_vs_region_below"),
+             "similar": N_("story_vs_region_similar")}
+VS_QUEBEC = {"above": N_("story_vs_quebec_above"), "below": N_("story_vs_quebec_below"),
+             "similar": N_("story_vs_quebec_similar")}
+CHANGE = {"up": N_("story_change_up"), "down": N_("story_change_down"), "stable": N_("story_change_stable")}
+SECTORS = {(True, False): N_("story_sectors_all"), (True, True): N_("story_sectors_all_one"),
+           (False, False): N_("story_sectors_published"), (False, True): N_("story_sectors_published_one")}
 
 
 def compare(value: float, reference: float, threshold: float = MEANINGFUL) -> str:
@@ -112,10 +122,10 @@ def _density(cubes: pd.DataFrame, now: pd.Series, f: Filters, place: str, lang: 
         region_row = slices.row(cubes, Filters(f.year, region=str(now["region_code"])), lang)
         region = _published(region_row, RATE)
         if region is not None:
-            parts.append(t(f"story_vs_region_{compare(rate, region)}", lang, region=region_row["name"],
+            parts.append(t(VS_REGION[compare(rate, region)], lang, region=region_row["name"],
                            value=formatting.number(region, lang, 1)))
     if quebec is not None:
-        parts.append(t(f"story_vs_quebec_{compare(rate, quebec)}", lang, value=formatting.number(quebec, lang, 1)))
+        parts.append(t(VS_QUEBEC[compare(rate, quebec)], lang, value=formatting.number(quebec, lang, 1)))
     if not parts:
         return None
     joined = parts[0] if len(parts) == 1 else t("story_and", lang, first=parts[0], second=parts[1])
@@ -134,7 +144,7 @@ def _change(panel: pd.DataFrame | None, f: Filters, lang: str) -> Message | None
         return None
     change = a / b - 1
     direction = trend(change)
-    return Message("change", t(f"story_change_{direction}", lang, n=formatting.number(n, lang), previous=previous,
+    return Message("change", t(CHANGE[direction], lang, n=formatting.number(n, lang), previous=previous,
                                year=f.year, pct=formatting.percent(abs(change), lang, 1),
                                before=formatting.number(b, lang), now=formatting.number(a, lang)))
 
@@ -149,12 +159,12 @@ def _sectors(cubes: pd.DataFrame, f: Filters, lang: str) -> Message | None:
     shown = shown.sort_values("share", ascending=False).head(2)
     if shown.empty:
         return None
-    items = [t("story_sector_item" if i == 0 else "story_sector_item_short", lang, sector=name,
+    items = [t(N_("story_sector_item") if i == 0 else N_("story_sector_item_short"), lang, sector=name,
                share=formatting.percent(share, lang, 0))
              for i, (name, share) in enumerate(zip(shown["name"], shown["share"]))]
     listed = items[0] if len(items) == 1 else t("story_and", lang, first=items[0], second=items[1])
     complete = not mix["hidden"].any() and not mix["share_hidden"].any()
-    key = ("story_sectors_all" if complete else "story_sectors_published") + ("_one" if len(items) == 1 else "")
+    key = SECTORS[complete, len(items) == 1]
     return Message("sectors", t(key, lang, sectors=listed))
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import reference
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.publish.indicators import Filters, hidden, is_hidden, select
 
 # Indicators offered in the charts (additive, with a per-1 000 version when one exists).
@@ -22,6 +22,7 @@ CHART_INDICATORS = ["jobs_total", "fte", "revenue_total", "volunteer_hours", "vo
 PER_1000 = {"jobs_total": "jobs_per_1000", "revenue_total": "revenue_per_1000",
             "volunteer_hours": "volunteer_hours_per_1000"}
 PER_1000_KEYS = list(PER_1000.values())
+POPULATION = N_("population")  # the territories' population column, labelled by the catalogue
 # The headline figures (cards of the dashboard, key figures of a report).
 HEADLINE = ["enterprises", "jobs_total", "fte", "revenue_total", "earned_share", "volunteers", "volunteer_hours",
             "volunteer_value"]

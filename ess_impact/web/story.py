@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import maps, story
 from ess_impact.publish import areas
 from ess_impact.publish.indicators import Filters
@@ -64,7 +64,7 @@ def note_editor(level: str, code: str) -> None:
         st.caption(ui.tr("note_help", max=notes.MAX_CHARS))
         if st.form_submit_button(ui.tr("note_save")):
             ui.attempt(lambda con: notes.put(con, level, code, ui.lang(), text, account.email), "note_done",
-                       lambda stored: [("success", ui.tr("note_saved" if stored else "note_removed"))])
+                       lambda stored: [("success", ui.tr(N_("note_saved") if stored else N_("note_removed")))])
 
 
 def _escape(text: str) -> str:
@@ -103,8 +103,9 @@ def presentation_controls(index: int, count: int, f: Filters) -> None:
     if right.button(ui.tr("presentation_next") + " →", disabled=index >= count, key="presentation_next"):
         st.query_params["ecran"] = str(index + 1)
         st.rerun()
-    back.markdown(f"<a class='ess-exit' href='territoires?{_query(f)}' target='_self'>"
-                  f"{escape_html(ui.tr('presentation_exit'))}</a>", unsafe_allow_html=True)
+    exit_text = escape_html(ui.tr("presentation_exit"))
+    back.markdown(f"<a class='ess-exit' href='territoires?{_query(f)}' target='_self'>{exit_text}</a>",
+                  unsafe_allow_html=True)
 
     # Keys and clickers (Page up / Page down) press the buttons above; Escape follows the way back.
     components.html("""<script>
@@ -132,5 +133,5 @@ def _query(f: Filters, **extra) -> str:
 
 def presentation_link(f: Filters) -> None:
     """The link that opens this territory's story full screen (a new page load, no sidebar)."""
-    st.markdown(f"<a href='presentation?{_query(f)}' target='_self'>{escape_html(ui.tr('presentation_open'))}"
-                "</a>", unsafe_allow_html=True)
+    text = escape_html(ui.tr("presentation_open"))
+    st.markdown(f"<a href='presentation?{_query(f)}' target='_self'>{text}</a>", unsafe_allow_html=True)

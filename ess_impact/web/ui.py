@@ -15,7 +15,7 @@ import streamlit as st
 
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import tables
 from ess_impact.publish import indicators, peers, slices
 from ess_impact.publish.indicators import Filters
@@ -33,6 +33,11 @@ def lang() -> str:
 
 def tr(key: str, **params) -> str:
     return labels.t(key, lang(), **params)
+
+
+def counted(key: str, plural_key: str, n: float) -> str:
+    """A count with its words in the reader's language (formatting.counted)."""
+    return formatting.counted(key, plural_key, n, lang())
 
 
 def language_switch() -> None:
@@ -518,7 +523,7 @@ def account_box(current) -> None:
     if current is None:
         return
     side = st.sidebar
-    side.caption(tr("logged_in_as", email=current.email) + f" ({tr('role_' + current.role)})")
+    side.caption(tr("logged_in_as", email=current.email) + f" ({tr(ROLE_KEYS[current.role])})")
     if side.button(tr("logout"), icon=":material/logout:", key="logout"):
         log_out()
         st.rerun()
@@ -528,15 +533,28 @@ def account_required(admin: bool = False):
     """The logged-in account a page needs (app.py hands these pages only to such accounts; this is the second lock)."""
     current = current_account()
     if current is None or (admin and not current.is_admin):
-        st.error(tr("forbidden_admin" if current is not None else "forbidden_anonymous"))
+        st.error(tr(N_("forbidden_admin") if current is not None else N_("forbidden_anonymous")))
         st.stop()
     return current
 
 
+# Codes as the reader says them (keys marked for the catalogue's extraction)
+CHANNEL_KEYS = {"app": N_("channel_app"), "cli": N_("channel_cli"), "undo": N_("channel_undo"),
+                "demo": N_("channel_demo")}
+ROLE_KEYS = {"admin": N_("role_admin"), "entreprise": N_("role_entreprise")}
+LEVEL_KEYS = {"region": N_("level_region"), "mrc": N_("level_mrc")}
+UNIT_KEYS = {"count": N_("unit_count"), "jobs": N_("unit_jobs"), "fte": N_("unit_fte"), "money": N_("unit_money"),
+             "hours": N_("unit_hours"), "ratio": N_("unit_ratio"), "per_1000": N_("unit_per_1000")}
+DOMINANCE_TOP_KEYS = {1: N_("dominance_top_1"), 2: N_("dominance_top_2")}
+STATUS_KEYS = {"new": N_("status_new"), "changed": N_("status_changed"), "same": N_("status_same")}
+REPORT_KEYS = {"pdf": N_("report_pdf"), "sheet": N_("report_sheet"), "xlsx": N_("report_xlsx"),
+               "pptx": N_("report_pptx"), "png": N_("report_png")}
+
+
 def channel_name(channel) -> str:
     """'app', 'cli', 'undo', 'demo' as the reader says it (the code itself when it is not known)."""
-    key = f"channel_{channel}"
-    return tr(key) if key in labels.TEXT else str(channel or "")
+    key = CHANNEL_KEYS.get(channel)
+    return tr(key) if key else str(channel or "")
 
 
 def submission_table(log) -> pd.DataFrame:
@@ -593,7 +611,7 @@ def figures_by_year(frame: pd.DataFrame) -> pd.DataFrame:
 def peer_comparison(account, neq: str, years: list[int]) -> None:
     """Mes données: the enterprise's indicators for a chosen year beside the medians of its sector in its MRC, its
     region and Québec (peers.peer_medians decides what may be shown)."""
-    st.markdown(f"**{tr('peers_heading')}**")
+    st.markdown("**" + tr("peers_heading") + "**")
     year = st.selectbox(tr("peers_year"), years, index=0, key=f"peers_year_{neq}")
     with db.connect() as con:
         found = peers.peer_medians(con, account, neq, year, lang())

@@ -71,8 +71,9 @@ def run(actor, key: str) -> None:
 
     errors, warnings = len(check.errors), len(check.warnings)
     if check.problems:
-        (st.error if errors else st.warning)(ui.tr("upload_problems", errors=errors, warnings=warnings,
-                                                   file=check.file_name))
+        (st.error if errors else st.warning)(ui.tr(
+            "upload_problems", file=check.file_name, errors=ui.counted("count_errors", "count_errors_plural", errors),
+            warnings=ui.counted("count_warnings", "count_warnings_plural", warnings)))
         ui.dataframe(uploads.problems_table(check, lang), hide_index=True, width="stretch",
                      height=min(len(check.problems) + 1, 15) * 35 + 3)
         marked = uploads.marked_copy(data, check, lang)
@@ -92,12 +93,13 @@ def _preview(actor, check: importer.FileCheck, key: str) -> None:
         shown = uploads.preview(con, actor, check)
     st.subheader(ui.tr("upload_preview_heading"))
     counts = shown["status"].value_counts()
-    st.write(ui.tr("upload_preview_text", **{k: formatting.number(v, lang) for k, v in (
-        ("rows", len(shown)), ("new", counts.get("new", 0)), ("changed", counts.get("changed", 0)),
-        ("same", counts.get("same", 0)))}))
+    st.write(ui.tr("upload_preview_text", rows=ui.counted("count_valid_rows", "count_valid_rows_plural", len(shown)),
+                   new=ui.counted("count_new", "count_new_plural", counts.get("new", 0)),
+                   changed=ui.counted("count_changed", "count_changed_plural", counts.get("changed", 0)),
+                   same=ui.counted("count_same", "count_same_plural", counts.get("same", 0))))
     names = {f.key: header(f, lang) for f in FIELDS}
     table = shown.copy()
-    table["status"] = [ui.tr(f"status_{s}") for s in table["status"]]
+    table["status"] = [ui.tr(ui.STATUS_KEYS[s]) for s in table["status"]]
     table = table.rename(columns={"status": ui.tr("col_status"), **names,
                                   **{f"{k}_before": ui.tr("before_value", field=v) for k, v in names.items()}})
     ui.dataframe(table, hide_index=True, width="stretch", height=min(len(table) + 1, 15) * 35 + 3)
@@ -123,6 +125,9 @@ def receipt(result, check: importer.FileCheck, lang: str) -> str:
     if result.import_id is None:
         return ui.tr("upload_nothing_new")
     when = pd.Timestamp.now()
-    return ui.tr("upload_receipt", rows=formatting.number(result.inserted + result.replaced, lang),
+    return ui.tr("upload_receipt",
+                 rows=ui.counted("count_rows_recorded", "count_rows_recorded_plural", result.inserted + result.replaced),
                  when=when.strftime("%Y-%m-%d %H:%M"), import_id=result.import_id, file=check.file_name,
-                 sha=check.sha256, inserted=result.inserted, replaced=result.replaced, unchanged=result.unchanged)
+                 sha=check.sha256, inserted=ui.counted("count_new", "count_new_plural", result.inserted),
+                 replaced=ui.counted("count_replaced", "count_replaced_plural", result.replaced),
+                 unchanged=ui.counted("count_unchanged", "count_unchanged_plural", result.unchanged))

@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from ess_impact import formatting
 from ess_impact.labels import t
 from ess_impact.output.reports import FORMATS, build, file_name
 from ess_impact.output.reports.data import (
@@ -68,7 +69,8 @@ def run(args) -> int:
     finally:
         renderer.close()
     if args.all_mrc:
-        print(t("report_all_written", lang, count=len(written), path=args.out), file=sys.stderr)
+        print(t("report_all_written", lang, path=args.out,
+                count=formatting.counted("count_reports_written", "count_reports_written_plural", len(written), lang)), file=sys.stderr)
     else:
         print(t("report_written", lang, path=written[0]), file=sys.stderr)
     return EXIT_OK

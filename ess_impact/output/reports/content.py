@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ess_impact import reference
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import charts, maps, tables
 from ess_impact.output.reports.data import (
     CHART_KEY,
@@ -65,7 +65,7 @@ def headline_table(data: ReportData) -> Table:
 
 
 def comparison_table(data: ReportData) -> Table:
-    table = tables.published(data.comparison, ["population"] + slices.PER_1000_KEYS, data.lang,
+    table = tables.published(data.comparison, [slices.POPULATION] + slices.PER_1000_KEYS, data.lang,
                              data.t("rank_title", place=data.place, year=data.year), data.notes(),
                              label_columns=("name",))
     table.frame = table.frame.rename(columns={data.t("name"): data.t("territory")})
@@ -78,7 +78,7 @@ def mix_table(data: ReportData, by: str) -> Table:
     mix = slices.breakdown(data.context.cubes, data.territory.filters(data.year), by, CHART_KEY, data.lang)
     rows = rows.merge(mix[["code", "share", "share_hidden"]], on="code", how="left")
     table = tables.published(rows, MIX_COLUMNS, data.lang,
-                             data.t("report_by_sector_title" if by == "sector" else "report_by_legal_form_title",
+                             data.t(N_("report_by_sector_title") if by == "sector" else N_("report_by_legal_form_title"),
                                     place=data.place, year=data.year), data.notes(), label_columns=("name",))
     table.frame = table.frame.rename(columns={data.t("name"): data.t(by)})
     header = data.t("report_jobs_share")
@@ -98,7 +98,7 @@ def trend_table(data: ReportData) -> Table:
 
 
 def mrcs_table(data: ReportData) -> Table:
-    return tables.published(data.mrcs, MRC_COLUMNS + ["population"], data.lang,
+    return tables.published(data.mrcs, MRC_COLUMNS + [slices.POPULATION], data.lang,
                             data.t("by_mrc_title", place=data.territory.region_name, year=data.year), data.notes(),
                             label_columns=("name",))
 
@@ -123,7 +123,7 @@ def all_charts(data: ReportData) -> list[Chart]:
     out = []
 
     comparison = data.comparison
-    title = data.t("per_1000_title" if data.territory.level == "mrc" else "report_per_1000_region_title",
+    title = data.t(N_("per_1000_title") if data.territory.level == "mrc" else N_("report_per_1000_region_title"),
                    indicator=rate_label, place=place, year=year)
     series = {name: ([value], [hidden]) for name, value, hidden in zip(
         comparison["name"], comparison[CHART_RATE].astype(float), indicators.hidden(comparison, CHART_RATE))}
@@ -142,7 +142,7 @@ def all_charts(data: ReportData) -> list[Chart]:
         highlight=place if data.territory.level == "mrc" else None, references=references)))
 
     for by, rows, key in (("sector", data.sectors, "by_sector_title"),
-                          ("legal_form", data.legal_forms, "by_legal_form_title")):
+                          ("legal_form", data.legal_forms, N_("by_legal_form_title"))):
         title = data.t(key, indicator=label, place=place, year=year)
         out.append(Chart("sectors" if by == "sector" else "legal_forms", title, charts.bars(
             rows["name"], rows[CHART_KEY], CHART_KEY, lang, title, source, hidden=indicators.hidden(rows, CHART_KEY),

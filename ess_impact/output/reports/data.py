@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from ess_impact import errors, formatting, labels, reference
-from ess_impact.labels import INDICATORS, t
+from ess_impact.labels import INDICATORS, N_, t
 from ess_impact.output import story
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
@@ -63,7 +63,7 @@ class Territory:
         """What the territory is: 'MRC — Montérégie', 'Territoire équivalent — …', 'Région administrative'."""
         if self.level == "region":
             return t("report_level_region", lang)
-        return t("report_level_te" if self.kind == "TE" else "report_level_mrc", lang, region=self.region_name)
+        return t(N_("report_level_te") if self.kind == "TE" else N_("report_level_mrc"), lang, region=self.region_name)
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class ReportData:
         return t(key, self.lang, **params)
 
     def source_line(self) -> str:
-        return self.t("source_line_demo" if self.is_demo else "source_line")
+        return self.t(N_("source_line_demo") if self.is_demo else N_("source_line"))
 
     def suppressed_note(self) -> str:
         s = self.context.settings
@@ -217,7 +217,7 @@ class ReportData:
         settings = [self.t("fte_basis_note", hours=formatting.number(s.fte_basis_hours, self.lang))]
         if self.rate_note():
             settings.append(self.rate_note())
-        settings.append(self.t("report_change_note" if self.previous else "report_no_previous",
+        settings.append(self.t(N_("report_change_note") if self.previous else N_("report_no_previous"),
                                year=self.previous or ""))
         return [
             (self.t("indicators_heading"), definitions),

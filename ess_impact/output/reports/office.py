@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from ess_impact import formatting
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import tables
 from ess_impact.output.maps import attribution
 from ess_impact.output.reports.content import Chart, all_tables, chart_file_name
@@ -187,7 +187,7 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     lines = [data.source_line(), data.suppressed_note()]
     if data.rate_note():
         lines.append(data.rate_note())
-    lines += [data.t("report_change_note" if data.previous else "report_no_previous", year=data.previous or ""),
+    lines += [data.t(N_("report_change_note") if data.previous else N_("report_no_previous"), year=data.previous or ""),
               attribution(data.lang)]
     _text(slide, MARGIN, int(INCH * 1.5), width, int(INCH * 5.3), [(x, 16, False, INK) for x in lines],
           bullets=True)

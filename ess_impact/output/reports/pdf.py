@@ -11,7 +11,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ess_impact import formatting
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.output.reports.content import (
     Chart,
     comparison_table,
@@ -170,7 +170,7 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     doc.table(headline, [first] + [rest] * (len(headline.frame.columns) - 1), size=9)
     doc.paragraph(headline.notes[-1], size=7.5, style="I", colour=MUTED, height=3.4)
 
-    doc.heading(data.t("report_comparison" if data.territory.level == "mrc" else "report_comparison_region"), 40)
+    doc.heading(data.t(N_("report_comparison") if data.territory.level == "mrc" else N_("report_comparison_region")), 40)
     comparison = comparison_table(data)
     first = 52.0
     doc.table(comparison, [first] + [(doc.width - first) / 4] * 4)

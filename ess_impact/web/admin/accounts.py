@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ess_impact.labels import N_
 from ess_impact.store import auth, db
 from ess_impact.web import ui
 
@@ -27,19 +28,19 @@ add, reset, linked, disable = st.tabs([ui.tr("accounts_add"), ui.tr("accounts_re
                                        ui.tr("accounts_disable")])
 with add, st.form("add_account", clear_on_submit=False):
     email = st.text_input(ui.tr("login_email"))
-    role = st.selectbox(ui.tr("accounts_role"), auth.ROLES, index=1, format_func=lambda r: ui.tr(f"role_{r}"))
+    role = st.selectbox(ui.tr("accounts_role"), auth.ROLES, index=1, format_func=lambda r: ui.tr(ui.ROLE_KEYS[r]))
     neqs = st.text_input(ui.tr("accounts_neqs"))
     password = st.text_input(ui.tr("accounts_password"), type="password", autocomplete="new-password")
     if st.form_submit_button(ui.tr("accounts_save"), type="primary"):
         listed = [n.strip() for n in neqs.split(",") if n.strip()]
-        attempt(lambda con: auth.add_account(con, account, email, role, password, listed), "accounts_added",
+        attempt(lambda con: auth.add_account(con, account, email, role, password, listed), N_("accounts_added"),
                 email=auth.normalize_email(email))
 with reset, st.form("reset_password"):
     who = st.selectbox(ui.tr("accounts_which"), emails, index=None, placeholder=ui.tr("accounts_pick"),
                        key="reset_who")
     new = st.text_input(ui.tr("accounts_new_password"), type="password", autocomplete="new-password")
     if st.form_submit_button(ui.tr("accounts_save")) and who:
-        attempt(lambda con: auth.set_password(con, account, who, new), "accounts_reset_done", email=who)
+        attempt(lambda con: auth.set_password(con, account, who, new), N_("accounts_reset_done"), email=who)
 with linked, st.form("set_neqs"):
     st.caption(ui.tr("accounts_set_neqs_help"))
     enterprises = accounts.loc[accounts["role"] == auth.ENTREPRISE, "email"].tolist()
@@ -48,10 +49,10 @@ with linked, st.form("set_neqs"):
     listed = st.text_input(ui.tr("accounts_neqs"), key="neqs_list")
     if st.form_submit_button(ui.tr("accounts_save"), key="neqs_save") and who:
         neqs = [n.strip() for n in listed.split(",") if n.strip()]
-        attempt(lambda con: auth.set_account_neqs(con, account, who, neqs), "accounts_set_neqs_done", email=who,
+        attempt(lambda con: auth.set_account_neqs(con, account, who, neqs), N_("accounts_set_neqs_done"), email=who,
                 neqs=", ".join(neqs))
 with disable, st.form("disable_account"):
     who = st.selectbox(ui.tr("accounts_which"), [e for e in emails if e != account.email], index=None,
                        placeholder=ui.tr("accounts_pick"), key="disable_who")
     if st.form_submit_button(ui.tr("accounts_disable")) and who:
-        attempt(lambda con: auth.disable_account(con, account, who), "accounts_disable_done", email=who)
+        attempt(lambda con: auth.disable_account(con, account, who), N_("accounts_disable_done"), email=who)

@@ -23,7 +23,8 @@ options = ([latest + 1] if latest < date.today().year else []) + years
 year = ui.choose(st.sidebar, "selectbox", ui.tr("compl_year"), options, "annee", latest)
 within = ui.choose(st.sidebar, "selectbox", ui.tr("compl_within"), list(range(1, 6)), "fenetre",
                    completeness.DEFAULT_WITHIN,
-                   format_func=lambda n: ui.tr("compl_within_option", n=n, first=year - n, last=year - 1))
+                   format_func=lambda n: ui.tr("compl_within_option", n=ui.counted("count_years", "count_years_plural", n),
+                                                 first=year - n, last=year - 1))
 where = ui.filters(show=("region", "mrc"))
 first, last = year - within, year - 1
 place = ui.place(where)
@@ -74,6 +75,6 @@ frame = pd.DataFrame({
     **{headers[c]: shown[c].to_numpy() for c in [*counts, "rate"]},
 })
 ui.show_table(tables.Table(frame, {**{headers[c]: "enterprises" for c in counts}, headers["rate"]: "share"},
-                           ui.tr("compl_rates_title", level=ui.tr(f"level_{level}"), place=place, year=year),
+                           ui.tr("compl_rates_title", level=ui.tr(ui.LEVEL_KEYS[level]), place=place, year=year),
                            [ui.tr("compl_note_rates", year=year, first=first, last=last), ui.source_line()]),
               "rates")

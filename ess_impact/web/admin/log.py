@@ -26,7 +26,9 @@ with st.form("undo"):
     submitted = st.form_submit_button(ui.tr("log_undo_button"), icon=":material/undo:")
 if submitted and chosen is not None and sure:
     ui.attempt(lambda con: history.undo_import(con, account, chosen), "_undo_done",
-               lambda r: [("success", ui.tr("log_undo_done", undone=r.undone, id=r.import_id, deleted=r.deleted,
-                                            restored=r.restored))])
+               lambda r: [("success", ui.tr(
+                   "log_undo_done", undone=r.undone, id=r.import_id,
+                   deleted=ui.counted("count_rows_removed", "count_rows_removed_plural", r.deleted),
+                   restored=ui.counted("count_rows_restored", "count_rows_restored_plural", r.restored)))])
 
 ui.original_file_download(account, log, "log")

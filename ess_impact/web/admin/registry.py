@@ -6,6 +6,7 @@ import streamlit as st
 
 from ess_impact import reference, registry
 from ess_impact.fields import FIELD_BY_KEY, header
+from ess_impact.labels import N_
 from ess_impact.store import db, history
 from ess_impact.web import ui
 
@@ -29,7 +30,7 @@ def attempt(operation, messages) -> None:
             if result.is_demo:
                 shown.append(("warning", ui.tr("registry_demo_done")))
             else:
-                shown[0] = (shown[0][0], f"{shown[0][1]} {ui.tr('registry_undo_hint')}")
+                shown[0] = (shown[0][0], shown[0][1] + " " + ui.tr("registry_undo_hint"))
     ui.attempt(operation, "_registry_done", messages, undo_note)
 
 
@@ -37,7 +38,7 @@ def attempt(operation, messages) -> None:
 text_column, status_column = st.columns([3, 1])
 text = text_column.text_input(ui.tr("registry_search"), key="registry_text", help=ui.tr("registry_search_help"))
 active = status_column.selectbox(ui.tr("registry_status"), [True, False], index=None, key="registry_active",
-                                 format_func=lambda a: ui.tr("registry_active" if a else "registry_inactive"),
+                                 format_func=lambda a: ui.tr(N_("registry_active") if a else N_("registry_inactive")),
                                  placeholder=ui.tr("registry_status_any"))
 region_column, mrc_column, sector_column = st.columns(3)
 regions = reference.regions()
@@ -57,7 +58,7 @@ total = found.attrs["total"]
 if found.empty:
     st.info(ui.tr("registry_none_found"))
 else:
-    st.caption(ui.tr("registry_found", total=total) if total == len(found) else
+    st.caption(ui.tr("registry_found", total=ui.counted("count_enterprises_found", "count_enterprises_found_plural", total)) if total == len(found) else
                ui.tr("registry_found_limited", total=total, shown=len(found)))
     ui.show_table(registry.results_table(found, lang), key="registry_results", height=min(len(found) + 1, 10) * 35 + 3)
 
@@ -91,13 +92,13 @@ st.subheader(f"{current['name']} ({neq})")
 st.markdown(ui.tr("registry_identity", legal_form=label(current["legal_form"], "legal_form"),
                   sector=label(current["sector"], "sector"), mrc=label(current["mrc"], "mrc"),
                   region=current["region_name"], first=current["first_year"], last=current["last_year"],
-                  status=ui.tr("registry_active" if current["active"] else "registry_inactive")))
+                  status=ui.tr(N_("registry_active") if current["active"] else N_("registry_inactive"))))
 if not current["active"]:
     st.warning(ui.tr("registry_inactive_note", when=f"{current['status_changed_at']:%Y-%m-%d %H:%M}",
                      who=current["status_changed_by"], note=current["status_note"]), icon=":material/block:")
 st.caption(ui.tr("registry_accounts", emails=", ".join(accounts["email"])) if len(accounts) else
            ui.tr("registry_no_accounts"))
-st.markdown(f"**{ui.tr('registry_figures')}**")
+st.markdown("**" + ui.tr("registry_figures") + "**")
 shown = ui.figures_by_year(figures)
 ui.dataframe(shown, width="stretch", height=(len(shown) + 1) * 35 + 3)
 
@@ -120,7 +121,8 @@ with edit_tab, st.form(f"registry_edit_{neq}"):
     if st.form_submit_button(ui.tr("registry_edit_button"), type="primary"):
         changes = {k: v for k, v in values.items() if v != current[k]}  # only what the admin changed
         attempt(lambda con: registry.edit(con, account, neq, changes, since),
-                lambda r: [("success", ui.tr("registry_edit_done", id=r.import_id, changed=r.changed))])
+                lambda r: [("success", ui.tr("registry_edit_done", id=r.import_id, changed=ui.counted(
+                    "count_years_changed", "count_years_changed_plural", r.changed)))])
 
 with merge_tab:
     st.caption(ui.tr("registry_merge_help"))
@@ -141,7 +143,7 @@ with merge_tab:
         with db.connect() as con:
             plan = registry.merge_plan(con, account, keep, drop)
             dropped_accounts = registry.linked_accounts(con, account, drop)
-        st.markdown(f"**{ui.tr('registry_merge_preview', keep=keep, drop=drop)}**")
+        st.markdown("**" + ui.tr("registry_merge_preview", keep=keep, drop=drop) + "**")
         ui.dataframe(registry.plan_table(plan, keep, lang), hide_index=True, width="stretch")
         if len(dropped_accounts):
             st.warning(ui.tr("registry_merge_accounts", drop=drop, emails=", ".join(dropped_accounts["email"])),
@@ -151,8 +153,10 @@ with merge_tab:
                      key=f"registry_merge_button_{neq}"):
             def merged(r):
                 st.session_state["_registry_open"] = r.keep_neq
-                shown = [("success", ui.tr("registry_merge_done", id=r.import_id, moved=r.moved,
-                                           archived=r.archived, keep=r.keep_neq, drop=r.drop_neq))]
+                shown = [("success", ui.tr(
+                    "registry_merge_done", id=r.import_id, keep=r.keep_neq, drop=r.drop_neq,
+                    moved=ui.counted("count_years_moved", "count_years_moved_plural", r.moved),
+                    archived=ui.counted("count_archived", "count_archived_plural", r.archived)))]
                 if r.accounts:
                     shown.append(("warning", ui.tr("registry_merge_accounts", drop=r.drop_neq,
                                                    emails=", ".join(r.accounts))))
@@ -164,17 +168,17 @@ with status_tab:
     with st.form(f"registry_status_{neq}"):
         note = st.text_input(ui.tr("registry_note"), placeholder=ui.tr("registry_note_placeholder"),
                              key=f"registry_note_{neq}")
-        button = "registry_deactivate_button" if current["active"] else "registry_reactivate_button"
+        button = N_("registry_deactivate_button") if current["active"] else N_("registry_reactivate_button")
         if st.form_submit_button(ui.tr(button)):
             attempt(lambda con: registry.set_active(con, account, neq, not current["active"], note),
-                    lambda r: [("success", ui.tr("registry_reactivated" if r.active else "registry_deactivated",
+                    lambda r: [("success", ui.tr(N_("registry_reactivated") if r.active else N_("registry_deactivated"),
                                                  neq=r.neq))])
     if len(status_log):
-        st.markdown(f"**{ui.tr('registry_status_log')}**")
+        st.markdown("**" + ui.tr("registry_status_log") + "**")
         ui.dataframe(pd.DataFrame({
             ui.tr("registry_when"): status_log["changed_at"].dt.strftime("%Y-%m-%d %H:%M"),
             ui.tr("registry_who"): status_log["changed_by"],
-            ui.tr("registry_status"): [ui.tr("registry_active" if a else "registry_inactive")
+            ui.tr("registry_status"): [ui.tr(N_("registry_active") if a else N_("registry_inactive"))
                                        for a in status_log["active"]],
             ui.tr("registry_note"): status_log["note"]}), hide_index=True, width="stretch")
 ui.show_done("_registry_done")

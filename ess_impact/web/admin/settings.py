@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_impact import formatting, labels, settings_admin
+from ess_impact.labels import N_
 from ess_impact.publish import indicators
 from ess_impact.settings import SPECS
 from ess_impact.store import db
@@ -58,30 +59,30 @@ def attempt(operation, message, public) -> None:
 st.header(ui.tr("settings_heading"))
 # A static table: the meanings wrap instead of being cut.
 ui.table(pd.DataFrame({
-    ui.tr("settings_col_setting"): [ui.tr(f"setting_{k}") for k in current["key"]],
+    ui.tr("settings_col_setting"): [settings_admin.setting_name(k, lang) for k in current["key"]],
     ui.tr("settings_col_value"): [settings_admin.value_text(k, v, lang) for k, v in zip(current["key"],
                                                                                        current["value"])],
     ui.tr("settings_col_default"): [settings_admin.value_text(k, v, lang) for k, v in zip(current["key"],
                                                                                          current["default"])],
-    ui.tr("settings_col_meaning"): [ui.tr(f"setting_{k}_help") for k in current["key"]],
+    ui.tr("settings_col_meaning"): [settings_admin.setting_help(k, lang) for k in current["key"]],
     ui.tr("settings_col_changed"): changed(current),
 }).set_index(ui.tr("settings_col_setting")))
 
 st.subheader(ui.tr("settings_change_heading"))
-key = st.selectbox(ui.tr("settings_col_setting"), list(SPECS), format_func=lambda k: ui.tr(f"setting_{k}"),
+key = st.selectbox(ui.tr("settings_col_setting"), list(SPECS), format_func=lambda k: settings_admin.setting_name(k, lang),
                    key="setting_key")
 spec, chosen = SPECS[key], current.set_index("key").loc[key]
 value = chosen["value"]
-st.caption(" ".join([ui.tr(f"setting_{key}_help"),
+st.caption(" ".join([settings_admin.setting_help(key, lang),
                      ui.tr("settings_bounds", low=spec.text(spec.low, lang), high=spec.text(spec.high, lang),
                            default=settings_admin.value_text(key, chosen["default"], lang)),
-                     ui.tr(f"settings_effect_{spec.effect}")]))
+                     settings_admin.setting_effect(key, lang)]))
 with st.form("change_setting"):
     typed = st.text_input(ui.tr("settings_new_value"), settings_admin.value_text(key, value, lang),
                           key=f"setting_value_{key}")
     submitted = st.form_submit_button(ui.tr("settings_save"), type="primary", key="setting_save")
 if submitted:
-    name = ui.tr(f"setting_{key}")
+    name = settings_admin.setting_name(key, lang)
     attempt(lambda con: settings_admin.set_setting(con, account, key, typed),
             lambda c: ui.tr("settings_saved", name=name, old=settings_admin.value_text(key, c.old, lang),
                             new=settings_admin.value_text(key, c.new, lang)) if c.changed else
@@ -118,7 +119,7 @@ with delete_rate.form("delete_rate"):
 
 if save_rate:
     attempt(lambda con: settings_admin.set_volunteer_rate(con, account, rate_year, rate_value, rate_source),
-            lambda c: ui.tr("settings_rate_saved" if c.changed else "settings_rate_unchanged", year=int(rate_year),
+            lambda c: ui.tr(N_("settings_rate_saved") if c.changed else N_("settings_rate_unchanged"), year=int(rate_year),
                             value=settings_admin.value_text(c.item, c.new, lang)),
             lambda c: c.changed)
 if delete and gone_year is not None and sure:

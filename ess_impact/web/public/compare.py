@@ -39,7 +39,7 @@ if rows.empty:
     st.stop()
 # Names with their code, as in the picker and the trend: region 06 and MRC 66 are both "Montréal".
 rows = rows.assign(name=[names[f"{level}:{code}"] for level, code in zip(rows["geo_level"], rows["code"])])
-ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + ["population"], lang,
+ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + [slices.POPULATION], lang,
                                ui.tr("compare_table_title", year=f.year), ui.notes(), label_columns=("name",)),
               "compare_table")
 

@@ -18,7 +18,7 @@ DEFINED = [i for i in INDICATORS.values() if i.key != "share"]
 st.header(ui.tr("indicators_heading"))
 ui.show_table(tables.Table(pd.DataFrame({
     ui.tr("indicator"): [i.label(lang) for i in DEFINED],
-    ui.tr("unit"): [ui.tr(f"unit_{i.unit}") for i in DEFINED],
+    ui.tr("unit"): [ui.tr(ui.UNIT_KEYS[i.unit]) for i in DEFINED],
     ui.tr("definition"): [i.definition(lang) for i in DEFINED],
 }), {}, ui.tr("indicators_heading"), ui.notes()), "definitions", height=(len(DEFINED) + 1) * 35 + 3)
 
@@ -38,7 +38,7 @@ st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
                share=formatting.percent(settings.dominance_share, lang, 0)))
 st.markdown(ui.tr("confidentiality_rules", min_count=settings.min_count,
                   p=formatting.number(settings.p_percent, lang, 0),
-                  top=ui.tr(f"dominance_top_{settings.dominance_n}"),
+                  top=ui.tr(ui.DOMINANCE_TOP_KEYS[settings.dominance_n]),
                   share=formatting.percent(settings.dominance_share, lang, 0)))
 
 years = sorted(ctx["years"]["year"].tolist())

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from ess_impact import formatting
-from ess_impact.labels import INDICATORS
+from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import charts, tables
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
@@ -37,7 +37,7 @@ ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_title", indicator=labe
                            source), "trend")
 
 st.header(ui.tr("mix_heading"))
-for by, title_key in (("sector", "by_sector_title"), ("legal_form", "by_legal_form_title")):
+for by, title_key in (("sector", N_("by_sector_title")), ("legal_form", N_("by_legal_form_title"))):
     if (by == "sector" and f.legal_form) or (by == "legal_form" and f.sector):
         continue  # sector × legal form tables are not published
     mix = slices.breakdown(cubes, f, by, key, lang)

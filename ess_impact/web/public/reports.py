@@ -42,7 +42,7 @@ story.show_message_list(data.messages)
 # the one-page sheet and the full report first; three buttons a row, so that no label is cut
 cells = [column for _ in range(0, len(reports.FORMATS), 3) for column in st.columns(3)]
 for column, fmt in zip(cells, reports.FORMATS):
-    column.download_button(ui.tr(f"report_{fmt}"), lambda fmt=fmt: reports.build(data, fmt),
+    column.download_button(ui.tr(ui.REPORT_KEYS[fmt]), lambda fmt=fmt: reports.build(data, fmt),
                            file_name=reports.file_name(data, fmt), mime=reports.MIME[fmt], key=f"report_{fmt}",
                            icon=ICONS[fmt], on_click="ignore", width="stretch")
 st.caption(ui.tr("report_files_note"))

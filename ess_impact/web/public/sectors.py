@@ -27,10 +27,10 @@ region_place = ui.place(Filters(region=f.region))
 if matrix.empty:
     st.info(ui.tr("no_data_here", place=region_place, year=f.year))
 else:
-    title = ui.tr("heatmap_title", indicator=label, level=ui.tr(f"level_{level}"), place=region_place, year=f.year)
+    title = ui.tr("heatmap_title", indicator=label, level=ui.tr(ui.LEVEL_KEYS[level]), place=region_place, year=f.year)
     table = tables.pivot(matrix, "sector", "territory", key, ui.tr("sector"), title, ui.notes())
     shares = slices.sector_shares(cubes, matrix, level, key)
-    share_title = ui.tr("heatmap_share_title", indicator=label, level=ui.tr(f"level_{level}"), place=region_place,
+    share_title = ui.tr("heatmap_share_title", indicator=label, level=ui.tr(ui.LEVEL_KEYS[level]), place=region_place,
                         year=f.year)
     ui.show_chart(charts.share_heatmap(shares, key, lang, share_title, source, ui.tr("heatmap_share_axis"),
                                        cell_text=shares["territory"].nunique() <= 12), "heatmap")
@@ -61,7 +61,7 @@ else:
         by = "mrc" if f.region else "region"
         rows = indicators.select(cubes, by, Filters(f.year, f.region, None, f.sector), lang)
         ui.show_chart(charts.bars(rows["name"], rows[key], key, lang, ui.tr(
-            "sector_by_geo_title", indicator=label, sector=names[f.sector], level=ui.tr(f"level_{by}"),
+            "sector_by_geo_title", indicator=label, sector=names[f.sector], level=ui.tr(ui.LEVEL_KEYS[by]),
             place=region_place, year=f.year), source, hidden=indicators.hidden(rows, key),
             highlight=ui.place(Filters(mrc=f.mrc)) if f.mrc else None), "sector_geo")
         trend = slices.trend(cubes, f, key, names[f.sector], lang)

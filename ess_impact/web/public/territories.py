@@ -47,7 +47,7 @@ if f.mrc:
     quebec_filters = Filters(f.year, None, None, f.sector, f.legal_form)
     found = [slices.row(cubes, x, lang) for x in (f, region_filters, quebec_filters)]
     rows = pd.concat([r.to_frame().T for r in found if r is not None], ignore_index=True)
-    ui.show_table(tables.published(rows, slices.PER_1000_KEYS + ["population"], lang,
+    ui.show_table(tables.published(rows, slices.PER_1000_KEYS + [slices.POPULATION], lang,
                                    ui.tr("rank_title", place=where, year=f.year), ui.notes(),
                                    label_columns=("name",)), "per_1000")
     if not (f.sector or f.legal_form):
