@@ -135,8 +135,9 @@ def test_admin_undoes_a_submission_from_the_log(accounts_db):
     at.checkbox[0].check()
     at.button[0].click().run()
     _clean(at)
-    assert [s.value for s in at.success] == [labels.t("log_undo_done", "fr", undone=imported, id=imported + 1,
-                                                      deleted=len(before), restored=0)]
+    assert [s.value for s in at.success] == [
+        f"Envoi n° {imported} annulé (annulation n° {imported + 1}) : {len(before)} lignes retirées, 0 ligne remise à "
+        "sa version précédente."]
     log = at.dataframe[0].value
     assert len(log) == 2 and labels.t("log_undoes", "fr", id=imported) in set(log.iloc[:, -1])
     with db.connect(accounts_db) as con:

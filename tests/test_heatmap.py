@@ -41,7 +41,10 @@ def test_heatmap_shows_shares_in_french_and_never_a_hidden_value():
     figure = charts.share_heatmap(slices.sector_shares(cubes, matrix, level, "jobs_total"), "jobs_total", "fr",
                                   "Emplois — Québec, 2024", "Source", "Part du territoire")
     trace = figure.data[0]
-    text = json.dumps([trace.text, trace.customdata], ensure_ascii=False, default=list)
+    alternative = charts.alternative(figure)
+    assert list(alternative.columns[:1]) == ["Secteur"] and alternative.to_numpy()[:, 1:].tolist() == [
+        [cell or "—" for cell in row] for row in trace.text]
+    text = json.dumps([trace.text, trace.customdata, figure.layout.meta], ensure_ascii=False, default=list)
     assert "40\u00a0%" in text and "50\u00a0%" in text          # 400 / 1 000 and 30 000 / 60 000
     assert "123" not in text and "12\u00a0%" not in text        # the suppressed 123 and its share
     assert "k" not in "".join(str(v) for row in trace.text for v in row)

@@ -67,7 +67,10 @@ def test_the_figure_never_carries_a_suppressed_value():
                              highlight="372")
     shown = [{k: getattr(trace, k, None) for k in ("z", "customdata", "text", "hovertemplate")}
              for trace in figure.data]
-    text = json.dumps(shown, default=lambda v: v.tolist(), ensure_ascii=False)
+    # the text alternative shown under the map is part of what is sent: it carries the same texts, nothing more
+    alternative = figure.layout.meta["alternative"]
+    assert alternative["header"][0] == "Territoire" and len(alternative["rows"]) == len(frame)
+    text = json.dumps([shown, alternative], default=lambda v: v.tolist(), ensure_ascii=False)
     numbers = [float(v) for trace in shown for v in (trace["z"] if trace["z"] is not None else [])]
     assert not ({567.0, 1801.0, 1234.0} & set(numbers))
     for leak in ("567", "1801", "1\u00a0801", "1\u00a0234", "1234"):  # 371 is published, but only inside its

@@ -370,7 +370,7 @@ def test_page_search_and_edit(admin_app, small_db):
         import_id = int(rows.loc[2024, "import_id"])
         assert _log(connection, import_id)["channel"] == "registre"
     assert rows.loc[2024, "name"] == "Coop Les Érables du Rang" and rows.loc[2023, "name"] != rows.loc[2024, "name"]
-    assert [s.value for s in at.success] == [labels.t("registry_edit_done", "fr", id=import_id, changed=1) + " " +
+    assert [s.value for s in at.success] == [f"Correction enregistrée (envoi n° {import_id}) : 1 année modifiée. " +
                                              labels.t("registry_undo_hint", "fr")]
 
 
@@ -391,8 +391,9 @@ def test_page_merge_and_deactivate(admin_app, small_db):
     with db.connect(small_db) as connection:
         assert _rows(connection, TYPO).empty
         merge_id = int(_rows(connection, ERABLES).set_index("year").loc[2022, "import_id"])
-    assert [s.value for s in at.success] == [labels.t("registry_merge_done", "fr", id=merge_id, moved=1, archived=1,
-                                                      keep=ERABLES, drop=TYPO) + " " + labels.t("registry_undo_hint", "fr")]
+    assert [s.value for s in at.success] == [
+        f"Fusion enregistrée (envoi n° {merge_id}) : 1 année déplacée de {TYPO} vers {ERABLES}, 1 archivée. "
+        + labels.t("registry_undo_hint", "fr")]
     assert [w.value for w in at.warning] == [labels.t("registry_merge_accounts", "fr", drop=TYPO,
                                                       emails="typo@coop.example")]
     assert at.selectbox(key="registry_neq").value == ERABLES  # the record kept is open

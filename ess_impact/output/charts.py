@@ -53,6 +53,26 @@ def texts(key: str, values, hidden, lang: str, compact: bool = True) -> list[str
             for v, h in zip(values, hidden)]
 
 
+def describe(fig: go.Figure, header: list[str], rows: list[list]) -> go.Figure:
+    """Attach the chart's text alternative: a table of exactly what it shows (the same texts, "x" where it shows
+    nothing), kept in the figure's layout.meta so that every screen shows it next to its chart."""
+    fig.update_layout(meta={"alternative": {"header": [str(h) for h in header],
+                                            "rows": [[str(c) for c in row] for row in rows]}})
+    return fig
+
+
+def alternative(fig: go.Figure) -> pd.DataFrame | None:
+    """The text alternative `describe` attached, as a table (None when the chart has none)."""
+    meta = fig.layout.meta
+    found = meta.get("alternative") if isinstance(meta, dict) else None
+    if not found:
+        return None
+    header = list(found["header"])
+    # repeated or empty headers cannot be DataFrame columns
+    header = [h if h and header.index(h) == i else f"{h} ({i})" if h else " " * (i + 1) for i, h in enumerate(header)]
+    return pd.DataFrame(found["rows"], columns=header)
+
+
 def _masked(values, hidden) -> np.ndarray:
     out = np.asarray(values, dtype=float).copy()
     if hidden is not None:
@@ -107,6 +127,11 @@ def bars(names, values, key: str, lang: str, title: str, source: str, hidden=Non
                            text=f"{name} : {formatting.indicator(key, value, lang, compact=True)}",
                            font=dict(size=13, color=PALETTE[(i + 1) % len(PALETTE)]))
     height = max(300, 120 + 28 * len(frame) + 20 * len(references or {}))
+    shown = frame.iloc[::-1]  # largest first, as read from the top
+    extra = [[name, formatting.indicator(key, value, lang)] for name, value in (references or {}).items()
+             if value is not None and not np.isnan(value)]
+    describe(fig, [t("name", lang), _label(key, lang)],
+             [[n.replace("<br>", " "), v] for n, v in zip(shown["name"].astype(str), shown["text"])] + extra)
     return finish(fig, title, source, lang, height)
 
 
@@ -123,6 +148,8 @@ def grouped(categories, series: dict[str, tuple], key: str, lang: str, title: st
                     hovertemplate=f"{name}<br>%{{x}} : %{{customdata}}<extra></extra>")
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=axis, tickformat=",~r", rangemode="tozero")
+    columns = [texts(key, values, hidden, lang) for values, hidden in series.values()]
+    describe(fig, ["", *series], [[str(c), *(col[i] for col in columns)] for i, c in enumerate(categories)])
     return finish(fig, title, source, lang)
 
 
@@ -132,6 +159,7 @@ def lines(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, val
     and the hover shows both the index and the value."""
     fig = go.Figure()
     shown_all = []
+    table: dict[str, dict[int, str]] = {}
     for i, (series, part) in enumerate(frame.groupby("series", sort=False)):
         part = part.sort_values("year")
         shown = _masked(part["value"], part["hidden"])
@@ -143,6 +171,7 @@ def lines(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, val
             shown = shown / base_value * 100 if base_value else np.full(len(shown), np.nan)
             text = [f"{formatting.number(s, lang, 1)} ({v})" if not np.isnan(s) else v for s, v in zip(shown, text)]
         shown_all.extend(shown)
+        table[str(series)] = dict(zip(part["year"].astype(int), text))
         fig.add_scatter(x=part["year"], y=shown, mode="lines+markers", name=str(series),
                         line=dict(width=3, color=PALETTE[i % len(PALETTE)]), marker=dict(size=8),
                         customdata=text, hovertemplate=f"{series}<br>%{{x}} : %{{customdata}}<extra></extra>")
@@ -154,6 +183,9 @@ def lines(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, val
             trace.y = np.asarray(trace.y, dtype=float) / divisor
         fig.update_yaxes(title_text=value_label or axis, tickformat=",~r", rangemode="tozero")
     fig.update_xaxes(title_text="", dtick=1, tickformat="d")
+    years = sorted({year for column in table.values() for year in column})
+    describe(fig, [t("year", lang), *table],
+             [[year, *(column.get(year, formatting.MISSING) for column in table.values())] for year in years])
     return finish(fig, title, source, lang)
 
 
@@ -175,6 +207,7 @@ def heatmap(table_values: pd.DataFrame, hidden: pd.DataFrame, key: str, lang: st
     bottom = 80 if angle == 0 else 70 + int(longest * 6.5)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(tickangle=angle, automargin=False, side="bottom")
+    describe(fig, ["", *table_values.columns], [[i, *row] for i, row in zip(table_values.index, text)])
     return finish(fig, title, source, lang, height=bottom + 110 + 40 * len(table_values), bottom=bottom)
 
 
@@ -222,7 +255,13 @@ def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: 
     bottom = 40 + int(min(longest, 28) * 6.5)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(tickangle=-45, automargin=True, side="bottom")
+    describe(fig, [t("sector", lang), *places],
+             [[sector, *(cell[2] for cell in row)] for sector, row in zip(sectors, custom)])
     return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom)
+
+
+def _label(key: str, lang: str) -> str:
+    return INDICATORS[key].label(lang) if key in INDICATORS else t(key, lang)
 
 
 def _shorten(text: str, width: int) -> str:

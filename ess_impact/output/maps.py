@@ -140,6 +140,8 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
                     projection_rotation_lon=(lon_min + lon_max) / 2, bgcolor="rgba(0,0,0,0)",
                     lonaxis_range=[lon_min - pad_lon, lon_max + pad_lon],
                     lataxis_range=[lat_min - pad_lat, lat_max + pad_lat])
+    charts.describe(fig, [t("territory", lang), label, rate_label],
+                    data[["name", "value_text", "rate_text"]].to_numpy().tolist())
     charts.finish(fig, title, source, lang, height=height, bottom=120)
     fig.update_layout(margin=dict(l=0, r=0, t=90, b=150), dragmode=False)
     return fig

@@ -16,7 +16,7 @@ import streamlit as st
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS, N_
-from ess_impact.output import tables
+from ess_impact.output import charts, tables
 from ess_impact.publish import indicators, peers, slices
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
@@ -335,7 +335,9 @@ def safe_frame(data, labels: bool = True):
 
 
 def dataframe(data, **kwargs):
-    """st.dataframe of safe_frame(data): the only way the pages show a table."""
+    """st.dataframe of safe_frame(data): the only way the pages show a table. An empty cell shows the "no value"
+    mark, never Streamlit's English "None"."""
+    kwargs.setdefault("placeholder", formatting.MISSING)
     return st.dataframe(safe_frame(data), **kwargs)
 
 
@@ -362,7 +364,14 @@ def show_table(table: tables.Table, key: str, height: int | None = None) -> None
 
 
 def show_chart(figure, key: str) -> None:
+    """The chart, then its text alternative one click away: the same figures as a table (what a screen reader reads,
+    and what a reader copies)."""
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, theme=None)
+    table = charts.alternative(figure)
+    if table is not None:
+        with st.expander(tr("chart_data"), icon=":material/table:"):
+            dataframe(table, hide_index=True, width="stretch", key=f"{key}_alternative",
+                      height=min(len(table) + 1, 12) * 35 + 3)
 
 
 def footnotes(year: int | None) -> None:

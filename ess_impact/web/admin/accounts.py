@@ -13,7 +13,7 @@ ui.show_done("_accounts_done")
 
 with db.connect() as con:
     accounts = auth.list_accounts(con, account)
-ui.dataframe(accounts.rename(columns={
+ui.dataframe(accounts.assign(role=[ui.tr(ui.ROLE_KEYS[r]) for r in accounts["role"]]).rename(columns={
     "email": ui.tr("login_email"), "role": ui.tr("accounts_role"), "active": ui.tr("accounts_active"),
     "neqs": "NEQ", "created_at": ui.tr("accounts_created"), "last_login_at": ui.tr("accounts_last_login"),
     "locked_until": ui.tr("accounts_locked_until")}), hide_index=True, width="stretch")
