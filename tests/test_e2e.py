@@ -286,6 +286,22 @@ def test_downloads(app_server, tab, tmp_path, latest_year, lang):
     assert labels.t("source_line_demo", lang) in below
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_address_with_no_page_for_the_visitor_is_said_in_their_language(app_server, tab, latest_year, lang):
+    """A typo in the address, or an admin page before logging in: the home page, with the reason in the reader's
+    language, never Streamlit's English "Page not found" box."""
+    page = tab.page
+    for path in ("/nulle-part", "/admin-journal"):
+        page.goto(url(app_server, path, {}, lang))
+        wait_for_page(page, page_title("overview", lang, latest_year))
+        assert page.get_by_text(labels.t("page_not_found_login", lang), exact=True).is_visible()
+        assert page.locator(DIALOG).count() == 0
+        assert "Page not found" not in page.inner_text("body")
+    page.goto(url(app_server, "/", {}, lang))  # the message belongs to that one visit
+    wait_for_page(page, page_title("overview", lang, latest_year))
+    assert page.get_by_text(labels.t("page_not_found_login", lang), exact=True).count() == 0
+
+
 def test_language_button(app_server, tab, latest_year):
     page = tab.page
     page.goto(url(app_server, "/", {}, "fr"))

@@ -4,10 +4,22 @@ enterprise/, admin/); access is decided by which pages are handed to st.navigati
 from pathlib import Path
 
 import streamlit as st
+import streamlit.commands.navigation as streamlit_navigation
 
 from ess_impact.web import ui
 
 HERE = Path(__file__).resolve().parent
+NOT_FOUND = "_page_not_found"
+
+
+def _page_not_found(ctx) -> None:
+    """Instead of Streamlit's English "Page not found" box (its browser code cannot be translated): note it for this
+    run; main() then says it in the reader's language above the default page. Streamlit (pinned) calls this module
+    function when the URL names no page this visitor has; tests/test_e2e.py checks the replacement."""
+    st.session_state[NOT_FOUND] = True
+
+
+streamlit_navigation.send_page_not_found = _page_not_found
 
 
 def _page(path: str, **kwargs) -> st.Page:
@@ -57,4 +69,7 @@ def main() -> None:
                     url_path="mes-donnees"),
         ]}
     page = st.navigation(pages)
+    if st.session_state.pop(NOT_FOUND, False):
+        st.warning(ui.tr("page_not_found_login") if account is None else ui.tr("page_not_found"),
+                   icon=":material/explore_off:")
     ui.guarded(page.run)  # an unexpected error: a message with a reference here, the traceback in the server log
