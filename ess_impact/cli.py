@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ess_impact import errors, formatting
+from ess_impact import errors, formatting, labels
 from ess_impact.intake import importer, template
 from ess_impact.labels import N_, t
 from ess_impact.output.reports import command as report_command
@@ -36,8 +36,8 @@ POPULATION_COLUMNS = [N_("population"), "jobs_per_1000"]  # the population colum
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    with _argparse_language(_asked_lang(sys.argv[1:] if argv is None else argv)):
+        args = _parser().parse_args(argv)
     lang = getattr(args, "lang", "fr")
     try:
         return args.func(args)
@@ -53,6 +53,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: its details go to the log (stderr), the reader gets a reference number
         print(t("internal_error", lang, reference=errors.report_bug(exc)), file=sys.stderr)
         return EXIT_BUG
+
+
+def _asked_lang(argv: list[str]) -> str:
+    """The language the command line asks for (`--lang en`), before argparse reads it: its help and its errors."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang=en" or (arg == "--lang" and argv[i + 1:i + 2] == ["en"]):
+            return "en"
+    return "fr"
+
+
+@contextlib.contextmanager
+def _argparse_language(lang: str):
+    """argparse's own words ("usage:", "options", "show this help message and exit", its errors) in `lang` while
+    the command line is read; argparse looks its `_` and `ngettext` up at each call."""
+    translations = labels.argparse_translations(lang)
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = translations.gettext, translations.ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 def _parser() -> argparse.ArgumentParser:

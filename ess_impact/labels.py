@@ -28,8 +28,8 @@ DOMAIN = "ess_impact"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
-def catalogue_path(lang: str, suffix: str = ".po") -> Path:
-    return LOCALE_DIR / LOCALES[lang] / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+def catalogue_path(lang: str, suffix: str = ".po", domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / LOCALES[lang] / "LC_MESSAGES" / f"{domain}{suffix}"
 
 
 class _Missing(gettext.NullTranslations):
@@ -43,19 +43,25 @@ class _Missing(gettext.NullTranslations):
 
 
 @functools.cache
-def _catalogue(lang: str) -> gettext.GNUTranslations:
-    po, mo = catalogue_path(lang), catalogue_path(lang, ".mo")
+def _catalogue(lang: str, domain: str = DOMAIN) -> gettext.GNUTranslations:
+    po, mo = catalogue_path(lang, domain=domain), catalogue_path(lang, ".mo", domain)
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as f:
             translations = gettext.GNUTranslations(f)
     else:  # a source checkout not installed yet, or a .po edited since: compile it in memory
         with po.open("rb") as f:
             compiled = io.BytesIO()
-            write_mo(compiled, read_po(f, locale=LOCALES[lang], domain=DOMAIN))
+            write_mo(compiled, read_po(f, locale=LOCALES[lang], domain=domain))
         compiled.seek(0)
         translations = gettext.GNUTranslations(compiled)
-    translations.add_fallback(_Missing())
+    translations.add_fallback(_Missing() if domain == DOMAIN else gettext.NullTranslations())
     return translations
+
+
+def argparse_translations(lang: str) -> gettext.NullTranslations:
+    """The French of Python's argparse messages ("usage: ", "show this help message and exit", its errors), from
+    the "argparse" catalogue beside ours; English as argparse writes it."""
+    return gettext.NullTranslations() if _lang(lang) == "en" else _catalogue("fr", "argparse")
 
 
 def _lang(lang: str) -> str:

@@ -118,3 +118,24 @@ def test_demo_and_template_commands(dbfile, tmp_path):
     assert len(data) == 17 and sum(r["enterprises"] for r in data) > 9_000
     template = tmp_path / "gabarit.xlsx"
     assert run("template", template).returncode == 0 and template.stat().st_size > 5_000
+
+
+def test_the_command_line_speaks_french_first_with_argparse_own_words():
+    """argparse's own words (usage, headings, -h help, its errors) follow the language too: no English in French."""
+    help_text = run("--help").stdout
+    assert help_text.startswith("utilisation : ess-impact") and "arguments positionnels\u00a0:" in help_text
+    assert "afficher cette aide et quitter" in help_text
+    assert "usage" not in help_text and "show this help" not in help_text
+    assert run("summary").stderr.splitlines()[-1] == (
+        "ess-impact summary : erreur : les arguments suivants sont obligatoires : --by")
+    assert run("summary", "--lang", "en").stderr.splitlines()[-1] == (
+        "ess-impact summary: error: the following arguments are required: --by")
+
+
+def test_argparse_is_put_back_after_reading_the_command_line():
+    import argparse
+
+    from ess_impact import cli
+    with pytest.raises(SystemExit):
+        cli.main(["summary"])
+    assert argparse._("usage: ") == "usage: "
