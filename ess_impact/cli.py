@@ -270,6 +270,8 @@ def _user_parser(sub, common) -> None:
     add.add_argument("--role", choices=auth.ROLES, required=True)
     add.add_argument("--neq", action="append", default=[], metavar="NEQ",
                      help="NEQ de l'entreprise (compte entreprise ; répéter pour un groupe)")
+    add.add_argument("--region", action="append", default=[], metavar="CODE",
+                     help="code de région d'un administrateur régional (répéter pour plusieurs ; sans : provincial)")
     passwd = users.add_parser("passwd", help="réinitialiser le mot de passe d'un compte")
     passwd.add_argument("email", metavar="EMAIL")
     for command in (add, passwd):
@@ -307,7 +309,7 @@ def cmd_user_add(args) -> int:
     if password is None:
         return EXIT_INVALID
     status = _account_command(args, lambda con: auth.add_account(con, auth.SYSTEM, args.email, args.role, password,
-                                                                 args.neq))
+                                                                 args.neq, regions=args.region))
     if status == EXIT_OK:
         print(t("account_added", args.lang, email=auth.normalize_email(args.email), role=args.role), file=sys.stderr)
     return status

@@ -1145,6 +1145,35 @@ TEXT: dict[str, tuple[str, str]] = {
                      "to its default."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
+    # --- issue 15: regional admins, invitations, password resets, access requests, activity log
+    "forbidden_provincial": ("Réservé aux administrateurs provinciaux (paramètres, taux, comptes).",
+                             "Reserved for provincial administrators (settings, rates, accounts)."),
+    "forbidden_region": ("Ce compte administre d'autres régions : la région {region} ne lui est pas ouverte.",
+                         "This account administers other regions: region {region} is not open to it."),
+    "forbidden_region_neqs": ("Ces entreprises ne relèvent pas (ou pas entièrement, pour ces années) des régions de "
+                              "ce compte : {neqs}. Rien n'a été enregistré.",
+                              "These enterprises are not (or not wholly, for these years) in this account's regions: "
+                              "{neqs}. Nothing was saved."),
+    "forbidden_import_region": ("L'envoi n° {import_id} touche des entreprises d'autres régions : il relève d'un "
+                                "administrateur provincial.",
+                                "Submission no. {import_id} touches enterprises of other regions: it is for a "
+                                "provincial administrator."),
+    "foreign_region_row": ("L'entreprise « {value} » relève de la région {region} en {year}, hors des régions de votre "
+                           "compte ({own}).",
+                           "Enterprise “{value}” is in region {region} in {year}, outside your account's regions "
+                           "({own})."),
+    "foreign_region_file": ("Ce fichier contient des entreprises d'autres régions ({neqs}) : il est refusé en entier. "
+                            "Retirez ces lignes ou confiez le fichier au pôle concerné.",
+                            "This file holds enterprises of other regions ({neqs}): it is refused whole. Remove "
+                            "these rows or hand the file to the hub concerned."),
+    "account_bad_region": ("« {value} » n'est pas un code de région du Québec (01 à 17).",
+                           "“{value}” is not a Québec region code (01 to 17)."),
+    "account_region_admin_only": ("Seul un compte admin peut être lié à des régions.",
+                                  "Only an admin account can be bound to regions."),
+    "account_added_regions": ("Compte {email} créé (admin régional : {regions}).",
+                              "Account {email} created (regional admin: {regions})."),
+    "role_provincial": ("Administrateur provincial", "Provincial administrator"),
+    "role_regional": ("Administrateur régional : {regions}", "Regional administrator: {regions}"),
 }
 
 

@@ -63,7 +63,7 @@ def note_editor(level: str, code: str) -> None:
                             help=ui.tr("note_help", max=notes.MAX_CHARS), label_visibility="collapsed")
         st.caption(ui.tr("note_help", max=notes.MAX_CHARS))
         if st.form_submit_button(ui.tr("note_save")):
-            ui.attempt(lambda con: notes.put(con, level, code, ui.lang(), text, account.email), "note_done",
+            ui.attempt(lambda con: notes.put(con, level, code, ui.lang(), text, account), "note_done",
                        lambda stored: [("success", ui.tr("note_saved" if stored else "note_removed"))])
 
 
