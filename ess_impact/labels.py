@@ -1174,6 +1174,19 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Account {email} created (regional admin: {regions})."),
     "role_provincial": ("Administrateur provincial", "Provincial administrator"),
     "role_regional": ("Administrateur régional : {regions}", "Regional administrator: {regions}"),
+    "all_my_regions": ("Toutes mes régions", "All my regions"),
+    "real_data_provincial": ("Les données fictives de démonstration sont en vigueur : le passage aux données réelles "
+                             "revient à un administrateur provincial.",
+                             "The fictitious demonstration data are in force: switching to real data is for a "
+                             "provincial administrator."),
+    "nav_admin_figures": ("Chiffres de ma région", "My region's figures"),
+    "figures_title": ("{region}, {year} : chiffres non protégés", "{region}, {year}: unprotected figures"),
+    "figures_table_title": ("{region} et ses MRC, {year} (chiffres non protégés)",
+                            "{region} and its MRCs, {year} (unprotected figures)"),
+    "figures_private": ("Chiffres non protégés, réservés au pôle qui mène l'enquête de la région : ne pas diffuser "
+                        "(les pages publiques appliquent les règles de confidentialité).",
+                        "Unprotected figures, for the hub that runs the region's survey: do not distribute (the "
+                        "public pages apply the confidentiality rules)."),
 }
 
 

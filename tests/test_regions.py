@@ -277,3 +277,28 @@ def test_completeness_and_unprotected_figures_of_a_region(world):
     assert set(indicators.unprotected(con, PROVINCIAL, year=2024)["geo_level"]) == {"all", "region", "mrc"}
     notes.put(con, "mrc", "53", "fr", "Pierre-De Saurel", monteregie)
     assert notes.get(con, "mrc", "53") == "Pierre-De Saurel"
+
+
+# ------------------------------------------------------------------------------------------------------- pages
+def test_pages_of_a_regional_admin(world, small_db, monkeypatch):
+    """Montréal's admin: no Comptes or Paramètres page; the registry lists its two enterprises only; its region's
+    unprotected figures, and no other region to choose."""
+    from conftest import app_login, app_page
+
+    con, _, _, _ = world
+    auth.set_password(con, auth.SYSTEM, "pole@montreal.example", "un mot de passe assez long")
+    monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
+    at = app_login("pole@montreal.example")
+    assert "Administrateur régional : 06" in " ".join(c.value for c in at.sidebar.caption)
+    for page in ("ess_impact/web/admin/accounts.py", "ess_impact/web/admin/settings.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+    app_page(at, "ess_impact/web/admin/registry.py")
+    listed = at.dataframe[0].value
+    assert sorted(listed["NEQ"]) == [MOVER, FANAL]
+    assert at.selectbox(key="registry_region").options == ["Montréal"]
+    app_page(at, "ess_impact/web/admin/figures.py")
+    shown = at.dataframe[0].value
+    assert shown.iloc[0, 0] == "Montréal" and len(shown) == 2  # the region and its one MRC
+    app_page(at, "ess_impact/web/admin/log.py")
+    assert at.dataframe[0].value.empty  # every import so far touched Montérégie too

@@ -124,6 +124,12 @@ def admin_regions(actor: Account | None) -> tuple[str, ...] | None:
     return None if actor.is_provincial else actor.regions
 
 
+def regions_of(actor: Account | None) -> list[str]:
+    """The region codes an admin acts on, for the pages' choices: every region for a provincial admin."""
+    found = admin_regions(actor)
+    return list(reference.regions()["code"]) if found is None else list(found)
+
+
 def require_region(actor: Account | None, region: str | None) -> Account:
     """Refuse unless the admin acts on `region` (None = the whole province: provincial admins only)."""
     require_admin(actor)

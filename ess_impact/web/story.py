@@ -10,7 +10,7 @@ from ess_impact.labels import INDICATORS
 from ess_impact.output import maps, story
 from ess_impact.publish import areas
 from ess_impact.publish.indicators import Filters
-from ess_impact.store import db, notes
+from ess_impact.store import auth, db, notes
 from ess_impact.web import ui
 
 
@@ -55,7 +55,8 @@ def note(level: str, code: str) -> str | None:
 def note_editor(level: str, code: str) -> None:
     """For admins: the territory's local paragraph, printed on its one-page sheet."""
     account = ui.current_account()
-    if account is None or not account.is_admin:
+    region = code if level == "region" else auth.mrc_regions().get(code)
+    if account is None or not account.holds_region(region):  # a regional admin: its own territories' paragraphs
         return
     ui.show_done("note_done")
     with st.expander(ui.tr("note_heading")), st.form("note_form", border=False):

@@ -5,7 +5,7 @@ import streamlit as st
 from ess_impact.store import auth, db
 from ess_impact.web import ui
 
-account = ui.account_required(admin=True)
+account = ui.account_required(admin=True, provincial=True)
 lang = ui.lang()
 st.title(ui.tr("accounts_title"))
 ui.show_done("_accounts_done")
