@@ -1175,6 +1175,102 @@ TEXT: dict[str, tuple[str, str]] = {
     "role_provincial": ("Administrateur provincial", "Provincial administrator"),
     "role_regional": ("Administrateur régional : {regions}", "Regional administrator: {regions}"),
     "all_my_regions": ("Toutes mes régions", "All my regions"),
+    "invite_unknown_neq": ("Le NEQ {neq} n'est pas dans le registre des entreprises : pas d'invitation.",
+                           "NEQ {neq} is not in the enterprise registry: no invitation."),
+    "request_unknown": ("Aucune demande n° {id}.", "No request no. {id}."),
+    "request_decided": ("La demande n° {id} a déjà été traitée.", "Request no. {id} was already dealt with."),
+    "link_invalid": ("Ce lien n'est pas valide : il a déjà servi, il a expiré ou il est incomplet. Demandez-en un "
+                     "nouveau.", "This link is not valid: it was already used, it expired or it is incomplete. Ask "
+                     "for a new one."),
+    "mail_invitation_subject": ("Votre accès au tableau de bord de l'économie sociale",
+                                "Your access to the social economy dashboard"),
+    "mail_invitation_body": ("Bonjour,\n\nLe pôle d'économie sociale de votre région vous invite à déclarer les "
+                             "chiffres de votre entreprise (NEQ {neq}). Choisissez votre mot de passe en ouvrant ce "
+                             "lien, valable une seule fois, jusqu'au {until} :\n\n{url}\n\nSi vous n'attendiez "
+                             "pas ce message, ignorez-le.",
+                             "Hello,\n\nYour region's social economy hub invites you to report your enterprise's "
+                             "figures (NEQ {neq}). Choose your password by opening this link, valid once, until "
+                             "{until}:\n\n{url}\n\nIf you did not expect this message, ignore it."),
+    "mail_reset_subject": ("Réinitialisation de votre mot de passe", "Resetting your password"),
+    "mail_reset_body": ("Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien, valable une seule fois, "
+                        "jusqu'au {until} :\n\n{url}\n\nSi vous n'avez rien demandé, ignorez ce message : votre "
+                        "mot de passe actuel reste valide.",
+                        "Hello,\n\nTo choose a new password, open this link, valid once, until {until}:\n\n{url}"
+                        "\n\nIf you did not ask for anything, ignore this message: your current password still "
+                        "works."),
+    "invite_col_status": ("Résultat", "Result"),
+    "invite_col_link": ("Lien à transmettre", "Link to send"),
+    "invite_sent": ("Invitation envoyée par courriel", "Invitation e-mailed"),
+    "invite_to_send": ("Lien à transmettre vous-même (aucun serveur de courriel configuré ou envoi refusé)",
+                       "Link to send yourself (no mail server set up, or sending refused)"),
+    "invite_no_header": ("Aucune ligne d'en-tête avec « NEQ » et « Courriel » n'a été trouvée dans {file}.",
+                         "No header row with “NEQ” and “Courriel” (e-mail) was found in {file}."),
+    "invite_bad_row": ("{sheet}, ligne {row} : NEQ « {neq} » ou courriel « {email} » non valide ; ligne ignorée.",
+                       "{sheet}, row {row}: NEQ “{neq}” or e-mail “{email}” not valid; row skipped."),
+    "nav_admin_invitations": ("Invitations", "Invitations"),
+    "nav_access": ("Mot de passe oublié / demander un accès", "Forgot password / request access"),
+    "invite_title": ("Inviter des entreprises", "Invite enterprises"),
+    "invite_intro": ("Chaque entreprise invitée reçoit un lien à usage unique, valable {hours} h, pour choisir son mot "
+                     "de passe. {mail}", "Each invited enterprise gets a one-time link, valid {hours} h, to choose "
+                     "its password. {mail}"),
+    "invite_mail_on": ("Les liens partent par courriel ({host}).", "The links are e-mailed ({host})."),
+    "invite_mail_off": ("Aucun serveur de courriel n'est configuré : les liens s'affichent ici, à transmettre "
+                        "vous-même.", "No mail server is set up: the links are shown here, for you to send."),
+    "invite_tab_registry": ("Entreprises sans compte", "Enterprises without an account"),
+    "invite_tab_file": ("Inviter à partir d'une liste", "Invite from a list"),
+    "invite_tab_requests": ("Demandes d'accès", "Access requests"),
+    "invite_tab_reset": ("Lien de réinitialisation", "Reset link"),
+    "invite_registry_text": ("Les entreprises actives de vos régions sans compte actif. Téléchargez la liste, "
+                             "remplissez la colonne « Courriel », puis déposez-la dans l'onglet suivant.",
+                             "The active enterprises of your regions without an active account. Download the list, "
+                             "fill in the “Courriel” (e-mail) column, then drop it in the next tab."),
+    "invite_download": ("Télécharger la liste à remplir (CSV)", "Download the list to fill in (CSV)"),
+    "invite_file_label": ("Liste NEQ + courriel (.csv, .xlsx, .ods)", "List of NEQ + e-mail (.csv, .xlsx, .ods)"),
+    "invite_button": ("Inviter", "Invite"),
+    "invite_done": ("{n} invitation(s) créée(s).", "{n} invitation(s) created."),
+    "invite_report_download": ("Télécharger les liens (CSV)", "Download the links (CSV)"),
+    "invite_none_pending": ("Aucune demande en attente.", "No pending request."),
+    "invite_approve": ("Approuver", "Approve"),
+    "invite_reject": ("Refuser", "Reject"),
+    "invite_request_pick": ("Demande", "Request"),
+    "invite_rejected": ("Demande refusée.", "Request rejected."),
+    "invite_reset_email": ("Courriel du compte", "Account e-mail"),
+    "invite_reset_button": ("Créer un lien de réinitialisation", "Make a reset link"),
+    "invite_link_sent": ("Lien envoyé à {email}.", "Link sent to {email}."),
+    "invite_link_here": ("Lien pour {email}, à transmettre vous-même (usage unique) : {url}",
+                         "Link for {email}, to send yourself (single use): {url}"),
+    "access_title": ("Accès à votre compte", "Access to your account"),
+    "access_set_title": ("Choisir votre mot de passe", "Choose your password"),
+    "access_set_for": ("Compte : {email}", "Account: {email}"),
+    "access_password": ("Nouveau mot de passe (au moins {min} caractères)", "New password (at least {min} characters)"),
+    "access_password_again": ("Le même mot de passe, encore une fois", "The same password, once more"),
+    "access_mismatch": ("Les deux mots de passe diffèrent.", "The two passwords differ."),
+    "access_save": ("Enregistrer le mot de passe", "Save the password"),
+    "access_saved": ("Mot de passe enregistré. Vous pouvez maintenant vous connecter.",
+                     "Password saved. You can now log in."),
+    "access_forgot_title": ("Mot de passe oublié", "Forgot your password"),
+    "access_forgot_button": ("Recevoir un lien", "Get a link"),
+    "access_forgot_done": ("Si un compte actif correspond à cette adresse, un lien de réinitialisation vient d'y être "
+                           "envoyé. Sinon, le pôle de votre région peut vous en remettre un.",
+                           "If an active account matches this address, a reset link has just been sent to it. "
+                           "Otherwise, your region's hub can give you one."),
+    "access_request_title": ("Demander un compte pour votre entreprise", "Request an account for your enterprise"),
+    "access_request_button": ("Envoyer la demande", "Send the request"),
+    "access_request_done": ("Demande reçue. Si le NEQ figure au registre, le pôle de la région l'examinera et vous "
+                            "écrira à cette adresse.",
+                            "Request received. If the NEQ is in the registry, the region's hub will review it and "
+                            "write to you at this address."),
+    "setting_link_valid_hours": ("Validité d'un lien d'invitation ou de réinitialisation (heures)",
+                                 "Validity of an invitation or reset link (hours)"),
+    "setting_link_valid_hours_help": ("Un lien non utilisé dans ce délai ne sert plus ; il n'est jamais utilisable "
+                                      "deux fois.", "A link not used within this time no longer works; it never "
+                                      "works twice."),
+    "setting_activity_retention_days": ("Conservation du journal d'activité (jours)",
+                                        "Activity log retention (days)"),
+    "setting_activity_retention_days_help": ("Les connexions et les événements de comptes plus anciens sont effacés ; "
+                                             "les envois, corrections et changements de paramètres sont gardés.",
+                                             "Older logins and account events are erased; submissions, corrections "
+                                             "and settings changes are kept."),
     "real_data_provincial": ("Les données fictives de démonstration sont en vigueur : le passage aux données réelles "
                              "revient à un administrateur provincial.",
                              "The fictitious demonstration data are in force: switching to real data is for a "

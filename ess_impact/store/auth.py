@@ -225,6 +225,23 @@ def _check_password(password: str) -> None:
         raise InvalidAccount("account_short_password", min=MIN_PASSWORD_LENGTH)
 
 
+check_password = _check_password
+
+
+def valid_email(email: str) -> bool:
+    return bool(_EMAIL.match(email or "")) and len(email) <= MAX_EMAIL_LENGTH
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash stored for a password."""
+    return _HASHER.hash(password)
+
+
+def unusable_hash() -> str:
+    """The hash of a random secret nobody holds: an invited account cannot log in until its link sets a password."""
+    return _HASHER.hash(secrets.token_urlsafe(32))
+
+
 def _parse_neqs(neqs: Iterable[str]) -> list[str]:
     parsed = []
     for raw in neqs:
@@ -476,6 +493,9 @@ def _minutes_left(until: datetime, now: datetime) -> int:
 # ---------------------------------------------------------------------------------------------------- sessions
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+token_hash = _token_hash  # sessions' tokens and one-time links' tokens alike: only this digest is stored
 
 
 def open_session(con: duckdb.DuckDBPyConnection, account: Account, now: datetime | None = None) -> str:
