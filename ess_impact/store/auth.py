@@ -500,15 +500,18 @@ token_hash = _token_hash  # sessions' tokens and one-time links' tokens alike: o
 
 def open_session(con: duckdb.DuckDBPyConnection, account: Account, now: datetime | None = None) -> str:
     """A new random token for this account (kept by the browser); the database keeps only its SHA-256.
-    Sessions idle for longer than the timeout are purged on the way."""
+    Sessions idle for longer than the timeout, and activity events older than their retention, are purged on the
+    way."""
     now = now or datetime.now()
     token = secrets.token_urlsafe(32)
-    idle = timedelta(minutes=settings.read(con).session_idle_minutes)
+    limits = settings.read(con)
+    idle = timedelta(minutes=limits.session_idle_minutes)
     before = now - timedelta(days=1)
     _write(con, [("delete_idle_sessions", [now - idle]),
                  ("insert_session", [_token_hash(token), require_account(account).email, now, now]),
                  ("purge_login_failures", {"before": before, "now": now}),
-                 ("purge_login_clients", {"before": before})])
+                 ("purge_login_clients", {"before": before}),
+                 ("purge_activity", {"before": now - timedelta(days=limits.activity_retention_days)})])
     return token
 
 

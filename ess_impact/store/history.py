@@ -285,6 +285,7 @@ def retire_demo(con: duckdb.DuckDBPyConnection, actor: Account | None, now: date
         figures, enterprises = demo_counts(con)
         con.execute(sql.load("remove_demo"))
         con.execute(sql.load("set_meta"), [DEMO_RETIRED_KEY, f"{now.isoformat(timespec='seconds')} {actor.email}"])
+        auth.log_activity(con, actor.email, "real_data", "", f"{int(figures)} / {int(enterprises)}", None, now)
         db.bump_data_version(con)
     return DemoRetired(int(figures), int(enterprises))
 

@@ -34,7 +34,9 @@ def main() -> None:
     # Access is decided here: a page not handed to st.navigation does not exist for this visitor ("Page not found").
     if account is None:
         pages = public + [_page("public/login.py", title=ui.tr("nav_login"), icon=":material/login:",
-                                  url_path="connexion")]
+                                  url_path="connexion"),
+                          _page("public/access.py", title=ui.tr("nav_access"), icon=":material/key:",
+                                url_path="acces")]
     elif account.is_admin:
         # A regional admin gets its regions' pages; accounts and settings are the provincial admins' (issue 15).
         provincial = [
@@ -54,6 +56,10 @@ def main() -> None:
                     url_path="admin-completude"),
             _page("admin/figures.py", title=ui.tr("nav_admin_figures"), icon=":material/table_chart:",
                   url_path="admin-chiffres"),
+            _page("admin/invitations.py", title=ui.tr("nav_admin_invitations"), icon=":material/mail:",
+                  url_path="admin-invitations"),
+            _page("admin/activity.py", title=ui.tr("nav_admin_activity"), icon=":material/manage_search:",
+                  url_path="admin-activite"),
             *provincial,
         ]}
     else:
