@@ -1175,6 +1175,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "role_provincial": ("Administrateur provincial", "Provincial administrator"),
     "role_regional": ("Administrateur régional : {regions}", "Regional administrator: {regions}"),
     "all_my_regions": ("Toutes mes régions", "All my regions"),
+    "accounts_regions": ("Régions", "Regions"),
+    "accounts_regions_pick": ("Régions (administrateur régional)", "Regions (regional administrator)"),
+    "accounts_regions_help": ("Un admin sans région est provincial : il voit et fait tout. Lié à des régions, il "
+                              "n'agit que sur les entreprises de ces régions.",
+                              "An admin without a region is provincial: it sees and does everything. Bound to "
+                              "regions, it acts only on the enterprises of those regions."),
     "nav_admin_activity": ("Journal d'activité", "Activity log"),
     "activity_title": ("Journal d'activité", "Activity log"),
     "activity_intro": ("Qui a fait quoi et quand : envois, corrections, fusions, annulations, paramètres, statuts, "

@@ -361,8 +361,8 @@ def set_account_neqs(con: duckdb.DuckDBPyConnection, actor: Account | None, emai
 
 
 def list_accounts(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
-    """Provincial admins only: email, role, active, neqs ('a, b'), regions ('05, 16'; '' for a provincial admin),
-    created_at, last_login_at, locked_until."""
+    """Provincial admins only: email, role, active, neqs ('a, b'), created_at, last_login_at, locked_until, regions
+    ('05, 16'; '' for a provincial admin)."""
     require_provincial(actor)
     return con.execute(sql.load("list_accounts")).df()
 
