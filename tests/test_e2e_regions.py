@@ -82,6 +82,8 @@ def test_two_regional_admins_side_by_side(browser, regions_server, artifacts):
         island_page.goto(f"{base}/admin-chiffres")
         island_page.get_by_role("heading", name=labels.t("figures_title", "fr", region="Montréal", year=2024),
                                 exact=True).wait_for()
+        island_page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
+        island_page.wait_for_timeout(800)  # tables are canvases: let them draw
         island_page.screenshot(path=str(artifacts / "regions-montreal-figures-fr.png"), full_page=True)
     finally:
         south.close()
