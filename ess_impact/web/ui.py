@@ -217,6 +217,7 @@ def filters(show: tuple[str, ...] = SECTION, regions: list[str] | None = None) -
         known = reference.regions()
         offered = known["code"].tolist() if regions is None else [c for c in known["code"] if c in regions]
         region = choose(side, "selectbox", tr("region"), offered, "region",
+                        offered[0] if regions is not None and len(offered) == 1 else None,
                         format_func=dict(zip(known["code"], known["name"])).get,
                         placeholder=tr("all_quebec" if regions is None else "all_my_regions"))
     if "mrc" in show:
