@@ -231,3 +231,14 @@ def test_every_invitation_function_refuses_the_wrong_actor(world):
                        ).fetchone() == before
     assert links.access_requests(con, monteregie).iloc[0]["status"] == "pending"
     assert history.list_imports(con, PROVINCIAL) is not None and sql.load("use_account_link")
+
+
+def test_public_requests_count_against_the_clients_throttle(world):
+    con, _, _ = world
+    con.execute("UPDATE settings SET value = '10' WHERE key = 'login_client_max_attempts'")
+    for i in range(10):
+        invitations.ask_reset(con, f"essai{i}@nulle-part.example", None, client="198.51.100.7")
+    with pytest.raises(auth.LoginFailed) as refused:
+        invitations.ask_access(con, ERABLES, "x@y.example", client="198.51.100.7")
+    assert refused.value.key == "login_throttled"
+    invitations.ask_access(con, ERABLES, "x@y.example", client="192.0.2.1")  # another client is not concerned

@@ -486,6 +486,18 @@ def authenticate(con: duckdb.DuckDBPyConnection, email: str, password: str, now:
     return _account(con, email, role)
 
 
+def require_not_throttled(con: duckdb.DuckDBPyConnection, client: str | None, now: datetime | None = None) -> None:
+    """Count one attempt of `client` (its IP address; one shared bucket when None) in the logins' window: a public
+    request (reset link, account) past `login_client_max_attempts` is refused like a login ("login_throttled")."""
+    now = now or datetime.now()
+    limits = settings.read(con)
+    window = timedelta(minutes=limits.login_lock_minutes)
+    (attempts,), = _write(con, [("login_client_attempt", {"client": (client or GLOBAL_CLIENT)[:200], "now": now,
+                                                          "window_start": now - window})])[0]
+    if attempts > limits.login_client_max_attempts:
+        raise LoginFailed("login_throttled", minutes=limits.login_lock_minutes)
+
+
 def _minutes_left(until: datetime, now: datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds() / 60))
 

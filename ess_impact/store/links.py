@@ -13,8 +13,9 @@ atomic UPDATE ... RETURNING, and setting a password through it spends every othe
 invited account exists from the invitation on, with a random password nobody knows, until its link sets one.
 
 The public functions (request_reset, request_access) give their caller no way to tell whether an e-mail has an account:
-they return nothing the page shows (request_reset's Link goes only into an e-mail, never on screen), and do the same
-work either way. Admins: the enterprise's region decides (the region of its latest year); a provincial admin does
+they return nothing the page shows (request_reset's Link goes only into an e-mail, never on screen; the e-mail leaves
+from a background thread, so the answer's time does not depend on it either), and each attempt counts against the
+client's login throttle (`login_client_max_attempts`). Admins: the enterprise's region decides (the region of its latest year); a provincial admin does
 everything.
 """
 
@@ -181,6 +182,7 @@ def request_reset(con: duckdb.DuckDBPyConnection, email: str, now: datetime | No
     otherwise. The page says the same thing either way. Logged (the e-mail asked for, the client)."""
     email = auth.normalize_email(email)[:auth.MAX_EMAIL_LENGTH]
     now = now or datetime.now()
+    auth.require_not_throttled(con, client, now)  # counted with the client's logins
     row = db.first(con, sql.load("get_account"), [email]) if email else None
     with db.transaction(con):
         link = _new_link(con, email, RESET, "self", now) if row is not None and row[2] else None
@@ -195,6 +197,7 @@ def request_access(con: duckdb.DuckDBPyConnection, neq: str, email: str, now: da
     malformed NEQ or e-mail."""
     neq, email = _neq(neq), _email(email)
     now = now or datetime.now()
+    auth.require_not_throttled(con, client, now)  # counted with the client's logins
     region = _region_of(con, neq)
     with db.transaction(con):
         if region is not None and not db.first(con, sql.load("pending_request_exists"), [neq, email])[0]:

@@ -43,9 +43,13 @@ forgot, request = st.tabs([ui.tr("access_forgot_title"), ui.tr("access_request_t
 with forgot, st.form("forgot"):
     email = st.text_input(ui.tr("login_email"), key="forgot_email", autocomplete="username")
     if st.form_submit_button(ui.tr("access_forgot_button")) and email.strip():
-        with db.connect() as con:
-            invitations.ask_reset(con, email, invitations.mailer_from_env(), ui.lang(), ui.client_address())
-        st.success(ui.tr("access_forgot_done"))
+        try:
+            with db.connect() as con:
+                invitations.ask_reset(con, email, invitations.mailer_from_env(), ui.lang(), ui.client_address())
+        except errors.EssError as refused:  # too many attempts from this client
+            st.error(refused.message(ui.lang()))
+        else:
+            st.success(ui.tr("access_forgot_done"))
 with request, st.form("request_access"):
     neq = st.text_input("NEQ", key="request_neq")
     email = st.text_input(ui.tr("login_email"), key="request_email", autocomplete="email")
@@ -53,7 +57,7 @@ with request, st.form("request_access"):
         try:
             with db.connect() as con:
                 invitations.ask_access(con, neq, email, ui.client_address())
-        except errors.Invalid as refused:
+        except errors.EssError as refused:  # a malformed NEQ or e-mail, or too many attempts
             st.error(refused.message(ui.lang()))
         else:
             st.success(ui.tr("access_request_done"))
