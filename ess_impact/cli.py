@@ -1,4 +1,5 @@
-"""`ess-impact` command line: import, summary, audit, template, demo, run, user, report. A thin layer over the core.
+"""`ess-impact` command line: import, summary, audit, template, demo, run, user, invite, activity, report. A thin layer
+over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
@@ -17,14 +18,15 @@ import math
 import os
 import subprocess
 import sys
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ess_impact import errors, formatting, labels
+from ess_impact import errors, formatting, invitations, labels
 from ess_impact.intake import importer, template
 from ess_impact.labels import N_, t
 from ess_impact.output.reports import command as report_command
 from ess_impact.publish import indicators
-from ess_impact.store import auth, db, history
+from ess_impact.store import activity, auth, db, history
 from ess_impact.web import server
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
@@ -122,6 +124,18 @@ def _parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_real_data)
 
     _user_parser(sub, common)
+
+    sp = sub.add_parser("invite", help="inviter des entreprises : une liste NEQ + courriel (.csv, .xlsx, .ods)")
+    sp.add_argument("file", type=Path, metavar="FILE")
+    common(sp)
+    sp.set_defaults(func=cmd_invite)
+
+    sp = sub.add_parser("activity", help="journal d'activité (qui a fait quoi et quand) en CSV")
+    sp.add_argument("--since", type=date.fromisoformat, help="depuis cette date (AAAA-MM-JJ), incluse")
+    sp.add_argument("--until", type=date.fromisoformat, help="jusqu'à cette date (AAAA-MM-JJ), incluse")
+    sp.add_argument("--out", type=Path, help="fichier CSV à écrire (défaut : la sortie standard)")
+    common(sp)
+    sp.set_defaults(func=cmd_activity)
     report_command.add_parser(sub, common)
 
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
@@ -297,6 +311,8 @@ def _user_parser(sub, common) -> None:
     add.add_argument("--role", choices=auth.ROLES, required=True)
     add.add_argument("--neq", action="append", default=[], metavar="NEQ",
                      help="NEQ de l'entreprise (compte entreprise ; répéter pour un groupe)")
+    add.add_argument("--region", action="append", default=[], metavar="CODE",
+                     help="code de région d'un administrateur régional (répéter pour plusieurs ; sans : provincial)")
     passwd = users.add_parser("passwd", help="réinitialiser le mot de passe d'un compte")
     passwd.add_argument("email", metavar="EMAIL")
     for command in (add, passwd):
@@ -334,7 +350,7 @@ def cmd_user_add(args) -> int:
     if password is None:
         return EXIT_INVALID
     status = _account_command(args, lambda con: auth.add_account(con, auth.SYSTEM, args.email, args.role, password,
-                                                                 args.neq))
+                                                                 args.neq, regions=args.region))
     if status == EXIT_OK:
         print(t("account_added", args.lang, email=auth.normalize_email(args.email), role=args.role), file=sys.stderr)
     return status
@@ -364,6 +380,33 @@ def cmd_user_list(args) -> int:
         print(t("no_accounts", args.lang), file=sys.stderr)
         return EXIT_OK
     frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return EXIT_OK
+
+
+def cmd_invite(args) -> int:
+    """Invitations from a list: e-mailed through ESS_IMPACT_SMTP_*, else the links are printed (CSV) to send."""
+    pairs, problems = invitations.read_pairs(args.file.read_bytes(), args.file.name)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    with db.connect(args.db) as con:
+        done = invitations.invite_many(con, auth.SYSTEM, pairs, invitations.mailer_from_env(), args.lang)
+    invitations.invited_table(done, args.lang).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return EXIT_OK if all(not d.problem for d in done) and not problems else EXIT_INVALID
+
+
+def cmd_activity(args) -> int:
+    midnight = datetime.min.time()
+    since = datetime.combine(args.since, midnight) if args.since else None
+    until = datetime.combine(args.until + timedelta(days=1), midnight) if args.until else None
+    with db.connect(args.db) as con:
+        frame = activity.read(con, auth.SYSTEM, since, until)
+    data = activity.csv_bytes(frame, args.lang)
+    if args.out:
+        args.out.write_bytes(data)
+        print(labels.tn("activity_written", "activity_written_plural", len(frame), args.lang,
+                       n=formatting.number(len(frame), args.lang), path=args.out), file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
     return EXIT_OK
 
 

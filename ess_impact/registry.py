@@ -14,6 +14,10 @@ demo (like the data they change): the first real import removes them with the re
 
 The status (table `enterprise_status`, no row = active) says whether an enterprise is still expected to report; it
 deletes no figure. Every change of it is kept in `enterprise_status_history`.
+
+A regional admin (auth.Account.regions) sees the enterprises that held at least one year in its regions, and the
+figures of those years only; it corrects the years its regions hold (to an MRC of its regions), merges two records
+only when both lie wholly in its regions, and decides the status of an enterprise whose latest year its regions hold.
 """
 
 from __future__ import annotations
@@ -92,7 +96,12 @@ def search(con: duckdb.DuckDBPyConnection, actor: Account | None, text: str = ""
     status_changed_by, accounts (linked e-mails, comma-separated). Sorted by name; at most `limit` rows, the number
     found before the limit in `.attrs["total"]`."""
     auth.require_admin(actor)
+    if region:
+        auth.require_region(actor, region)
     found = con.execute(sql.load("registry_search"), [region or None, mrc or None, sector or None, active, None]).df()
+    if actor.is_regional:  # the enterprises that held at least one year in its regions
+        held = {row[0] for row in con.execute(sql.load("neqs_in_regions"), [list(actor.regions)]).fetchall()}
+        found = found[found["neq"].isin(held)]
     wanted = reference.normalize(text or "")
     if wanted:
         digits = re.sub(r"[\s.\-]", "", text or "")
@@ -109,14 +118,17 @@ def search(con: duckdb.DuckDBPyConnection, actor: Account | None, text: str = ""
 
 
 def identity(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> dict:
-    """One enterprise's registry row (the columns of `search`) as a dict; RegistryError for an unknown NEQ."""
+    """One enterprise's registry row (the columns of `search`) as a dict; RegistryError for an unknown NEQ. A regional
+    admin: only an enterprise that held a year in its regions."""
     auth.require_admin(actor)
-    return _identity(con, neq)
+    found = _identity(con, neq)
+    auth.require_neq_regions(con, actor, [found["neq"]], whole=False)
+    return found
 
 
 def linked_accounts(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> pd.DataFrame:
     """The accounts linked to a NEQ: email, active."""
-    auth.require_admin(actor)
+    auth.require_neq_regions(con, actor, [_neq(neq)], whole=False)
     return con.execute(sql.load("registry_accounts"), [neq]).df()
 
 
@@ -126,20 +138,23 @@ def merge_plan(con: duckdb.DuckDBPyConnection, actor: Account | None, keep_neq: 
     both (name, jobs, revenue, volunteer hours; kept_* for keep_neq), to compare."""
     auth.require_admin(actor)
     keep, drop = _pair(con, keep_neq, drop_neq)
+    auth.require_neq_regions(con, actor, [keep, drop])  # a regional admin: both wholly in its regions
     return con.execute(sql.load("merge_plan"), [keep, drop]).df()
 
 
 def is_active(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> bool:
     """Whether the enterprise is still expected to report (True unless deactivated). An enterprise account may ask
-    about its own NEQs."""
+    about its own NEQs; a regional admin about those that held a year in its regions."""
     auth.require_neqs(actor, [neq])
+    if actor.is_regional:
+        auth.require_neq_regions(con, actor, [neq], whole=False)
     row = db.first(con, sql.load("get_status"), [neq])
     return True if row is None else bool(row[0])
 
 
 def status_history(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> pd.DataFrame:
     """Every status change of a NEQ, latest first: active, note, changed_at, changed_by."""
-    auth.require_admin(actor)
+    auth.require_neq_regions(con, actor, [_neq(neq)], whole=False)
     return con.execute(sql.load("status_history"), [neq]).df()
 
 
@@ -200,6 +215,7 @@ def edit(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, change
         if rows.empty:
             raise RegistryError("registry_no_years", neq=neq, year=from_year)
         records = rows.assign(**clean, source_row=None)  # a correction has no row in a file
+        auth.require_rows(con, actor, records)  # a regional admin: years held in its regions, an MRC of its regions
         _, changed, unchanged = history.stage(con, records)
         if not changed:
             raise RegistryError("registry_nothing_to_change", neq=neq)
@@ -225,6 +241,7 @@ def merge(con: duckdb.DuckDBPyConnection, actor: Account | None, keep_neq: str, 
     now = datetime.now()
     with db.transaction(con):
         keep, drop = _pair(con, keep_neq, drop_neq)
+        auth.require_neq_regions(con, actor, [keep, drop])  # a regional admin: both wholly in its regions
         plan = con.execute(sql.load("merge_plan"), [keep, drop]).df()
         moving = set(plan.loc[~plan["kept_has_year"], "year"])
         rows = con.execute(sql.load("stored_figures"), [[drop]]).df()
@@ -259,7 +276,9 @@ def set_active(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, 
         raise RegistryError("registry_note_required")
     now = datetime.now()
     with db.transaction(con):
-        _identity(con, neq)
+        found = _identity(con, neq)
+        # a regional admin decides the status of the enterprises whose latest year its regions hold
+        auth.require_neq_regions(con, actor, [neq], years=[int(found["last_year"])])
         row = db.first(con, sql.load("get_status"), [neq])
         if (True if row is None else bool(row[0])) == bool(active):
             raise RegistryError(N_("registry_already_active") if active else N_("registry_already_inactive"), neq=neq)

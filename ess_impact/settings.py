@@ -76,6 +76,11 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
          "paid hours per job (headcount, at least 1): a year has 8 760 hours"),
     Spec("max_volunteers", "1000000", 1_000, 10_000_000, True, UPLOAD, "volunteers", "volunteers"),
     Spec("max_members", "20000000", 10_000, 100_000_000, True, UPLOAD, "members", "members"),
+    # Issue 15: how long an invitation or a password-reset link stays valid; how long the activity log keeps the events
+    # of its own table (logins, accounts, links, requests: imports, settings and status changes are never purged).
+    Spec("link_valid_hours", "72", 1, 720, True, LOGIN, "hours", "an invitation or reset link expires after this"),
+    Spec("activity_retention_days", "730", 30, 3650, True, LOGIN, "days",
+         "logins, account, link and request events older than this are purged"),
 )}
 DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SPECS.items()}
 
@@ -99,6 +104,8 @@ class Settings:
     max_hours_per_job: int
     max_volunteers: int
     max_members: int
+    link_valid_hours: int
+    activity_retention_days: int
 
 
 assert [f.name for f in fields(Settings)] == list(SPECS), "Settings and SPECS list the same keys in the same order"

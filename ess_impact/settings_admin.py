@@ -1,4 +1,4 @@
-"""Changing the settings and the volunteer hourly rates (admins only), validated, traced and one transaction each.
+"""Changing the settings and the volunteer hourly rates (provincial admins only), validated, traced and one transaction each.
 
     set_setting(con, actor, "fte_basis_hours", 1950)          # a Change; InvalidSetting (French message) if refused
     set_volunteer_rate(con, actor, 2026, 16.60, "CNESST")     # add or change a year's rate, with its source
@@ -55,6 +55,8 @@ SETTING_TEXTS: dict[str, tuple[str, str]] = {
     "max_hours_per_job": (N_("setting_max_hours_per_job"), N_("setting_max_hours_per_job_help")),
     "max_volunteers": (N_("setting_max_volunteers"), N_("setting_max_volunteers_help")),
     "max_members": (N_("setting_max_members"), N_("setting_max_members_help")),
+    "link_valid_hours": (N_("setting_link_valid_hours"), N_("setting_link_valid_hours_help")),
+    "activity_retention_days": (N_("setting_activity_retention_days"), N_("setting_activity_retention_days_help")),
 }
 EFFECT_TEXTS = {"public": N_("settings_effect_public"), "upload": N_("settings_effect_upload"),
                 "login": N_("settings_effect_login"), "peers": N_("settings_effect_peers")}
@@ -108,8 +110,8 @@ class Change:
 # ------------------------------------------------------------------------------------------------------ reading
 def current_settings(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
     """The settings that can be changed here, in settings.SPECS order: key, value (text as stored), default, updated_at,
-    updated_by (DEFAULT_ACTOR for a value never changed). Admins only."""
-    auth.require_admin(actor)
+    updated_by (DEFAULT_ACTOR for a value never changed). Provincial admins only."""
+    auth.require_provincial(actor)
     stored = con.execute(sql.load("settings_admin")).df().set_index("key")
     rows = []
     for key in settings.SPECS:
@@ -122,13 +124,13 @@ def current_settings(con: duckdb.DuckDBPyConnection, actor: Account | None) -> p
 
 def volunteer_rates(con: duckdb.DuckDBPyConnection, actor: Account | None) -> pd.DataFrame:
     """year, rate, source, updated_at, updated_by. Admins only (it names who changed them)."""
-    auth.require_admin(actor)
+    auth.require_provincial(actor)
     return con.execute(sql.load("volunteer_rates_admin")).df()
 
 
 def changes(con: duckdb.DuckDBPyConnection, actor: Account | None, limit: int = 50) -> pd.DataFrame:
-    """The latest changes, newest first: changed_at, changed_by, item, old_value, new_value. Admins only."""
-    auth.require_admin(actor)
+    """The latest changes, newest first: changed_at, changed_by, item, old_value, new_value. Provincial admins only."""
+    auth.require_provincial(actor)
     return con.execute(sql.load("settings_changes"), [int(limit)]).df()
 
 
@@ -180,9 +182,9 @@ def parse_setting(key: str, value) -> str:
 
 def set_setting(con: duckdb.DuckDBPyConnection, actor: Account | None, key: str, value,
                 now: datetime | None = None) -> Change:
-    """Change one setting (admins only), validated (InvalidSetting), in one transaction: the value, who and when, a
+    """Change one setting (provincial admins only), validated (InvalidSetting), in one transaction: the value, who and when, a
     line in the change log and, for a setting that changes the public figures, a new data version."""
-    auth.require_admin(actor)
+    auth.require_provincial(actor)
     new = parse_setting(key, value)
     row = db.first(con, sql.load("get_setting"), [key])
     old = row[0] if row else None
@@ -245,9 +247,9 @@ def parse_rate(year, rate, source) -> tuple[int, float, str]:
 
 def set_volunteer_rate(con: duckdb.DuckDBPyConnection, actor: Account | None, year, rate, source: str,
                        now: datetime | None = None) -> Change:
-    """Add or change the hourly value of a volunteer hour for `year`, with its source (admins only), in one
+    """Add or change the hourly value of a volunteer hour for `year`, with its source (provincial admins only), in one
     transaction: who and when on the row, a line in the change log, a new data version (the public figures change)."""
-    auth.require_admin(actor)
+    auth.require_provincial(actor)
     year, rate, source = parse_rate(year, rate, source)
     row = db.first(con, sql.load("get_volunteer_rate"), [year])
     item = f"{RATE_ITEM}{year}"
@@ -265,9 +267,9 @@ def set_volunteer_rate(con: duckdb.DuckDBPyConnection, actor: Account | None, ye
 
 def delete_volunteer_rate(con: duckdb.DuckDBPyConnection, actor: Account | None, year: int,
                           now: datetime | None = None) -> Change:
-    """Remove a year's rate (admins only): that year then takes the latest earlier rate (sql/cube.sql). The last
+    """Remove a year's rate (provincial admins only): that year then takes the latest earlier rate (sql/cube.sql). The last
     remaining rate cannot be removed (the value of volunteering needs one). Logged with the value removed."""
-    auth.require_admin(actor)
+    auth.require_provincial(actor)
     row = db.first(con, sql.load("get_volunteer_rate"), [int(year)])
     if row is None:
         raise InvalidSetting("rate_unknown_year", year=int(year))

@@ -349,7 +349,7 @@ def test_cli_user_add_then_login(tmp_path):
     assert out.returncode == 0 and out.stderr.strip() == "Account created: coop@erables.qc.ca (entreprise)."
     listing = run("user", "list", "--db", dbfile)
     assert listing.returncode == 0
-    assert listing.stdout.splitlines()[0] == "email,role,active,neqs,created_at,last_login_at,locked_until"
+    assert listing.stdout.splitlines()[0] == "email,role,active,neqs,created_at,last_login_at,locked_until,regions"
     assert "coop@erables.qc.ca,entreprise,True,\"1170000001, 1170000002\"," in listing.stdout
     with db.connect(dbfile) as con:
         assert auth.authenticate(con, "direction@pole-es.qc.ca", PASSWORD, T0).is_admin

@@ -12,7 +12,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "ess_impact"
 # Rank of each group: a module may import modules of its own rank or lower ranks only.
 RANKS = {"vocabulary": 0, "store": 1, "intake": 2, "publish": 2, "output": 3, "orchestration": 4, "web": 5, "cli": 6}
-ORCHESTRATION = {"registry", "settings_admin"}
+ORCHESTRATION = {"registry", "settings_admin", "invitations"}
 # The command line loads a subcommand's heavy modules only when that subcommand runs (start-up time of `ess-impact`).
 LAZY_ALLOWED = {"ess_impact.cli"}
 

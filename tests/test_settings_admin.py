@@ -99,7 +99,8 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
                    "session_idle_minutes": "45", "login_max_failures": "4", "login_lock_minutes": "20",
                    "max_upload_mb": "12", "max_amount": "40000000000", "max_jobs": "90000",
                    "max_hours_per_job": "5000", "max_volunteers": "500000", "max_members": "15000000",
-                   "login_client_max_attempts": "50", "dominance_n": "2", "p_percent": "15"}
+                   "login_client_max_attempts": "50", "dominance_n": "2", "p_percent": "15",
+                   "link_valid_hours": "48", "activity_retention_days": "365"}
         for key, value in changes.items():
             change = S.set_setting(con, ADMIN, key, value, now=WHEN)
             assert change.changed and change.new == value and change.old == settings.DEFAULTS[key]

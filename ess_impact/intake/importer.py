@@ -12,7 +12,9 @@ value has a rule: non-finite numbers and values above the hard ceilings (setting
 plausibility), for a progress bar.
 
 The actor is an auth.Account (the command line uses auth.SYSTEM). An 'entreprise' account may only send rows of
-its own NEQs: any other NEQ is an error on its row, and the whole file is refused.
+its own NEQs: any other NEQ is an error on its row, and the whole file is refused. A regional admin may only send rows
+of its regions' MRCs that replace no year another region holds: any other row is an error, and the whole file is
+refused the same way.
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ess_impact import errors, formatting, parsing, reference, settings
+from ess_impact import errors, formatting, parsing, reference, settings, sql
 from ess_impact.fields import FIELDS, Field
 from ess_impact.intake import filesafety, readers, sandbox
 from ess_impact.labels import N_, t
-from ess_impact.store import history
+from ess_impact.store import auth, history
 from ess_impact.store.auth import Account
 
 HEADER_SCAN_ROWS = 30
@@ -152,6 +154,9 @@ def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.d
     limits = ceilings(con)
     checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits) for i, path in enumerate(paths)]
     report.stage(PROGRESS_FILES, N_("progress_plausibility"))
+    if actor is not None and actor.is_regional:
+        for check in checks:
+            _check_regions(check, con, actor)
     _check_duplicates(checks)
     _check_plausibility(checks, con, actor)
     order = {"error": 0, "warning": 1, "info": 2}
@@ -264,6 +269,35 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     records = pd.concat(frames, ignore_index=True) if frames else empty
     step(1.0, "progress_validating")
     return FileCheck(path, name, sha, records, problems, headers, content=data)
+
+
+def _check_regions(check: FileCheck, con, actor: Account) -> None:
+    """A regional admin's file: a row of an MRC outside its regions, or replacing a year another region holds, is an
+    error on its row, and the whole file is refused (like an enterprise's file holding another NEQ)."""
+    foreign = set(auth.foreign_rows(con, actor, check.records))
+    if not foreign:
+        return
+    regions = auth.mrc_regions()
+    stored = {}
+    if con is not None:
+        stored = {(neq, year): region for neq, year, region in
+                  con.execute(sql.load("stored_regions"), [sorted(foreign)]).fetchall()}
+    keep = []
+    for record in check.records.itertuples(index=False):
+        region = regions.get(record.mrc)
+        held = stored.get((record.neq, int(record.year)))
+        if region in actor.regions and (held is None or held in actor.regions):
+            keep.append(True)
+            continue
+        keep.append(False)
+        column = check.headers.get((record.sheet, "neq"), _FIELD["neq"].header_fr)
+        check.problems.append(Problem("error", "foreign_region_row", check.file_name, record.sheet,
+                                      int(record.source_row), column, record.neq,
+                                      {"region": held if region in actor.regions else region, "year": int(record.year),
+                                       "own": ", ".join(actor.regions)}))
+    check.problems.append(Problem("error", "foreign_region_file", check.file_name,
+                                  params={"neqs": ", ".join(sorted(foreign))}))
+    check.records = check.records[keep].reset_index(drop=True)
 
 
 def safety_problem(finding: filesafety.Finding, file: str) -> Problem:

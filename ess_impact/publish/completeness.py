@@ -5,6 +5,8 @@ An enterprise is *expected* for a year when it reported that year, or when it is
 registry, table `enterprise_status`) and reported in at least one of the `within` years before. The *missing* ones
 are the expected ones without a row for the year: expected = reported + missing, and the reporting rate is
 reported ÷ expected. An enterprise that has not reported for more than `within` years is no longer expected.
+A regional admin sees its regions only (an enterprise counts in the region of its latest year in the window), and
+no Québec line.
 
     missing(con, actor, 2024)                 # NEQ, name, MRC, region, sector, last year reported, e-mails
     rates(con, actor, 2024, region="16")      # expected, reported, missing, rate: the region, then each of its MRCs
@@ -31,11 +33,18 @@ RATE_COLUMNS = ["level", "region_code", "region_name", "mrc_code", "mrc_name", "
 def _expected(con: duckdb.DuckDBPyConnection, actor: Account | None, year: int, within: int, region: str | None,
               mrc: str | None) -> pd.DataFrame:
     auth.require_admin(actor)
+    if region:
+        auth.require_region(actor, region)
+    if mrc:
+        auth.require_region(actor, auth.mrc_regions().get(mrc))
     within = int(within)
     if not 1 <= within <= MAX_WITHIN:
         raise ValueError(f"within must be between 1 and {MAX_WITHIN} years, not {within}")
     params = {"year": int(year), "within": within, "region": region or None, "mrc": mrc or None}
-    return con.execute(sql.load("completeness"), params).df()
+    frame = con.execute(sql.load("completeness"), params).df()
+    if actor.is_regional:  # its regions only (an enterprise counts where its latest year of the window is)
+        frame = frame[frame["region_code"].isin(actor.regions)].reset_index(drop=True)
+    return frame
 
 
 def missing(con: duckdb.DuckDBPyConnection, actor: Account | None, year: int, within: int = DEFAULT_WITHIN,
@@ -62,7 +71,7 @@ def rates(con: duckdb.DuckDBPyConnection, actor: Account | None, year: int, with
         return pd.DataFrame(columns=RATE_COLUMNS)
     frame["reported"] = frame["reported"].astype(bool)
     parts = []
-    if not region and not mrc:
+    if not region and not mrc and actor.is_provincial:
         parts.append(_count(frame.assign(region_code="", region_name="Québec", mrc_code="", mrc_name=""), "quebec"))
     if not mrc:
         parts.append(_count(frame.assign(mrc_code="", mrc_name=""), "region"))

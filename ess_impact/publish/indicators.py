@@ -20,7 +20,8 @@ import pandas as pd
 from ess_impact import errors, sql
 from ess_impact.publish import confidentiality
 from ess_impact.settings import read as read_settings
-from ess_impact.store import db
+from ess_impact.store import auth, db
+from ess_impact.store.auth import Account
 
 BY = ("region", "mrc", "sector", "legal_form", "all")
 
@@ -110,6 +111,25 @@ def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[i
     frame = con.execute(sql.load("cube"), params).df()
     frame["cell"] = _cell_ids(frame)
     return frame
+
+
+def unprotected(con: duckdb.DuckDBPyConnection, actor: Account | None, region: str | None = None,
+                year: int | None = None) -> pd.DataFrame:
+    """The unprotected cube (every cell, no suppression) for the pôle that holds the survey: a provincial admin gets
+    Québec, every region and MRC (or one region's with `region`); a regional admin gets only a region it holds (its
+    region cells and its MRCs' cells; `region` may be left out when it holds one). An enterprise-year counts in the
+    region of that year's MRC. Everyone else: Forbidden (they get the public, protected cube)."""
+    regions = auth.admin_regions(actor)
+    if region is None and regions is not None and len(regions) == 1:
+        region = regions[0]
+    if region is not None or regions is not None:
+        auth.require_region(actor, region)
+    frame = cube(con, year)
+    if region is None:
+        return frame
+    inside = ((frame["geo_level"] == "region") & (frame["geo_code"] == region)) | \
+             ((frame["geo_level"] == "mrc") & (frame["region_code"] == region))
+    return frame[inside].reset_index(drop=True)
 
 
 def _cell_ids(frame: pd.DataFrame) -> pd.Series:

@@ -1,2 +1,5 @@
--- Stored total revenue of the given enterprises, every year (for the year-over-year plausibility warning).
-SELECT neq, year, revenue_total FROM annual_figures WHERE neq IN (SELECT unnest(?::VARCHAR[]))
+-- Stored total revenue of the given enterprises, every year (for the year-over-year plausibility warning), with the
+-- region holding each year.
+SELECT f.neq, f.year, f.revenue_total, m.region_code
+FROM annual_figures f LEFT JOIN mrc m ON m.code = f.mrc
+WHERE f.neq IN (SELECT unnest(?::VARCHAR[]))

@@ -30,15 +30,25 @@ class WriteResult:
 
 
 def previous_revenue(con: duckdb.DuckDBPyConnection, actor: Account | None, neqs: list[str]) -> pd.DataFrame:
+    """neq, year, revenue_total of the stored rows the actor may read (a regional admin: its regions' years)."""
     auth.require_neqs(actor, neqs)
-    return con.execute(sql.load("previous_revenue"), [neqs]).df()
+    found = con.execute(sql.load("previous_revenue"), [neqs]).df()
+    if actor.is_regional:
+        found = found[found["region_code"].isin(actor.regions)]
+    return found.drop(columns="region_code").reset_index(drop=True)
 
 
 def enterprise_figures(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str) -> pd.DataFrame:
-    """The stored rows (in force) of one enterprise, by year, with when and from which file each was recorded.
-    An admin may read any enterprise, an 'entreprise' account only its own NEQs, nobody else any."""
+    """The stored rows (in force) of one enterprise, by year, with when and from which file each was recorded, and
+    the region holding the year (`region`). A provincial admin reads any enterprise; a regional admin the years held
+    in its regions (refused when none is); an 'entreprise' account its own NEQs; nobody else any."""
     auth.require_neqs(actor, [neq])
-    return con.execute(sql.load("enterprise_figures"), [neq]).df()
+    if actor.is_regional:
+        auth.require_neq_regions(con, actor, [neq], whole=False)
+    found = con.execute(sql.load("enterprise_figures"), [neq]).df()
+    if actor.is_regional:
+        found = found[found["region"].isin(actor.regions)].reset_index(drop=True)
+    return found
 
 
 def _frame(records: pd.DataFrame) -> pd.DataFrame:
@@ -56,11 +66,14 @@ def write_imports(con: duckdb.DuckDBPyConnection, items: list[tuple], actor: Acc
     and nothing is written; demo data are written by admins only. Real figures are refused (DemoInForce) while the
     demo data are in force: the switch to real data is an admin's explicit act (retire_demo), never a side effect."""
     if is_demo:
-        auth.require_admin(actor)
-    auth.require_neqs(actor, [neq for item in items for neq in item[2]["neq"]])
+        auth.require_provincial(actor)
+    rows = pd.concat([item[2].reindex(columns=["neq", "year", "mrc"]) for item in items], ignore_index=True) \
+        if items else pd.DataFrame(columns=["neq", "year", "mrc"])
+    auth.require_neqs(actor, rows["neq"])
     results = []
     now = datetime.now()
     with db.transaction(con):
+        auth.require_rows(con, actor, rows)  # a regional admin: its regions' enterprise-years only, read in the write
         if not is_demo and db.is_demo(con):
             raise DemoInForce("demo_in_force")
         for file_name, sha256, records, *content in items:
@@ -123,6 +136,8 @@ def original_file(con: duckdb.DuckDBPyConnection, actor: Account | None, import_
     row = db.first(con, sql.load("get_import_file"), [import_id])
     if not actor.is_admin and (row is None or row[0] != actor.email):
         raise auth.Forbidden("forbidden_import_file", import_id=import_id)
+    if actor.is_regional and not within_regions(con, actor, import_id):
+        raise auth.Forbidden("forbidden_import_region", import_id=import_id)
     if row is None or row[1] is None:
         return None
     return row[1], bytes(row[2])
@@ -147,7 +162,29 @@ def list_imports(con: duckdb.DuckDBPyConnection, actor: Account | None, mine: bo
     auth.require_account(actor)
     if not actor.is_admin:
         mine = True
-    return con.execute(sql.load("list_imports"), [actor.email if mine else None]).df()
+    found = con.execute(sql.load("list_imports"), [actor.email if mine else None]).df()
+    if actor.is_regional:
+        found = found[found["id"].isin(imports_within(con, actor))].reset_index(drop=True)
+    return found
+
+
+def import_regions(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> dict[int, set]:
+    """import id -> the regions whose enterprise-years it wrote or replaced (sql/import_regions.sql)."""
+    found: dict[int, set] = {}
+    for number, region in con.execute(sql.load("import_regions"), [import_id]).fetchall():
+        found.setdefault(int(number), set()).add(region)
+    return found
+
+
+def imports_within(con: duckdb.DuckDBPyConnection, actor: Account) -> set[int]:
+    """The imports a regional admin may see, download and undo: every row they wrote or replaced lies in its regions
+    (an import that touched another region is provincial business)."""
+    return {number for number, regions in import_regions(con).items() if regions and regions <= set(actor.regions)}
+
+
+def within_regions(con: duckdb.DuckDBPyConnection, actor: Account, import_id: int) -> bool:
+    regions = import_regions(con, int(import_id)).get(int(import_id))
+    return actor.is_provincial or bool(regions) and regions <= set(actor.regions)
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id: int) -> UndoResult:
@@ -159,6 +196,8 @@ def undo_import(con: duckdb.DuckDBPyConnection, actor: Account | None, import_id
     auth.require_admin(actor)
     now = datetime.now()
     with db.transaction(con):
+        if actor.is_regional and not within_regions(con, actor, import_id):
+            raise auth.Forbidden("forbidden_import_region", import_id=import_id)
         target = db.first(con, sql.load("undo_target"), [import_id])
         if target is None:
             raise UndoRefused("undo_unknown", import_id=import_id)
@@ -237,15 +276,16 @@ def demo_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def retire_demo(con: duckdb.DuckDBPyConnection, actor: Account | None, now: datetime | None = None) -> DemoRetired:
-    """Admins only: switch the instance to real data, for good. The fictitious figures are removed (their import log
+    """Provincial admins only: switch the instance to real data, for good. The fictitious figures are removed (their import log
     rows stay, flagged demo), the switch is recorded (who, when), and from then on the demo data are never loaded
     again, even into an empty database. Enterprise uploads and imports are accepted afterwards."""
-    auth.require_admin(actor)
+    auth.require_provincial(actor)
     now = now or datetime.now()
     with db.transaction(con):
         figures, enterprises = demo_counts(con)
         con.execute(sql.load("remove_demo"))
         con.execute(sql.load("set_meta"), [DEMO_RETIRED_KEY, f"{now.isoformat(timespec='seconds')} {actor.email}"])
+        auth.log_activity(con, actor.email, "real_data", "", f"{int(figures)} / {int(enterprises)}", None, now)
         db.bump_data_version(con)
     return DemoRetired(int(figures), int(enterprises))
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import duckdb
 
 from ess_impact import errors, sql
+from ess_impact.store import auth
 
 MAX_CHARS = 700     # about six lines on the sheet
 LEVELS = ("mrc", "region")
@@ -30,11 +31,15 @@ def get(con: duckdb.DuckDBPyConnection, level: str, code: str, lang: str = "fr")
     return row[0] if row else None
 
 
-def put(con: duckdb.DuckDBPyConnection, level: str, code: str, lang: str, text: str, who: str,
+def put(con: duckdb.DuckDBPyConnection, level: str, code: str, lang: str, text: str, who: str | auth.Account,
         now: datetime | None = None) -> str | None:
-    """Store (or, when blank, delete) the paragraph; returns what is stored."""
+    """Store (or, when blank, delete) the paragraph; returns what is stored. `who` is an admin Account (a regional
+    admin writes only its regions' territories), or a name for scripts that hold the database file."""
     if level not in LEVELS or lang not in ("fr", "en"):
         raise ValueError((level, lang))
+    if not isinstance(who, str):
+        auth.require_region(who, code if level == "region" else auth.mrc_regions().get(code))
+        who = who.email
     body = clean(text)
     if len(body) > MAX_CHARS:
         raise errors.Invalid("note_too_long", max=MAX_CHARS, length=len(body))

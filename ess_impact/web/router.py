@@ -46,21 +46,33 @@ def main() -> None:
     # Access is decided here: a page not handed to st.navigation does not exist for this visitor ("Page not found").
     if account is None:
         pages = public + [_page("public/login.py", title=ui.tr("nav_login"), icon=":material/login:",
-                                  url_path="connexion")]
+                                  url_path="connexion"),
+                          _page("public/access.py", title=ui.tr("nav_access"), icon=":material/key:",
+                                url_path="acces")]
     elif account.is_admin:
+        # A regional admin gets its regions' pages; accounts and settings are the provincial admins' (issue 15).
+        provincial = [
+            _page("admin/accounts.py", title=ui.tr("nav_admin_accounts"), icon=":material/group:",
+                  url_path="admin-comptes"),
+            _page("admin/settings.py", title=ui.tr("nav_admin_settings"), icon=":material/settings:",
+                  url_path="admin-parametres"),
+        ] if account.is_provincial else []
         pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_admin"): [
             _page("admin/import.py", title=ui.tr("nav_admin_import"), icon=":material/upload_file:",
                     url_path="admin-import"),
             _page("admin/log.py", title=ui.tr("nav_admin_log"), icon=":material/history:",
                     url_path="admin-journal"),
-            _page("admin/accounts.py", title=ui.tr("nav_admin_accounts"), icon=":material/group:",
-                    url_path="admin-comptes"),
             _page("admin/registry.py", title=ui.tr("nav_admin_registry"), icon=":material/domain:",
                     url_path="admin-registre"),
             _page("admin/completeness.py", title=ui.tr("nav_admin_completeness"), icon=":material/checklist:",
                     url_path="admin-completude"),
-            _page("admin/settings.py", title=ui.tr("nav_admin_settings"), icon=":material/settings:",
-                    url_path="admin-parametres"),
+            _page("admin/figures.py", title=ui.tr("nav_admin_figures"), icon=":material/table_chart:",
+                  url_path="admin-chiffres"),
+            _page("admin/invitations.py", title=ui.tr("nav_admin_invitations"), icon=":material/mail:",
+                  url_path="admin-invitations"),
+            _page("admin/activity.py", title=ui.tr("nav_admin_activity"), icon=":material/manage_search:",
+                  url_path="admin-activite"),
+            *provincial,
         ]}
     else:
         pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_enterprise"): [

@@ -10,7 +10,7 @@ from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import maps, story
 from ess_impact.publish import areas
 from ess_impact.publish.indicators import Filters
-from ess_impact.store import db, notes
+from ess_impact.store import auth, db, notes
 from ess_impact.web import ui
 
 
@@ -55,7 +55,8 @@ def note(level: str, code: str) -> str | None:
 def note_editor(level: str, code: str) -> None:
     """For admins: the territory's local paragraph, printed on its one-page sheet."""
     account = ui.current_account()
-    if account is None or not account.is_admin:
+    region = code if level == "region" else auth.mrc_regions().get(code)
+    if account is None or not account.holds_region(region):  # a regional admin: its own territories' paragraphs
         return
     ui.show_done("note_done")
     with st.expander(ui.tr("note_heading")), st.form("note_form", border=False):
@@ -63,7 +64,7 @@ def note_editor(level: str, code: str) -> None:
                             help=ui.tr("note_help", max=notes.MAX_CHARS), label_visibility="collapsed")
         st.caption(ui.tr("note_help", max=notes.MAX_CHARS))
         if st.form_submit_button(ui.tr("note_save")):
-            ui.attempt(lambda con: notes.put(con, level, code, ui.lang(), text, account.email), "note_done",
+            ui.attempt(lambda con: notes.put(con, level, code, ui.lang(), text, account), "note_done",
                        lambda stored: [("success", ui.tr(N_("note_saved") if stored else N_("note_removed")))])
 
 

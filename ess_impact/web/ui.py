@@ -126,6 +126,9 @@ def real_data_switch(account) -> bool:
     True when the instance already holds real data (the page goes on)."""
     if not context()["is_demo"]:
         return True
+    if not account.is_provincial:
+        st.info(tr("real_data_provincial"), icon=":material/info:")
+        return False
     with db.connect() as con:
         figures, enterprises = history.demo_counts(con)
     st.subheader(tr("real_data_title"))
@@ -206,7 +209,7 @@ def choose(container, widget: str, label: str, options: list, key: str, default=
     return value
 
 
-def filters(show: tuple[str, ...] = SECTION) -> Filters:
+def filters(show: tuple[str, ...] = SECTION, regions: list[str] | None = None) -> Filters:
     """Sidebar filters kept in the URL (?annee=2024&region=16&mrc=54&secteur=HAB&forme=COOP): a view can be
     bookmarked, sent by e-mail and opened again as it was."""
     current = lang()
@@ -216,13 +219,18 @@ def filters(show: tuple[str, ...] = SECTION) -> Filters:
     year = choose(side, "selectbox", tr("year"), years, "annee", years[0]) if "year" in show else None
     region = mrc = sector = legal_form = None
     if "region" in show:
-        regions = reference.regions()
-        region = choose(side, "selectbox", tr("region"), regions["code"].tolist(), "region",
-                        format_func=dict(zip(regions["code"], regions["name"])).get, placeholder=tr("all_quebec"))
+        known = reference.regions()
+        offered = known["code"].tolist() if regions is None else [c for c in known["code"] if c in regions]
+        region = choose(side, "selectbox", tr("region"), offered, "region",
+                        offered[0] if regions is not None and len(offered) == 1 else None,
+                        format_func=dict(zip(known["code"], known["name"])).get,
+                        placeholder=tr(N_("all_quebec") if regions is None else N_("all_my_regions")))
     if "mrc" in show:
         mrcs = reference.mrcs()
         if region:
             mrcs = mrcs[mrcs["region_code"] == region]
+        elif regions is not None:
+            mrcs = mrcs[mrcs["region_code"].isin(regions)]
         mrc = choose(side, "selectbox", tr("mrc"), mrcs["code"].tolist(), "mrc",
                      format_func=dict(zip(mrcs["code"], mrcs["name"])).get, placeholder=tr("all_mrcs"))
         if mrc and not region:
@@ -532,17 +540,23 @@ def account_box(current) -> None:
     if current is None:
         return
     side = st.sidebar
-    side.caption(tr("logged_in_as", email=current.email) + f" ({tr(ROLE_KEYS[current.role])})")
+    role = tr("role_regional", regions=", ".join(current.regions)) if current.is_regional \
+        else tr(ROLE_KEYS[current.role])
+    side.caption(tr("logged_in_as", email=current.email) + f" ({role})")
     if side.button(tr("logout"), icon=":material/logout:", key="logout"):
         log_out()
         st.rerun()
 
 
-def account_required(admin: bool = False):
-    """The logged-in account a page needs (app.py hands these pages only to such accounts; this is the second lock)."""
+def account_required(admin: bool = False, provincial: bool = False):
+    """The logged-in account a page needs (app.py hands these pages only to such accounts; this is the second lock).
+    `provincial`: a provincial admin (settings, accounts)."""
     current = current_account()
     if current is None or (admin and not current.is_admin):
         st.error(tr(N_("forbidden_admin") if current is not None else N_("forbidden_anonymous")))
+        st.stop()
+    if provincial and not current.is_provincial:
+        st.error(tr("forbidden_provincial"))
         st.stop()
     return current
 
@@ -558,6 +572,11 @@ DOMINANCE_TOP_KEYS = {1: N_("dominance_top_1"), 2: N_("dominance_top_2")}
 STATUS_KEYS = {"new": N_("status_new"), "changed": N_("status_changed"), "same": N_("status_same")}
 REPORT_KEYS = {"pdf": N_("report_pdf"), "sheet": N_("report_sheet"), "xlsx": N_("report_xlsx"),
                "pptx": N_("report_pptx"), "png": N_("report_png")}
+
+
+def admin_regions(account) -> list[str] | None:
+    """The regions a regional admin's pages offer (None: a provincial admin, every region and Québec)."""
+    return None if account.is_provincial else auth.regions_of(account)
 
 
 def channel_name(channel) -> str:

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from ess_impact import reference
 from ess_impact.labels import N_
 from ess_impact.store import auth, db
 from ess_impact.web import ui
 
-account = ui.account_required(admin=True)
+account = ui.account_required(admin=True, provincial=True)
 lang = ui.lang()
 st.title(ui.tr("accounts_title"))
 ui.show_done("_accounts_done")
@@ -16,7 +17,7 @@ with db.connect() as con:
 ui.dataframe(accounts.assign(role=[ui.tr(ui.ROLE_KEYS[r]) for r in accounts["role"]]).rename(columns={
     "email": ui.tr("login_email"), "role": ui.tr("accounts_role"), "active": ui.tr("accounts_active"),
     "neqs": "NEQ", "created_at": ui.tr("accounts_created"), "last_login_at": ui.tr("accounts_last_login"),
-    "locked_until": ui.tr("accounts_locked_until")}), hide_index=True, width="stretch")
+    "locked_until": ui.tr("accounts_locked_until"), "regions": ui.tr("accounts_regions")}), hide_index=True, width="stretch")
 
 
 def attempt(operation, message: str, **params) -> None:
@@ -30,10 +31,15 @@ with add, st.form("add_account", clear_on_submit=False):
     email = st.text_input(ui.tr("login_email"))
     role = st.selectbox(ui.tr("accounts_role"), auth.ROLES, index=1, format_func=lambda r: ui.tr(ui.ROLE_KEYS[r]))
     neqs = st.text_input(ui.tr("accounts_neqs"))
+    known = reference.regions()
+    zones = st.multiselect(ui.tr("accounts_regions_pick"), known["code"].tolist(), key="add_regions",
+                           format_func=dict(zip(known["code"], known["name"])).get,
+                           help=ui.tr("accounts_regions_help"))
     password = st.text_input(ui.tr("accounts_password"), type="password", autocomplete="new-password")
     if st.form_submit_button(ui.tr("accounts_save"), type="primary"):
         listed = [n.strip() for n in neqs.split(",") if n.strip()]
-        attempt(lambda con: auth.add_account(con, account, email, role, password, listed), N_("accounts_added"),
+        attempt(lambda con: auth.add_account(con, account, email, role, password, listed,
+                                                   regions=zones), N_("accounts_added"),
                 email=auth.normalize_email(email))
 with reset, st.form("reset_password"):
     who = st.selectbox(ui.tr("accounts_which"), emails, index=None, placeholder=ui.tr("accounts_pick"),

@@ -25,7 +25,7 @@ within = ui.choose(st.sidebar, "selectbox", ui.tr("compl_within"), list(range(1,
                    completeness.DEFAULT_WITHIN,
                    format_func=lambda n: ui.tr("compl_within_option", n=ui.counted("count_years", "count_years_plural", n),
                                                  first=year - n, last=year - 1))
-where = ui.filters(show=("region", "mrc"))
+where = ui.filters(show=("region", "mrc"), regions=ui.admin_regions(account))
 first, last = year - within, year - 1
 place = ui.place(where)
 

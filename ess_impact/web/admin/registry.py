@@ -42,11 +42,12 @@ active = status_column.selectbox(ui.tr("registry_status"), [True, False], index=
                                  placeholder=ui.tr("registry_status_any"))
 region_column, mrc_column, sector_column = st.columns(3)
 regions = reference.regions()
-region = region_column.selectbox(ui.tr("region"), regions["code"].tolist(), index=None, key="registry_region",
-                                 format_func=dict(zip(regions["code"], regions["name"])).get,
-                                 placeholder=ui.tr("all_quebec"))
+held = ui.admin_regions(account)  # a regional admin: its regions only (the core filters the results too)
+region = region_column.selectbox(ui.tr("region"), held or regions["code"].tolist(), index=None,
+                                 key="registry_region", format_func=dict(zip(regions["code"], regions["name"])).get,
+                                 placeholder=ui.tr(N_("all_my_regions") if held else N_("all_quebec")))
 mrcs = reference.mrcs()
-mrcs = mrcs[mrcs["region_code"] == region] if region else mrcs
+mrcs = mrcs[mrcs["region_code"] == region] if region else mrcs[mrcs["region_code"].isin(held)] if held else mrcs
 mrc = mrc_column.selectbox(ui.tr("mrc"), mrcs["code"].tolist(), index=None, key="registry_mrc",
                            format_func=lambda c: label(c, "mrc"), placeholder=ui.tr("all_mrcs"))
 sector = sector_column.selectbox(ui.tr("sector"), reference.sectors()["code"].tolist(), index=None,

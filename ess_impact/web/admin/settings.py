@@ -17,7 +17,7 @@ from ess_impact.settings import SPECS
 from ess_impact.store import db
 from ess_impact.web import ui
 
-account = ui.account_required(admin=True)
+account = ui.account_required(admin=True, provincial=True)
 lang = ui.lang()
 st.title(ui.tr("settings_title"))
 ui.show_done("_settings_done")

@@ -1,0 +1,1 @@
+INSERT INTO account_regions (email, region_code) VALUES (?, ?)

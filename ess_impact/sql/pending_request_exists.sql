@@ -1,0 +1,1 @@
+SELECT count(*) FROM access_requests WHERE neq = ? AND email = ? AND status = 'pending'
