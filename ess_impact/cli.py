@@ -1,4 +1,5 @@
-"""`ess-impact` command line: import, summary, audit, template, demo, run, user, report. A thin layer over the core.
+"""`ess-impact` command line: import, summary, audit, template, demo, run, user, report, backup, restore. A thin layer
+over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
@@ -24,7 +25,7 @@ from ess_impact.intake import importer, template
 from ess_impact.labels import t
 from ess_impact.output.reports import command as report_command
 from ess_impact.publish import indicators
-from ess_impact.store import auth, db, history
+from ess_impact.store import auth, backup, db, history
 from ess_impact.web import server
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
@@ -102,6 +103,18 @@ def _parser() -> argparse.ArgumentParser:
 
     _user_parser(sub, common)
     report_command.add_parser(sub, common)
+
+    sp = sub.add_parser("backup", help="sauvegarder la base (copie cohérente, même pendant que l'application tourne)")
+    sp.add_argument("--to", type=Path, metavar="DIR",
+                    help="dossier des sauvegardes (défaut : backups/ à côté du fichier de la base)")
+    common(sp)
+    sp.set_defaults(func=cmd_backup)
+
+    sp = sub.add_parser("restore", help="restaurer une sauvegarde (vérifiée) à la place de la base")
+    sp.add_argument("file", type=Path, metavar="FILE", help="la sauvegarde (.duckdb, son manifeste .json à côté)")
+    sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
+    common(sp)
+    sp.set_defaults(func=cmd_restore)
 
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
@@ -259,6 +272,39 @@ def cmd_real_data(args) -> int:
         done = history.retire_demo(con, auth.system(getattr(args, "actor", None)))
         _prepare_public(con, args.lang)
     print(t("real_data_done", args.lang, figures=done.figures, enterprises=done.enterprises), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    made = backup.take(args.db, args.to)
+    m = made.manifest
+    print(t("backup_done", args.lang, file=made.path, tables=len(m.tables), rows=m.rows, version=m.data_version,
+            sha256=m.sha256), file=sys.stderr)
+    if made.removed:
+        print(t("backup_pruned", args.lang, keep=made.keep, count=sum(p.suffix == backup.SUFFIX for p in made.removed)),
+              file=sys.stderr)
+    print(made.path)
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    """Check the backup, then (with --yes) bring it back as the database and prepare its public tables; without
+    --yes, say what would happen (exit 3). A damaged backup is refused (exit 1, nothing changed)."""
+    database = args.db or db.db_path()
+    if not args.yes:
+        m = backup.verify(args.file)
+        print(t("restore_plan", args.lang, file=args.file, when=m.created_at, version=m.data_version, rows=m.rows,
+                database=database), file=sys.stderr)
+        return EXIT_CONFIRM
+    done = backup.restore(args.file, database)
+    with db.connect(database) as con:
+        _prepare_public(con, args.lang)
+    m = done.manifest
+    if done.previous is not None:
+        print(t("restore_done", args.lang, file=args.file, when=m.created_at, rows=m.rows, previous=done.previous),
+              file=sys.stderr)
+    else:
+        print(t("restore_done_new", args.lang, file=args.file, when=m.created_at, rows=m.rows), file=sys.stderr)
     return EXIT_OK
 
 

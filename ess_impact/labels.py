@@ -1145,6 +1145,56 @@ TEXT: dict[str, tuple[str, str]] = {
                      "to its default."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
+    # --- issue 15: backups, restore, open-data export
+    "setting_backup_keep": ("Sauvegardes conservées", "Backups kept"),
+    "setting_backup_keep_help": ("La commande ess-impact backup garde ce nombre de sauvegardes, les plus récentes, "
+                                 "dans son dossier ; les plus anciennes sont supprimées.",
+                                 "The ess-impact backup command keeps this many backups, the newest, in its "
+                                 "folder; older ones are deleted."),
+    "settings_effect_backup": ("S'applique à la prochaine sauvegarde.", "Applies to the next backup."),
+    "backup_missing": ("Sauvegarde introuvable : {file}. Rien n'a été restauré.",
+                       "Backup not found: {file}. Nothing was restored."),
+    "backup_no_manifest": ("Le manifeste de la sauvegarde est introuvable ({file}) : sans lui, impossible de "
+                           "vérifier la sauvegarde. Rien n'a été restauré.",
+                           "The backup's manifest is missing ({file}): without it the backup cannot be checked. "
+                           "Nothing was restored."),
+    "backup_bad_manifest": ("Le manifeste de la sauvegarde est illisible ou incomplet ({file}). Rien n'a été "
+                            "restauré.", "The backup's manifest is unreadable or incomplete ({file}). Nothing was "
+                            "restored."),
+    "backup_truncated": ("Sauvegarde tronquée : {file} fait {size} octets, le manifeste en annonce {expected}. "
+                         "Rien n'a été restauré ; prenez une autre sauvegarde.",
+                         "Truncated backup: {file} has {size} bytes, the manifest says {expected}. Nothing was "
+                         "restored; use another backup."),
+    "backup_altered": ("Sauvegarde altérée : l'empreinte SHA-256 de {file} ne correspond pas à celle du manifeste. "
+                       "Rien n'a été restauré ; prenez une autre sauvegarde.",
+                       "Altered backup: the SHA-256 of {file} does not match the manifest's. Nothing was "
+                       "restored; use another backup."),
+    "backup_too_new": ("Sauvegarde faite par une version plus récente de l'application (schéma {version}, cette "
+                       "version connaît jusqu'au schéma {known}) : {file}. Mettez l'application à jour. Rien n'a été "
+                       "restauré.", "Backup made by a newer version of the application (schema {version}, this "
+                       "version knows up to {known}): {file}. Update the application. Nothing was restored."),
+    "backup_unreadable": ("Sauvegarde illisible : DuckDB ne peut pas ouvrir {file}. Rien n'a été restauré.",
+                          "Unreadable backup: DuckDB cannot open {file}. Nothing was restored."),
+    "backup_counts_differ": ("Sauvegarde incohérente : le nombre de lignes de {tables} ne correspond pas au "
+                             "manifeste ({file}). Rien n'a été restauré.",
+                             "Inconsistent backup: the row count of {tables} does not match the manifest ({file}). "
+                             "Nothing was restored."),
+    "backup_done": ("Sauvegarde écrite : {file} ({tables} tables, {rows} lignes, version des données {version}, "
+                    "SHA-256 {sha256}).", "Backup written: {file} ({tables} tables, {rows} rows, data version "
+                    "{version}, SHA-256 {sha256})."),
+    "backup_pruned": ("Anciennes sauvegardes supprimées (on garde les {keep} plus récentes) : {count}.",
+                      "Older backups deleted (the newest {keep} are kept): {count}."),
+    "restore_plan": ("Restaurer {file} (sauvegarde du {when}, version des données {version}, {rows} lignes, "
+                     "vérifiée) remplacerait la base {database} ; la base actuelle serait gardée à côté. "
+                     "Relancez avec --yes pour restaurer.",
+                     "Restoring {file} (backup of {when}, data version {version}, {rows} rows, checked) would "
+                     "replace the database {database}; the current one would be kept aside. Run again with --yes "
+                     "to restore."),
+    "restore_done": ("Base restaurée depuis {file} (sauvegarde du {when}, {rows} lignes). L'ancienne base est "
+                     "gardée ici : {previous}.", "Database restored from {file} (backup of {when}, {rows} rows). "
+                     "The previous database is kept here: {previous}."),
+    "restore_done_new": ("Base restaurée depuis {file} (sauvegarde du {when}, {rows} lignes).",
+                         "Database restored from {file} (backup of {when}, {rows} rows)."),
 }
 
 

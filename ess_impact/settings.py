@@ -17,7 +17,7 @@ import duckdb
 from ess_impact import formatting, sql
 
 # What a change affects: the public tables (recomputed), the peer comparison (Mes données), logins, uploads.
-PUBLIC, PEERS, LOGIN, UPLOAD = "public", "peers", "login", "upload"
+PUBLIC, PEERS, LOGIN, UPLOAD, BACKUP = "public", "peers", "login", "upload", "backup"
 # The ceiling Streamlit itself enforces on an upload (server.maxUploadSize, passed by ess_impact.web.server).
 UPLOAD_CEILING_MB = 50
 
@@ -29,7 +29,7 @@ class Spec:
     low: float
     high: float
     integer: bool
-    effect: str             # PUBLIC, PEERS, LOGIN or UPLOAD
+    effect: str             # PUBLIC, PEERS, LOGIN, UPLOAD or BACKUP
     unit: str               # hours, enterprises, share, percent, minutes, attempts, MB, $, jobs, volunteers, members
     meaning: str            # one line, for developers (the interface's text is in the label catalogue)
 
@@ -76,6 +76,8 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
          "paid hours per job (headcount, at least 1): a year has 8 760 hours"),
     Spec("max_volunteers", "1000000", 1_000, 10_000_000, True, UPLOAD, "volunteers", "volunteers"),
     Spec("max_members", "20000000", 10_000, 100_000_000, True, UPLOAD, "members", "members"),
+    Spec("backup_keep", "14", 1, 365, True, BACKUP, "backups",
+         "`ess-impact backup` keeps this many backups of the database in its folder, the newest"),
 )}
 DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SPECS.items()}
 
@@ -99,6 +101,7 @@ class Settings:
     max_hours_per_job: int
     max_volunteers: int
     max_members: int
+    backup_keep: int
 
 
 assert [f.name for f in fields(Settings)] == list(SPECS), "Settings and SPECS list the same keys in the same order"
