@@ -296,7 +296,7 @@ def cmd_restore(args) -> int:
         print(t("restore_plan", args.lang, file=args.file, when=m.created_at, version=m.data_version, rows=m.rows,
                 database=database), file=sys.stderr)
         return EXIT_CONFIRM
-    done = backup.restore(args.file, database)
+    done = backup.restore(args.file, database, renewed=indicators.restamp_stored)
     with db.connect(database) as con:
         _prepare_public(con, args.lang)
     m = done.manifest

@@ -18,6 +18,7 @@ import pytest
 
 from ess_impact import cli, settings_admin
 from ess_impact.intake import importer
+from ess_impact.publish import indicators
 from ess_impact.store import auth, backup, db, history
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -116,7 +117,10 @@ def test_sequences_go_on_after_a_restore(small_db, tmp_path):
     assert result.import_id == last + 1
 
 
+@pytest.mark.slow  # a real import and the public tables: about 13 s
 def test_restore_replaces_the_database_and_keeps_the_previous_one(small_db, tmp_path, capsys):
+    with db.connect(small_db) as con:
+        indicators.prepare_public(con)
     made = backup.take(small_db, tmp_path / "b")
     original = tables(small_db)
     assert cli.main(["import", str(FIXTURES / "ugly_fr.xlsx"), "--db", str(small_db)]) == 0
@@ -132,8 +136,15 @@ def test_restore_replaces_the_database_and_keeps_the_previous_one(small_db, tmp_
     assert without_data_version(tables(previous[0])) == without_data_version(changed)
     now = tables(small_db)
     for name, rows in original.items():
-        if name not in ("meta", "cube_store"):  # the public tables are prepared again for the new data version
+        if name not in ("meta", "cube_store"):
             assert now[name] == rows, name
+    # the stored public tables of the backup are kept under the new data version, not computed again
+    with duckdb.connect(str(small_db), read_only=True) as con:
+        stored = con.execute("SELECT kind, payload, stored_at, fingerprint FROM cube_store ORDER BY kind").fetchall()
+        fingerprint = indicators._fingerprint(con)
+    with duckdb.connect(str(made.path), read_only=True) as con:
+        saved = con.execute("SELECT kind, payload, stored_at FROM cube_store ORDER BY kind").fetchall()
+    assert saved and [row[:3] for row in stored] == saved and {row[3] for row in stored} == {fingerprint}
     assert not Path(str(small_db) + ".wal").exists() and not list(small_db.parent.glob("*.restoring"))
 
 
@@ -215,7 +226,7 @@ def test_backup_command_and_files_are_private(small_db, tmp_path, capsys):
 
 def test_busy_database_backup_waits_then_says_so(small_db, tmp_path, monkeypatch, capsys):
     hold = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom ess_impact.store import db\n"
-                             "with db.connect(sys.argv[1]):\n    print('holding', flush=True); time.sleep(4)",
+                             "with db.connect(sys.argv[1]):\n    print('holding', flush=True); time.sleep(2)",
                              str(small_db)], stdout=subprocess.PIPE, text=True)
     assert hold.stdout.readline().strip() == "holding"
     monkeypatch.setenv("ESS_IMPACT_DB_TIMEOUT", "0.5")

@@ -355,9 +355,9 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 CUBE_FORMAT = "2"
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> str:
     rates = volunteer_rates(con)
-    parts = [CUBE_FORMAT, str(db.data_version(con)), repr(settings(con)),
+    parts = [CUBE_FORMAT, str(db.data_version(con) if version is None else version), repr(settings(con)),
              rates.to_csv(index=False) if len(rates) else ""]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -377,6 +377,12 @@ def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute) -> pd.DataFrame:
     except duckdb.Error:
         pass
     return frame
+
+
+def restamp_stored(con: duckdb.DuckDBPyConnection, old_version: int) -> None:
+    """After a restore (store/backup.restore): the database holds exactly the figures, settings and rates it held
+    under `old_version`, now under a new data version; its stored cubes stay valid and are kept, not recomputed."""
+    con.execute(sql.load("restamp_stored_cubes"), [_fingerprint(con), _fingerprint(con, old_version)])
 
 
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

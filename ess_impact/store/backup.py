@@ -263,9 +263,12 @@ def verify(path: Path | str) -> Manifest:
     return manifest
 
 
-def restore(path: Path | str, database: Path | str | None = None, now: datetime | None = None) -> Restored:
+def restore(path: Path | str, database: Path | str | None = None, now: datetime | None = None,
+            renewed=None) -> Restored:
     """Bring a verified backup back as the database (see the module's docstring). Nothing is changed when the backup
-    is refused (BackupDamaged) or the database stays busy (DatabaseBusy)."""
+    is refused (BackupDamaged) or the database stays busy (DatabaseBusy). `renewed(con, backup_version)` is called in
+    the transaction that gives the restored database its new data version (the CLI keeps the stored public tables,
+    computed from the same figures: publish/indicators.restamp_stored)."""
     manifest = verify(path)
     database = Path(database if database is not None else db.db_path())
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -293,6 +296,9 @@ def restore(path: Path | str, database: Path | str | None = None, now: datetime 
         staging.unlink(missing_ok=True)
     with db.connect(database) as con:  # a new inode: migrated by this opening
         with db.transaction(con):
-            version = max(before, db.data_version(con)) + 1
+            restored = db.data_version(con)
+            version = max(before, restored) + 1
             con.execute(sql.load("set_meta"), ["data_version", str(version)])
+            if renewed is not None:
+                renewed(con, restored)
     return Restored(manifest, previous, version)
