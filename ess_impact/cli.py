@@ -1,5 +1,5 @@
-"""`ess-impact` command line: import, summary, audit, template, demo, run, user, report, backup, restore. A thin layer
-over the core.
+"""`ess-impact` command line: import, summary, audit, template, demo, run, user, report, backup, restore, export. A thin
+layer over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
@@ -115,6 +115,17 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
     common(sp)
     sp.set_defaults(func=cmd_restore)
+
+    sp = sub.add_parser("export", help="données ouvertes : chaque table publique en CSV et Parquet, dictionnaire, "
+                                       "datapackage.json")
+    sp.add_argument("--public", action="store_true", required=True,
+                    help="les chiffres publics (règles de confidentialité appliquées) ; obligatoire")
+    sp.add_argument("--out", type=Path, required=True, metavar="DIR", help="dossier où écrire le paquet")
+    sp.add_argument("--licence", default=None,
+                    help="identifiant SPDX de la licence (défaut : $ESS_IMPACT_DATA_LICENCE ou CC-BY-4.0)")
+    sp.add_argument("--org-name", default=None, help="l'éditeur des données (défaut : $ESS_IMPACT_ORG_NAME)")
+    common(sp)
+    sp.set_defaults(func=cmd_export)
 
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
@@ -305,6 +316,19 @@ def cmd_restore(args) -> int:
               file=sys.stderr)
     else:
         print(t("restore_done_new", args.lang, file=args.file, when=m.created_at, rows=m.rows), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    """Write the open-data package (output/opendata.py) and keep its zip for the Méthodologie page's download."""
+    from ess_impact.output import opendata  # pyarrow's Parquet writer only for this command (start-up of the others)
+
+    with db.connect(args.db) as con:
+        package = opendata.build(con, args.licence, args.org_name)
+        opendata.build_zip(con, args.licence, args.org_name, package)
+    opendata.write(package, args.out)
+    print(t("opendata_written", args.lang, folder=args.out, tables=sum(n.endswith(".csv") for n in package.files) - 1,
+            licence=package.descriptor["licenses"][0]["name"]), file=sys.stderr)
     return EXIT_OK
 
 

@@ -1195,6 +1195,180 @@ TEXT: dict[str, tuple[str, str]] = {
                      "The previous database is kept here: {previous}."),
     "restore_done_new": ("Base restaurée depuis {file} (sauvegarde du {when}, {rows} lignes).",
                          "Database restored from {file} (backup of {when}, {rows} rows)."),
+    "opendata_col_year": ("Année", "Year"),
+    "opendata_def_year": ("Année financière déclarée par les entreprises.",
+                              "Fiscal year reported by the enterprises."),
+    "opendata_col_code": ("Code", "Code"),
+    "opendata_def_code": ("Code officiel du territoire (région : 2 chiffres ; MRC : 2 ou 3 chiffres, zéros initiaux gardés).",
+                              "Official code of the territory (region: 2 digits; MRC: 2 or 3 digits, leading zeros kept)."),
+    "opendata_col_name": ("Nom", "Name"),
+    "opendata_def_name": ("Nom usuel du territoire.",
+                              "Usual name of the territory."),
+    "opendata_col_region_code": ("Code de la région", "Region code"),
+    "opendata_def_region_code": ("Code de la région administrative du territoire.",
+                              "Code of the territory's administrative region."),
+    "opendata_col_population": ("Population", "Population"),
+    "opendata_def_population": ("Population du territoire au 1er juillet 2024 (estimation).",
+                              "Population of the territory on 1 July 2024 (estimate)."),
+    "opendata_col_suppressed": ("Valeurs confidentielles", "Confidential values"),
+    "opendata_def_suppressed": ("Colonnes de la ligne dont la valeur est confidentielle (« x »), séparées par des virgules.",
+                              "Columns of the row whose value is confidential (“x”), comma-separated."),
+    "opendata_col_geo_level": ("Niveau géographique", "Geographic level"),
+    "opendata_def_geo_level": ("all : ensemble du Québec ; region : région administrative ; mrc : MRC ou territoire équivalent.",
+                              "all: all of Québec; region: administrative region; mrc: MRC or equivalent territory."),
+    "opendata_col_geo_code": ("Code du territoire", "Territory code"),
+    "opendata_def_geo_code": ("QC pour le Québec, sinon le code officiel de la région ou de la MRC.",
+                              "QC for Québec, else the official code of the region or MRC."),
+    "opendata_col_geo_name": ("Territoire", "Territory"),
+    "opendata_def_geo_name": ("Nom du territoire.",
+                              "Name of the territory."),
+    "opendata_col_sector_code": ("Code du secteur", "Sector code"),
+    "opendata_def_sector_code": ("Code du secteur d'activité.",
+                              "Code of the sector of activity."),
+    "opendata_col_sector_name_fr": ("Secteur (français)", "Sector (French)"),
+    "opendata_def_sector_name_fr": ("Nom du secteur en français.",
+                              "Name of the sector in French."),
+    "opendata_col_sector_name_en": ("Secteur (anglais)", "Sector (English)"),
+    "opendata_def_sector_name_en": ("Nom du secteur en anglais.",
+                              "Name of the sector in English."),
+    "opendata_col_legal_form_code": ("Code de la forme juridique", "Legal form code"),
+    "opendata_def_legal_form_code": ("COOP : coopérative ; OBNL : organisme à but non lucratif ; MUT : mutuelle.",
+                              "COOP: co-operative; OBNL: non-profit organisation; MUT: mutual."),
+    "opendata_col_legal_form_name_fr": ("Forme juridique (français)", "Legal form (French)"),
+    "opendata_def_legal_form_name_fr": ("Nom de la forme juridique en français.",
+                              "Name of the legal form in French."),
+    "opendata_col_legal_form_name_en": ("Forme juridique (anglais)", "Legal form (English)"),
+    "opendata_def_legal_form_name_en": ("Nom de la forme juridique en anglais.",
+                              "Name of the legal form in English."),
+    "opendata_col_year_from": ("Année de départ", "From year"),
+    "opendata_def_year_from": ("Première année de la comparaison.",
+                              "First year of the comparison."),
+    "opendata_col_year_to": ("Année d'arrivée", "To year"),
+    "opendata_def_year_to": ("Seconde année de la comparaison (l'année suivante).",
+                              "Second year of the comparison (the next year)."),
+    "opendata_col_cat_kind": ("Type de catégorie", "Category kind"),
+    "opendata_def_cat_kind": ("all : toutes les entreprises ; sector : un secteur ; legal_form : une forme juridique.",
+                              "all: every enterprise; sector: one sector; legal_form: one legal form."),
+    "opendata_col_cat_code": ("Code de la catégorie", "Category code"),
+    "opendata_def_cat_code": ("ALL, ou le code du secteur ou de la forme juridique.",
+                              "ALL, or the code of the sector or legal form."),
+    "opendata_col_cat_name_fr": ("Catégorie (français)", "Category (French)"),
+    "opendata_def_cat_name_fr": ("Nom de la catégorie en français.",
+                              "Name of the category in French."),
+    "opendata_col_cat_name_en": ("Catégorie (anglais)", "Category (English)"),
+    "opendata_def_cat_name_en": ("Nom de la catégorie en anglais.",
+                              "Name of the category in English."),
+    "opendata_col_indicator": ("Indicateur", "Indicator"),
+    "opendata_def_indicator": ("Clé de l'indicateur comparé (voir les colonnes du même nom dans les autres tables).",
+                              "Key of the indicator compared (see the columns of the same name in the other tables)."),
+    "opendata_col_change_unit": ("Unité de la variation", "Unit of the change"),
+    "opendata_def_change_unit": ("ratio : variation relative (0,05 = +5 %) ; points : écart en points de pourcentage, pour un indicateur qui est lui-même une part.",
+                              "ratio: relative change (0.05 = +5 %); points: difference in percentage points, for an indicator that is itself a share."),
+    "opendata_col_value_from": ("Valeur de départ", "From value"),
+    "opendata_def_value_from": ("Valeur de l'indicateur la première année, toutes les entreprises déclarantes.",
+                              "Value of the indicator in the first year, every reporting enterprise."),
+    "opendata_col_value_to": ("Valeur d'arrivée", "To value"),
+    "opendata_def_value_to": ("Valeur de l'indicateur la seconde année, toutes les entreprises déclarantes.",
+                              "Value of the indicator in the second year, every reporting enterprise."),
+    "opendata_col_change": ("Variation brute", "Raw change"),
+    "opendata_def_change": ("Variation entre les deux années, toutes les entreprises déclarantes (un changement de répondants peut y passer pour une croissance).",
+                              "Change between the two years, every reporting enterprise (a change in who reported may look like growth)."),
+    "opendata_col_constant_enterprises": ("Entreprises de l'échantillon constant", "Enterprises of the constant sample"),
+    "opendata_def_constant_enterprises": ("Entreprises ayant déclaré les deux années.",
+                              "Enterprises that reported both years."),
+    "opendata_col_constant_value_from": ("Valeur de départ, échantillon constant", "From value, constant sample"),
+    "opendata_def_constant_value_from": ("Valeur la première année pour les seules entreprises ayant déclaré les deux années.",
+                              "Value in the first year for the enterprises that reported both years only."),
+    "opendata_col_constant_value_to": ("Valeur d'arrivée, échantillon constant", "To value, constant sample"),
+    "opendata_def_constant_value_to": ("Valeur la seconde année pour les seules entreprises ayant déclaré les deux années.",
+                              "Value in the second year for the enterprises that reported both years only."),
+    "opendata_col_constant_change": ("Variation à échantillon constant", "Change at constant sample"),
+    "opendata_def_constant_change": ("Variation entre les deux années pour les seules entreprises ayant déclaré les deux années.",
+                              "Change between the two years for the enterprises that reported both years only."),
+    "opendata_col_rate": ("Taux horaire ($)", "Hourly rate ($)"),
+    "opendata_def_rate": ("Valeur d'une heure de bénévolat cette année-là (méthode du coût de remplacement).",
+                              "Value of one volunteer hour that year (replacement-cost method)."),
+    "opendata_col_source": ("Source du taux", "Source of the rate"),
+    "opendata_def_source": ("D'où vient le taux horaire.",
+                              "Where the hourly rate comes from."),
+    "opendata_col_paid_hours": ("Heures rémunérées", "Paid hours"),
+    "opendata_def_paid_hours": ("Total des heures rémunérées déclarées (base des ETP).",
+                                "Total paid hours reported (basis of the FTE)."),
+    "opendata_licence_unknown": ("Licence inconnue : « {value} ». Licences possibles : {known}.",
+                                 "Unknown licence: “{value}”. Possible licences: {known}."),
+    "opendata_title": ("Économie sociale du Québec : indicateurs publics par territoire, secteur et forme juridique",
+                       "Québec's social economy: public indicators by territory, sector and legal form"),
+    "opendata_description": ("Emplois, revenus, bénévolat et membres des entreprises d'économie sociale (coopératives, "
+                             "OBNL, mutuelles) qui ont déclaré leurs chiffres annuels, par région, MRC, secteur, forme "
+                             "juridique et année, avec la variation d'une année à l'autre, brute et à échantillon "
+                             "constant. Les mêmes chiffres que le tableau de bord public, règles de confidentialité "
+                             "appliquées.",
+                             "Jobs, revenue, volunteering and members of the social economy enterprises (co-operatives, "
+                             "non-profits, mutuals) that reported their annual figures, by region, MRC, sector, legal "
+                             "form and year, with the change from one year to the next, raw and at constant sample. "
+                             "The same figures as the public dashboard, confidentiality rules applied."),
+    "opendata_x_convention": ("« x » : valeur confidentielle, masquée pour qu'aucune entreprise ne puisse être "
+                              "reconnue (null dans les fichiers Parquet ; la colonne suppressed nomme les colonnes "
+                              "masquées de chaque ligne). Une cellule vide : aucune valeur (rien de déclaré, ou sans "
+                              "objet).",
+                              "“x”: confidential value, suppressed so that no enterprise can be recognised (null in the "
+                              "Parquet files; the suppressed column names the suppressed columns of each row). An empty "
+                              "cell: no value (nothing reported, or not applicable)."),
+    "opendata_csv_note": ("Fichiers CSV : UTF-8, virgule comme séparateur, point comme séparateur décimal ; montants "
+                          "en dollars courants ; une part est un nombre de 0 à 1.",
+                          "CSV files: UTF-8, comma separator, dot as decimal separator; amounts in current dollars; a "
+                          "share is a number from 0 to 1."),
+    "opendata_parquet_note": ("Les mêmes données en Parquet (valeurs confidentielles : null).",
+                              "The same data in Parquet (confidential values: null)."),
+    "opendata_dictionary_title": ("Dictionnaire des données : chaque colonne, sa définition, son unité, sa source et "
+                                  "sa licence", "Data dictionary: each column, its definition, unit, source and licence"),
+    "opendata_unit_share": ("part (0 à 1)", "share (0 to 1)"),
+    "opendata_licence_line": ("Données publiées par {publisher} sous licence {licence}. Mentionnez la source : "
+                              "« {publisher}, données ouvertes de l'économie sociale » et les sources ci-dessous.",
+                              "Data published by {publisher} under the licence {licence}. Credit the source: "
+                              "“{publisher}, social economy open data” and the sources below."),
+    "opendata_source_figures": ("Chiffres annuels : déclarations des entreprises d'économie sociale, recueillies par "
+                                "le pôle ; confidentialité appliquée (ess_impact).",
+                                "Annual figures: reports of the social economy enterprises, collected by the pôle; "
+                                "confidentiality applied (ess_impact)."),
+    "opendata_source_territories": ("Codes et noms des régions et des MRC : Ministère des Ressources naturelles et des "
+                                    "Forêts (MRNF), Découpages administratifs (SDA), version V2025-04, Données Québec, "
+                                    "licence CC BY 4.0.",
+                                    "Codes and names of regions and MRCs: Ministère des Ressources naturelles et des "
+                                    "Forêts (MRNF), Découpages administratifs (SDA), version V2025-04, Données Québec, "
+                                    "CC BY 4.0 licence."),
+    "opendata_source_population": ("Populations (1er juillet 2024) : somme des populations municipales du Ministère "
+                                   "des Affaires municipales et de l'Habitation (MAMH), Répertoire des municipalités, "
+                                   "Données Québec, licence CC BY 4.0.",
+                                   "Populations (1 July 2024): sum of the municipal populations of the Ministère des "
+                                   "Affaires municipales et de l'Habitation (MAMH), Répertoire des municipalités, "
+                                   "Données Québec, CC BY 4.0 licence."),
+    "opendata_source_sectors": ("Secteurs : d'après les domaines de l'Institut de la statistique du Québec (portrait "
+                                "de l'économie sociale).", "Sectors: after the domains of the Institut de la "
+                                "statistique du Québec (social economy portrait)."),
+    "opendata_source_rates": ("Taux horaire du bénévolat : salaire minimum du Québec au 1er mai de chaque année "
+                              "(CNESST), sauf autre source indiquée dans la table taux_benevolat.",
+                              "Volunteer hourly rate: Québec's minimum wage on 1 May of each year (CNESST), unless "
+                              "another source is given in the taux_benevolat table."),
+    "opendata_written": ("Données ouvertes écrites dans {folder} : {tables} tables en CSV et en Parquet, "
+                         "dictionnaire et datapackage.json ; licence {licence}.",
+                         "Open data written to {folder}: {tables} tables in CSV and Parquet, dictionary and "
+                         "datapackage.json; licence {licence}."),
+    "opendata_public_only": ("L'exportation de données ouvertes ne contient que les chiffres publics : ajoutez "
+                             "--public.", "The open-data export holds the public figures only: add --public."),
+    "opendata_heading": ("Données ouvertes", "Open data"),
+    "opendata_page_text": ("Toutes les tables publiques (par région, MRC, secteur, forme juridique, année, et les "
+                           "variations à échantillon constant) en CSV et en Parquet, avec leur dictionnaire et un "
+                           "descripteur datapackage.json (Frictionless Data). Les mêmes chiffres que ces pages ; "
+                           "licence : {licence}.",
+                           "Every public table (by region, MRC, sector, legal form, year, and the changes at "
+                           "constant sample) in CSV and Parquet, with their dictionary and a datapackage.json "
+                           "descriptor (Frictionless Data). The same figures as these pages; licence: {licence}."),
+    "opendata_download": ("Télécharger les données ouvertes (.zip)", "Download the open data (.zip)"),
+    "opendata_prepare": ("Préparer les données ouvertes", "Prepare the open data"),
+    "opendata_preparing": ("Préparation des données ouvertes (jusqu'à quelques minutes après une mise à jour des "
+                           "données)…", "Preparing the open data (up to a few minutes after the data were "
+                           "updated)…"),
 }
 
 
