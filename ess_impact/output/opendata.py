@@ -319,8 +319,8 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
                           "description": f"{title_fr} — {title_en}. {t('opendata_x_convention', 'fr')}",
                           "dialect": {"delimiter": ",", "doubleQuote": True, "header": True},
                           "schema": schema})
-        resources.append({"name": f"{name}-parquet", "path": parquet_name, "profile": "data-resource",
-                          "format": "parquet",
+        resources.append({"name": f"{name}-parquet", "path": parquet_name, "profile": "tabular-data-resource",
+                          "format": "parquet", "schema": schema,
                           "mediatype": "application/vnd.apache.parquet", "title": f"{title_fr} (Parquet)",
                           "description": t("opendata_parquet_note", "fr")})
     files["dictionnaire.csv"] = _csv(pd.DataFrame(dictionary))
@@ -330,7 +330,7 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
                       "schema": {"fields": [{"name": c, "type": "string"} for c in dictionary[0]]}})
     title, licence_title, licence_path = t("opendata_title", "fr"), *LICENCES[licence_id]
     descriptor = {
-        "profile": "data-package",
+        "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
         "title": title,
         "description": "\n\n".join([t("opendata_description", "fr"), t("opendata_description", "en"),

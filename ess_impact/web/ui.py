@@ -16,7 +16,7 @@ import streamlit as st
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS
-from ess_impact.output import tables
+from ess_impact.output import opendata, tables
 from ess_impact.publish import indicators, peers, slices
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
@@ -104,6 +104,24 @@ def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
     """The protected cubes of two years restricted to the enterprises that reported both (constant sample)."""
     with st.spinner(tr("computing")):
         return _panel_cubes(data_version(), year_from, year_to)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _open_data(version: tuple[str, int]) -> bytes:
+    with db.connect(version[0]) as con:
+        return opendata.stored_zip(con) or opendata.build_zip(con)
+
+
+def open_data_zip() -> bytes:
+    """The open-data package (.zip) of the public figures in force: the one `ess-impact export` (or an earlier
+    download) stored, else built now and stored (up to a few minutes on the demo data after a write)."""
+    return _open_data(data_version())
+
+
+def open_data_licence() -> str:
+    """The open-data licence in force, as shown to the reader: its title and SPDX identifier."""
+    identifier = opendata.licence()
+    return f"{opendata.LICENCES[identifier][0]} ({identifier})"
 
 
 def wrote() -> None:
