@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ess_impact import errors, labels, sql
+from ess_impact import errors, formatting, labels, sql
 from ess_impact.labels import INDICATORS, t
 from ess_impact.output import tables as published_tables
 from ess_impact.publish import indicators, slices
@@ -336,7 +336,7 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
         "description": "\n\n".join([t("opendata_description", "fr"), t("opendata_description", "en"),
                                     t("opendata_x_convention", "fr"), t("opendata_x_convention", "en"),
                                     t("suppressed_note", "fr", min_count=s.min_count,
-                                      share=f"{round(s.dominance_share * 100)} %")]
+                                      share=formatting.percent(s.dominance_share, "fr", 0))]
                                    + ([t("source_line_demo", "fr")] if is_demo else [])),
         "version": f"{db.data_version(con)}",
         "created": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
