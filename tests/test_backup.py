@@ -236,3 +236,21 @@ def test_busy_database_backup_waits_then_says_so(small_db, tmp_path, monkeypatch
     assert "La base de données est occupée" in capsys.readouterr().err
     hold.wait(timeout=10)
     assert not list((tmp_path / "b").iterdir())  # no half-written backup left
+
+
+def test_a_backup_of_an_older_schema_is_migrated_when_restored(small_db, tmp_path, monkeypatch):
+    """store/db migrates a file once per process, known by path and inode: the restored file (a new inode under the
+    same path, in a process that already migrated that path) is brought up to date by its next opening. Here the
+    application gains a migration after the backup was taken."""
+    made = backup.take(small_db, tmp_path / "b")
+    latest = made.manifest.schema_version
+    real = db._migrations()
+    assert latest == max(number for number, _ in real)
+    monkeypatch.setattr(db, "_migrations", lambda: [*real, (latest + 1, "CREATE TABLE backup_test_later (x INTEGER)")])
+    with db.connect(small_db) as con:  # migrated already in this process: not again (same path and inode)
+        assert db.schema_version(con) == latest
+    backup.restore(made.path, small_db)
+    with db.connect(small_db) as con:
+        assert db.schema_version(con) == latest + 1
+        assert con.execute("SELECT count(*) FROM backup_test_later").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM annual_figures").fetchone()[0] == 16
