@@ -9,7 +9,8 @@ Every figure comes from `indicators.public_cubes` / `indicators.public_panels`, 
 report and `summary --public` read, so the package holds exactly what the pages show: a value suppressed there is
 "x" in the CSV files and null in the Parquet files (the `suppressed` column of each row names them, as in `summary
 --public`), and the contributor-level columns of the unprotected cube never reach it (only the columns listed here
-are written). Changes between years are computed by `slices.change_value`, the function of the dashboard's cards.
+are written). Changes between years are computed as `slices.change_value` does for the dashboard's cards (on whole
+columns; tests/test_opendata.py compares them).
 
 CSV files are UTF-8, comma-separated, with a dot as decimal separator (machine-readable; the app's table downloads
 keep the French-Excel format). The licence is the pôle's choice: ESS_IMPACT_DATA_LICENCE (an SPDX identifier among
@@ -121,52 +122,79 @@ def _tables(cubes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {name: frame.reset_index(drop=True) for name, frame in out.items()}
 
 
+KEYS = ["geo_level", "geo_code", "cat_kind", "cat_code"]
+NAMES = ["geo_name", "region_code", "cat_name_fr", "cat_name_en"]
+
+
+def _side(frame: pd.DataFrame, year: int, prefix: str) -> pd.DataFrame:
+    """One year of a protected cube, keyed by cell: each headline value (NaN where suppressed) and whether it is."""
+    rows = frame[frame["year"] == year]
+    out = rows[KEYS].copy()
+    for key in dict.fromkeys([*CHANGE_KEYS, "enterprises"]):
+        hidden = indicators.hidden(rows, key)
+        out[f"{prefix}{key}"] = np.where(hidden, np.nan, rows[key].to_numpy(dtype=float))
+        out[f"{prefix}{key}__hidden"] = hidden
+    return out
+
+
+def _change(key: str, now: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """slices.change_value on columns: now ÷ before − 1, or the difference in points for a share; NaN where either
+    side is not published (suppressed values are NaN here)."""
+    if INDICATORS[key].unit == "ratio":
+        return (now - before) * 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(before != 0, now / np.where(before != 0, before, 1) - 1, np.nan)
+
+
 def _changes(cubes: pd.DataFrame, panels: dict[tuple[int, int], pd.DataFrame]) -> pd.DataFrame:
     """Every territory x category, each year against the year before: raw change and change at constant sample of
-    the dashboard's headline indicators (slices.change_value: a ratio, or percentage points for a share)."""
-    keys = ["geo_level", "geo_code", "cat_kind", "cat_code"]
+    the dashboard's headline indicators (the computation of slices.change_value: a ratio, or percentage points for a
+    share; tests/test_opendata.py compares them with the dashboard's cards)."""
     parts = []
     for (year_from, year_to), panel in sorted(panels.items()):
-        before = cubes[cubes["year"] == year_from].set_index(keys)
-        after = cubes[cubes["year"] == year_to].set_index(keys)
-        p_before = panel[panel["year"] == year_from].set_index(keys)
-        p_after = panel[panel["year"] == year_to].set_index(keys)
-        for index, now in after.iterrows():
-            was = before.loc[index] if index in before.index else None
-            p_now = p_after.loc[index] if index in p_after.index else None
-            p_was = p_before.loc[index] if index in p_before.index else None
-            for key in CHANGE_KEYS:
-                parts.append({
-                    "year_from": year_from, "year_to": year_to, "geo_level": index[0], "geo_code": index[1],
-                    "geo_name": now["geo_name"], "region_code": now["region_code"], "cat_kind": index[2],
-                    "cat_code": index[3], "cat_name_fr": now["cat_name_fr"], "cat_name_en": now["cat_name_en"],
-                    "indicator": key,
-                    "change_unit": "points" if INDICATORS[key].unit == "ratio" else "ratio",
-                    "value_from": _published(was, key), "value_to": _published(now, key),
-                    "change": slices.change_value(key, now, was),
-                    "constant_enterprises": _published(p_now, "enterprises"),
-                    "constant_value_from": _published(p_was, key), "constant_value_to": _published(p_now, key),
-                    "constant_change": slices.change_value(key, p_now, p_was),
-                    "_hidden": [c for c, row in (("value_from", was), ("value_to", now),
-                                                 ("constant_enterprises", p_now), ("constant_value_from", p_was),
-                                                 ("constant_value_to", p_now))
-                                if row is not None and indicators.is_hidden(row, "enterprises"
-                                                                             if c == "constant_enterprises" else key)],
-                })
-    frame = pd.DataFrame(parts)
-    if frame.empty:
-        return frame
-    hidden = frame.pop("_hidden")
-    frame["suppressed"] = [",".join(
-        [*h, *(["change"] if {"value_from", "value_to"} & set(h) else []),
-         *(["constant_change"] if {"constant_value_from", "constant_value_to"} & set(h) else [])]) for h in hidden]
-    return frame
-
-
-def _published(row: pd.Series | None, key: str) -> float:
-    if row is None or indicators.is_hidden(row, key):
-        return np.nan
-    return float(row[key])
+        now = cubes[cubes["year"] == year_to][KEYS + NAMES]
+        table = (now.merge(_side(cubes, year_to, "to_"), on=KEYS, how="left")
+                 .merge(_side(cubes, year_from, "from_"), on=KEYS, how="left")
+                 .merge(_side(panel, year_to, "pto_"), on=KEYS, how="left")
+                 .merge(_side(panel, year_from, "pfrom_"), on=KEYS, how="left"))
+        flag = {c: table[c].fillna(False).to_numpy(dtype=bool) for c in table.columns if c.endswith("__hidden")}
+        for key in CHANGE_KEYS:
+            part = table[KEYS + NAMES].copy()
+            part.insert(0, "year_to", year_to)
+            part.insert(0, "year_from", year_from)
+            part["indicator"] = key
+            part["change_unit"] = "points" if INDICATORS[key].unit == "ratio" else "ratio"
+            values = {name: table[f"{prefix}{key}"].to_numpy(dtype=float)
+                      for name, prefix in (("value_from", "from_"), ("value_to", "to_"),
+                                           ("constant_value_from", "pfrom_"), ("constant_value_to", "pto_"))}
+            part["value_from"], part["value_to"] = values["value_from"], values["value_to"]
+            part["change"] = _change(key, values["value_to"], values["value_from"])
+            part["constant_enterprises"] = table["pto_enterprises"].to_numpy(dtype=float)
+            part["constant_value_from"] = values["constant_value_from"]
+            part["constant_value_to"] = values["constant_value_to"]
+            part["constant_change"] = _change(key, values["constant_value_to"], values["constant_value_from"])
+            hidden = {"value_from": flag[f"from_{key}__hidden"], "value_to": flag[f"to_{key}__hidden"],
+                      "constant_enterprises": flag["pto_enterprises__hidden"],
+                      "constant_value_from": flag[f"pfrom_{key}__hidden"],
+                      "constant_value_to": flag[f"pto_{key}__hidden"]}
+            hidden["change"] = hidden["value_from"] | hidden["value_to"]
+            hidden["constant_change"] = hidden["constant_value_from"] | hidden["constant_value_to"]
+            names = np.array(list(hidden))
+            matrix = np.column_stack(list(hidden.values()))
+            part["suppressed"] = [",".join(names[row]) for row in matrix]
+            part["_order"] = CHANGE_KEYS.index(key)
+            parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=["year_from", "year_to", *KEYS, *NAMES, "indicator", "change_unit", "value_from",
+                                     "value_to", "change", "constant_enterprises", "constant_value_from",
+                                     "constant_value_to", "constant_change", "suppressed"])
+    frame = pd.concat(parts, ignore_index=True)
+    frame["_level"] = frame["geo_level"].map({"all": 0, "region": 1, "mrc": 2})
+    frame = frame.sort_values(["year_from", "_level", "geo_code", "cat_kind", "cat_code", "_order"])
+    first = ["year_from", "year_to", "geo_level", "geo_code", "geo_name", "region_code", "cat_kind", "cat_code",
+             "cat_name_fr", "cat_name_en"]
+    frame = frame[first + [c for c in frame.columns if c not in first and not c.startswith("_")]]
+    return frame.reset_index(drop=True)
 
 
 # --- the descriptor and the dictionary ----------------------------------------------------------------------------
@@ -379,13 +407,15 @@ def _suppressible(frame: pd.DataFrame) -> set[str]:
 def _csv(frame: pd.DataFrame) -> bytes:
     """UTF-8, comma, dot decimals; a suppressed value (named in `suppressed`) is written "x", a missing one empty."""
     out = frame.astype(object).where(frame.notna(), "")
-    if "suppressed" in frame:
-        for i, names in enumerate(frame["suppressed"].fillna("")):
-            for column in (n for n in names.split(",") if n in out.columns):
-                out.iat[i, out.columns.get_loc(column)] = SUPPRESSED
     for column in out.columns:
-        if column in frame and pd.api.types.is_float_dtype(frame[column]):
+        if pd.api.types.is_float_dtype(frame[column]):
             out[column] = [_number(v) for v in out[column]]
+    if "suppressed" in frame:
+        named = [set(s.split(",")) for s in frame["suppressed"].fillna("")]
+        for column in out.columns:
+            mask = np.fromiter((column in n for n in named), dtype=bool, count=len(named))
+            if mask.any():
+                out.loc[mask, column] = SUPPRESSED
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 

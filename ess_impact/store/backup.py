@@ -176,6 +176,9 @@ def take(database: Path | str | None = None, folder: Path | str | None = None, k
             finally:
                 con.execute(sql.load("backup_detach"))
         os.chmod(partial, 0o600)
+        if Path(str(partial) + ".wal").exists():  # DETACH checkpoints; should a log remain, fold it into the file
+            with duckdb.connect(str(partial)) as copy:
+                copy.execute("CHECKPOINT")
         with duckdb.connect(str(partial), read_only=True) as copy:
             written = _counts(copy, db.first(copy, sql.load("current_database"))[0])
         if written != counts:  # the copy is not what the snapshot held: never keep it
