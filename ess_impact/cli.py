@@ -323,6 +323,12 @@ def cmd_export(args) -> int:
     """Write the open-data package (output/opendata.py) and keep its zip for the Méthodologie page's download."""
     from ess_impact.output import opendata  # pyarrow's Parquet writer only for this command (start-up of the others)
 
+    opendata.licence(args.licence)  # an unknown licence is refused before any work
+    with db.connect(args.db) as con:
+        pairs = opendata.year_pairs(con)
+    for pair in pairs:  # one unit of work per pair of years: the app and an import wait for one at most
+        with db.connect(args.db) as con:
+            indicators.public_panels(con, *pair)
     with db.connect(args.db) as con:
         package = opendata.build(con, args.licence, args.org_name)
         opendata.build_zip(con, args.licence, args.org_name, package)

@@ -109,7 +109,15 @@ def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=2)
 def _open_data(version: tuple[str, int]) -> bytes:
     with db.connect(version[0]) as con:
-        return opendata.stored_zip(con) or opendata.build_zip(con)
+        stored = opendata.stored_zip(con)
+        pairs = [] if stored else opendata.year_pairs(con)
+    if stored:
+        return stored
+    for pair in pairs:  # one unit of work per pair of years: an import waits for one at most, as for a page
+        with db.connect(version[0]) as con:
+            indicators.public_panels(con, *pair)
+    with db.connect(version[0]) as con:
+        return opendata.build_zip(con)
 
 
 def open_data_zip() -> bytes:
