@@ -304,8 +304,8 @@ def cmd_restore(args) -> int:
     database = args.db or db.db_path()
     if not args.yes:
         m = backup.verify(args.file)
-        print(t("restore_plan", args.lang, file=args.file, when=m.created_at, version=m.data_version, rows=m.rows,
-                database=database), file=sys.stderr)
+        print(t("restore_plan", args.lang, file=args.file, source=m.database, when=m.created_at, version=m.data_version,
+                rows=m.rows, database=database), file=sys.stderr)
         return EXIT_CONFIRM
     done = backup.restore(args.file, database, renewed=indicators.restamp_stored)
     with db.connect(database) as con:

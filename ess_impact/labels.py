@@ -1184,12 +1184,12 @@ TEXT: dict[str, tuple[str, str]] = {
                     "{version}, SHA-256 {sha256})."),
     "backup_pruned": ("Anciennes sauvegardes supprimées (on garde les {keep} plus récentes) : {count}.",
                       "Older backups deleted (the newest {keep} are kept): {count}."),
-    "restore_plan": ("Restaurer {file} (sauvegarde du {when}, version des données {version}, {rows} lignes, "
-                     "vérifiée) remplacerait la base {database} ; la base actuelle serait gardée à côté. "
+    "restore_plan": ("Restaurer {file} (sauvegarde de {source} du {when}, version des données {version}, {rows} "
+                     "lignes, vérifiée) remplacerait la base {database} ; la base actuelle serait gardée à côté. "
                      "Relancez avec --yes pour restaurer.",
-                     "Restoring {file} (backup of {when}, data version {version}, {rows} rows, checked) would "
-                     "replace the database {database}; the current one would be kept aside. Run again with --yes "
-                     "to restore."),
+                     "Restoring {file} (backup of {source} of {when}, data version {version}, {rows} rows, checked) "
+                     "would replace the database {database}; the current one would be kept aside. Run again with "
+                     "--yes to restore."),
     "restore_done": ("Base restaurée depuis {file} (sauvegarde du {when}, {rows} lignes). L'ancienne base est "
                      "gardée ici : {previous}.", "Database restored from {file} (backup of {when}, {rows} rows). "
                      "The previous database is kept here: {previous}."),
