@@ -67,7 +67,8 @@ WRITER_ROUNDS = 25
 
 def test_backup_is_one_snapshot_while_a_writer_thread_commits(small_db, tmp_path):
     """A real concurrent writer in the same process (the app's case: its threads share one DuckDB instance): every
-    backup holds whole imports only — figures, the import log and the kept files agree — and some were taken mid-way."""
+    backup holds whole imports only — figures, the import log and the kept files agree — and some were taken
+    mid-way."""
     with db.connect(small_db) as con:
         check = importer.check_files([FIXTURES / "ugly_fr.xlsx"], con, actor=auth.SYSTEM)[0]
     assert not check.errors

@@ -205,7 +205,8 @@ def test_licence_publisher_and_attributions(package, small_groups_db, tmp_path, 
                                        "licence", "suppressed_mark"}
     assert (dictionary["definition_fr"] != "").all() and (dictionary["licence"] == "CC-BY-4.0").all()
     regions = dictionary[dictionary.table == "regions"].set_index("column")
-    assert regions.loc["revenue_total", "unit_fr"] == "dollars" and regions.loc["revenue_total", "suppressed_mark"] == "x"
+    assert regions.loc["revenue_total", "unit_fr"] == "dollars"
+    assert regions.loc["revenue_total", "suppressed_mark"] == "x"
 
     monkeypatch.setenv("ESS_IMPACT_DATA_LICENCE", "cc0-1.0")
     out = tmp_path / "cc0"
@@ -219,7 +220,8 @@ def test_licence_publisher_and_attributions(package, small_groups_db, tmp_path, 
 
 def test_the_zip_is_stored_for_the_methodology_page(small_groups_db, tmp_path):
     out = tmp_path / "paquet"
-    assert cli.main(["export", "--public", "--out", str(out), "--db", str(small_groups_db), "--org-name", "Pôle A"]) == 0
+    assert cli.main(["export", "--public", "--out", str(out), "--db", str(small_groups_db),
+                     "--org-name", "Pôle A"]) == 0
     with db.connect(small_groups_db) as con:
         stored = opendata.stored_zip(con, None, "Pôle A")
         assert opendata.stored_zip(con, None, "Pôle B") is None  # built for another publisher

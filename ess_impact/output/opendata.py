@@ -242,8 +242,10 @@ def _column_texts(lang: str) -> dict[str, tuple[str, str]]:
         "value_from": (t("opendata_col_value_from", lang), t("opendata_def_value_from", lang)),
         "value_to": (t("opendata_col_value_to", lang), t("opendata_def_value_to", lang)),
         "change": (t("opendata_col_change", lang), t("opendata_def_change", lang)),
-        "constant_enterprises": (t("opendata_col_constant_enterprises", lang), t("opendata_def_constant_enterprises", lang)),
-        "constant_value_from": (t("opendata_col_constant_value_from", lang), t("opendata_def_constant_value_from", lang)),
+        "constant_enterprises": (t("opendata_col_constant_enterprises", lang),
+                                 t("opendata_def_constant_enterprises", lang)),
+        "constant_value_from": (t("opendata_col_constant_value_from", lang),
+                                t("opendata_def_constant_value_from", lang)),
         "constant_value_to": (t("opendata_col_constant_value_to", lang), t("opendata_def_constant_value_to", lang)),
         "constant_change": (t("opendata_col_constant_change", lang), t("opendata_def_constant_change", lang)),
         "rate": (t("opendata_col_rate", lang), t("opendata_def_rate", lang)),
@@ -391,7 +393,8 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
 SOURCES = [  # (label key, address)
     ("opendata_source_figures", None),
     ("opendata_source_territories", "https://www.donneesquebec.ca/recherche/dataset/decoupages-administratifs"),
-    ("opendata_source_population", "https://www.donneesquebec.ca/recherche/dataset/repertoire-des-municipalites-du-quebec"),
+    ("opendata_source_population",
+     "https://www.donneesquebec.ca/recherche/dataset/repertoire-des-municipalites-du-quebec"),
     ("opendata_source_sectors", None),
     ("opendata_source_rates", None),
 ]
@@ -428,7 +431,8 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def _number(value):
     if isinstance(value, str):
         return value
-    return repr(float(value)) if not float(value).is_integer() else str(int(value)) if abs(value) < 1e15 else repr(value)
+    number = float(value)
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
 def _readme(descriptor: dict, organisation: str, licence_id: str) -> str:

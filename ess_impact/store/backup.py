@@ -115,7 +115,8 @@ def _quote(identifier: str) -> str:
 def _counts(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:
     """Rows of every table of an attached database (names from DuckDB's catalogue, quoted)."""
     names = [row[0] for row in con.execute(sql.load("backup_tables"), [database]).fetchall()]
-    return {name: int(db.first(con, f"SELECT count(*) FROM {_quote(database)}.main.{_quote(name)}")[0])
+    query = sql.load("backup_count")
+    return {name: int(db.first(con, query.format(table=f"{_quote(database)}.main.{_quote(name)}"))[0])
             for name in names}
 
 
@@ -178,7 +179,7 @@ def take(database: Path | str | None = None, folder: Path | str | None = None, k
         os.chmod(partial, 0o600)
         if Path(str(partial) + ".wal").exists():  # DETACH checkpoints; should a log remain, fold it into the file
             with duckdb.connect(str(partial)) as copy:
-                copy.execute("CHECKPOINT")
+                copy.execute(sql.load("checkpoint"))
         with duckdb.connect(str(partial), read_only=True) as copy:
             written = _counts(copy, db.first(copy, sql.load("current_database"))[0])
         if written != counts:  # the copy is not what the snapshot held: never keep it
@@ -286,7 +287,7 @@ def restore(path: Path | str, database: Path | str | None = None, now: datetime 
         if database.exists():
             with db.connect(database) as con:  # holding the file: no other process is inside it now
                 before = db.data_version(con)
-                con.execute("CHECKPOINT")
+                con.execute(sql.load("checkpoint"))
                 previous = database.with_name(f"{database.stem}.before-restore-{when.strftime(STAMP)}{SUFFIX}")
                 try:
                     os.link(database, previous)
