@@ -1,5 +1,5 @@
-"""`ess-impact` command line: import, summary, audit, template, demo, run, user, invite, activity, report. A thin layer
-over the core.
+"""`ess-impact` command line: import, summary, audit, template, demo, run, user, invite, activity, report, backup,
+restore, export. A thin layer over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
@@ -26,7 +26,7 @@ from ess_impact.intake import importer, template
 from ess_impact.labels import N_, t
 from ess_impact.output.reports import command as report_command
 from ess_impact.publish import indicators
-from ess_impact.store import activity, auth, db, history
+from ess_impact.store import activity, auth, backup, db, history
 from ess_impact.web import server
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
@@ -137,6 +137,29 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_activity)
     report_command.add_parser(sub, common)
+
+    sp = sub.add_parser("backup", help="sauvegarder la base (copie cohérente, même pendant que l'application tourne)")
+    sp.add_argument("--to", type=Path, metavar="DIR",
+                    help="dossier des sauvegardes (défaut : backups/ à côté du fichier de la base)")
+    common(sp)
+    sp.set_defaults(func=cmd_backup)
+
+    sp = sub.add_parser("restore", help="restaurer une sauvegarde (vérifiée) à la place de la base")
+    sp.add_argument("file", type=Path, metavar="FILE", help="la sauvegarde (.duckdb, son manifeste .json à côté)")
+    sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
+    common(sp)
+    sp.set_defaults(func=cmd_restore)
+
+    sp = sub.add_parser("export", help="données ouvertes : chaque table publique en CSV et Parquet, dictionnaire, "
+                                       "datapackage.json")
+    sp.add_argument("--public", action="store_true", required=True,
+                    help="les chiffres publics (règles de confidentialité appliquées) ; obligatoire")
+    sp.add_argument("--out", type=Path, required=True, metavar="DIR", help="dossier où écrire le paquet")
+    sp.add_argument("--licence", default=None,
+                    help="identifiant SPDX de la licence (défaut : $ESS_IMPACT_DATA_LICENCE ou CC-BY-4.0)")
+    sp.add_argument("--org-name", default=None, help="l'éditeur des données (défaut : $ESS_IMPACT_ORG_NAME)")
+    common(sp)
+    sp.set_defaults(func=cmd_export)
 
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
@@ -300,6 +323,58 @@ def cmd_real_data(args) -> int:
         done = history.retire_demo(con, auth.system(getattr(args, "actor", None)))
         _prepare_public(con, args.lang)
     print(t("real_data_done", args.lang, figures=done.figures, enterprises=done.enterprises), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    made = backup.take(args.db, args.to)
+    m = made.manifest
+    print(t("backup_done", args.lang, file=made.path, tables=len(m.tables), rows=m.rows, version=m.data_version,
+            sha256=m.sha256), file=sys.stderr)
+    if made.removed:
+        print(t("backup_pruned", args.lang, keep=made.keep, count=sum(p.suffix == backup.SUFFIX for p in made.removed)),
+              file=sys.stderr)
+    print(made.path)
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    """Check the backup, then (with --yes) bring it back as the database and prepare its public tables; without
+    --yes, say what would happen (exit 3). A damaged backup is refused (exit 1, nothing changed)."""
+    database = args.db or db.db_path()
+    if not args.yes:
+        m = backup.verify(args.file)
+        print(t("restore_plan", args.lang, file=args.file, source=m.database, when=m.created_at, version=m.data_version,
+                rows=m.rows, database=database), file=sys.stderr)
+        return EXIT_CONFIRM
+    done = backup.restore(args.file, database, renewed=indicators.restamp_stored)
+    with db.connect(database) as con:
+        _prepare_public(con, args.lang)
+    m = done.manifest
+    if done.previous is not None:
+        print(t("restore_done", args.lang, file=args.file, when=m.created_at, rows=m.rows, previous=done.previous),
+              file=sys.stderr)
+    else:
+        print(t("restore_done_new", args.lang, file=args.file, when=m.created_at, rows=m.rows), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    """Write the open-data package (output/opendata.py) and keep its zip for the Méthodologie page's download."""
+    from ess_impact.output import opendata  # pyarrow's Parquet writer only for this command (start-up of the others)
+
+    opendata.licence(args.licence)  # an unknown licence is refused before any work
+    with db.connect(args.db) as con:
+        pairs = opendata.year_pairs(con)
+    for pair in pairs:  # one unit of work per pair of years: the app and an import wait for one at most
+        with db.connect(args.db) as con:
+            indicators.public_panels(con, *pair)
+    with db.connect(args.db) as con:
+        package = opendata.build(con, args.licence, args.org_name)
+        opendata.build_zip(con, args.licence, args.org_name, package)
+    opendata.write(package, args.out)
+    print(t("opendata_written", args.lang, folder=args.out, tables=sum(n.endswith(".csv") for n in package.files) - 1,
+            licence=package.descriptor["licenses"][0]["name"]), file=sys.stderr)
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ import duckdb
 from ess_impact import formatting, sql
 
 # What a change affects: the public tables (recomputed), the peer comparison (Mes données), logins, uploads.
-PUBLIC, PEERS, LOGIN, UPLOAD = "public", "peers", "login", "upload"
+PUBLIC, PEERS, LOGIN, UPLOAD, BACKUP = "public", "peers", "login", "upload", "backup"
 # The ceiling Streamlit itself enforces on an upload (server.maxUploadSize, passed by ess_impact.web.server).
 UPLOAD_CEILING_MB = 50
 
@@ -29,7 +29,7 @@ class Spec:
     low: float
     high: float
     integer: bool
-    effect: str             # PUBLIC, PEERS, LOGIN or UPLOAD
+    effect: str             # PUBLIC, PEERS, LOGIN, UPLOAD or BACKUP
     unit: str               # hours, enterprises, share, percent, minutes, attempts, MB, $, jobs, volunteers, members
     meaning: str            # one line, for developers (the interface's text is in the label catalogue)
 
@@ -81,6 +81,8 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("link_valid_hours", "72", 1, 720, True, LOGIN, "hours", "an invitation or reset link expires after this"),
     Spec("activity_retention_days", "730", 30, 3650, True, LOGIN, "days",
          "logins, account, link and request events older than this are purged"),
+    Spec("backup_keep", "14", 1, 365, True, BACKUP, "backups",
+         "`ess-impact backup` keeps this many backups of the database in its folder, the newest"),
 )}
 DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SPECS.items()}
 
@@ -106,6 +108,7 @@ class Settings:
     max_members: int
     link_valid_hours: int
     activity_retention_days: int
+    backup_keep: int
 
 
 assert [f.name for f in fields(Settings)] == list(SPECS), "Settings and SPECS list the same keys in the same order"

@@ -57,9 +57,11 @@ SETTING_TEXTS: dict[str, tuple[str, str]] = {
     "max_members": (N_("setting_max_members"), N_("setting_max_members_help")),
     "link_valid_hours": (N_("setting_link_valid_hours"), N_("setting_link_valid_hours_help")),
     "activity_retention_days": (N_("setting_activity_retention_days"), N_("setting_activity_retention_days_help")),
+    "backup_keep": (N_("setting_backup_keep"), N_("setting_backup_keep_help")),
 }
 EFFECT_TEXTS = {"public": N_("settings_effect_public"), "upload": N_("settings_effect_upload"),
-                "login": N_("settings_effect_login"), "peers": N_("settings_effect_peers")}
+                "login": N_("settings_effect_login"), "peers": N_("settings_effect_peers"),
+                "backup": N_("settings_effect_backup")}
 assert SETTING_TEXTS.keys() == settings.SPECS.keys(), "every setting has its name and meaning in the catalogue"
 
 

@@ -59,6 +59,22 @@ def test_extraction_finds_exactly_the_catalogue_keys(extracted, catalogue):
     assert not catalog.obsolete and not catalog.fuzzy
 
 
+def test_every_error_class_is_an_extraction_keyword():
+    """A new error class takes its message key as first argument: the extraction must know its name."""
+    import ast
+    family, found = {"EssError", "Invalid", "Refused", "NotFound", "Busy"}, True
+    classes = [node for path in (ROOT / "ess_impact").rglob("*.py") for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.ClassDef)]
+    while found:
+        found = False
+        for node in classes:
+            bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
+            if node.name not in family and bases & family:
+                family.add(node.name)
+                found = True
+    assert sorted(family - set(_makefile_keywords())) == []
+
+
 def test_every_message_has_its_text_with_the_same_placeholders_in_both_languages():
     catalogues = {}
     for lang in labels.LANGS:

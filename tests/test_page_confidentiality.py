@@ -360,6 +360,14 @@ def collect_page(at, lang: str, where: str, captured: dict, got: Collected) -> N
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         collect_figure(spec, lang, f"{where} chart {spec['layout'].get('title', {}).get('text', '')!r}", got)
+    for t_index, text_table in enumerate(at.table):  # the charts' text alternatives: texts only, every number parsed
+        frame = text_table.value.reset_index()
+        for column in frame.columns:
+            for i, text in enumerate(frame[column]):
+                parsed = parse(str(text), lang)
+                if parsed:
+                    got.shown.append(Shown(parsed[0], parsed[1], "chart table", f"{where} chart table {t_index} "
+                                           f"[{column}] row {i}", labels_to_keys.get(str(column)), parsed[2]))
     buttons = iter(at.download_button)  # two under each published table, in order
     for f, frame in enumerate(at.dataframe):
         raw, shown = frame.value, display_values(frame)

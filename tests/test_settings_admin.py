@@ -100,7 +100,7 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
                    "max_upload_mb": "12", "max_amount": "40000000000", "max_jobs": "90000",
                    "max_hours_per_job": "5000", "max_volunteers": "500000", "max_members": "15000000",
                    "login_client_max_attempts": "50", "dominance_n": "2", "p_percent": "15",
-                   "link_valid_hours": "48", "activity_retention_days": "365"}
+                   "link_valid_hours": "48", "activity_retention_days": "365", "backup_keep": "7"}
         for key, value in changes.items():
             change = S.set_setting(con, ADMIN, key, value, now=WHEN)
             assert change.changed and change.new == value and change.old == settings.DEFAULTS[key]
@@ -110,7 +110,7 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
         assert db.data_version(con) == version + public
         assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8, 2, 15.0)
         assert auth.idle_minutes(con) == 45 and settings.read(con).login_max_failures == 4
-        assert settings.read(con).login_lock_minutes == 20
+        assert settings.read(con).login_lock_minutes == 20 and settings.read(con).backup_keep == 7
         assert uploads.max_upload_mb(con) == 12 and peers.median_min_count(con) == 7
         shown = S.current_settings(con, ADMIN).set_index("key")
         assert list(shown.index) == list(settings.SPECS)

@@ -53,6 +53,10 @@ VALUES = ["enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte"
           "volunteer_hours_per_1000"]
 
 
+# Columns of the unprotected cube that hold one contributor's value (the largest, the second largest) or a base.
+CONTRIBUTOR_SUFFIXES = ("__max", "__max2", "__m2", "_base")
+
+
 class UnsupportedView(errors.Invalid):
     """A combination of filters the published tables cannot answer consistently."""
 
@@ -182,7 +186,9 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
         out.loc[hidden[column].to_numpy(), column] = np.nan
     names = np.array(VALUES)
     out["suppressed"] = [",".join(names[row]) for row in hidden[VALUES].to_numpy(dtype=bool)]
-    return out.drop(columns=[c for c in out.columns if c.endswith(("__max", "__max2", "_base"))])
+    # Contributor-level columns (largest and second-largest values: sql/cube.sql names the latter `__m2`) never leave
+    # the protected copy: they are one enterprise's figure.
+    return out.drop(columns=[c for c in out.columns if c.endswith(CONTRIBUTOR_SUFFIXES)])
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
@@ -372,12 +378,12 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "2"
+CUBE_FORMAT = "3"  # 3: without the second-largest values (`__m2`)
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> str:
     rates = volunteer_rates(con)
-    parts = [CUBE_FORMAT, str(db.data_version(con)), repr(settings(con)),
+    parts = [CUBE_FORMAT, str(db.data_version(con) if version is None else version), repr(settings(con)),
              rates.to_csv(index=False) if len(rates) else ""]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -397,6 +403,17 @@ def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute) -> pd.DataFrame:
     except duckdb.Error:
         pass
     return frame
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """What the stored public cubes in force were computed from (data version, settings, rates, format)."""
+    return _fingerprint(con)
+
+
+def restamp_stored(con: duckdb.DuckDBPyConnection, old_version: int) -> None:
+    """After a restore (store/backup.restore): the database holds exactly the figures, settings and rates it held
+    under `old_version`, now under a new data version; its stored cubes stay valid and are kept, not recomputed."""
+    con.execute(sql.load("restamp_stored_cubes"), [_fingerprint(con), _fingerprint(con, old_version)])
 
 
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

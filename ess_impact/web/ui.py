@@ -16,7 +16,7 @@ import streamlit as st
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS, N_
-from ess_impact.output import charts, tables
+from ess_impact.output import charts, opendata, tables
 from ess_impact.publish import indicators, peers, slices
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
@@ -109,6 +109,32 @@ def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
     """The protected cubes of two years restricted to the enterprises that reported both (constant sample)."""
     with st.spinner(tr("computing")):
         return _panel_cubes(data_version(), year_from, year_to)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _open_data(version: tuple[str, int]) -> bytes:
+    with db.connect(version[0]) as con:
+        stored = opendata.stored_zip(con)
+        pairs = [] if stored else opendata.year_pairs(con)
+    if stored:
+        return stored
+    for pair in pairs:  # one unit of work per pair of years: an import waits for one at most, as for a page
+        with db.connect(version[0]) as con:
+            indicators.public_panels(con, *pair)
+    with db.connect(version[0]) as con:
+        return opendata.build_zip(con)
+
+
+def open_data_zip() -> bytes:
+    """The open-data package (.zip) of the public figures in force: the one `ess-impact export` (or an earlier
+    download) stored, else built now and stored (up to a few minutes on the demo data after a write)."""
+    return _open_data(data_version())
+
+
+def open_data_licence() -> str:
+    """The open-data licence in force, as shown to the reader: its title and SPDX identifier."""
+    identifier = opendata.licence()
+    return f"{opendata.LICENCES[identifier][0]} ({identifier})"
 
 
 def wrote() -> None:
@@ -375,11 +401,10 @@ def show_chart(figure, key: str) -> None:
     """The chart, then its text alternative one click away: the same figures as a table (what a screen reader reads,
     and what a reader copies)."""
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, theme=None)
-    table = charts.alternative(figure)
-    if table is not None:
+    alternative = charts.alternative(figure)
+    if alternative is not None:
         with st.expander(tr("chart_data"), icon=":material/table:"):
-            dataframe(table, hide_index=True, width="stretch", key=f"{key}_alternative",
-                      height=min(len(table) + 1, 12) * 35 + 3)
+            table(alternative.set_index(alternative.columns[0]))  # a plain HTML table: what a screen reader reads best
 
 
 def footnotes(year: int | None) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ess_impact import formatting, labels
 from ess_impact.labels import INDICATORS
-from ess_impact.output import tables
+from ess_impact.output import opendata, tables
 from ess_impact.publish import indicators
 from ess_impact.web import ui
 
@@ -53,6 +53,11 @@ if years:
                                 ui.notes(), table.isna().reset_index(drop=True))
     ui.show_table(completeness, "completeness", height=(len(table) + 1) * 35 + 3)
     st.caption(ui.tr("completeness_note"))
+
+st.header(ui.tr("opendata_heading"))
+st.write(ui.tr("opendata_page_text", licence=ui.open_data_licence()))
+st.download_button(ui.tr("opendata_download"), ui.open_data_zip, file_name=f"{opendata.PACKAGE_NAME}.zip",
+                   mime="application/zip", key="open_data_download", icon=":material/download:")
 
 st.header(ui.tr("sources_heading"))
 st.write(ui.tr("sources_text"))

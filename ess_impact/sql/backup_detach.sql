@@ -1,0 +1,1 @@
+DETACH ess_backup
