@@ -199,6 +199,19 @@ RANK = re.compile(r"^\d+ (?:sur|of) \d+$")
 NO_NUMBER = {formatting.SUPPRESSED, formatting.MISSING, ""}
 
 
+def _strings(value, into: set) -> None:
+    """Every string inside a JSON value, and the parts of HTML-ish hover texts."""
+    if isinstance(value, str):
+        into.add(value)
+        into.update(part.strip() for part in re.split(r"<br>|:|\(|\)", value))
+    elif isinstance(value, dict):
+        for v in value.values():
+            _strings(v, into)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, into)
+
+
 def parse(text: str, lang: str) -> tuple[float, float, str] | None:
     """A formatted number → (value, half a unit of its last digit, unit class); None if it is not one."""
     match = TEXT_FORMATS[lang].match(text.strip())
@@ -360,14 +373,19 @@ def collect_page(at, lang: str, where: str, captured: dict, got: Collected) -> N
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         collect_figure(spec, lang, f"{where} chart {spec['layout'].get('title', {}).get('text', '')!r}", got)
-    for t_index, text_table in enumerate(at.table):  # the charts' text alternatives: texts only, every number parsed
-        frame = text_table.value.reset_index()
+    # The charts' text alternatives (tables under the charts) may only repeat texts their charts show, which are
+    # attacked above: every number in them must be one of the charts' own texts.
+    chart_texts = set()
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        _strings({"data": spec["data"], "annotations": spec["layout"].get("annotations")}, chart_texts)
+    for t_index, text_table in enumerate(at.table):
+        frame = text_table.value  # its index: the chart's categories (names, years)
         for column in frame.columns:
             for i, text in enumerate(frame[column]):
-                parsed = parse(str(text), lang)
-                if parsed:
-                    got.shown.append(Shown(parsed[0], parsed[1], "chart table", f"{where} chart table {t_index} "
-                                           f"[{column}] row {i}", labels_to_keys.get(str(column)), parsed[2]))
+                if parse(str(text), lang) and str(text) not in chart_texts:
+                    got.unparsed.append(f"{where} chart table {t_index} [{column}] row {i}: {text!r} is not a text "
+                                        "of the page's charts")
     buttons = iter(at.download_button)  # two under each published table, in order
     for f, frame in enumerate(at.dataframe):
         raw, shown = frame.value, display_values(frame)

@@ -128,7 +128,7 @@ def bars(names, values, key: str, lang: str, title: str, source: str, hidden=Non
                            font=dict(size=13, color=PALETTE[(i + 1) % len(PALETTE)]))
     height = max(300, 120 + 28 * len(frame) + 20 * len(references or {}))
     shown = frame.iloc[::-1]  # largest first, as read from the top
-    extra = [[name, formatting.indicator(key, value, lang)] for name, value in (references or {}).items()
+    extra = [[name, formatting.indicator(key, value, lang, compact=True)] for name, value in (references or {}).items()
              if value is not None and not np.isnan(value)]
     describe(fig, [t("name", lang), _label(key, lang)],
              [[n.replace("<br>", " "), v] for n, v in zip(shown["name"].astype(str), shown["text"])] + extra)
