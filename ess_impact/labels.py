@@ -393,8 +393,10 @@ TEXT: dict[str, tuple[str, str]] = {
                             "Volunteer value: {rate} per hour in {year} — source: {source}."),
     "minimum_wage_source": ("salaire minimum général au Québec au 1er mai (CNESST)",
                             "Québec general minimum wage on 1 May (CNESST)"),
-    "suppressed_note": ("x : donnée confidentielle (moins de {min_count} entreprises, ou une entreprise représente plus de {share} de la valeur).",
-                        "x: confidential (fewer than {min_count} enterprises, or one enterprise accounts for more than {share} of the value)."),
+    "suppressed_note": ("x : confidentiel (moins de {min_count} entreprises, règle du p % à {p}, {top} plus de {share} "
+                        "du total) ou masqué pour protéger une autre case.",
+                        "x: confidential (fewer than {min_count} enterprises, p% rule at {p}, {top} over {share} "
+                        "of the total) or hidden to protect another cell."),
     "source_line": ("Source : déclarations des entreprises, ess_impact.", "Source: enterprise reports, ess_impact."),
     "nav_methodology": ("Méthodologie", "Methodology"),
     "methodology_title": ("Méthodologie et sources", "Methodology and sources"),
@@ -1145,6 +1147,9 @@ TEXT: dict[str, tuple[str, str]] = {
                      "to its default."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
+    # --- issue 11: the rules named in the "x" footnote
+    "suppressed_note_top_1": ("une entreprise a", "one enterprise has"),
+    "suppressed_note_top_2": ("deux entreprises ont", "two enterprises have"),
 }
 
 

@@ -271,3 +271,12 @@ def peers_table(peers: Peers, lang: str = "fr") -> Table:
     notes = [t("peers_note", lang, sector=n["sector"], year=peers.year, min_count=peers.min_count)]
     return Table(frame, keys, t("peers_title", lang, sector=n["sector"], year=peers.year), notes, hidden,
                         cell_keys)
+
+
+def suppressed_note(settings: indicators.Settings, lang: str) -> str:
+    """The "x" footnote under every published table, naming the rules in force (settings) and complementary
+    suppression."""
+    top = t("suppressed_note_top_2" if settings.dominance_n >= 2 else "suppressed_note_top_1", lang)
+    return t("suppressed_note", lang, min_count=settings.min_count,
+             p=formatting.percent(settings.p_percent / 100, lang, 0), top=top,
+             share=formatting.percent(settings.dominance_share, lang, 0))
