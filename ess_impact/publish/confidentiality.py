@@ -30,9 +30,17 @@ hypercube/modular methods — here with a greedy choice of complements instead o
 3. verifies each connected component of the constraint graph restricted to suppressed cells with HiGHS (scipy's
    ``linprog(method="highs")``) on sparse matrices; feasible points found on the way are kept as witnesses, so that a
    requirement already met by one of them needs no linear program of its own;
-4. for each requirement not met, suppresses the cheapest published cell sharing a constraint with it (smallest share
-   of the column's value, lowest level of the hierarchy, able to absorb the move), and goes back to 2 until every
-   sensitive value meets its protection level. Components that did not change are not solved again.
+4. for each requirement not met, solves a *deviation* LP (Fischetti & Salazar's single-cell protection problem as a
+   heuristic): the cheapest move y with A y = 0 and x + y >= 0 that moves the cell by its protection level, cells
+   already suppressed moving for free; the support of y is suppressed, and y, completed for the identities between
+   linked columns, is itself a feasible point of the attacker's system: the requirement (and every other one y moves
+   far enough) is met without a second LP. Requirements whose cells share no constraint are moved together in one
+   LP (one per batch; each on its own when the joint move is infeasible). Goes back to 2 until every sensitive value
+   meets its protection level.
+
+Suppression only grows, so a requirement met once (by any feasible point) stays met: only the requirements not yet
+met are ever solved again. Work limits are HiGHS iteration limits, not clocks, so the result does not depend on
+the machine's load (only the optional ``time_budget`` of a whole call is a wall clock).
 
 Cells can be marked *unpublished* (never shown, always unknown to the attacker: e.g. the enterprises outside a
 constant sample, whose values are raw - panel) and *frozen* (their status is already decided by another table: no
@@ -435,15 +443,24 @@ def _witness(g: _Group, moved: dict[int, np.ndarray], sup: np.ndarray) -> np.nda
     return Y
 
 
-def _batches(failures: list[tuple[int, int, int]], comp_of: np.ndarray) -> list[list[tuple[int, int, int]]]:
-    """Failing requirements in batches of at most one per component of suppressed cells (they hardly interact: one
-    deviation LP moves them all at once), each cell once per column."""
-    by_comp: dict[int, list] = {}
-    for f in failures:
-        by_comp.setdefault(int(comp_of[f[0]]), []).append(f)
-    out = []
-    for k in range(max((len(v) for v in by_comp.values()), default=0)):
-        out.append([v[k] for v in by_comp.values() if k < len(v)])
+def _batches(st: _Structure, failures: list[tuple[int, int, int]], size: int = 64) -> list[list[tuple[int, int, int]]]:
+    """Failing requirements in batches whose cells share no constraint (their moves hardly interact: one deviation
+    LP moves them all at once; when it cannot, each is moved on its own)."""
+    out, left = [], list(failures)
+    while left:
+        used_rows: set[int] = set()
+        used_cells: set[int] = set()
+        batch, rest = [], []
+        for f in left:
+            rows = st.rows_of(f[0]).tolist()
+            if len(batch) < size and f[0] not in used_cells and not used_rows.intersection(rows):
+                batch.append(f)
+                used_rows.update(rows)
+                used_cells.add(f[0])
+            else:
+                rest.append(f)
+        out.append(batch)
+        left = rest
     return out
 
 
@@ -525,9 +542,7 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
     for _ in range(max_rounds):
         _close_lines(st, g, sup, free, unpublished)
         failures = []
-        comp_of = np.full(st.n, -1)
-        for label, comp in enumerate(_components(st, sup)):
-            comp_of[comp] = label
+        for comp in _components(st, sup):
             if met[comp].all():
                 continue
             key = comp.tobytes() + met[comp].tobytes() + verify[comp].tobytes()
@@ -544,7 +559,7 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
         if stalled >= 2:  # the same requirements fail whatever is added: best effort (the audit reports them)
             break
         before = int(sup.sum())
-        for batch in _batches(failures, comp_of):
+        for batch in _batches(st, failures):
             if time.monotonic() > deadline:
                 break
             todo = [(cell, col, direction) for cell, col, direction in batch
@@ -567,13 +582,18 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
 
 def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Constraint],
              rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
-             frozen: pd.DataFrame | None = None, time_budget: float | None = None) -> pd.DataFrame:
+             frozen: pd.DataFrame | None = None, time_budget: float | None = None,
+             start: pd.DataFrame | None = None, ceiling: pd.DataFrame | None = None) -> pd.DataFrame:
     """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
 
     ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
     ``unpublished``: ids of cells never published (always unknown to the attacker).
     ``frozen``: a status frame for cells whose suppression is already decided (no complement is added there).
     The count of an unpublished cell is not sensitive (only its values are).
+    ``start``: cells x columns (bool) suppressed from the start, as if sensitive but with no protection of their own
+    (e.g. a constant-sample cell whose raw cell is suppressed: it then hides the raw cell's moves).
+    ``ceiling``: cells x columns, an upper bound every reader already has from elsewhere (e.g. a constant-sample
+    cell is at most its published raw cell): the upper protection stops there (τ-ARGUS's a priori bounds).
     ``time_budget`` (seconds, wall clock): when spent, every group not yet proven safe falls back to suppressing
     every cell that may be suppressed (safe, costly)."""
     deadline = time.monotonic() + time_budget if time_budget else float("inf")
@@ -609,6 +629,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
             sens[:, 0] &= ~hidden_always
         lo = np.column_stack([np.where(sens[:, a], p[1], 0.0) for a, p in enumerate(parts)])
         up = np.column_stack([np.where(sens[:, a], p[2], 0.0) for a, p in enumerate(parts)])
+        if ceiling is not None:
+            bound = ceiling.reindex(index=cells.index, columns=cols).to_numpy(float)
+            up = np.where(np.isnan(bound), up, np.clip(np.minimum(up, bound - V), 0.0, None))
         pos = {c: a for a, c in enumerate(cols)}
         sums = [(pos[t], [pos[p] for p in ps]) for t, ps in grp.sums]
         at_most = []
@@ -619,6 +642,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
         cost = (V / totals).sum(axis=1)
         g = _Group(cols, V, sens, lo, up, sums, at_most, cost)
         sup = sens.any(axis=1) | hidden_always
+        if start is not None:
+            first = start.reindex(index=cells.index, columns=[c for c in cols if c in start.columns])
+            sup |= free & first.fillna(False).to_numpy(bool).any(axis=1)
         if frozen is not None:
             fz = frozen.reindex(cells.index)
             fsup = np.zeros(st.n, bool)

@@ -344,8 +344,18 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     known_zero = O.index[O["n"].to_numpy() == 0]  # nobody outside: raw = panel, and everyone can see it
     frozen.loc[known_zero, columns] = ""
     unpublished = O.index[O["n"].to_numpy() > 0]
+    # A panel cell whose raw cell is suppressed starts suppressed: the raw cell's own moves can then be shared
+    # between the panel and the outside cells, and far fewer linear programs are needed.
+    start = pd.DataFrame(frozen.loc[R.index, columns].eq(confidentiality.SECONDARY).to_numpy(),
+                         index=P.index, columns=columns)
+    # A panel or outside cell is at most its raw cell: when that one is published, everyone knows this bound.
+    raw_values = R[PROTECTED].to_numpy(float)
+    raw_shown = frozen.loc[R.index, PROTECTED].eq("").to_numpy()
+    bound = np.where(raw_shown, np.nan_to_num(raw_values), np.nan)
+    ceiling = pd.DataFrame(np.vstack([bound, bound]), index=[*P.index, *O.index], columns=PROTECTED)
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
-                                      frozen=frozen, time_budget=PANEL_TIME_BUDGET_S)
+                                      frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
+                                      ceiling=ceiling)
     out = status.loc[P.index]
     out.index = cells_all
     return out.reindex(panel["cell"])
