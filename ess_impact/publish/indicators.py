@@ -362,7 +362,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "2"
+CUBE_FORMAT = "3"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
