@@ -1,26 +1,35 @@
-"""Confidentiality cost on the demo data (issue 11): protecting one year, the constant-sample cubes of the latest
-pair of years, and everything a write invalidates, with the cube SQL time measured in the same run as the baseline.
+"""Confidentiality cost on the demo data (issue 11): protecting one year, every year, the constant-sample cubes of
+the latest pair of years, and everything a write invalidates (incremental: only the years whose figures changed),
+with the cube SQL time measured in the same run as the baseline.
 
-    .venv/bin/python benchmarks/bench_protection.py [--db PATH] [--json OUT.json]
+    .venv/bin/python benchmarks/bench_protection.py [--db PATH] [--json OUT.json] [--compare-with GIT_REV]
 
 CPU seconds (time.process_time) of this process; the cube SQL is the median of 5 runs. Without --db a fresh demo
-database is built in a temporary folder. Also prints the share of 'x' (cells and value) per table of the year.
+database is built in a temporary folder (the database given is copied: the run writes to its copy). Also prints the
+share of 'x' (cells and value) per table of the latest year. `--compare-with REV` also protects the same year with
+`ess_impact/publish/confidentiality.py` as it was at that git revision (same run, same cube), for before/after.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ess_impact.publish import indicators
-from ess_impact.store import db, history
+from ess_impact.publish import confidentiality, indicators
+from ess_impact.store import auth, db, demo, history
 
 SHARE_COLUMNS = ["enterprises", "jobs_total", "revenue_total", "payroll", "volunteer_hours", "members"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def cpu(fn, *args, **kwargs):
@@ -46,17 +55,45 @@ def shares(public, true) -> dict:
     return out
 
 
+def old_engine(rev: str):
+    """confidentiality.py as it was at `rev`, loaded as a module of its own."""
+    source = subprocess.run(["git", "show", f"{rev}:ess_impact/publish/confidentiality.py"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp()) / "confidentiality_before.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("confidentiality_before", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def protect_with(engine, true, rules):
+    """indicators.protect with another confidentiality module."""
+    saved = indicators.confidentiality
+    indicators.confidentiality = engine
+    try:
+        return indicators.protect(true, engine.Rules(**vars(rules)))
+    finally:
+        indicators.confidentiality = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--compare-with", help="git revision of the engine to compare with")
     args = parser.parse_args()
-    path = args.db
-    if path is None:
-        path = Path(tempfile.mkdtemp()) / "demo.duckdb"
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "demo.duckdb"
+    if args.db is None:
         with db.connect(path) as con:
             history.load_demo(con)
+    else:
+        shutil.copy(args.db, path)
+    load_before = os.getloadavg()
     with db.connect(path) as con:
+        con.execute("DELETE FROM cube_store")
         years = indicators.years(con)["year"].tolist()
         year, previous = int(years[-1]), int(years[-2])
         rules = indicators.settings(con).rules
@@ -64,21 +101,37 @@ def main() -> None:
         cube_sql = statistics.median(sql_times)
         true = indicators.cube(con, year)
         protect_year, public = cpu(indicators.protect, true, rules)
-        all_years, _ = cpu(indicators.public_cube, con, None)
-        panel, _ = cpu(indicators.public_panel, con, previous, year)
-        result = {
-            "cube_sql_cpu_s": round(cube_sql, 3),
-            "protect_one_year_cpu_s": round(protect_year, 3),
-            "protect_one_year_over_cube_sql": round(protect_year / cube_sql, 1),
-            "public_cubes_every_year_cpu_s": round(all_years, 3),
-            "panel_latest_pair_cpu_s": round(panel, 3),
-            "write_invalidates_cpu_s": round(all_years + panel, 3),
+        result = {"year": year, "cube_sql_cpu_s": round(cube_sql, 3),
+                  "protect_one_year_cpu_s": round(protect_year, 3),
+                  "protect_one_year_over_cube_sql": round(protect_year / cube_sql, 1)}
+        if args.compare_with:
+            before_cpu, before = cpu(protect_with, old_engine(args.compare_with), true, rules)
+            result["before"] = {"rev": args.compare_with, "protect_one_year_cpu_s": round(before_cpu, 3),
+                                "shares": shares(before, true)}
+        all_years, _ = cpu(indicators.public_cubes, con)
+        panel, _ = cpu(indicators.public_panels, con, previous, year)
+        # A write: 30 more enterprises in the latest year; what it invalidates is recomputed, the rest read back.
+        extra = demo.generate(seed=11, years=(year,), n_enterprises=30)
+        history.write_imports(con, [("bench", "bench", extra.assign(source_row=None))], auth.SYSTEM, "bench",
+                             is_demo=db.is_demo(con))  # a demo database takes demo rows
+        cubes_after, _ = cpu(indicators.public_cubes, con)
+        panel_after, _ = cpu(indicators.public_panels, con, previous, year)
+        result.update({
+            "public_cubes_every_year_cold_cpu_s": round(all_years, 3),
+            "panel_latest_pair_cold_cpu_s": round(panel, 3),
+            "after_write_public_cubes_cpu_s": round(cubes_after, 3),
+            "after_write_panel_cpu_s": round(panel_after, 3),
+            "write_invalidates_cpu_s": round(cubes_after + panel_after, 3),
+            "panel_time_budget_s_per_year": indicators.PANEL_TIME_BUDGET_S,
             "shares": shares(public, true),
-        }
+        })
+    result["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+    result["engine"] = confidentiality.__file__
     print(json.dumps(result, indent=1, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -13,6 +13,7 @@ from conftest import ROOT, SMALL_YEARS
 from streamlit.testing.v1 import AppTest
 
 from ess_impact import labels
+from ess_impact.output import tables
 from ess_impact.publish import indicators
 from ess_impact.store import db
 
@@ -162,8 +163,7 @@ def test_overview_on_small_real_data(monkeypatch, small_db, lang):
     assert pd.isna(shown.loc["06", jobs])
     assert pd.isna(shown.loc["16", jobs])
     captions = " ".join(c.value for c in at.caption)
-    share = "85\u00a0%" if lang == "fr" else "85%"
-    assert labels.t("suppressed_note", lang, min_count=3, share=share) in captions
+    assert tables.suppressed_note(indicators.Settings(1820, 3, 0.85, 1, 10.0), lang) in captions
 
     at.sidebar.selectbox[0].select(min(SMALL_YEARS)).run()
     _assert_clean(at)

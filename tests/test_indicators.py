@@ -210,7 +210,9 @@ def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
         version = db.data_version(con)
         first = indicators.public_cubes(con)
         assert db.data_version(con) == version
-        assert db.first(con, "SELECT count(*) FROM cube_store")[0] == 1
+        assert db.first(con, "SELECT count(*) FROM cube_store WHERE kind = 'public'")[0] == 1
+        years = indicators.years(con)["year"].tolist()  # and each year on its own, keyed by its own inputs
+        assert db.first(con, "SELECT count(*) FROM cube_store WHERE kind LIKE 'public:%'")[0] == len(years)
         pd.testing.assert_frame_equal(first, indicators.public_cube(con, None), check_dtype=False)
         again = indicators.public_cubes(con)
         pd.testing.assert_frame_equal(first, again)
@@ -229,3 +231,24 @@ def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
         updated = indicators.public_cubes(con)
         total = lambda frame: frame.query("year == 2024 and geo_level == 'all' and cat_kind == 'all'")
         assert total(updated)["enterprises"].iloc[0] == total(rows)["enterprises"].iloc[0] + 40
+
+
+def test_a_write_to_one_year_protects_only_that_year_again(small_db, monkeypatch):
+    """Incremental protection: each year's public cube is stored under a hash of its own inputs, so a write that
+    changes one year's figures protects that year alone again; the others are read back."""
+    with db.connect(small_db) as con:
+        before = indicators.public_cubes(con)
+        protected = []
+        real = indicators.protect
+        monkeypatch.setattr(indicators, "protect", lambda frame, rules: protected.append(
+            sorted(frame["year"].unique().tolist())) or real(frame, rules))
+        extra = demo.generate(seed=5, years=(2024,), n_enterprises=30)
+        history.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
+        after = indicators.public_cubes(con)
+        assert protected == [[2024]]
+        assert len(after) >= len(before)
+        for year in sorted(set(before["year"]) - {2024}):
+            pd.testing.assert_frame_equal(before[before["year"] == year].reset_index(drop=True),
+                                          after[after["year"] == year].reset_index(drop=True))
+        monkeypatch.setattr(indicators, "protect", real)
+        pd.testing.assert_frame_equal(after, indicators.public_cube(con, None), check_dtype=False)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import formatting
-from ess_impact.labels import INDICATORS, t
+from ess_impact.labels import INDICATORS, N_, t
 from ess_impact.publish import indicators
 from ess_impact.publish.peers import PEER_INDICATORS, SCOPES, Peers
 
@@ -271,3 +271,12 @@ def peers_table(peers: Peers, lang: str = "fr") -> Table:
     notes = [t("peers_note", lang, sector=n["sector"], year=peers.year, min_count=peers.min_count)]
     return Table(frame, keys, t("peers_title", lang, sector=n["sector"], year=peers.year), notes, hidden,
                         cell_keys)
+
+
+def suppressed_note(settings: indicators.Settings, lang: str) -> str:
+    """The "x" footnote under every published table, naming the rules in force (settings) and complementary
+    suppression."""
+    top = t(N_("suppressed_note_top_2") if settings.dominance_n >= 2 else N_("suppressed_note_top_1"), lang)
+    return t("suppressed_note", lang, min_count=settings.min_count,
+             p=formatting.percent(settings.p_percent / 100, lang, 0), top=top,
+             share=formatting.percent(settings.dominance_share, lang, 0))

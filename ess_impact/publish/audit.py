@@ -11,7 +11,9 @@ enterprise is. From the structure of those tables alone it rebuilds the identiti
   per-1000 values from the population) counts as published;
 * at constant sample: raw = constant sample + outside (the enterprises that entered or left), every table additive,
   the outside cells unknown and >= 0 (known zero when both counts are published and equal);
-* every value >= 0.
+* every value >= 0;
+* a constant-sample or outside value is at most its published raw value: its required upper end stops there (a
+  bound every reader has from the raw table alone; τ-ARGUS's a priori bounds).
 
 Then, per suppressed value that the primary rules make sensitive, it minimises and maximises that value (HiGHS) and
 compares the interval with the protection level, computed here from the true cube (the auditor's privilege; the
@@ -269,6 +271,9 @@ def _attack(tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]], link: bool, ru
                 for cell in all_cells:
                     system.add(known, [(("raw", cell, col), 1.0), (("panel", cell, col), -1.0),
                                        (("outside", cell, col), -1.0)])
+        if link:  # a constant-sample or outside value is at most its raw value: published, it is a bound everyone has
+            targets = [(key, value, lo, min(hi, max(known.get(("raw", key[1], key[2]), np.inf), value)))
+                       if key[0] != "raw" else (key, value, lo, hi) for key, value, lo, hi in targets]
         for key, *_ in targets:
             system.term(known, key)
         intervals = _solve(system, [(k, lo, hi) for k, _, lo, hi in targets])

@@ -30,9 +30,17 @@ hypercube/modular methods — here with a greedy choice of complements instead o
 3. verifies each connected component of the constraint graph restricted to suppressed cells with HiGHS (scipy's
    ``linprog(method="highs")``) on sparse matrices; feasible points found on the way are kept as witnesses, so that a
    requirement already met by one of them needs no linear program of its own;
-4. for each requirement not met, suppresses the cheapest published cell sharing a constraint with it (smallest share
-   of the column's value, lowest level of the hierarchy, able to absorb the move), and goes back to 2 until every
-   sensitive value meets its protection level. Components that did not change are not solved again.
+4. for each requirement not met, solves a *deviation* LP (Fischetti & Salazar's single-cell protection problem as a
+   heuristic): the cheapest move y with A y = 0 and x + y >= 0 that moves the cell by its protection level, cells
+   already suppressed moving for free; the support of y is suppressed, and y, completed for the identities between
+   linked columns, is itself a feasible point of the attacker's system: the requirement (and every other one y moves
+   far enough) is met without a second LP. Requirements whose cells share no constraint are moved together in one
+   LP (one per batch; each on its own when the joint move is infeasible). Goes back to 2 until every sensitive value
+   meets its protection level.
+
+Suppression only grows, so a requirement met once (by any feasible point) stays met: only the requirements not yet
+met are ever solved again. Work limits are HiGHS iteration limits, not clocks, so the result does not depend on
+the machine's load (only the optional ``time_budget`` of a whole call is a wall clock).
 
 Cells can be marked *unpublished* (never shown, always unknown to the attacker: e.g. the enterprises outside a
 constant sample, whose values are raw - panel) and *frozen* (their status is already decided by another table: no
@@ -206,7 +214,9 @@ class _LP:
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, A.shape[0]
         self.h = new_highs()
-        self.h.setOptionValue("time_limit", 5.0)  # no optimum in time: the requirement counts as failing
+        # no optimum within the work limit: the requirement counts as failing (an iteration limit, not a clock: the
+        # result must not depend on the machine's load)
+        self.h.setOptionValue("simplex_iteration_limit", 200_000)
         self.h.passModel(lp)
         self.n = n
         self.cost_at = np.array([], dtype=np.int32)
@@ -224,63 +234,58 @@ class _LP:
         return np.asarray(h.getSolution().col_value)
 
 
-def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray,
-                     deadline: float = float("inf")) -> list[tuple[int, int, int]]:
-    """Requirements (cell, column, direction +1/-1) that the attacker's LP over this component violates."""
+def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray, met: np.ndarray,
+                     verify: np.ndarray, deadline: float = float("inf")) -> list[tuple[int, int, int]]:
+    """Requirements (cell, column, direction +1/-1) of this component not yet met (``met``: cells x columns x
+    (up, down), updated in place with every requirement a feasible point of the attacker's LP reaches). LPs pushing
+    many requirements at once come first; a requirement left over is solved on its own only when ``verify`` says so
+    (a deviation was already tried for it), otherwise it is returned unmet (the deviation LP decides it)."""
     k = len(comp)
     ncol = len(g.columns)
-    local = {int(j): a for a, j in enumerate(comp)}
-    rows = np.unique(np.concatenate([st.rows_of(int(j)) for j in comp])) if k else np.array([], int)
+    rows = np.unique(st.At[comp].indices) if k else np.array([], int)
+    if not len(rows) and not g.sums and not g.at_most:  # no constraint at all: anything in [0, inf)
+        met[comp] = True
+        return []
     sub = st.A[rows]
     A_S = sub[:, comp]
     known = sub[:, ~sup]
-    # b = - A_known @ V_known, per column
-    b_eq = []
-    for c in range(ncol):
-        b_eq.append(-(known @ g.V[~sup, c]))
+    b_eq = np.concatenate([-(known @ g.V[~sup, c]) for c in range(ncol)]) if len(rows) else None
     A_eq = sparse.kron(sparse.identity(ncol, format="csr"), A_S, format="csr") if len(rows) else None
-    b_eq = np.concatenate(b_eq) if len(rows) else None
-    extra_eq, extra_ub = [], []
-    for total, parts in g.sums:
-        for a in range(k):
-            row = {total * k + a: 1.0}
-            for p in parts:
-                row[p * k + a] = row.get(p * k + a, 0.0) - 1.0
-            extra_eq.append(row)
-    for total, parts in g.at_most:
-        for a in range(k):
-            row = {total * k + a: -1.0}
-            for p in parts:
-                row[p * k + a] = row.get(p * k + a, 0.0) + 1.0
-            extra_ub.append(row)
+    local = np.arange(k)
 
-    def _mat(rows_):
-        r, cc, vv = [], [], []
-        for i, row in enumerate(rows_):
-            for j, v in row.items():
-                r.append(i), cc.append(j), vv.append(v)
-        return sparse.csr_matrix((vv, (r, cc)), shape=(len(rows_), ncol * k))
+    def _ident(pairs, sign_total):
+        blocks = []
+        for total, parts in pairs:
+            r = np.concatenate([local] * (1 + len(parts)))
+            c = np.concatenate([total * k + local, *[p * k + local for p in parts]])
+            v = np.concatenate([np.full(k, sign_total), *[np.full(k, -sign_total) for _ in parts]])
+            blocks.append(sparse.csr_matrix((v, (r, c)), shape=(k, ncol * k)))
+        return sparse.vstack(blocks, format="csr") if blocks else None
 
-    if extra_eq:
-        E = _mat(extra_eq)
+    E = _ident(g.sums, 1.0)
+    if E is not None:
         A_eq = E if A_eq is None else sparse.vstack([A_eq, E], format="csr")
-        b_eq = np.zeros(len(extra_eq)) if b_eq is None else np.concatenate([b_eq, np.zeros(len(extra_eq))])
-    A_ub = _mat(extra_ub) if extra_ub else None
-    b_ub = np.zeros(len(extra_ub)) if extra_ub else None
+        b_eq = np.zeros(E.shape[0]) if b_eq is None else np.concatenate([b_eq, np.zeros(E.shape[0])])
+    A_ub = _ident(g.at_most, -1.0)
+    b_ub = np.zeros(A_ub.shape[0]) if A_ub is not None else None
     x0 = np.concatenate([g.V[comp, c] for c in range(ncol)])
     colmax = np.maximum(g.V.max(axis=0), 1.0)
     ub = np.concatenate([np.full(k, 4 * colmax[c] + 10) for c in range(ncol)])
-    req_hi = np.concatenate([np.where(g.sens[comp, c], g.V[comp, c] + g.up[comp, c], -np.inf) for c in range(ncol)])
-    req_lo = np.concatenate([np.where(g.sens[comp, c], g.V[comp, c] - g.lo[comp, c], np.inf) for c in range(ncol)])
+    todo_hi = np.concatenate([g.sens[comp, c] & ~met[comp, c, 0] for c in range(ncol)])
+    todo_lo = np.concatenate([g.sens[comp, c] & ~met[comp, c, 1] for c in range(ncol)])
+    req_hi = np.where(todo_hi, np.concatenate([g.V[comp, c] + g.up[comp, c] for c in range(ncol)]), -np.inf)
+    req_lo = np.where(todo_lo, np.concatenate([g.V[comp, c] - g.lo[comp, c] for c in range(ncol)]), np.inf)
     tol = _REL * np.maximum(np.abs(x0), 1.0) + 1e-9
-    if A_eq is None and A_ub is None:  # no constraint at all: anything in [0, ub]
-        return []
     hi_w, lo_w = x0.copy(), x0.copy()
     failures = []
+    check = np.concatenate([verify[comp, c] for c in range(ncol)])
 
-    model = _LP(A_eq, b_eq, A_ub, b_ub, ub)
+    model = None
 
     def solve(idx, cost):
+        nonlocal model
+        if model is None:
+            model = _LP(A_eq, b_eq, A_ub, b_ub, ub)
         x = model.minimize(idx, cost)
         if x is None:
             return None
@@ -288,28 +293,29 @@ def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarra
         np.minimum(lo_w, x, out=lo_w)
         return x
 
-    for sign, req, wit in ((-1.0, req_hi, hi_w), (1.0, req_lo, lo_w)):
+    for sign, req, wit, d in ((-1.0, req_hi, hi_w, 0), (1.0, req_lo, lo_w, 1)):
         def unmet():
             return np.flatnonzero((wit < req - tol) if sign < 0 else (wit > req + tol))
         todo = unmet()
-        while len(todo) > 1:  # LPs pushing all of them at once (witnesses for many), while they make progress
+        while len(todo) > 0:  # LPs pushing all of them at once (witnesses for many), while they make progress
             solve(todo, sign / np.maximum(np.abs(x0[todo]), 1.0))
             left = unmet()
-            if len(left) > 0.8 * len(todo):
+            if len(left) > 0.8 * len(todo) or len(todo) == 1:
                 todo = left
                 break
             todo = left
         for v in todo:
             if (wit[v] >= req[v] - tol[v]) if sign < 0 else (wit[v] <= req[v] + tol[v]):
                 continue
-            if time.monotonic() > deadline:  # out of time: unverified counts as failing
-                failures.append((int(comp[v % k]), int(v // k), 1 if sign < 0 else -1))
-                continue
-            x = solve(np.array([v]), np.array([sign]))
-            reached = None if x is None else x[v]
-            ok = reached is not None and ((reached >= req[v] - tol[v]) if sign < 0 else (reached <= req[v] + tol[v]))
-            if not ok:
-                failures.append((int(comp[v % k]), int(v // k), 1 if sign < 0 else -1))
+            if check[v] and time.monotonic() <= deadline:
+                x = solve(np.array([v]), np.array([sign]))
+                reached = None if x is None else x[v]
+                if reached is not None and ((reached >= req[v] - tol[v]) if sign < 0 else (reached <= req[v] + tol[v])):
+                    continue
+            failures.append((int(comp[v % k]), int(v // k), 1 if sign < 0 else -1))
+        reached = (wit >= req - tol) if sign < 0 else (wit <= req + tol)
+        for c in range(ncol):
+            met[comp, c, d] |= reached[c * k:(c + 1) * k]
     return failures
 
 
@@ -375,7 +381,7 @@ class _Deviation:
         lp.a_matrix_.value_ = A.data.astype(float)
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 2 * n, st.m
         self.h = new_highs()
-        self.h.setOptionValue("time_limit", 1.0)  # a heuristic: a slow solve is skipped, never trusted
+        self.h.setOptionValue("simplex_iteration_limit", 50_000)  # a heuristic: a long solve is skipped, never trusted
         self.h.passModel(lp)
         self.n = n
         self.free = np.zeros(n, bool)
@@ -388,45 +394,155 @@ class _Deviation:
             self.h.changeColsCost(len(idx), idx, cost)
             self.free = sup.copy()
 
-    def support(self, i: int, amount: float) -> np.ndarray | None:
-        """Cells that move when cell i moves by `amount` (signed), or None when it cannot."""
+    def move(self, cells: np.ndarray, amounts: np.ndarray) -> np.ndarray | None:
+        """The cheapest move (one value per cell) that moves each of `cells` by its `amounts` (signed) at once, or
+        None when it cannot."""
         h, n = self.h, self.n
-        plus, minus = (i, i + n) if amount > 0 else (i + n, i)
-        h.changeColsBounds(2, np.array([plus, minus], np.int32), np.array([abs(amount), 0.0]),
-                           np.array([abs(amount), 0.0]))
+        cells = np.asarray(cells, np.int32)
+        amounts = np.asarray(amounts, float)
+        up = amounts > 0
+        plus = np.where(up, cells, cells + n)
+        minus = np.where(up, cells + n, cells)
+        idx = np.concatenate([plus, minus]).astype(np.int32)
+        fixed = np.concatenate([np.abs(amounts), np.zeros(len(cells))])
+        h.changeColsBounds(len(idx), idx, fixed, fixed)
         h.run()
         ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         y = np.asarray(h.getSolution().col_value) if ok else None
-        h.changeColsBounds(2, np.array([i, i + n], np.int32), np.zeros(2), self.upper[[i, i + n]])
+        h.changeColsBounds(len(idx), idx, np.zeros(len(idx)), self.upper[idx])
         if y is None:
             return None
-        move = y[:n] + y[n:]
-        return np.flatnonzero(move > 1e-9 * max(abs(amount), 1.0))
+        return y[:n] - y[n:]
+
+
+def _witness(g: _Group, moved: dict[int, np.ndarray], sup: np.ndarray) -> np.ndarray | None:
+    """A feasible move of the whole group (cells x columns) built from per-column deviations (each in the null space
+    of the additive constraints), with the identities between columns restored; None when it is not a feasible
+    point of the attacker's system (then an LP decides)."""
+    Y = np.zeros_like(g.V)
+    for c, y in moved.items():
+        Y[:, c] = y
+    for total, parts in g.sums:
+        if total in moved and not any(p in moved for p in parts):
+            return None
+        if any(p in moved for p in parts):
+            Y[:, total] = Y[:, parts].sum(axis=1)
+    for total, parts in g.at_most:
+        if total not in moved:
+            Y[:, total] = Y[:, parts].sum(axis=1) if any(p in moved for p in parts) else 0.0
+    X = g.V + Y
+    tol = _REL * np.maximum(np.abs(g.V), 1.0) + 1e-9
+    if (X < -tol).any() or (np.abs(Y).max(axis=1) > 0)[~sup].any():
+        return None
+    for total, parts in g.sums:
+        if (np.abs(X[:, total] - X[:, parts].sum(axis=1)) > tol[:, total] * 10).any():
+            return None
+    for total, parts in g.at_most:
+        if (X[:, parts].sum(axis=1) > X[:, total] + tol[:, total] * 10).any():
+            return None
+    return Y
+
+
+def _batches(failures: list[tuple[int, int, int]], comp_of: np.ndarray) -> list[list[tuple[int, int, int]]]:
+    """Failing requirements in batches of at most one per component of suppressed cells (they hardly interact: one
+    deviation LP moves them all at once; when it cannot, each is moved on its own)."""
+    by_comp: dict[int, list] = {}
+    for f in failures:
+        by_comp.setdefault(int(comp_of[f[0]]), []).append(f)
+    out = []
+    for k in range(max((len(v) for v in by_comp.values()), default=0)):
+        out.append([v[k] for v in by_comp.values() if k < len(v)])
+    return out
+
+
+def _deviate(st: _Structure, g: _Group, todo: list, sup: np.ndarray, free: np.ndarray, met: np.ndarray,
+             verify: np.ndarray, deviations: dict, weight: np.ndarray, movable: np.ndarray, tol: np.ndarray,
+             parts_of: dict) -> int:
+    """Deviation LPs moving every requirement of `todo` by its protection level at once (one LP per column, or one
+    per requirement when the joint move is infeasible); their supports become complements and the move, made a
+    feasible point of the attacker's system, marks every requirement it reaches as met. Returns the LPs solved."""
+    solves = 0
+    if len(todo) > 1:
+        solves += _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol, parts_of)
+        todo = [(c, k, d) for c, k, d in todo if not met[c, k, 0 if d > 0 else 1]]
+    for req in todo:
+        verify[req[0], req[1]] = True
+        solves += _deviate_once(st, g, [req], sup, free, met, deviations, weight, movable, tol, parts_of)
+    return solves
+
+
+def _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol, parts_of) -> int:
+    per_col: dict[int, dict[int, float]] = {}
+    for cell, col, direction in todo:
+        pl = g.up[cell, col] if direction > 0 else g.lo[cell, col]
+        total = g.V[cell, col]
+        # a total of parts (full + part-time = total) moves through its parts
+        moves = [(c, pl * (g.V[cell, c] / total if total > 0 else 1.0 / len(parts_of[col])))
+                 for c in parts_of[col]] if col in parts_of else [(col, pl)]
+        for c, amount in moves:
+            per_col.setdefault(c, {})[cell] = direction * max(amount, 1e-6)
+    moved = {}
+    solves = 0
+    for c, wanted in per_col.items():
+        if c not in deviations:
+            deviations[c] = _Deviation(st, g.V[:, c], weight, movable)
+        dev = deviations[c]
+        dev.set_free(sup)
+        solves += 1
+        cells = np.fromiter(wanted.keys(), int, len(wanted))
+        amounts = np.fromiter(wanted.values(), float, len(wanted))
+        y = dev.move(cells, amounts)
+        if y is None:
+            if len(todo) > 1:
+                return solves  # the joint move is infeasible: each requirement on its own
+            continue
+        y = np.where(np.abs(y) > 1e-9 * max(np.abs(amounts).max(), 1.0), y, 0.0)
+        support = np.flatnonzero(y)
+        sup[support[free[support]]] = True
+        moved[c] = y
+    Y = _witness(g, moved, sup) if moved else None
+    if Y is not None:
+        met[:, :, 0] |= g.sens & (Y >= g.up - tol)
+        met[:, :, 1] |= g.sens & (Y <= -g.lo + tol)
+    return solves
 
 
 def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray, unpublished: np.ndarray,
-                   max_rounds: int = 15, max_solves: int = 600,
+                   max_rounds: int = 15, max_solves: int = 4000,
                    deadline: float = float("inf")) -> tuple[np.ndarray, list]:
     """Add complements to `sup` (cells) until every sensitive value of the group meets its protection. Returns the
-    requirements still failing when the rounds or the work budget run out (the caller then falls back)."""
+    requirements still failing when the rounds or the work budget run out (the caller then falls back).
+
+    Suppression only grows, so a requirement met once (by a feasible point of the attacker's system) stays met:
+    ``met`` is kept across rounds, and the deviation that adds a complement is itself that feasible point."""
     sup = sup.copy()
     cache: dict[bytes, list] = {}
     failures: list = []
     movable = free | sup | unpublished
-    weight = 1e-3 * (1 + st.level) + g.cost
+    # what a complement costs: one cell (more when it is a total of several constraints), plus its share of the
+    # group's value; on the demo data this hides fewer cells than a value-only weight, for the same value hidden
+    weight = (1.0 + st.level) + g.cost
     deviations: dict[int, _Deviation] = {}
     parts_of = {t: ps for t, ps in g.sums}
+    ncol = len(g.columns)
+    met = np.zeros((st.n, ncol, 2), bool)
+    met[:, :, 0] = ~g.sens
+    met[:, :, 1] = ~g.sens | (g.lo <= 0)
+    verify = np.zeros((st.n, ncol), bool)  # a deviation was tried: the LP verifies it on its own next time
+    tol = _REL * np.maximum(np.abs(g.V), 1.0) + 1e-9
     last, stalled = None, 0
     solves = 0
     for _ in range(max_rounds):
         _close_lines(st, g, sup, free, unpublished)
         failures = []
-        for comp in _components(st, sup):
-            if not g.sens[comp].any():
+        comp_of = np.full(st.n, -1)
+        for label, comp in enumerate(_components(st, sup)):
+            comp_of[comp] = label
+            if met[comp].all():
                 continue
-            key = comp.tobytes()
+            key = comp.tobytes() + met[comp].tobytes() + verify[comp].tobytes()
             if key not in cache:
-                cache[key] = _check_component(st, g, comp, sup, deadline)
+                cache[key] = _check_component(st, g, comp, sup, met, verify, deadline)
             if time.monotonic() > deadline:
                 return sup, failures + cache[key] + [(-1, 0, 0)]
             failures += cache[key]
@@ -438,28 +554,19 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
         if stalled >= 2:  # the same requirements fail whatever is added: best effort (the audit reports them)
             break
         before = int(sup.sum())
-        for cell, col, direction in failures:
-            pl = g.up[cell, col] if direction > 0 else g.lo[cell, col]
-            total = g.V[cell, col]
-            # a total of parts (full + part-time = total) moves through its parts
-            moves = [(c, pl * (g.V[cell, c] / total if total > 0 else 1.0 / len(parts_of[col])))
-                     for c in parts_of[col]] if col in parts_of else [(col, pl)]
+        for batch in _batches(failures, comp_of):
             if time.monotonic() > deadline:
                 break
-            for c, amount in moves:
-                if c not in deviations:
-                    deviations[c] = _Deviation(st, g.V[:, c], weight, movable)
-                dev = deviations[c]
-                dev.set_free(sup)
-                solves += 1
-                support = dev.support(cell, direction * max(amount, 1e-6))
-                if support is None:
-                    continue
-                sup[support[free[support]]] = True
+            todo = [(cell, col, direction) for cell, col, direction in batch
+                    if not met[cell, col, 0 if direction > 0 else 1]]  # met by an earlier witness of this round
+            if not todo:
+                continue
+            solves += _deviate(st, g, todo, sup, free, met, verify, deviations, weight, movable, tol, parts_of)
         if solves > max_solves or time.monotonic() > deadline:  # work budget spent: the caller falls back to suppressing every free cell
             break
-        if int(sup.sum()) == before:  # no progress: widen around the failing cells
-            for cell, _, _ in failures:
+        progress = any(met[c, k, 0 if s > 0 else 1] for c, k, s in failures)
+        if int(sup.sum()) == before and not progress:
+            for cell, _, _ in failures:  # no progress: widen around the failing cells
                 cand = [int(j) for r in st.rows_of(cell) for j in st.members(int(r))[0] if not sup[j] and free[j]]
                 if cand:
                     sup[_best(st, g, [(j, True) for j in cand])] = True
@@ -470,13 +577,18 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
 
 def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Constraint],
              rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
-             frozen: pd.DataFrame | None = None, time_budget: float | None = None) -> pd.DataFrame:
+             frozen: pd.DataFrame | None = None, time_budget: float | None = None,
+             start: pd.DataFrame | None = None, ceiling: pd.DataFrame | None = None) -> pd.DataFrame:
     """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
 
     ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
     ``unpublished``: ids of cells never published (always unknown to the attacker).
     ``frozen``: a status frame for cells whose suppression is already decided (no complement is added there).
     The count of an unpublished cell is not sensitive (only its values are).
+    ``start``: cells x columns (bool) suppressed from the start, as if sensitive but with no protection of their own
+    (e.g. a constant-sample cell whose raw cell is suppressed: it then hides the raw cell's moves).
+    ``ceiling``: cells x columns, an upper bound every reader already has from elsewhere (e.g. a constant-sample
+    cell is at most its published raw cell): the upper protection stops there (τ-ARGUS's a priori bounds).
     ``time_budget`` (seconds, wall clock): when spent, every group not yet proven safe falls back to suppressing
     every cell that may be suppressed (safe, costly)."""
     deadline = time.monotonic() + time_budget if time_budget else float("inf")
@@ -512,6 +624,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
             sens[:, 0] &= ~hidden_always
         lo = np.column_stack([np.where(sens[:, a], p[1], 0.0) for a, p in enumerate(parts)])
         up = np.column_stack([np.where(sens[:, a], p[2], 0.0) for a, p in enumerate(parts)])
+        if ceiling is not None:
+            bound = ceiling.reindex(index=cells.index, columns=cols).to_numpy(float)
+            up = np.where(np.isnan(bound), up, np.clip(np.minimum(up, bound - V), 0.0, None))
         pos = {c: a for a, c in enumerate(cols)}
         sums = [(pos[t], [pos[p] for p in ps]) for t, ps in grp.sums]
         at_most = []
@@ -522,6 +637,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
         cost = (V / totals).sum(axis=1)
         g = _Group(cols, V, sens, lo, up, sums, at_most, cost)
         sup = sens.any(axis=1) | hidden_always
+        if start is not None:
+            first = start.reindex(index=cells.index, columns=[c for c in cols if c in start.columns])
+            sup |= free & first.fillna(False).to_numpy(bool).any(axis=1)
         if frozen is not None:
             fz = frozen.reindex(cells.index)
             fsup = np.zeros(st.n, bool)

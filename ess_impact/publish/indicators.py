@@ -370,15 +370,25 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     known_zero = O.index[O["n"].to_numpy() == 0]  # nobody outside: raw = panel, and everyone can see it
     frozen.loc[known_zero, columns] = ""
     unpublished = O.index[O["n"].to_numpy() > 0]
+    # A panel cell whose raw cell is suppressed starts suppressed: the raw cell's own moves can then be shared
+    # between the panel and the outside cells, and far fewer linear programs are needed.
+    start = pd.DataFrame(frozen.loc[R.index, columns].eq(confidentiality.SECONDARY).to_numpy(),
+                         index=P.index, columns=columns)
+    # A panel or outside cell is at most its raw cell: when that one is published, everyone knows this bound.
+    raw_values = R[PROTECTED].to_numpy(float)
+    raw_shown = frozen.loc[R.index, PROTECTED].eq("").to_numpy()
+    bound = np.where(raw_shown, np.nan_to_num(raw_values), np.nan)
+    ceiling = pd.DataFrame(np.vstack([bound, bound]), index=[*P.index, *O.index], columns=PROTECTED)
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
-                                      frozen=frozen, time_budget=PANEL_TIME_BUDGET_S)
+                                      frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
+                                      ceiling=ceiling)
     out = status.loc[P.index]
     out.index = cells_all
     return out.reindex(panel["cell"])
 
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "3"  # 3: without the second-largest values (`__m2`)
+CUBE_FORMAT = "4"  # 3: without the second-largest values (`__m2`); 4: each year stored under its inputs' hash
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> str:
@@ -388,10 +398,11 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> 
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute) -> pd.DataFrame:
-    """A protected cube read back from the database when it was computed from the same data, settings and rates;
-    otherwise computed and stored (best effort: a failed write only costs the next reader the computation)."""
-    fingerprint = _fingerprint(con)
+def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute, fingerprint: str | None = None) -> pd.DataFrame:
+    """A protected cube read back from the database when it was computed from the same inputs (by default: the
+    same data version, settings and rates); otherwise computed and stored (best effort: a failed write only costs
+    the next reader the computation)."""
+    fingerprint = fingerprint or _fingerprint(con)
     row = con.execute(sql.load("get_stored_cube"), [kind, fingerprint]).fetchall()
     if row:
         return pd.read_parquet(io.BytesIO(row[0][0]))
@@ -416,14 +427,44 @@ def restamp_stored(con: duckdb.DuckDBPyConnection, old_version: int) -> None:
     con.execute(sql.load("restamp_stored_cubes"), [_fingerprint(con), _fingerprint(con, old_version)])
 
 
+def _inputs_hash(rules: confidentiality.Rules, *frames: pd.DataFrame) -> str:
+    """What a protection depends on: the rules, the format and the true cubes it reads (their every value); a write
+    that leaves a year's cube unchanged leaves its hash unchanged, so that year is not protected again."""
+    digest = hashlib.sha256(f"{CUBE_FORMAT}|{rules!r}".encode())
+    for frame in frames:
+        ordered = frame.sort_values("cell").reset_index(drop=True)
+        digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
+        digest.update("|".join(ordered.columns).encode())
+    return digest.hexdigest()
+
+
+def _public_year(con: duckdb.DuckDBPyConnection, true: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
+    year = int(true["year"].iloc[0])
+    return _stored(con, f"public:{year}", lambda: protect(true, rules), _inputs_hash(rules, true))
+
+
+def _public_cube_incremental(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The public cube of every year, each year protected only when its own inputs changed since it was stored."""
+    rules = settings(con).rules
+    true = cube(con, None)
+    parts = [_public_year(con, frame.reset_index(drop=True), rules) for _, frame in true.groupby("year", sort=True)]
+    return pd.concat(parts, ignore_index=True) if parts else protect(true, rules)
+
+
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The public cube of every year, stored in the database until the data, the settings or the rates change."""
-    return _stored(con, "public", lambda: public_cube(con, None))
+    """The public cube of every year, stored in the database until the data, the settings or the rates change;
+    after a change only the years whose own figures changed are protected again."""
+    return _stored(con, "public", lambda: _public_cube_incremental(con))
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
-    """`public_panel`, stored like `public_cubes`."""
-    return _stored(con, f"panel:{year_from}:{year_to}", lambda: public_panel(con, year_from, year_to))
+    """`public_panel`, stored like `public_cubes`: recomputed only when one of its inputs (the true raw, sample and
+    outside cubes of both years, the rules) changed."""
+    rules = settings(con).rules
+    inputs = [cube(con, y, p, o) for y in (year_from, year_to)
+              for p, o in ((None, False), ((year_from, year_to), False), ((year_from, year_to), True))]
+    return _stored(con, f"panel:{year_from}:{year_to}", lambda: public_panel(con, year_from, year_to),
+                   _inputs_hash(rules, *inputs))
 
 
 def prepare_public(con: duckdb.DuckDBPyConnection) -> None:

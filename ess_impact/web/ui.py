@@ -329,8 +329,7 @@ def source_line() -> str:
 def notes() -> list[str]:
     """The lines that go under every published table and into every download."""
     settings = context()["settings"]
-    return [source_line(), tr("suppressed_note", min_count=settings.min_count,
-                              share=formatting.percent(settings.dominance_share, lang(), 0))]
+    return [source_line(), tables.suppressed_note(settings, lang())]
 
 
 def _slug(text: str) -> str:

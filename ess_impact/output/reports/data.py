@@ -16,7 +16,7 @@ import pandas as pd
 
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.labels import INDICATORS, N_, t
-from ess_impact.output import story
+from ess_impact.output import story, tables
 from ess_impact.publish import indicators, slices
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import db, notes
@@ -184,9 +184,7 @@ class ReportData:
         return self.t(N_("source_line_demo") if self.is_demo else N_("source_line"))
 
     def suppressed_note(self) -> str:
-        s = self.context.settings
-        return self.t("suppressed_note", min_count=s.min_count,
-                      share=formatting.percent(s.dominance_share, self.lang, 0))
+        return tables.suppressed_note(self.context.settings, self.lang)
 
     def rate_note(self) -> str | None:
         rates = self.context.rates
@@ -224,7 +222,7 @@ class ReportData:
             (self.t("settings_heading"), settings),
             (self.t("confidentiality_heading"), [
                 self.t("confidentiality_text", min_count=s.min_count,
-                       share=formatting.percent(s.dominance_share, self.lang, 0)), self.suppressed_note()]),
+                       share=formatting.percent(s.dominance_share, self.lang, 0))]),  # the "x" note: every footer
             (self.t("sources_heading"), [self.t("sources_text"), self.source_line()]),
         ]
 

@@ -73,7 +73,12 @@ class _Document(FPDF):
         self.set_font(FONT, "", 7)
         self.set_text_color(*MUTED)
         for text in (data.suppressed_note(), data.source_line()):
+            size = 7.0
+            while self.get_string_width(text) > self.width and size > 5.5:  # one line, whatever the settings
+                size -= 0.25
+                self.set_font(FONT, "", size)
             self.cell(self.width, 3.3, text, new_x="LMARGIN", new_y="NEXT")
+            self.set_font(FONT, "", 7)
         organisation = data.context.organisation.name
         left = data.generated_text() + (" · " + data.t("report_prepared_by", org=organisation) if organisation else "")
         self.cell(self.width - 25, 3.3, left)
