@@ -23,7 +23,7 @@ from ess_impact import errors
 from ess_impact.intake import importer, template
 from ess_impact.labels import t
 from ess_impact.output.reports import command as report_command
-from ess_impact.publish import indicators
+from ess_impact.publish import indicators, snapshot
 from ess_impact.store import auth, db, history
 from ess_impact.web import server
 
@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     _user_parser(sub, common)
     report_command.add_parser(sub, common)
 
+    sp = sub.add_parser("publish", help="préparer maintenant les tableaux publics (sinon faits en arrière-plan)")
+    common(sp)
+    sp.set_defaults(func=cmd_publish)
+
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
     sp.add_argument("--address", default=None, help="adresse d'écoute (ex. 127.0.0.1 derrière un mandataire inverse)")
@@ -138,7 +142,7 @@ def cmd_import(args) -> int:
             print(refused.message(lang), t("demo_in_force_cli", lang), sep="\n", file=sys.stderr)
             return EXIT_INVALID
         if any(r.import_id for r in results):
-            _prepare_public(con, lang)
+            _prepare_public(args.db, lang)
     for r in results:
         key = "import_done" if r.import_id else "import_nothing_new"
         print(t(key, lang, file=r.file_name, inserted=r.inserted, replaced=r.replaced, unchanged=r.unchanged),
@@ -209,9 +213,18 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
-def _prepare_public(con, lang: str) -> None:
-    print(t("preparing_public", lang), file=sys.stderr, flush=True)
-    indicators.prepare_public(con)
+def _prepare_public(path: Path | None, lang: str) -> None:
+    """After a write: the published snapshot of the new version is prepared by a background process (the command
+    returns at once; the pages serve the previous version until it is ready)."""
+    print(t("publishing_background", lang), file=sys.stderr, flush=True)
+    snapshot.start(path or db.db_path())
+
+
+def cmd_publish(args) -> int:
+    """Prepare the published snapshot now, in the foreground (what the background process does after a write)."""
+    print(t("preparing_public", args.lang), file=sys.stderr, flush=True)
+    snapshot.prepare(args.db or db.db_path())
+    return EXIT_OK
 
 
 def cmd_audit(args) -> int:
@@ -239,7 +252,7 @@ def cmd_demo(args) -> int:
     with db.connect(args.db) as con:
         result = history.load_demo(con)
         if result is not None:
-            _prepare_public(con, args.lang)
+            _prepare_public(args.db, args.lang)
     if result is None:
         print(t("demo_refused", args.lang), file=sys.stderr)
         return EXIT_INVALID
@@ -257,7 +270,7 @@ def cmd_real_data(args) -> int:
             print(t("demo_in_force_cli", args.lang), file=sys.stderr)
             return EXIT_CONFIRM
         done = history.retire_demo(con, auth.system(getattr(args, "actor", None)))
-        _prepare_public(con, args.lang)
+        _prepare_public(args.db, args.lang)
     print(t("real_data_done", args.lang, figures=done.figures, enterprises=done.enterprises), file=sys.stderr)
     return EXIT_OK
 
@@ -341,6 +354,15 @@ def cmd_user_list(args) -> int:
 
 
 def cmd_run(args) -> int:
+    """Start the web app. Before it, at start-up: the schema brought up to date, the demo loaded on a fresh machine,
+    and the published snapshot prepared in the background when it is not the database's version (the first visitor
+    of a fresh server is answered from the snapshot on disk)."""
+    path = db.db_path()
+    with db.connect(path) as con:
+        history.load_demo_if_empty(con)
+        version = db.data_version(con)
+    if snapshot.stale(path, version):
+        snapshot.start(path)
     return subprocess.call(server.command(args.port, args.address), env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
 
 

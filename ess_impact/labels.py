@@ -1145,6 +1145,21 @@ TEXT: dict[str, tuple[str, str]] = {
                      "to its default."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
+    # --- issue 16: published snapshots prepared in the background
+    "publishing_first": ("Première préparation des tableaux publics (règles de confidentialité) : la page "
+                         "s'affichera dès qu'ils seront prêts…",
+                         "First preparation of the public tables (confidentiality rules): the page will show as soon "
+                         "as they are ready…"),
+    "publishing_update": ("Mise à jour des chiffres publics en cours : les chiffres affichés sont ceux de la version "
+                          "précédente jusqu'à la fin du calcul.",
+                          "The public figures are being updated: the figures shown are the previous version's until "
+                          "the computation ends."),
+    "publishing_started": ("Les tableaux publics sont recalculés en arrière-plan ; les pages affichent la version "
+                           "précédente jusqu'à ce que la nouvelle soit prête.",
+                           "The public tables are being recomputed in the background; the pages show the previous "
+                           "version until the new one is ready."),
+    "publishing_background": ("Les tableaux publics sont préparés en arrière-plan.",
+                              "The public tables are being prepared in the background."),
 }
 
 

@@ -396,3 +396,9 @@ def prepare_public(con: duckdb.DuckDBPyConnection) -> None:
     known = years(con)["year"].tolist()
     if len(known) >= 2:
         public_panels(con, int(known[-2]), int(known[-1]))
+
+
+def remember_public(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Store `frame` as the public cube of every year of this data version (one assembled from per-year parts by
+    publish/snapshot), so that `public_panel` reads it back instead of protecting every year again."""
+    _stored(con, "public", lambda: frame)

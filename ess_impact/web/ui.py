@@ -17,7 +17,7 @@ from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS
 from ess_impact.output import tables
-from ess_impact.publish import indicators, peers, slices
+from ess_impact.publish import peers, slices, snapshot
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
 
@@ -45,83 +45,114 @@ def language_switch() -> None:
         st.rerun()
 
 
-# --- data, cached by the database's data version ------------------------------------------------------------
+# --- data: the published snapshot (ess_impact.publish.snapshot), never computed on a visitor's time -----------------
 
 @st.cache_resource(show_spinner=False)
 def _first_run(path: str) -> bool:
-    """On a fresh machine the database is empty: load the fictitious demo data once (per database file)."""
+    """Once per process and database file: on a fresh machine (empty database) load the fictitious demo data; when
+    the published snapshot is not the database's version, prepare it in the background. True when a preparation
+    was started."""
     with db.connect(path) as con:
-        loaded = history.load_demo_if_empty(con) is not None
-        if loaded:
-            indicators.prepare_public(con)
-        return loaded
+        history.load_demo_if_empty(con)
+        version = db.data_version(con)
+    if snapshot.stale(path, version) and not snapshot.preparing(path):
+        snapshot.start(path)
+        return True
+    return False
 
 
-VERSION_FRESH_S = 1.0
+# The published tables of the manifests this process has read, by (database path, manifest key): shared by every
+# session of the server, read from disk once per manifest (a few MB of Parquet).
+_PUBLISHED: dict[tuple[str, str], snapshot.Published] = {}
+_STAMPS: dict[str, tuple] = {}
+WAIT_STEP_S = 0.25
+
+
+def published() -> snapshot.Published:
+    """The snapshot in force for this database. A cold server reads it from disk; the first start of an instance
+    (nothing ever published) shows a progress message until the background preparation is done."""
+    path = str(db.db_path())
+    _first_run(path)
+    found = _current(path)
+    if found is None:
+        found = _wait_first(path)
+    key = (path, found.key)
+    if key not in _PUBLISHED:
+        for old in [k for k in _PUBLISHED if k[0] == path]:
+            _PUBLISHED.pop(old)
+        _PUBLISHED[key] = snapshot.load(path, found)
+    return _PUBLISHED[key]
+
+
+def _current(path: str) -> snapshot.Manifest | None:
+    """The manifest in force, read again only when its file changed (a stat per call)."""
+    stamp = snapshot.stamp(path)
+    known = _STAMPS.get(path)
+    if known is None or known[0] != stamp:
+        known = (stamp, snapshot.current(path) if stamp else None)
+        _STAMPS[path] = known
+    return known[1]
+
+
+def _wait_first(path: str) -> snapshot.Manifest:
+    """Nothing published yet for this database: the page says so while the background preparer works. If no
+    preparer is at work (it failed, or this process could not start one), prepare here."""
+    with st.spinner(tr("publishing_first")):
+        waited = 0.0
+        while True:
+            found = _current(path)
+            if found is not None:
+                return found
+            if not snapshot.preparing(path) and waited >= 2.0:
+                found = snapshot.prepare(path)
+                if found is None:
+                    raise RuntimeError("nothing published")
+                return found
+            time.sleep(WAIT_STEP_S)
+            waited += WAIT_STEP_S
 
 
 def data_version() -> tuple[str, int]:
-    """Cache key of everything read from the database: its path and the version every write bumps. Asked of the
-    database at most once a second per session (a page asks many times in one run; each ask opens the file)."""
-    path = str(db.db_path())
-    known = st.session_state.get("_data_version")
-    now = time.monotonic()
-    if known and known[0] == path and now - known[2] < VERSION_FRESH_S:
-        return path, known[1]
-    _first_run(path)
-    with db.connect(path) as con:
-        version = db.data_version(con)
-    st.session_state["_data_version"] = (path, version, now)
-    return path, version
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _public_cubes(version: tuple[str, int]) -> pd.DataFrame:
-    with db.connect(version[0]) as con:
-        return indicators.public_cubes(con)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _panel_cubes(version: tuple[str, int], year_from: int, year_to: int) -> pd.DataFrame:
-    with db.connect(version[0]) as con:
-        return indicators.public_panels(con, year_from, year_to)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _context(version: tuple[str, int]) -> dict:
-    with db.connect(version[0]) as con:
-        return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
-                "rates": indicators.volunteer_rates(con)}
+    """Cache key of what the pages show: the database's path and the data version of the snapshot in force."""
+    found = published()
+    return str(db.db_path()), found.data_version
 
 
 def public_cubes() -> pd.DataFrame:
-    """The confidentiality-protected cube of every year, cached until the next write to the database."""
-    with st.spinner(tr("computing")):
-        return _public_cubes(data_version())
+    """The confidentiality-protected cube of every year, from the snapshot in force (shared: do not modify)."""
+    return published().public
 
 
-def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
-    """The protected cubes of two years restricted to the enterprises that reported both (constant sample)."""
-    with st.spinner(tr("computing")):
-        return _panel_cubes(data_version(), year_from, year_to)
+def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame | None:
+    """The protected cubes of two consecutive years restricted to the enterprises that reported both (constant
+    sample), from the snapshot; None for a pair that is not published."""
+    return published().panel(year_from, year_to)
 
 
 def wrote() -> None:
-    """This session has just written: its next read asks the database for the new data version at once (instead of
-    trusting the version it read less than a second ago), so that it sees its own write."""
+    """This session has just written: the snapshot of the new data version is prepared in the background (the
+    pages serve the previous one until it is ready)."""
     st.session_state.pop("_data_version", None)
+    snapshot.start(str(db.db_path()))
 
 
 def context() -> dict:
-    return _context(data_version())
+    found = published()
+    return {"years": found.years, "is_demo": found.is_demo, "settings": found.settings, "rates": found.rates}
+
+
+def update_notice() -> None:
+    """While a newer version is being prepared, say that the figures shown are the previous ones."""
+    if snapshot.preparing(str(db.db_path())):
+        st.caption(tr("publishing_update"))
 
 
 def real_data_switch(account) -> bool:
     """Admins: while the demo data are in force, explain what switching to real data does and offer it, confirmed;
     True when the instance already holds real data (the page goes on)."""
-    if not context()["is_demo"]:
-        return True
-    with db.connect() as con:
+    with db.connect() as con:  # the database itself (the snapshot may still be the previous version)
+        if not db.is_demo(con):
+            return True
         figures, enterprises = history.demo_counts(con)
     st.subheader(tr("real_data_title"))
     st.info(tr("real_data_text", figures=formatting.number(figures, lang()),
@@ -131,19 +162,16 @@ def real_data_switch(account) -> bool:
         submitted = st.form_submit_button(tr("real_data_button"), type="primary", key="real_data_submit",
                                           icon=":material/published_with_changes:")
     if submitted and sure:
-        def prepare(result, shown) -> None:
-            with st.spinner(tr("settings_recomputing")), db.connect() as con:
-                indicators.prepare_public(con)
-
         attempt(lambda con: history.retire_demo(con, account), "_real_data_done",
                 lambda r: [("success", tr("real_data_done", figures=formatting.number(r.figures, lang()),
-                                          enterprises=formatting.number(r.enterprises, lang())))], prepare)
+                                          enterprises=formatting.number(r.enterprises, lang())))])
     return False
 
 
 def demo_banner() -> None:
     if context()["is_demo"]:
         st.warning(tr("demo_banner"), icon="⚠️")
+    update_notice()
 
 
 # --- filters, kept in the URL --------------------------------------------------------------------------------
