@@ -4,14 +4,18 @@ No business logic: that lives in ess_impact."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import time
+from collections import OrderedDict
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
@@ -65,6 +69,8 @@ def _first_run(path: str) -> bool:
 # session of the server, read from disk once per manifest (a few MB of Parquet).
 _PUBLISHED: dict[tuple[str, str], snapshot.Published] = {}
 _STAMPS: dict[str, tuple] = {}
+# id of a published frame -> (its token: the manifest, a cache key without hashing the frame; the frame itself)
+_PUBLISHED_IDS: dict[int, tuple] = {}
 WAIT_STEP_S = 0.25
 
 
@@ -80,7 +86,12 @@ def published() -> snapshot.Published:
     if key not in _PUBLISHED:
         for old in [k for k in _PUBLISHED if k[0] == path]:
             _PUBLISHED.pop(old)
-        _PUBLISHED[key] = snapshot.load(path, found)
+        loaded = snapshot.load(path, found)
+        _PUBLISHED[key] = loaded
+        kept = {k for _, k in _PUBLISHED}
+        for known in [i for i, (token, _) in _PUBLISHED_IDS.items() if token[1] not in kept]:
+            _PUBLISHED_IDS.pop(known)
+        _PUBLISHED_IDS[id(loaded.public)] = (("published", found.key), loaded.public)
     return _PUBLISHED[key]
 
 
@@ -126,7 +137,11 @@ def public_cubes() -> pd.DataFrame:
 def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame | None:
     """The protected cubes of two consecutive years restricted to the enterprises that reported both (constant
     sample), from the snapshot; None for a pair that is not published."""
-    return published().panel(year_from, year_to)
+    found = published()
+    panel = found.panel(year_from, year_to)
+    if panel is not None:
+        _PUBLISHED_IDS.setdefault(id(panel), (("panel", found.manifest.key, year_from, year_to), panel))
+    return panel
 
 
 def wrote() -> None:
@@ -385,7 +400,61 @@ def show_table(table: tables.Table, key: str, height: int | None = None) -> None
 
 
 def show_chart(figure, key: str) -> None:
+    """A plotly figure, or a figure() already turned into its dict (then not copied nor validated again)."""
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, theme=None)
+
+
+class _Built(BaseFigure):
+    """A figure already built and turned into its dict: st.plotly_chart asks it for `to_dict()` and gets the stored
+    dict (plotly's validation and deep copy are skipped). Read-only: the dict is shared by every session."""
+
+    def __new__(cls, spec: dict):
+        built = object.__new__(cls)
+        built.__dict__["_spec"] = spec
+        return built
+
+    def __init__(self, spec: dict):  # noqa: D107 - nothing to set up (BaseFigure's set-up is what is skipped)
+        pass
+
+    def to_dict(self) -> dict:
+        return self.__dict__["_spec"]
+
+
+# Figures built by this process, by what they were built from (the snapshot's manifest for the published frames,
+# the content of any other frame, the other arguments): a chart whose inputs have not changed is not built again.
+_FIGURES: OrderedDict = OrderedDict()
+FIGURES_KEPT = 512
+
+
+def _token(value):
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        found = _PUBLISHED_IDS.get(id(value))
+        if found is not None and found[1] is value:
+            return found[0]
+        hashed = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        names = tuple(map(str, value.columns)) if isinstance(value, pd.DataFrame) else str(value.name)
+        return ("frame", names, hashlib.sha256(hashed).hexdigest())
+    if isinstance(value, (list, tuple)):
+        return tuple(_token(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _token(v)) for k, v in sorted(value.items()))
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, hashlib.sha256(value.tobytes()).hexdigest())
+    return repr(value)
+
+
+def figure(builder, *args, **kwargs) -> _Built:
+    """`builder(*args, **kwargs)` (a charts/maps function), built once per distinct input in this process."""
+    key = (builder.__module__, builder.__qualname__, _token(args), _token(kwargs))
+    spec = _FIGURES.get(key)
+    if spec is None:
+        spec = builder(*args, **kwargs).to_dict()
+        _FIGURES[key] = spec
+        while len(_FIGURES) > FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
+    else:
+        _FIGURES.move_to_end(key)
+    return _Built(spec)
 
 
 def footnotes(year: int | None) -> None:
