@@ -138,3 +138,13 @@ def test_the_background_process_publishes(small_db):
 def test_nothing_published_yet_is_none(tmp_path, missing):
     assert snapshot.current(tmp_path / "none.duckdb") is None
     assert not snapshot.preparing(tmp_path / "none.duckdb")
+
+
+def test_the_web_maps_boundaries_are_the_shipped_ones():
+    """The web map names ess_impact/web/static/quebec_mrc_boundaries.geojson (served once to the browser); it must
+    be the same file as the reference boundaries the reports and the confidentiality of shared polygons use."""
+    from conftest import ROOT
+
+    shipped = ROOT / "ess_impact" / "data" / "quebec_mrc_boundaries.geojson"
+    served = ROOT / "ess_impact" / "web" / "static" / "quebec_mrc_boundaries.geojson"
+    assert served.read_bytes() == shipped.read_bytes()

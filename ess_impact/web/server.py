@@ -17,6 +17,8 @@ OPTIONS = {
     "server.runOnSave": "false",
     "server.fileWatcherType": "none",  # production: no file watching (it costs every run)
     "browser.gatherUsageStats": "false",
+    # ess_impact/web/static/ (the map's boundaries, fetched once by the browser instead of sent with every map)
+    "server.enableStaticServing": "true",
     "theme.primaryColor": "#1F4E79",
     "theme.base": "light",
     "client.toolbarMode": "viewer",

@@ -14,6 +14,11 @@ from ess_impact.store import db, notes
 from ess_impact.web import ui
 
 
+# The MRC boundaries, served by Streamlit's static file serving (server.enableStaticServing, ess_impact/web/static/):
+# the browser fetches them once and keeps them; relative, so that it works behind a proxy's path prefix too.
+GEOJSON_URL = "app/static/quebec_mrc_boundaries.geojson"
+
+
 def show_map(f: Filters, cubes: pd.DataFrame, key: str, chart_key: str = "map", height: int = 620) -> None:
     """The MRC map of f.year for `key` per 1 000 inhabitants: zoomed on f.region, f.mrc highlighted."""
     current = ui.lang()
@@ -27,7 +32,7 @@ def show_map(f: Filters, cubes: pd.DataFrame, key: str, chart_key: str = "map", 
 def _map(cubes: pd.DataFrame, f: Filters, key: str, lang: str, title: str, source: str, height: int):
     """The map's figure, from the published cubes (ui.figure builds it once per distinct input)."""
     return maps.choropleth(areas.area_values(cubes, f, key, lang), key, lang, title, source, region=f.region,
-                           highlight=f.mrc, height=height)
+                           highlight=f.mrc, height=height, geojson_url=GEOJSON_URL)
 
 
 def messages(f: Filters, cubes: pd.DataFrame) -> list[story.Message]:
