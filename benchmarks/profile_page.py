@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--query", action="append", default=[], help="key=value, repeatable")
     parser.add_argument("-n", type=int, default=5)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime…")
     args = parser.parse_args()
     path = work_dir() / "load_demo.duckdb"
     if snapshot.current(path) is None:
@@ -82,7 +83,7 @@ def main() -> None:
     print(f"warm runs: median {statistics.median(walls) * 1000:.0f} ms wall, {statistics.median(cpus) * 1000:.0f} ms "
           f"CPU (n = {args.n})")
     stats = pstats.Stats(profile)
-    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
