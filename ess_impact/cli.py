@@ -20,12 +20,12 @@ import sys
 from pathlib import Path
 
 from ess_impact import errors
-from ess_impact.intake import importer, template
 from ess_impact.labels import t
-from ess_impact.output.reports import command as report_command
-from ess_impact.publish import indicators, snapshot
-from ess_impact.store import auth, db, history
-from ess_impact.web import server
+from ess_impact.store import auth, db, history, publication
+
+# Each subcommand loads the modules it needs when it runs (start-up time: `import` needs neither the reports, nor
+# the protection code, nor the template writer).
+REPORT_FORMATS = ("pdf", "sheet", "xlsx", "pptx", "png")  # ess_impact.output.reports.FORMATS (a test checks it)
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
 
@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_real_data)
 
     _user_parser(sub, common)
-    report_command.add_parser(sub, common)
+    _report_parser(sub, common)
 
     sp = sub.add_parser("publish", help="préparer maintenant les tableaux publics (sinon faits en arrière-plan)")
     common(sp)
@@ -114,7 +114,32 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _report_parser(sub, common) -> None:
+    sp = sub.add_parser("report", help="rapport PDF, classeur Excel, présentation ou graphiques d'une MRC ou "
+                                       "d'une région")
+    where = sp.add_mutually_exclusive_group()
+    where.add_argument("--mrc", metavar="CODE", help="code (ex. 54) ou nom de la MRC")
+    sp.add_argument("--region", metavar="CODE", help="code (ex. 16) ou nom de la région")
+    where.add_argument("--all-mrc", action="store_true", help="un rapport par MRC de la région (--region), dans --out")
+    sp.add_argument("--year", type=int, help="année (défaut : la plus récente)")
+    sp.add_argument("--format", choices=REPORT_FORMATS, default="pdf",
+                    help="pdf, sheet (fiche d'une page, PDF), xlsx, pptx, ou png (graphiques : un dossier, ou un .zip)")
+    sp.add_argument("--out", type=Path, required=True, metavar="PATH", help="fichier à écrire (dossier avec --all-mrc)")
+    sp.add_argument("--org-name", help="nom du pôle sur le rapport (défaut : $ESS_IMPACT_ORG_NAME)")
+    sp.add_argument("--logo", type=Path, help="logo du pôle, PNG ou JPEG (défaut : $ESS_IMPACT_ORG_LOGO)")
+    common(sp)
+    sp.set_defaults(func=cmd_report)
+
+
+def cmd_report(args) -> int:
+    from ess_impact.output.reports import command as report_command
+
+    return report_command.run(args)
+
+
 def cmd_import(args) -> int:
+    from ess_impact.intake import importer
+
     lang = args.lang
     actor = auth.system(args.actor)
     with db.connect(args.db) as con:
@@ -175,6 +200,8 @@ def _progress_bar(lang: str):
 
 
 def cmd_summary(args) -> int:
+    from ess_impact.publish import indicators
+
     with db.connect(args.db) as con:
         year = args.year or indicators.latest_year(con)
         if year is None:
@@ -208,6 +235,8 @@ def _plain(value):
 
 
 def cmd_template(args) -> int:
+    from ess_impact.intake import template
+
     template.write_template(args.out, lang=args.lang)
     print(t("template_written", args.lang, path=args.out), file=sys.stderr)
     return EXIT_OK
@@ -217,11 +246,13 @@ def _prepare_public(path: Path | None, lang: str) -> None:
     """After a write: the published snapshot of the new version is prepared by a background process (the command
     returns at once; the pages serve the previous version until it is ready)."""
     print(t("publishing_background", lang), file=sys.stderr, flush=True)
-    snapshot.start(path or db.db_path())
+    publication.start(path or db.db_path())
 
 
 def cmd_publish(args) -> int:
     """Prepare the published snapshot now, in the foreground (what the background process does after a write)."""
+    from ess_impact.publish import snapshot
+
     print(t("preparing_public", args.lang), file=sys.stderr, flush=True)
     snapshot.prepare(args.db or db.db_path())
     return EXIT_OK
@@ -357,6 +388,9 @@ def cmd_run(args) -> int:
     """Start the web app. Before it, at start-up: the schema brought up to date, the demo loaded on a fresh machine,
     and the published snapshot prepared in the background when it is not the database's version (the first visitor
     of a fresh server is answered from the snapshot on disk)."""
+    from ess_impact.publish import snapshot
+    from ess_impact.web import server
+
     path = db.db_path()
     with db.connect(path) as con:
         history.load_demo_if_empty(con)

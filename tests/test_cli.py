@@ -120,3 +120,11 @@ def test_demo_and_template_commands(dbfile, tmp_path):
     assert len(data) == 17 and sum(r["enterprises"] for r in data) > 9_000
     template = tmp_path / "gabarit.xlsx"
     assert run("template", template).returncode == 0 and template.stat().st_size > 5_000
+
+
+def test_the_report_formats_offered_are_the_reports_ones():
+    """The command line declares `report --format` without loading the reports (start-up time of every command)."""
+    from ess_impact import cli
+    from ess_impact.output import reports
+
+    assert cli.REPORT_FORMATS == reports.FORMATS

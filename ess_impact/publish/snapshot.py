@@ -24,7 +24,6 @@ import fcntl
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -36,7 +35,7 @@ import pandas as pd
 
 from ess_impact import errors
 from ess_impact.publish import indicators
-from ess_impact.store import db
+from ess_impact.store import db, publication
 
 # Bump when the parts' content or the manifest's layout change: every part is then prepared again.
 FORMAT = "1"
@@ -47,8 +46,8 @@ COPY_TIMEOUT_S = 60.0
 COUNTERS = {"years": 0, "pairs": 0, "prepared": 0}
 
 
-def folder(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.published")
+folder = publication.folder  # <db>.published/
+start = publication.start    # the background preparation (python -m ess_impact.publish.snapshot DB)
 
 
 @dataclass(frozen=True)
@@ -293,18 +292,6 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
         return manifest
     finally:
         mem.close()
-
-
-def start(db_path: str | Path) -> subprocess.Popen | None:
-    """Prepare the current version in a background process (returns at once; None for an in-memory database).
-    Pages keep serving the manifest in force until the new one replaces it."""
-    if str(db_path) == ":memory:":
-        return None
-    base = folder(db_path)
-    base.mkdir(parents=True, exist_ok=True)
-    with open(base / "prepare.log", "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "ess_impact.publish.snapshot", str(db_path)],
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
 
 
 def stale(db_path: str | Path, version: int) -> bool:
