@@ -16,6 +16,9 @@ OPTIONS = {
     "server.maxUploadSize": str(UPLOAD_CEILING_MB),
     "server.runOnSave": "false",
     "server.fileWatcherType": "none",  # production: no file watching (it costs every run)
+    # No full garbage collection after every page run (Streamlit's default: tens of ms per run with the published
+    # tables and the built figures in memory); Python's own generational collector still runs.
+    "runner.postScriptGC": "false",
     "browser.gatherUsageStats": "false",
     # ess_impact/web/static/ (the map's boundaries, fetched once by the browser instead of sent with every map)
     "server.enableStaticServing": "true",

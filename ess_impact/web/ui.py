@@ -51,14 +51,21 @@ def language_switch() -> None:
 
 # --- data: the published snapshot (ess_impact.publish.snapshot), never computed on a visitor's time -----------------
 
+FIRST_RUN_WAIT_S = 2.0
+
+
 @st.cache_resource(show_spinner=False)
 def _first_run(path: str) -> bool:
     """Once per process and database file: on a fresh machine (empty database) load the fictitious demo data; when
     the published snapshot is not the database's version, prepare it in the background. True when a preparation
     was started."""
-    with db.connect(path) as con:
-        history.load_demo_if_empty(con)
-        version = db.data_version(con)
+    published_before = snapshot.current(path) is not None
+    try:  # with a snapshot to serve, a writer holding the file does not hold up the first visitor
+        with db.connect(path, timeout=FIRST_RUN_WAIT_S if published_before else None) as con:
+            history.load_demo_if_empty(con)
+            version = db.data_version(con)
+    except db.DatabaseBusy:
+        return False  # the writer starts the publication of what it writes
     if snapshot.stale(path, version) and not snapshot.preparing(path):
         snapshot.start(path)
         return True
