@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--dry-run", action="store_true", help="valider seulement, ne rien écrire")
     sp.add_argument("--accept-warnings", action="store_true", help="confirmer les avertissements")
     sp.add_argument("--actor", default=None, help="qui importe (défaut : l'utilisateur du système)")
+    sp.add_argument("--no-publish", action="store_true",
+                    help="ne pas préparer les tableaux publics en arrière-plan (plusieurs fichiers de suite : "
+                         "ess-impact publish à la fin)")
     common(sp)
     sp.set_defaults(func=cmd_import)
 
@@ -166,7 +169,7 @@ def cmd_import(args) -> int:
         except history.DemoInForce as refused:
             print(refused.message(lang), t("demo_in_force_cli", lang), sep="\n", file=sys.stderr)
             return EXIT_INVALID
-        if any(r.import_id for r in results):
+        if any(r.import_id for r in results) and not args.no_publish:
             _prepare_public(args.db, lang)
     for r in results:
         key = "import_done" if r.import_id else "import_nothing_new"
