@@ -36,6 +36,7 @@ from _common import load, work_dir  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from ess_impact import labels  # noqa: E402
 from ess_impact.publish import snapshot  # noqa: E402
 from ess_impact.store import db, history  # noqa: E402
 from ess_impact.web import server  # noqa: E402
@@ -143,6 +144,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each page per session")
     parser.add_argument("--url", help="a running server (default: start one on the demo data)")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--bare", action="store_true",
+                        help="start `streamlit run` directly (no warm-up visit) instead of `ess-impact run`")
     parser.add_argument("--processes", type=int, default=1,
                         help="Streamlit processes started on consecutive ports, sessions spread over them (sticky)")
     args = parser.parse_args()
@@ -157,13 +160,22 @@ def main() -> None:
         for k in range(args.processes):
             url = f"http://127.0.0.1:{args.port + k}"
             started = time.perf_counter()
-            processes.append(subprocess.Popen(server.command(args.port + k, address="127.0.0.1"), env=env,
-                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                              start_new_session=True))
-            _wait_healthy(url)
+            if args.bare:
+                processes.append(subprocess.Popen(server.command(args.port + k, address="127.0.0.1"), env=env,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                                  start_new_session=True))
+                _wait_healthy(url)
+            else:  # the production command: start-up, then one warm-up visit, then "ready" on stderr
+                process = subprocess.Popen([str(Path(sys.executable).parent / "ess-impact"), "run", "--port",
+                                            str(args.port + k), "--address", "127.0.0.1"], env=env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                           start_new_session=True)
+                processes.append(process)
+                _wait_ready(process)
             ready = time.perf_counter() - started
             first, errors, _ = asyncio.run(_load(url, 1, 1))
-            print(f"fresh server {k + 1}: health after {ready:.2f} s; first views: "
+            print(f"fresh server {k + 1} ({'bare streamlit' if args.bare else 'ess-impact run'}): "
+                  f"{'healthy' if args.bare else 'ready'} after {ready:.2f} s; first views: "
                   + ", ".join(f"{name} {values[0] * 1000:.0f} ms" for name, values in first.items())
                   + (f"; errors: {errors}" if errors else ""))
             urls.append(url)
@@ -192,14 +204,31 @@ def main() -> None:
             process.wait(timeout=20)
 
 
+def _wait_ready(process: subprocess.Popen, timeout: float = 300.0) -> None:
+    """Read the server's stderr until `ess-impact run` says it is ready; then keep draining it in a thread."""
+    import threading
+
+    deadline = time.monotonic() + timeout
+    ready = labels.t("server_ready", "fr", url="").strip()
+    for line in process.stderr:
+        if line.startswith(ready):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not become ready")
+    threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()
+
+
 def _servers_cpu(processes: list) -> float:
     """CPU seconds (user + system) used so far by the server processes (from /proc)."""
     total = 0.0
     ticks = os.sysconf("SC_CLK_TCK")
-    for process in processes:
+    pending = [process.pid for process in processes]
+    while pending:  # each process and its children (`ess-impact run` -> streamlit)
+        pid = pending.pop()
         try:
-            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
+            pending += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         except (OSError, IndexError, ValueError):
             pass
     return total

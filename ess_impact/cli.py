@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
     sp.add_argument("--address", default=None, help="adresse d'écoute (ex. 127.0.0.1 derrière un mandataire inverse)")
+    sp.add_argument("--lang", choices=["fr", "en"], default="fr")
     sp.set_defaults(func=cmd_run)
     return p
 
@@ -400,7 +401,20 @@ def cmd_run(args) -> int:
         version = db.data_version(con)
     if snapshot.stale(path, version):
         snapshot.start(path)
-    return subprocess.call(server.command(args.port, args.address), env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
+    process = subprocess.Popen(server.command(args.port, args.address),
+                               env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
+    try:
+        url = f"http://{args.address or '127.0.0.1'}:{args.port}"
+        if server.wait_healthy(url) and snapshot.current(path) is not None:
+            try:  # one visit of the main pages: the first real visitor finds everything loaded
+                server.warm_up(url)
+            except Exception as exc:  # noqa: BLE001 - a failed warm-up only costs the first visitor some time
+                errors.report_bug(exc)
+        print(t("server_ready", args.lang, url=url), file=sys.stderr, flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
 
 
 def main_exit() -> None:

@@ -1160,6 +1160,7 @@ TEXT: dict[str, tuple[str, str]] = {
                            "version until the new one is ready."),
     "publishing_background": ("Les tableaux publics sont préparés en arrière-plan.",
                               "The public tables are being prepared in the background."),
+    "server_ready": ("Application prête : {url}", "App ready: {url}"),
 }
 
 
