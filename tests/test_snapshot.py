@@ -63,6 +63,11 @@ def test_prepare_publishes_every_year_and_every_consecutive_pair(small_db):
     _same(published.public, expected)
     _same(published.panel(2023, 2024), panel)
     assert published.panel(2022, 2023) is None  # a pair no page shows: not computed on demand
+    # a new instance: the yearly tables were published first (incomplete), then everything
+    import json
+    first, last = [json.loads(p.read_text()) for p in sorted((snapshot.folder(small_db) / "history").glob("*.json"))]
+    assert (first["complete"], first["panels"], first["cubes"]) == (False, {}, manifest.cubes)
+    assert last["complete"] and manifest.complete
     assert not published.is_demo and list(published.years["year"]) == [2023, 2024]
     # prepared again without a write: nothing recomputed, the same manifest
     before = dict(snapshot.COUNTERS)

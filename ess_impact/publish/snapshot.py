@@ -61,6 +61,7 @@ class Manifest:
     cubes: dict[str, str] = field(default_factory=dict)    # "2024" -> part file of the year's public cube
     panels: dict[str, str] = field(default_factory=dict)   # "2023-2024" -> part file of the constant-sample cubes
     format: str = FORMAT
+    complete: bool = True  # False: a new instance's first, yearly tables only (the pairs are on their way)
 
     @property
     def key(self) -> str:
@@ -204,7 +205,8 @@ def _publish(base: Path, manifest: Manifest) -> None:
     text = json.dumps(asdict(manifest), sort_keys=True, indent=1)
     history = base / "history"
     history.mkdir(parents=True, exist_ok=True)
-    (history / f"{manifest.data_version:08d}-{manifest.key}.json").write_text(text, encoding="utf-8")
+    stamp_ns = time.time_ns()  # names sort in the order of publication
+    (history / f"{manifest.data_version:08d}-{stamp_ns:020d}-{manifest.key}.json").write_text(text, encoding="utf-8")
     temporary = base / f".CURRENT.{os.getpid()}.tmp"
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, base / "CURRENT.json")
@@ -248,7 +250,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
     try:
         version = db.data_version(mem)
         found = current(db_path)
-        if found is not None and found.data_version == version:
+        if found is not None and found.data_version == version and found.complete:
             return found
         known = [int(y) for y in indicators.years(mem)["year"]]
         rules_text = repr(indicators.settings(mem))
@@ -266,6 +268,22 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
             public.append(part)
         if public:
             indicators.remember_public(mem, pd.concat(public, ignore_index=True))
+        years = indicators.years(mem)
+        rates = indicators.volunteer_rates(mem)
+
+        def manifest_with(panels: dict, complete: bool = True) -> Manifest:
+            return Manifest(
+                data_version=version, prepared_at=datetime.now().isoformat(timespec="seconds"),
+                is_demo=db.is_demo(mem), settings=settings,
+                years=_write_part(base, f"years-{_digest(years)}", years),
+                rates=_write_part(base, f"rates-{_digest(rates)}", rates),
+                cubes=cubes, panels=panels, complete=complete)
+
+        if found is None and known:
+            # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors
+            # see the figures while the constant-sample pairs (the slow part) are prepared. An update never does
+            # this: its pages keep the previous complete version until the new one is complete.
+            _publish(base, manifest_with({}, complete=False))
         panels = {}
         for year in known:
             if year - 1 not in raw:
@@ -278,14 +296,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 _write_part(base, name, indicators.public_panel(mem, *pair))
                 COUNTERS["pairs"] += 1
             panels[f"{pair[0]}-{pair[1]}"] = f"parts/{name}.parquet"
-        years = indicators.years(mem)
-        rates = indicators.volunteer_rates(mem)
-        manifest = Manifest(
-            data_version=version, prepared_at=datetime.now().isoformat(timespec="seconds"),
-            is_demo=db.is_demo(mem), settings=settings,
-            years=_write_part(base, f"years-{_digest(years)}", years),
-            rates=_write_part(base, f"rates-{_digest(rates)}", rates),
-            cubes=cubes, panels=panels)
+        manifest = manifest_with(panels)
         _publish(base, manifest)
         _prune(base)
         COUNTERS["prepared"] += 1
@@ -297,7 +308,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
 def stale(db_path: str | Path, version: int) -> bool:
     """True when the manifest in force is not the one of data version `version`."""
     found = current(db_path)
-    return found is None or found.data_version != version
+    return found is None or found.data_version != version or not found.complete
 
 
 def _main(argv: list[str]) -> int:
