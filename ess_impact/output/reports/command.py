@@ -1,7 +1,7 @@
 """`ess-impact report`: one report (an MRC or a region), or one per MRC of a region (--all-mrc), in one format.
 
-The protected cubes are read from the published snapshot (or computed when it is not current) once per run and one browser draws every chart of the run; it starts
-while the data are gathered. The database is released before the files are drawn.
+The protected cubes are read from the published snapshot (or computed when it is not current) once per run, and
+one browser draws every chart of the run; it starts while the data are gathered. The database is released before the files are drawn.
 """
 
 from __future__ import annotations

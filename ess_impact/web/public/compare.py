@@ -53,8 +53,8 @@ years = sorted(int(y) for y in cubes["year"].unique())
 base = ui.choose(st, "selectbox", ui.tr("base_year"), years, "base", years[0])
 trend = pd.concat([slices.trend(cubes, slices.territory_filters(code, None), key, names[code], lang)
                    for code in chosen])
-ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("compare_trend_title", indicator=label, year=base), source,
-                           index_base=base), "compare_trend")
+ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("compare_trend_title", indicator=label, year=base),
+                        source, index_base=base), "compare_trend")
 
 mix = []
 for code in chosen:

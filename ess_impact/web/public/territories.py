@@ -71,8 +71,9 @@ if f.mrc:
     trend = pd.concat([slices.trend(cubes, x, key, name, lang) for x, name in (
         (f, where), (region_filters, ui.place(Filters(region=f.region))), (quebec_filters, ui.place(Filters())))])
     first_year = int(trend["year"].min())
-    ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("trend_compared_title", indicator=label, year=first_year,
-                                                       place=where), source, index_base=first_year), "mrc_trend")
+    ui.show_chart(ui.figure(charts.lines, trend, key, lang,
+                            ui.tr("trend_compared_title", indicator=label, year=first_year, place=where), source,
+                            index_base=first_year), "mrc_trend")
 elif f.region:
     st.header(ui.tr("by_mrc_heading"))
     rows = indicators.select(cubes, "mrc", Filters(f.year, f.region, None, f.sector, f.legal_form), lang)
