@@ -79,6 +79,7 @@ _STAMPS: dict[str, tuple] = {}
 # id of a published frame -> (its token: the manifest, a cache key without hashing the frame; the frame itself)
 _PUBLISHED_IDS: dict[int, tuple] = {}
 WAIT_STEP_S = 0.25
+PREPARER_START_S = 20.0  # time a background preparer may take to start (Python and its imports) before the page prepares itself
 
 
 def published() -> snapshot.Published:
@@ -121,7 +122,7 @@ def _wait_first(path: str) -> snapshot.Manifest:
             found = _current(path)
             if found is not None:
                 return found
-            if not snapshot.preparing(path) and waited >= 2.0:
+            if not snapshot.preparing(path) and waited >= PREPARER_START_S:
                 found = snapshot.prepare(path)
                 if found is None:
                     raise RuntimeError("nothing published")
