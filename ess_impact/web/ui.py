@@ -79,7 +79,8 @@ _STAMPS: dict[str, tuple] = {}
 # id of a published frame -> (its token: the manifest, a cache key without hashing the frame; the frame itself)
 _PUBLISHED_IDS: dict[int, tuple] = {}
 WAIT_STEP_S = 0.25
-PREPARER_START_S = 20.0  # time a background preparer may take to start (Python and its imports) before the page prepares itself
+# Time a background preparer may take to start (Python and its imports) before a first page prepares by itself.
+PREPARER_START_S = 20.0
 
 
 def published() -> snapshot.Published:
