@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import replace
@@ -76,6 +77,7 @@ def _first_run(path: str) -> bool:
 # session of the server, read from disk once per manifest (a few MB of Parquet).
 _PUBLISHED: dict[tuple[str, str], snapshot.Published] = {}
 _STAMPS: dict[str, tuple] = {}
+_LOCK = threading.Lock()
 # id of a published frame -> (its token: the manifest, a cache key without hashing the frame; the frame itself)
 _PUBLISHED_IDS: dict[int, tuple] = {}
 WAIT_STEP_S = 0.25
@@ -92,16 +94,18 @@ def published() -> snapshot.Published:
     if found is None:
         found = _wait_first(path)
     key = (path, found.key)
-    if key not in _PUBLISHED:
-        for old in [k for k in _PUBLISHED if k[0] == path]:
-            _PUBLISHED.pop(old)
-        loaded = snapshot.load(path, found)
-        _PUBLISHED[key] = loaded
-        kept = {k for _, k in _PUBLISHED}
-        for known in [i for i, (token, _) in _PUBLISHED_IDS.items() if token[1] not in kept]:
-            _PUBLISHED_IDS.pop(known)
-        _PUBLISHED_IDS[id(loaded.public)] = (("published", found.key), loaded.public)
-    return _PUBLISHED[key]
+    loaded = _PUBLISHED.get(key)
+    if loaded is None:
+        loaded = snapshot.load(path, found)  # outside the lock: other sessions keep being served meanwhile
+        with _LOCK:
+            for old in [k for k in _PUBLISHED if k[0] == path]:
+                _PUBLISHED.pop(old)
+            _PUBLISHED[key] = loaded
+            kept = {k for _, k in _PUBLISHED}
+            for known in [i for i, (token, _) in _PUBLISHED_IDS.items() if token[1] not in kept]:
+                _PUBLISHED_IDS.pop(known)
+            _PUBLISHED_IDS[id(loaded.public)] = (("published", found.key), loaded.public)
+    return loaded
 
 
 def _current(path: str) -> snapshot.Manifest | None:
@@ -149,7 +153,8 @@ def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame | None:
     found = published()
     panel = found.panel(year_from, year_to)
     if panel is not None:
-        _PUBLISHED_IDS.setdefault(id(panel), (("panel", found.manifest.key, year_from, year_to), panel))
+        with _LOCK:
+            _PUBLISHED_IDS.setdefault(id(panel), (("panel", found.manifest.key, year_from, year_to), panel))
     return panel
 
 
@@ -455,14 +460,16 @@ def _token(value):
 def figure(builder, *args, **kwargs) -> _Built:
     """`builder(*args, **kwargs)` (a charts/maps function), built once per distinct input in this process."""
     key = (builder.__module__, builder.__qualname__, _token(args), _token(kwargs))
-    spec = _FIGURES.get(key)
+    with _LOCK:  # sessions run in threads of one process
+        spec = _FIGURES.get(key)
+        if spec is not None:
+            _FIGURES.move_to_end(key)
     if spec is None:
         spec = builder(*args, **kwargs).to_dict()
-        _FIGURES[key] = spec
-        while len(_FIGURES) > FIGURES_KEPT:
-            _FIGURES.popitem(last=False)
-    else:
-        _FIGURES.move_to_end(key)
+        with _LOCK:
+            _FIGURES[key] = spec
+            while len(_FIGURES) > FIGURES_KEPT:
+                _FIGURES.popitem(last=False)
     return _Built(spec)
 
 
