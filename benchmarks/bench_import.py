@@ -21,6 +21,8 @@ import io
 import itertools
 import math
 import pstats
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -297,11 +299,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="file format (csv: French Excel export; ods: the workbook converted by LibreOffice)")
     parser.add_argument("--in-process", action="store_true",
                         help="read in this process instead of the sandbox's child (the cost of the isolation)")
+    parser.add_argument("--processes", action="store_true",
+                        help="instead: whole processes (start-up included): `ess-impact import`, a process that only "
+                             "reads the file with fastexcel, and one that reads it with pandas + openpyxl")
     parser.add_argument("--hostile", action="store_true",
                         help="instead: memory and time of reading small hostile files, with and without the checks")
     args = parser.parse_args(argv)
     if args.hostile:
         return hostile()
+    if args.processes:
+        return whole_processes(workbook(args.rows, args.seed, args.regenerate, "xlsx"), args.repeat, args.skip_pandas)
     if args.in_process:
         importer.sandbox.read = _read_in_process
 
@@ -394,6 +401,62 @@ MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
             'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
             '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
             '</manifest:manifest>')
+
+
+def _process_times(command: list[str], repeat: int, fresh_db: Path | None = None) -> tuple[list, list]:
+    """Wall and CPU (user + system of the child) seconds of `repeat` runs of a whole process."""
+    import resource
+
+    walls, cpus = [], []
+    for _ in range(repeat):
+        if fresh_db is not None:
+            for leftover in fresh_db.parent.glob(fresh_db.name + "*"):
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        if done.returncode != 0:
+            raise AssertionError(f"{command[:3]} exit {done.returncode}: {done.stderr[-2000:]}")
+    return walls, cpus
+
+
+def whole_processes(path: Path, repeat: int, skip_pandas: bool) -> int:
+    """Issue 16's import targets, each a whole process (start-up included), measured in one run."""
+    python = sys.executable
+    database = work_dir() / "import_process.duckdb"
+    commands = {
+        "fastexcel read only": [python, "-c", "import sys, fastexcel; "
+                                "fastexcel.read_excel(sys.argv[1]).load_sheet(0).to_arrow()", str(path)],
+        "ess-impact import": [str(Path(python).parent / "ess-impact"), "import", str(path), "--db", str(database),
+                              "--accept-warnings", "--no-publish"],  # the background publication is not the import's time
+    }
+    if not skip_pandas:
+        commands["pandas + openpyxl read"] = [python, "-c", "import sys, pandas; "
+                                              "pandas.read_excel(sys.argv[1], engine='openpyxl')", str(path)]
+    print(f"# Import as whole processes: {path.name}, {path.stat().st_size / 1e6:.1f} MB, {repeat} runs each\n")
+    print(f"Machine: {machine()}  \nBefore: {load()}\n")
+    results = {}
+    for name, command in commands.items():
+        results[name] = _process_times(command, repeat, database if name == "ess-impact import" else None)
+    print("| process | wall median | CPU median |\n|---|---|---|")
+    for name, (walls, cpus) in results.items():
+        print(f"| {name} | {statistics.median(walls):.2f} s | {statistics.median(cpus):.2f} s |")
+    ours = statistics.median(results["ess-impact import"][0])
+    raw = statistics.median(results["fastexcel read only"][0])
+    ours_cpu = statistics.median(results["ess-impact import"][1])
+    raw_cpu = statistics.median(results["fastexcel read only"][1])
+    print(f"\n`ess-impact import` / fastexcel read: {ours / raw:.2f}x wall, {ours_cpu / raw_cpu:.2f}x CPU "
+          "(target <= 1.5x)")
+    if not skip_pandas:
+        slow = statistics.median(results["pandas + openpyxl read"][0])
+        slow_cpu = statistics.median(results["pandas + openpyxl read"][1])
+        print(f"pandas + openpyxl read / `ess-impact import`: {slow / ours:.1f}x wall, {slow_cpu / ours_cpu:.1f}x CPU "
+              "(target >= 8x)")
+    print(f"\nAfter: {load()}")
+    return 0
 
 
 def hostile_files(folder: Path) -> dict[str, Path]:

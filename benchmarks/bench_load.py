@@ -36,7 +36,8 @@ from _common import load, work_dir  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from ess_impact.publish import indicators  # noqa: E402
+from ess_impact import labels  # noqa: E402
+from ess_impact.publish import snapshot  # noqa: E402
 from ess_impact.store import db, history  # noqa: E402
 from ess_impact.web import server  # noqa: E402
 
@@ -94,11 +95,14 @@ async def _session(url: str, runs: int, results: dict, errors: list) -> None:
         errors.append(f"{type(exc).__name__}: {exc}")
 
 
-async def _load(url: str, sessions: int, runs: int) -> tuple[dict, list, float]:
+async def _load(urls: str | list[str], sessions: int, runs: int) -> tuple[dict, list, float]:
+    """`sessions` sessions spread over the servers (as a proxy with sticky sessions would: each session keeps its
+    server for all its runs)."""
+    urls = [urls] if isinstance(urls, str) else urls
     results: dict[str, list[float]] = {}
     errors: list[str] = []
     start = time.perf_counter()
-    await asyncio.gather(*(_session(url, runs, results, errors) for _ in range(sessions)))
+    await asyncio.gather(*(_session(urls[k % len(urls)], runs, results, errors) for k in range(sessions)))
     return results, errors, time.perf_counter() - start
 
 
@@ -120,14 +124,17 @@ def _wait_healthy(url: str, timeout: float = 120.0) -> None:
 
 
 def _database() -> Path:
-    """A copy of the demo database with its public tables prepared (what a write leaves behind)."""
+    """A copy of the demo database with its published snapshot (what a write leaves behind, once the background
+    preparation is done): the server starts cold but finds the snapshot on disk."""
     source = work_dir() / "load_demo.duckdb"
     if not source.exists():
         with db.connect(source) as con:
             history.load_demo(con)
-            indicators.prepare_public(con)
+    snapshot.prepare(source)
     copy = work_dir() / "load_run.duckdb"
     shutil.copy(source, copy)
+    shutil.rmtree(snapshot.folder(copy), ignore_errors=True)
+    shutil.copytree(snapshot.folder(source), snapshot.folder(copy))
     return copy
 
 
@@ -137,41 +144,101 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each page per session")
     parser.add_argument("--url", help="a running server (default: start one on the demo data)")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--bare", action="store_true",
+                        help="start `streamlit run` directly (no warm-up visit) instead of `ess-impact run`")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="Streamlit processes started on consecutive ports, sessions spread over them (sticky)")
     args = parser.parse_args()
-    process = None
-    url = args.url
-    print(f"# load test — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPU — {load()}")
-    if url is None:
+    processes = []
+    urls = [args.url] if args.url else []
+    cpu_before = _children_cpu()
+    print(f"# load test — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPU — {load()} — "
+          f"{args.processes if not args.url else 'external'} server process(es)")
+    if not urls:
         path = _database()
-        url = f"http://127.0.0.1:{args.port}"
         env = {**os.environ, "ESS_IMPACT_DB": str(path)}
-        started = time.perf_counter()
-        process = subprocess.Popen(server.command(args.port, address="127.0.0.1"), env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        _wait_healthy(url)
-        ready = time.perf_counter() - started
-        first, errors, _ = asyncio.run(_load(url, 1, 1))
-        print(f"fresh server: health after {ready:.2f} s; first views: "
-              + ", ".join(f"{name} {values[0] * 1000:.0f} ms" for name, values in first.items())
-              + (f"; errors: {errors}" if errors else ""))
+        for k in range(args.processes):
+            url = f"http://127.0.0.1:{args.port + k}"
+            started = time.perf_counter()
+            if args.bare:
+                processes.append(subprocess.Popen(server.command(args.port + k, address="127.0.0.1"), env=env,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                                  start_new_session=True))
+                _wait_healthy(url)
+            else:  # the production command: start-up, then one warm-up visit, then "ready" on stderr
+                process = subprocess.Popen([str(Path(sys.executable).parent / "ess-impact"), "run", "--port",
+                                            str(args.port + k), "--address", "127.0.0.1"], env=env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                           start_new_session=True)
+                processes.append(process)
+                _wait_ready(process)
+            ready = time.perf_counter() - started
+            first, errors, _ = asyncio.run(_load(url, 1, 1))
+            print(f"fresh server {k + 1} ({'bare streamlit' if args.bare else 'ess-impact run'}): "
+                  f"{'healthy' if args.bare else 'ready'} after {ready:.2f} s; first views: "
+                  + ", ".join(f"{name} {values[0] * 1000:.0f} ms" for name, values in first.items())
+                  + (f"; errors: {errors}" if errors else ""))
+            urls.append(url)
     try:
-        print("| N | page | runs | p50 | p95 | runs/s (all pages) | errors |")
-        print("|---|---|---|---|---|---|---|")
+        print("| N | page | runs | p50 | p95 | runs/s (all pages) | errors | server CPU s |")
+        print("|---|---|---|---|---|---|---|---|")
         for n in args.sessions:
-            results, errors, elapsed = asyncio.run(_load(url, n, args.runs))
+            cpu = _servers_cpu(processes)
+            results, errors, elapsed = asyncio.run(_load(urls, n, args.runs))
+            cpu = _servers_cpu(processes) - cpu
             total = sum(len(v) for v in results.values())
             for name, _page, _query in PAGES:
                 values = results.get(name, [])
                 if not values:
                     continue
                 print(f"| {n} | {name} | {len(values)} | {statistics.median(values) * 1000:.0f} ms | "
-                      f"{percentile(values, 0.95) * 1000:.0f} ms | {total / elapsed:.1f} | {len(errors)} |")
+                      f"{percentile(values, 0.95) * 1000:.0f} ms | {total / elapsed:.1f} | {len(errors)} | "
+                      f"{cpu:.1f} |")
             for error in sorted(set(errors))[:5]:
                 print(f"  error: {error}")
+        print(f"{load()} at the end; client process CPU {time.process_time():.1f} s; "
+              f"children CPU {_children_cpu() - cpu_before:.1f} s")
     finally:
-        if process is not None:
+        for process in processes:
             os.killpg(process.pid, 15)
             process.wait(timeout=20)
+
+
+def _wait_ready(process: subprocess.Popen, timeout: float = 300.0) -> None:
+    """Read the server's stderr until `ess-impact run` says it is ready; then keep draining it in a thread."""
+    import threading
+
+    deadline = time.monotonic() + timeout
+    ready = labels.t("server_ready", "fr", url="").strip()
+    for line in process.stderr:
+        if line.startswith(ready):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not become ready")
+    threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()
+
+
+def _servers_cpu(processes: list) -> float:
+    """CPU seconds (user + system) used so far by the server processes (from /proc)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pending = [process.pid for process in processes]
+    while pending:  # each process and its children (`ess-impact run` -> streamlit)
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            pending += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -22,12 +22,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ess_impact import errors, formatting, invitations, labels
-from ess_impact.intake import importer, template
 from ess_impact.labels import N_, t
-from ess_impact.output.reports import command as report_command
-from ess_impact.publish import indicators
-from ess_impact.store import activity, auth, backup, db, history
-from ess_impact.web import server
+from ess_impact.store import activity, auth, backup, db, history, publication
+
+# Each subcommand loads the modules it needs when it runs (start-up time: `import` needs neither the reports, nor
+# the protection code, nor the template writer).
+REPORT_FORMATS = ("pdf", "sheet", "xlsx", "pptx", "png")  # ess_impact.output.reports.FORMATS (a test checks it)
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
 
@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--dry-run", action="store_true", help="valider seulement, ne rien écrire")
     sp.add_argument("--accept-warnings", action="store_true", help="confirmer les avertissements")
     sp.add_argument("--actor", default=None, help="qui importe (défaut : l'utilisateur du système)")
+    sp.add_argument("--no-publish", action="store_true",
+                    help="ne pas préparer les tableaux publics en arrière-plan (plusieurs fichiers de suite : "
+                         "ess-impact publish à la fin)")
     common(sp)
     sp.set_defaults(func=cmd_import)
 
@@ -136,7 +139,11 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", type=Path, help="fichier CSV à écrire (défaut : la sortie standard)")
     common(sp)
     sp.set_defaults(func=cmd_activity)
-    report_command.add_parser(sub, common)
+    _report_parser(sub, common)
+
+    sp = sub.add_parser("publish", help="préparer maintenant les tableaux publics (sinon faits en arrière-plan)")
+    common(sp)
+    sp.set_defaults(func=cmd_publish)
 
     sp = sub.add_parser("backup", help="sauvegarder la base (copie cohérente, même pendant que l'application tourne)")
     sp.add_argument("--to", type=Path, metavar="DIR",
@@ -164,11 +171,37 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("run", help="démarrer l'application web (Streamlit)")
     sp.add_argument("--port", type=int, default=8501)
     sp.add_argument("--address", default=None, help="adresse d'écoute (ex. 127.0.0.1 derrière un mandataire inverse)")
+    sp.add_argument("--lang", choices=["fr", "en"], default="fr")
     sp.set_defaults(func=cmd_run)
     return p
 
 
+def _report_parser(sub, common) -> None:
+    sp = sub.add_parser("report", help="rapport PDF, classeur Excel, présentation ou graphiques d'une MRC ou "
+                                       "d'une région")
+    where = sp.add_mutually_exclusive_group()
+    where.add_argument("--mrc", metavar="CODE", help="code (ex. 54) ou nom de la MRC")
+    sp.add_argument("--region", metavar="CODE", help="code (ex. 16) ou nom de la région")
+    where.add_argument("--all-mrc", action="store_true", help="un rapport par MRC de la région (--region), dans --out")
+    sp.add_argument("--year", type=int, help="année (défaut : la plus récente)")
+    sp.add_argument("--format", choices=REPORT_FORMATS, default="pdf",
+                    help="pdf, sheet (fiche d'une page, PDF), xlsx, pptx, ou png (graphiques : un dossier, ou un .zip)")
+    sp.add_argument("--out", type=Path, required=True, metavar="PATH", help="fichier à écrire (dossier avec --all-mrc)")
+    sp.add_argument("--org-name", help="nom du pôle sur le rapport (défaut : $ESS_IMPACT_ORG_NAME)")
+    sp.add_argument("--logo", type=Path, help="logo du pôle, PNG ou JPEG (défaut : $ESS_IMPACT_ORG_LOGO)")
+    common(sp)
+    sp.set_defaults(func=cmd_report)
+
+
+def cmd_report(args) -> int:
+    from ess_impact.output.reports import command as report_command
+
+    return report_command.run(args)
+
+
 def cmd_import(args) -> int:
+    from ess_impact.intake import importer
+
     lang = args.lang
     actor = auth.system(args.actor)
     with db.connect(args.db) as con:
@@ -198,8 +231,8 @@ def cmd_import(args) -> int:
         except history.DemoInForce as refused:
             print(refused.message(lang), t("demo_in_force_cli", lang), sep="\n", file=sys.stderr)
             return EXIT_INVALID
-        if any(r.import_id for r in results):
-            _prepare_public(con, lang)
+        if any(r.import_id for r in results) and not args.no_publish:
+            _prepare_public(args.db, lang)
     for r in results:
         key = N_("import_done") if r.import_id else N_("import_nothing_new")
         print(t(key, lang, file=r.file_name,
@@ -235,6 +268,8 @@ def _progress_bar(lang: str):
 
 
 def cmd_summary(args) -> int:
+    from ess_impact.publish import indicators
+
     with db.connect(args.db) as con:
         year = args.year or indicators.latest_year(con)
         if year is None:
@@ -268,14 +303,27 @@ def _plain(value):
 
 
 def cmd_template(args) -> int:
+    from ess_impact.intake import template
+
     template.write_template(args.out, lang=args.lang)
     print(t("template_written", args.lang, path=args.out), file=sys.stderr)
     return EXIT_OK
 
 
-def _prepare_public(con, lang: str) -> None:
-    print(t("preparing_public", lang), file=sys.stderr, flush=True)
-    indicators.prepare_public(con)
+def _prepare_public(path: Path | None, lang: str) -> None:
+    """After a write: the published snapshot of the new version is prepared by a background process (the command
+    returns at once; the pages serve the previous version until it is ready)."""
+    print(t("publishing_background", lang), file=sys.stderr, flush=True)
+    publication.start(path or db.db_path())
+
+
+def cmd_publish(args) -> int:
+    """Prepare the published snapshot now, in the foreground (what the background process does after a write)."""
+    from ess_impact.publish import snapshot
+
+    print(t("preparing_public", args.lang), file=sys.stderr, flush=True)
+    snapshot.prepare(args.db or db.db_path())
+    return EXIT_OK
 
 
 def cmd_audit(args) -> int:
@@ -303,7 +351,7 @@ def cmd_demo(args) -> int:
     with db.connect(args.db) as con:
         result = history.load_demo(con)
         if result is not None:
-            _prepare_public(con, args.lang)
+            _prepare_public(args.db, args.lang)
     if result is None:
         print(t("demo_refused", args.lang), file=sys.stderr)
         return EXIT_INVALID
@@ -321,7 +369,7 @@ def cmd_real_data(args) -> int:
             print(t("demo_in_force_cli", args.lang), file=sys.stderr)
             return EXIT_CONFIRM
         done = history.retire_demo(con, auth.system(getattr(args, "actor", None)))
-        _prepare_public(con, args.lang)
+        _prepare_public(args.db, args.lang)
     print(t("real_data_done", args.lang, figures=done.figures, enterprises=done.enterprises), file=sys.stderr)
     return EXIT_OK
 
@@ -347,9 +395,10 @@ def cmd_restore(args) -> int:
         print(t("restore_plan", args.lang, file=args.file, source=m.database, when=m.created_at, version=m.data_version,
                 rows=m.rows, database=database), file=sys.stderr)
         return EXIT_CONFIRM
+    from ess_impact.publish import indicators
+
     done = backup.restore(args.file, database, renewed=indicators.restamp_stored)
-    with db.connect(database) as con:
-        _prepare_public(con, args.lang)
+    _prepare_public(database, args.lang)
     m = done.manifest
     if done.previous is not None:
         print(t("restore_done", args.lang, file=args.file, when=m.created_at, rows=m.rows, previous=done.previous),
@@ -362,6 +411,7 @@ def cmd_restore(args) -> int:
 def cmd_export(args) -> int:
     """Write the open-data package (output/opendata.py) and keep its zip for the Méthodologie page's download."""
     from ess_impact.output import opendata  # pyarrow's Parquet writer only for this command (start-up of the others)
+    from ess_impact.publish import indicators
 
     opendata.licence(args.licence)  # an unknown licence is refused before any work
     with db.connect(args.db) as con:
@@ -486,7 +536,32 @@ def cmd_activity(args) -> int:
 
 
 def cmd_run(args) -> int:
-    return subprocess.call(server.command(args.port, args.address), env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
+    """Start the web app. Before it, at start-up: the schema brought up to date, the demo loaded on a fresh machine,
+    and the published snapshot prepared in the background when it is not the database's version (the first visitor
+    of a fresh server is answered from the snapshot on disk)."""
+    from ess_impact.publish import snapshot
+    from ess_impact.web import server
+
+    path = db.db_path()
+    with db.connect(path) as con:
+        history.load_demo_if_empty(con)
+        version = db.data_version(con)
+    if snapshot.stale(path, version):
+        snapshot.start(path)
+    process = subprocess.Popen(server.command(args.port, args.address),
+                               env={**os.environ, "OPENBLAS_NUM_THREADS": os.environ["OPENBLAS_NUM_THREADS"]})
+    try:
+        url = f"http://{args.address or '127.0.0.1'}:{args.port}"
+        if server.wait_healthy(url) and snapshot.current(path) is not None:
+            try:  # one visit of the main pages: the first real visitor finds everything loaded
+                server.warm_up(url)
+            except Exception as exc:  # noqa: BLE001 - a failed warm-up only costs the first visitor some time
+                errors.report_bug(exc)
+        print(t("server_ready", args.lang, url=url), file=sys.stderr, flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
 
 
 def main_exit() -> None:

@@ -46,8 +46,28 @@ def _beyond(value) -> str | None:
     return f"{number:.1e}".replace("e+", "e")
 
 
+FORMATTED_KEPT = 50_000  # texts remembered per function (a page formats the same figures on every run)
+
+
 def _guarded(fn):
+    known: dict = {}
+
     def wrapper(value, lang: str = "fr", *args, **kwargs):
+        try:
+            key = (type(value), value, lang, args, tuple(sorted(kwargs.items())))
+            text = known.get(key)
+        except TypeError:  # an unhashable value: not remembered
+            key = text = None
+        if text is not None:
+            return text
+        text = _format(value, lang, *args, **kwargs)
+        if key is not None:
+            if len(known) >= FORMATTED_KEPT:
+                known.clear()
+            known[key] = text
+        return text
+
+    def _format(value, lang, *args, **kwargs):
         if not _missing(value):
             text = _beyond(value)
             if text is not None:

@@ -19,6 +19,7 @@ import pytest
 
 from ess_impact import labels
 from ess_impact.intake import importer
+from ess_impact.publish import snapshot
 from ess_impact.store import auth, db, history
 from ess_impact.web import server
 
@@ -34,10 +35,12 @@ SERVER_START_TIMEOUT_S = 60.0
 # --------------------------------------------------------------------------------------------------- databases
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """A DuckDB file holding the fictitious demonstration data set."""
+    """A DuckDB file holding the fictitious demonstration data set, with its published snapshot (what the app's
+    background preparation leaves after the load: pages and reports read it instead of computing protection)."""
     path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
     with db.connect(path) as con:
         assert history.load_demo(con) is not None
+    snapshot.prepare(path)
     return path
 
 

@@ -28,13 +28,15 @@ def test_import_valid_file_exits_0_and_writes(dbfile):
     out = run("import", FIXTURES / "ugly_fr.xlsx", "--db", dbfile)
     assert out.returncode == 0, out.stderr
     assert "ugly_fr.xlsx : 6 ajoutées, 0 remplacée (anciennes versions conservées), 0 inchangée." in out.stderr
-    # The public tables are prepared with the import, so that the first visitor does not wait for them.
-    assert "Préparation des tableaux publics" in out.stderr
-    from ess_impact.publish import indicators
+    # The public tables are prepared after the import by a background process, so that no visitor waits for them;
+    # `ess-impact publish` does the same in the foreground (it waits for the background one, then finds it done).
+    assert "préparés en arrière-plan" in out.stderr
+    published = run("publish", "--db", dbfile)
+    assert published.returncode == 0, published.stderr
+    from ess_impact.publish import snapshot
     from ess_impact.store import db
     with db.connect(dbfile) as con:
-        stored = db.first(con, "SELECT fingerprint FROM cube_store WHERE kind = 'public'")
-        assert stored is not None and stored[0] == indicators._fingerprint(con)
+        assert snapshot.current(dbfile).data_version == db.data_version(con)
     again = run("import", FIXTURES / "ugly_fr.xlsx", "--db", dbfile)
     assert again.returncode == 0
     assert "ugly_fr.xlsx : déjà importé, aucun changement." in again.stderr
@@ -139,3 +141,11 @@ def test_argparse_is_put_back_after_reading_the_command_line():
     with pytest.raises(SystemExit):
         cli.main(["summary"])
     assert argparse._("usage: ") == "usage: "
+
+
+def test_the_report_formats_offered_are_the_reports_ones():
+    """The command line declares `report --format` without loading the reports (start-up time of every command)."""
+    from ess_impact import cli
+    from ess_impact.output import reports
+
+    assert cli.REPORT_FORMATS == reports.FORMATS

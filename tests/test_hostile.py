@@ -156,9 +156,9 @@ HOSTILE = [
     (lambda: _raw_value("1e309"), "e309.xlsx", {"not_finite"}, "nombre fini"),
     (lambda: _raw_value("inf"), "inf.xlsx", {"not_finite"}, "nombre fini"),
     (lambda: _raw_value("NaN"), "nan.xlsx", {"not_finite"}, "nombre fini"),
-    (lambda: _sheet_xml(f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                        f'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row></sheetData>'
-                        f'</worksheet>'), "xml.xlsx", {"sheet_too_large"}, "trop grande"),
+    (lambda: _sheet_xml('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                        '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+                        '</worksheet>'), "xml.xlsx", {"sheet_too_large"}, "trop grande"),
     (random_bytes, "hasard.xlsx", {"file_format", "file_unreadable"}, "fichier"),
     (truncated, "tronque.xlsx", {"file_unreadable", "file_sandbox"}, "illisible"),
 ]

@@ -538,8 +538,18 @@ def test_the_walk_finds_leaks_in_unprotected_pages(monkeypatch, downloads, small
     from ess_impact.web import ui
 
     monkeypatch.setenv("ESS_IMPACT_DB", str(small_groups_db))
-    monkeypatch.setattr(ui, "_public_cubes", _unprotected)
-    monkeypatch.setattr(ui, "_panel_cubes", _unprotected_panel)
+    version = (str(small_groups_db), 0)
+    raw = _unprotected(version)
+    panels = {}
+
+    def raw_panel(year_from, year_to):
+        if (year_from, year_to) not in panels:
+            panels[(year_from, year_to)] = _unprotected_panel(version, year_from, year_to)
+        return panels[(year_from, year_to)]
+
+    # the pages read the published snapshot through these two: fed the admin cube instead
+    monkeypatch.setattr(ui, "public_cubes", lambda: raw)
+    monkeypatch.setattr(ui, "panel_cubes", raw_panel)
     got = walk(["quebec", "mrc_dominated", "mrc_of_one", "legal_form"], lang, downloads)
     assert not got.unparsed, got.unparsed[:20]
     found = leaks(got, secrets)

@@ -201,31 +201,38 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str
         raise ValueError(by)
     if filters.sector and filters.legal_form:
         raise UnsupportedView("unsupported_view", by="sector", category="legal_form")
-    rows = frame if filters.year is None else frame[frame["year"] == filters.year]
+    # One mask, one copy of the rows (each intermediate selection would copy every column).
+    mask = np.ones(len(frame), dtype=bool) if filters.year is None else \
+        (frame["year"] == filters.year).to_numpy(dtype=bool, na_value=False, copy=True)
     if filters.sector:
         cat_kind, cat_code = "sector", filters.sector
     elif filters.legal_form:
         cat_kind, cat_code = "legal_form", filters.legal_form
     else:
         cat_kind, cat_code = "all", "ALL"
+
+    def equal(column: str, value) -> np.ndarray:
+        return (frame[column] == value).to_numpy(dtype=bool, na_value=False, copy=True)
+
     if by in ("sector", "legal_form"):
         if cat_kind != "all" and cat_kind != by:
             raise UnsupportedView("unsupported_view", by=by, category=cat_kind)
-        rows = rows[rows["cat_kind"] == by]
+        mask &= equal("cat_kind", by)
         if cat_kind == by:
-            rows = rows[rows["cat_code"] == cat_code]
+            mask &= equal("cat_code", cat_code)
     else:
-        rows = rows[(rows["cat_kind"] == cat_kind) & (rows["cat_code"] == cat_code)]
+        mask &= equal("cat_kind", cat_kind) & equal("cat_code", cat_code)
     if by in ("mrc", "region"):
-        rows = rows[rows["geo_level"] == by]
+        mask &= equal("geo_level", by)
         if filters.region:
-            rows = rows[rows["region_code"] == filters.region]
+            mask &= equal("region_code", filters.region)
         if filters.mrc and by == "mrc":
-            rows = rows[rows["geo_code"] == filters.mrc]
+            mask &= equal("geo_code", filters.mrc)
     else:
         level, code = ("mrc", filters.mrc) if filters.mrc else ("region", filters.region) if filters.region \
             else ("all", "QC")
-        rows = rows[(rows["geo_level"] == level) & (rows["geo_code"] == code)]
+        mask &= equal("geo_level", level) & equal("geo_code", code)
+    rows = frame[mask]
     cat_name = "cat_name_en" if lang == "en" else "cat_name_fr"
     code_col, name_col = ("cat_code", cat_name) if by in ("sector", "legal_form") else ("geo_code", "geo_name")
     out = rows.rename(columns={code_col: "code", name_col: "name"})
@@ -474,3 +481,9 @@ def prepare_public(con: duckdb.DuckDBPyConnection) -> None:
     known = years(con)["year"].tolist()
     if len(known) >= 2:
         public_panels(con, int(known[-2]), int(known[-1]))
+
+
+def remember_public(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Store `frame` as the public cube of every year of this data version (one assembled from per-year parts by
+    publish/snapshot), so that `public_panel` reads it back instead of protecting every year again."""
+    _stored(con, "public", lambda: frame)

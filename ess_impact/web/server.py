@@ -16,7 +16,12 @@ OPTIONS = {
     "server.maxUploadSize": str(UPLOAD_CEILING_MB),
     "server.runOnSave": "false",
     "server.fileWatcherType": "none",  # production: no file watching (it costs every run)
+    # No full garbage collection after every page run (Streamlit's default: tens of ms per run with the published
+    # tables and the built figures in memory); Python's own generational collector still runs.
+    "runner.postScriptGC": "false",
     "browser.gatherUsageStats": "false",
+    # ess_impact/web/static/ (the map's boundaries, fetched once by the browser instead of sent with every map)
+    "server.enableStaticServing": "true",
     "theme.primaryColor": "#1F4E79",
     "theme.base": "light",
     "client.toolbarMode": "viewer",
@@ -40,3 +45,50 @@ def command(port: int = 8501, address: str | None = None, script: Path | None = 
     for key, value in OPTIONS.items():
         out += [f"--{key}", value]
     return out
+
+
+WARM_UP_PAGES = ("", "territoires", "comparer")  # the overview first: what most first visitors open
+
+
+def wait_healthy(url: str, timeout: float = 120.0) -> bool:
+    """True once the server answers its health check (False after `timeout` seconds)."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def warm_up(url: str, pages=WARM_UP_PAGES, timeout: float = 300.0) -> None:
+    """One visit of the main pages over Streamlit's own websocket protocol, right after start-up, so that the first
+    real visitor finds the modules imported, the published snapshot read and the default figures built."""
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def visit() -> None:
+        stream = url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+        async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None, origin=url.rstrip("/"),
+                                      open_timeout=timeout) as socket:
+            for page in pages:
+                message = BackMsg()
+                message.rerun_script.page_name = page
+                await socket.send(message.SerializeToString())
+                while True:
+                    raw = await asyncio.wait_for(socket.recv(), timeout)
+                    if isinstance(raw, bytes):
+                        forward = ForwardMsg()
+                        forward.ParseFromString(raw)
+                        if forward.WhichOneof("type") == "script_finished":
+                            break
+
+    asyncio.run(visit())

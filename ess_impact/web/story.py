@@ -14,17 +14,25 @@ from ess_impact.store import auth, db, notes
 from ess_impact.web import ui
 
 
+# The MRC boundaries, served by Streamlit's static file serving (server.enableStaticServing, ess_impact/web/static/):
+# the browser fetches them once and keeps them; relative, so that it works behind a proxy's path prefix too.
+GEOJSON_URL = "app/static/quebec_mrc_boundaries.geojson"
+
+
 def show_map(f: Filters, cubes: pd.DataFrame, key: str, chart_key: str = "map", height: int = 620) -> None:
     """The MRC map of f.year for `key` per 1 000 inhabitants: zoomed on f.region, f.mrc highlighted."""
     current = ui.lang()
-    frame = areas.area_values(cubes, f, key, current)
     place = ui.place(Filters(region=f.region, sector=f.sector, legal_form=f.legal_form))
     title = ui.tr("map_choropleth_title", indicator=INDICATORS[key].label(current), place=place, year=f.year)
-    ui.show_chart(maps.choropleth(frame, key, current, title, ui.source_line(), region=f.region, highlight=f.mrc,
-                                  height=height),
-                  chart_key)
+    ui.show_chart(ui.figure(_map, cubes, f, key, current, title, ui.source_line(), height), chart_key)
     st.caption(ui.tr("map_legend_note"))
     st.caption(maps.attribution(current))
+
+
+def _map(cubes: pd.DataFrame, f: Filters, key: str, lang: str, title: str, source: str, height: int):
+    """The map's figure, from the published cubes (ui.figure builds it once per distinct input)."""
+    return maps.choropleth(areas.area_values(cubes, f, key, lang), key, lang, title, source, region=f.region,
+                           highlight=f.mrc, height=height, geojson_url=GEOJSON_URL)
 
 
 def messages(f: Filters, cubes: pd.DataFrame) -> list[story.Message]:

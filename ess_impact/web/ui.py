@@ -4,20 +4,25 @@ No business logic: that lives in ess_impact."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import charts, opendata, tables
-from ess_impact.publish import indicators, peers, slices
+from ess_impact.publish import indicators, peers, slices, snapshot
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
 
@@ -50,65 +55,112 @@ def language_switch() -> None:
         st.rerun()
 
 
-# --- data, cached by the database's data version ------------------------------------------------------------
+# --- data: the published snapshot (ess_impact.publish.snapshot), never computed on a visitor's time -----------------
+
+FIRST_RUN_WAIT_S = 2.0
+
 
 @st.cache_resource(show_spinner=False)
 def _first_run(path: str) -> bool:
-    """On a fresh machine the database is empty: load the fictitious demo data once (per database file)."""
-    with db.connect(path) as con:
-        loaded = history.load_demo_if_empty(con) is not None
-        if loaded:
-            indicators.prepare_public(con)
-        return loaded
+    """Once per process and database file: on a fresh machine (empty database) load the fictitious demo data; when
+    the published snapshot is not the database's version, prepare it in the background. True when a preparation
+    was started."""
+    published_before = snapshot.current(path) is not None
+    try:  # with a snapshot to serve, a writer holding the file does not hold up the first visitor
+        with db.connect(path, timeout=FIRST_RUN_WAIT_S if published_before else None) as con:
+            history.load_demo_if_empty(con)
+            version = db.data_version(con)
+    except db.DatabaseBusy:
+        return False  # the writer starts the publication of what it writes
+    if snapshot.stale(path, version) and not snapshot.preparing(path):
+        snapshot.start(path)
+        return True
+    return False
 
 
-VERSION_FRESH_S = 1.0
+# The published tables of the manifests this process has read, by (database path, manifest key): shared by every
+# session of the server, read from disk once per manifest (a few MB of Parquet).
+_PUBLISHED: dict[tuple[str, str], snapshot.Published] = {}
+_STAMPS: dict[str, tuple] = {}
+_LOCK = threading.Lock()
+# id of a published frame -> (its token: the manifest, a cache key without hashing the frame; the frame itself)
+_PUBLISHED_IDS: dict[int, tuple] = {}
+WAIT_STEP_S = 0.25
+# Time a background preparer may take to start (Python and its imports) before a first page prepares by itself.
+PREPARER_START_S = 20.0
+
+
+def published() -> snapshot.Published:
+    """The snapshot in force for this database. A cold server reads it from disk; the first start of an instance
+    (nothing ever published) shows a progress message until the background preparation is done."""
+    path = str(db.db_path())
+    _first_run(path)
+    found = _current(path)
+    if found is None:
+        found = _wait_first(path)
+    key = (path, found.key)
+    loaded = _PUBLISHED.get(key)
+    if loaded is None:
+        loaded = snapshot.load(path, found)  # outside the lock: other sessions keep being served meanwhile
+        with _LOCK:
+            for old in [k for k in _PUBLISHED if k[0] == path]:
+                _PUBLISHED.pop(old)
+            _PUBLISHED[key] = loaded
+            kept = {k for _, k in _PUBLISHED}
+            for known in [i for i, (token, _) in _PUBLISHED_IDS.items() if token[1] not in kept]:
+                _PUBLISHED_IDS.pop(known)
+            _PUBLISHED_IDS[id(loaded.public)] = (("published", found.key), loaded.public)
+    return loaded
+
+
+def _current(path: str) -> snapshot.Manifest | None:
+    """The manifest in force, read again only when its file changed (a stat per call)."""
+    stamp = snapshot.stamp(path)
+    known = _STAMPS.get(path)
+    if known is None or known[0] != stamp:
+        known = (stamp, snapshot.current(path) if stamp else None)
+        _STAMPS[path] = known
+    return known[1]
+
+
+def _wait_first(path: str) -> snapshot.Manifest:
+    """Nothing published yet for this database: the page says so while the background preparer works. If no
+    preparer is at work (it failed, or this process could not start one), prepare here."""
+    with st.spinner(tr("publishing_first")):
+        waited = 0.0
+        while True:
+            found = _current(path)
+            if found is not None:
+                return found
+            if not snapshot.preparing(path) and waited >= PREPARER_START_S:
+                found = snapshot.prepare(path)
+                if found is None:
+                    raise RuntimeError("nothing published")
+                return found
+            time.sleep(WAIT_STEP_S)
+            waited += WAIT_STEP_S
 
 
 def data_version() -> tuple[str, int]:
-    """Cache key of everything read from the database: its path and the version every write bumps. Asked of the
-    database at most once a second per session (a page asks many times in one run; each ask opens the file)."""
-    path = str(db.db_path())
-    known = st.session_state.get("_data_version")
-    now = time.monotonic()
-    if known and known[0] == path and now - known[2] < VERSION_FRESH_S:
-        return path, known[1]
-    _first_run(path)
-    with db.connect(path) as con:
-        version = db.data_version(con)
-    st.session_state["_data_version"] = (path, version, now)
-    return path, version
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _public_cubes(version: tuple[str, int]) -> pd.DataFrame:
-    with db.connect(version[0]) as con:
-        return indicators.public_cubes(con)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _panel_cubes(version: tuple[str, int], year_from: int, year_to: int) -> pd.DataFrame:
-    with db.connect(version[0]) as con:
-        return indicators.public_panels(con, year_from, year_to)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _context(version: tuple[str, int]) -> dict:
-    with db.connect(version[0]) as con:
-        return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
-                "rates": indicators.volunteer_rates(con)}
+    """Cache key of what the pages show: the database's path and the data version of the snapshot in force."""
+    found = published()
+    return str(db.db_path()), found.data_version
 
 
 def public_cubes() -> pd.DataFrame:
-    """The confidentiality-protected cube of every year, cached until the next write to the database."""
-    with st.spinner(tr("computing")):
-        return _public_cubes(data_version())
+    """The confidentiality-protected cube of every year, from the snapshot in force (shared: do not modify)."""
+    return published().public
 
 
-def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame:
-    """The protected cubes of two years restricted to the enterprises that reported both (constant sample)."""
-    with st.spinner(tr("computing")):
-        return _panel_cubes(data_version(), year_from, year_to)
+def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame | None:
+    """The protected cubes of two consecutive years restricted to the enterprises that reported both (constant
+    sample), from the snapshot; None for a pair that is not published."""
+    found = published()
+    panel = found.panel(year_from, year_to)
+    if panel is not None:
+        with _LOCK:
+            _PUBLISHED_IDS.setdefault(id(panel), (("panel", found.manifest.key, year_from, year_to), panel))
+    return panel
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -138,25 +190,33 @@ def open_data_licence() -> str:
 
 
 def wrote() -> None:
-    """This session has just written: its next read asks the database for the new data version at once (instead of
-    trusting the version it read less than a second ago), so that it sees its own write."""
+    """This session has just written: the snapshot of the new data version is prepared in the background (the
+    pages serve the previous one until it is ready)."""
     st.session_state.pop("_data_version", None)
+    snapshot.start(str(db.db_path()))
 
 
 def context() -> dict:
-    return _context(data_version())
+    found = published()
+    return {"years": found.years, "is_demo": found.is_demo, "settings": found.settings, "rates": found.rates}
+
+
+def update_notice() -> None:
+    """While a newer version is being prepared, say that the figures shown are the previous ones."""
+    if snapshot.preparing(str(db.db_path())):
+        st.caption(tr("publishing_update"))
 
 
 def real_data_switch(account) -> bool:
     """Admins: while the demo data are in force, explain what switching to real data does and offer it, confirmed;
     True when the instance already holds real data (the page goes on)."""
-    if not context()["is_demo"]:
-        return True
+    with db.connect() as con:  # the database itself (the snapshot may still be the previous version)
+        if not db.is_demo(con):
+            return True
+        figures, enterprises = history.demo_counts(con)
     if not account.is_provincial:
         st.info(tr("real_data_provincial"), icon=":material/info:")
         return False
-    with db.connect() as con:
-        figures, enterprises = history.demo_counts(con)
     st.subheader(tr("real_data_title"))
     st.info(tr("real_data_text", figures=formatting.number(figures, lang()),
                enterprises=formatting.number(enterprises, lang())), icon=":material/info:")
@@ -165,19 +225,16 @@ def real_data_switch(account) -> bool:
         submitted = st.form_submit_button(tr("real_data_button"), type="primary", key="real_data_submit",
                                           icon=":material/published_with_changes:")
     if submitted and sure:
-        def prepare(result, shown) -> None:
-            with st.spinner(tr("settings_recomputing")), db.connect() as con:
-                indicators.prepare_public(con)
-
         attempt(lambda con: history.retire_demo(con, account), "_real_data_done",
                 lambda r: [("success", tr("real_data_done", figures=formatting.number(r.figures, lang()),
-                                          enterprises=formatting.number(r.enterprises, lang())))], prepare)
+                                          enterprises=formatting.number(r.enterprises, lang())))])
     return False
 
 
 def demo_banner() -> None:
     if context()["is_demo"]:
         st.warning(tr("demo_banner"), icon="⚠️")
+    update_notice()
 
 
 # --- filters, kept in the URL --------------------------------------------------------------------------------
@@ -397,13 +454,69 @@ def show_table(table: tables.Table, key: str, height: int | None = None) -> None
 
 
 def show_chart(figure, key: str) -> None:
-    """The chart, then its text alternative one click away: the same figures as a table (what a screen reader reads,
-    and what a reader copies)."""
+    """The chart (a plotly figure, or a figure() already turned into its dict: then not copied nor validated again),
+    then its text alternative one click away: the same figures as a table (what a screen reader reads, and what a
+    reader copies)."""
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, theme=None)
     alternative = charts.alternative(figure)
     if alternative is not None:
         with st.expander(tr("chart_data"), icon=":material/table:"):
             table(alternative.set_index(alternative.columns[0]))  # a plain HTML table: what a screen reader reads best
+
+
+class _Built(BaseFigure):
+    """A figure already built and turned into its dict: st.plotly_chart asks it for `to_dict()` and gets the stored
+    dict (plotly's validation and deep copy are skipped). Read-only: the dict is shared by every session."""
+
+    def __new__(cls, spec: dict):
+        built = object.__new__(cls)
+        built.__dict__["_spec"] = spec
+        return built
+
+    def __init__(self, spec: dict):  # noqa: D107 - nothing to set up (BaseFigure's set-up is what is skipped)
+        pass
+
+    def to_dict(self) -> dict:
+        return self.__dict__["_spec"]
+
+
+# Figures built by this process, by what they were built from (the snapshot's manifest for the published frames,
+# the content of any other frame, the other arguments): a chart whose inputs have not changed is not built again.
+_FIGURES: OrderedDict = OrderedDict()
+FIGURES_KEPT = 512
+
+
+def _token(value):
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        found = _PUBLISHED_IDS.get(id(value))
+        if found is not None and found[1] is value:
+            return found[0]
+        hashed = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        names = tuple(map(str, value.columns)) if isinstance(value, pd.DataFrame) else str(value.name)
+        return ("frame", names, hashlib.sha256(hashed).hexdigest())
+    if isinstance(value, (list, tuple)):
+        return tuple(_token(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _token(v)) for k, v in sorted(value.items()))
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, hashlib.sha256(value.tobytes()).hexdigest())
+    return repr(value)
+
+
+def figure(builder, *args, **kwargs) -> _Built:
+    """`builder(*args, **kwargs)` (a charts/maps function), built once per distinct input in this process."""
+    key = (builder.__module__, builder.__qualname__, _token(args), _token(kwargs))
+    with _LOCK:  # sessions run in threads of one process
+        spec = _FIGURES.get(key)
+        if spec is not None:
+            _FIGURES.move_to_end(key)
+    if spec is None:
+        spec = builder(*args, **kwargs).to_dict()
+        with _LOCK:
+            _FIGURES[key] = spec
+            while len(_FIGURES) > FIGURES_KEPT:
+                _FIGURES.popitem(last=False)
+    return _Built(spec)
 
 
 def footnotes(year: int | None) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ess_impact import errors, formatting
+from ess_impact import errors
 from ess_impact.fields import FIELDS, header
 from ess_impact.intake import importer, template, uploads
 from ess_impact.store import db

@@ -1,7 +1,7 @@
 """`ess-impact report`: one report (an MRC or a region), or one per MRC of a region (--all-mrc), in one format.
 
-The protected cubes are read (or computed) once per run and one browser draws every chart of the run; it starts
-while the data are gathered. The database is released before the files are drawn.
+The protected cubes are read from the published snapshot (or computed when it is not current) once per run, and
+one browser draws every chart of the run; it starts while the data are gathered. The database is released before the files are drawn.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ess_impact import formatting
 from ess_impact.labels import t
-from ess_impact.output.reports import FORMATS, build, file_name
+from ess_impact.output.reports import build, file_name
 from ess_impact.output.reports.data import (
     Context,
     Organisation,
@@ -22,26 +22,10 @@ from ess_impact.output.reports.data import (
     territory,
 )
 from ess_impact.output.reports.images import ChartRenderer
+from ess_impact.publish import snapshot
 from ess_impact.store import db
 
 EXIT_OK, EXIT_INVALID = 0, 1
-
-
-def add_parser(sub, common) -> None:
-    sp = sub.add_parser("report", help="rapport PDF, classeur Excel, présentation ou graphiques d'une MRC ou "
-                                       "d'une région")
-    where = sp.add_mutually_exclusive_group()
-    where.add_argument("--mrc", metavar="CODE", help="code (ex. 54) ou nom de la MRC")
-    sp.add_argument("--region", metavar="CODE", help="code (ex. 16) ou nom de la région")
-    where.add_argument("--all-mrc", action="store_true", help="un rapport par MRC de la région (--region), dans --out")
-    sp.add_argument("--year", type=int, help="année (défaut : la plus récente)")
-    sp.add_argument("--format", choices=FORMATS, default="pdf",
-                    help="pdf, sheet (fiche d'une page, PDF), xlsx, pptx, ou png (graphiques : un dossier, ou un .zip)")
-    sp.add_argument("--out", type=Path, required=True, metavar="PATH", help="fichier à écrire (dossier avec --all-mrc)")
-    sp.add_argument("--org-name", help="nom du pôle sur le rapport (défaut : $ESS_IMPACT_ORG_NAME)")
-    sp.add_argument("--logo", type=Path, help="logo du pôle, PNG ou JPEG (défaut : $ESS_IMPACT_ORG_LOGO)")
-    common(sp)
-    sp.set_defaults(func=run)
 
 
 def run(args) -> int:
@@ -53,7 +37,8 @@ def run(args) -> int:
         if args.format != "xlsx":  # the browser starts while the data are gathered
             threading.Thread(target=_start_quietly, args=(renderer,), daemon=True).start()
         with db.connect(args.db) as con:
-            context = Context.load(con, organisation)
+            context = _published_context(args.db or db.db_path(), db.data_version(con), organisation) or \
+                Context.load(con, organisation)
             reports = []
             for place in territories:
                 try:
@@ -74,6 +59,21 @@ def run(args) -> int:
     else:
         print(t("report_written", lang, path=written[0]), file=sys.stderr)
     return EXIT_OK
+
+
+def _published_context(path, version: int, organisation: Organisation) -> Context | None:
+    """The report inputs from the published snapshot when it is the database's version (no protection computed
+    here); None otherwise (then computed from the database)."""
+    manifest = snapshot.current(path)
+    if manifest is None or manifest.data_version != version:
+        return None
+    found = snapshot.load(path, manifest)
+    years = sorted(int(y) for y in found.public["year"].unique())
+    context = Context(found.public, found.settings, found.rates, found.is_demo, years, organisation)
+    for pair in manifest.panels:
+        first, last = (int(y) for y in pair.split("-"))
+        context.panels[(first, last)] = found.panel(first, last)
+    return context
 
 
 def _territories(args) -> list:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_impact import errors, invitations, settings
-from ess_impact.store import auth, db, links
+from ess_impact.store import db, links
 from ess_impact.web import ui
 
 account = ui.account_required(admin=True)

@@ -1,9 +1,8 @@
 """Paramètres (admins): the settings in force (what each means, its default, who changed it and when) and a form to
 change one; the volunteer hourly rates by year with their source; the change history. Validation, tracing and the
 transaction are in ess_impact.settings_admin; after a change to the public figures, the public tables are recomputed
-here so that the next visitor does not wait."""
+in the background (publish/snapshot) so that no visitor waits."""
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import streamlit as st
 
 from ess_impact import formatting, labels, settings_admin
 from ess_impact.labels import N_
-from ess_impact.publish import indicators
 from ess_impact.settings import SPECS
 from ess_impact.store import db
 from ess_impact.web import ui
@@ -39,14 +37,8 @@ def changed(frame: pd.DataFrame) -> list[str]:
 
 
 def recompute(shown: list) -> None:
-    """The public tables of the new settings, computed now (behind a status) rather than by the next visitor."""
-    with st.status(ui.tr("settings_recomputing"), expanded=False) as status:
-        start = time.monotonic()
-        with db.connect() as con:
-            indicators.prepare_public(con)
-        done = ui.tr("settings_recomputed", seconds=formatting.number(time.monotonic() - start, lang, 1))
-        status.update(label=done, state="complete")
-    shown.append(("success", done))
+    """The public tables of the new settings are prepared in the background (ui.attempt started it): say so."""
+    shown.append(("success", ui.tr("publishing_started")))
 
 
 def attempt(operation, message, public) -> None:

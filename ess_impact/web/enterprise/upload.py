@@ -22,7 +22,9 @@ def latest_rows() -> pd.DataFrame | None:
     return None if rows.empty else template.for_next_year(rows, date.today())
 
 
-if ui.context()["is_demo"]:
+with db.connect() as con:  # the database itself: the published snapshot may still be the previous version
+    demo = db.is_demo(con)
+if demo:
     st.info(ui.tr("demo_in_force"), icon=":material/info:")
     st.stop()
 upload_flow.template_step(ui.tr("upload_template_text"), latest_rows)

@@ -45,7 +45,7 @@ ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + [slices.POPULATION],
 
 series = {name: ([value], [hidden]) for name, value, hidden in zip(
     rows["name"], rows[rate_key].astype(float), indicators.hidden(rows, rate_key))}
-ui.show_chart(charts.grouped([rate_label], series, rate_key, lang,
+ui.show_chart(ui.figure(charts.grouped, [rate_label], series, rate_key, lang,
                              ui.tr("compare_per_1000_title", indicator=rate_label, year=f.year), source),
               "compare_per_1000")
 
@@ -53,8 +53,8 @@ years = sorted(int(y) for y in cubes["year"].unique())
 base = ui.choose(st, "selectbox", ui.tr("base_year"), years, "base", years[0])
 trend = pd.concat([slices.trend(cubes, slices.territory_filters(code, None), key, names[code], lang)
                    for code in chosen])
-ui.show_chart(charts.lines(trend, key, lang, ui.tr("compare_trend_title", indicator=label, year=base), source,
-                           index_base=base), "compare_trend")
+ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("compare_trend_title", indicator=label, year=base),
+                        source, index_base=base), "compare_trend")
 
 mix = []
 for code in chosen:
@@ -64,7 +64,7 @@ mix = pd.concat(mix, ignore_index=True)
 title = ui.tr("compare_mix_title", indicator_lower=label.lower(), year=f.year)
 table = tables.pivot(mix, "name", "territory", "share", ui.tr("sector"), title, ui.notes())
 values = table.frame.set_index(ui.tr("sector"))
-ui.show_chart(charts.heatmap(values, table.hidden.set_axis(values.index), "share", lang, title, source),
+ui.show_chart(ui.figure(charts.heatmap, values, table.hidden.set_axis(values.index), "share", lang, title, source),
               "compare_mix")
 ui.show_table(table, "compare_mix_table")
 ui.footnotes(f.year)

@@ -32,7 +32,7 @@ st.header(ui.tr("trend_heading"))
 trend = slices.trend(cubes, f, key, where, lang)
 if len(trend) < 2:
     st.info(ui.tr("single_year"))
-ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_title", indicator=label, place=where,
+ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("trend_title", indicator=label, place=where,
                                                    first=int(trend["year"].min()), last=int(trend["year"].max())),
                            source), "trend")
 
@@ -41,7 +41,7 @@ for by, title_key in (("sector", N_("by_sector_title")), ("legal_form", N_("by_l
     if (by == "sector" and f.legal_form) or (by == "legal_form" and f.sector):
         continue  # sector × legal form tables are not published
     mix = slices.breakdown(cubes, f, by, key, lang)
-    ui.show_chart(charts.bars(mix["name"], mix["value"], key, lang,
+    ui.show_chart(ui.figure(charts.bars, mix["name"], mix["value"], key, lang,
                               ui.tr(title_key, indicator=label, place=where, year=f.year), source,
                               hidden=mix["hidden"]), f"mix_{by}")
 

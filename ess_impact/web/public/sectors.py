@@ -32,7 +32,7 @@ else:
     shares = slices.sector_shares(cubes, matrix, level, key)
     share_title = ui.tr("heatmap_share_title", indicator=label, level=ui.tr(ui.LEVEL_KEYS[level]), place=region_place,
                         year=f.year)
-    ui.show_chart(charts.share_heatmap(shares, key, lang, share_title, source, ui.tr("heatmap_share_axis"),
+    ui.show_chart(ui.figure(charts.share_heatmap, shares, key, lang, share_title, source, ui.tr("heatmap_share_axis"),
                                        cell_text=shares["territory"].nunique() <= 12), "heatmap")
     st.caption(ui.tr("heatmap_share_note"))
     ui.show_table(table, "heatmap_table")
@@ -49,7 +49,7 @@ trend = pd.concat([slices.trend(cubes, Filters(None, f.region, f.mrc, code), key
 if trend is not None and trend.empty:  # none of the chosen sectors ever reported in this territory
     st.info(ui.tr("no_data_here", place=place, year=f.year))
 elif trend is not None:
-    ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_title", indicator=label, place=place,
+    ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("trend_title", indicator=label, place=place,
                                                        first=int(trend["year"].min()),
                                                        last=int(trend["year"].max())), source), "sector_trends")
 
@@ -60,12 +60,12 @@ else:
     if ui.cards(f, cubes):
         by = "mrc" if f.region else "region"
         rows = indicators.select(cubes, by, Filters(f.year, f.region, None, f.sector), lang)
-        ui.show_chart(charts.bars(rows["name"], rows[key], key, lang, ui.tr(
+        ui.show_chart(ui.figure(charts.bars, rows["name"], rows[key], key, lang, ui.tr(
             "sector_by_geo_title", indicator=label, sector=names[f.sector], level=ui.tr(ui.LEVEL_KEYS[by]),
             place=region_place, year=f.year), source, hidden=indicators.hidden(rows, key),
             highlight=ui.place(Filters(mrc=f.mrc)) if f.mrc else None), "sector_geo")
         trend = slices.trend(cubes, f, key, names[f.sector], lang)
-        ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_title", indicator=label, place=ui.place(f),
+        ui.show_chart(ui.figure(charts.lines, trend, key, lang, ui.tr("trend_title", indicator=label, place=ui.place(f),
                                                            first=int(trend["year"].min()),
                                                            last=int(trend["year"].max())), source), "sector_trend")
 ui.footnotes(f.year)

@@ -60,19 +60,20 @@ if f.mrc:
         st.caption(ui.tr("rank_caption"))
     series = {name: ([value], [hidden]) for name, value, hidden in zip(
         rows["name"], rows[rate_key].astype(float), indicators.hidden(rows, rate_key))}
-    ui.show_chart(charts.grouped([rate_label], series, rate_key, lang,
+    ui.show_chart(ui.figure(charts.grouped, [rate_label], series, rate_key, lang,
                                  ui.tr("per_1000_title", indicator=rate_label, place=where, year=f.year), source),
                   "per_1000_chart")
     if not f.legal_form and not f.sector:
         mix = slices.breakdown(cubes, f, "sector", key, lang)
-        ui.show_chart(charts.bars(mix["name"], mix["value"], key, lang,
+        ui.show_chart(ui.figure(charts.bars, mix["name"], mix["value"], key, lang,
                                   ui.tr("by_sector_title", indicator=label, place=where, year=f.year), source,
                                   hidden=mix["hidden"]), "mrc_sectors")
     trend = pd.concat([slices.trend(cubes, x, key, name, lang) for x, name in (
         (f, where), (region_filters, ui.place(Filters(region=f.region))), (quebec_filters, ui.place(Filters())))])
     first_year = int(trend["year"].min())
-    ui.show_chart(charts.lines(trend, key, lang, ui.tr("trend_compared_title", indicator=label, year=first_year,
-                                                       place=where), source, index_base=first_year), "mrc_trend")
+    ui.show_chart(ui.figure(charts.lines, trend, key, lang,
+                            ui.tr("trend_compared_title", indicator=label, year=first_year, place=where), source,
+                            index_base=first_year), "mrc_trend")
 elif f.region:
     st.header(ui.tr("by_mrc_heading"))
     rows = indicators.select(cubes, "mrc", Filters(f.year, f.region, None, f.sector, f.legal_form), lang)
@@ -84,10 +85,10 @@ elif f.region:
     story.show_map(f, cubes, key, "region_map")
     ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_mrc_title", place=where, year=f.year),
                                    ui.notes()), "mrc_table")
-    ui.show_chart(charts.bars(rows["name"], rows[key], key, lang,
+    ui.show_chart(ui.figure(charts.bars, rows["name"], rows[key], key, lang,
                               ui.tr("per_1000_mrcs_title", indicator=label, place=where, year=f.year), source,
                               hidden=indicators.hidden(rows, key)), "mrc_values")
-    ui.show_chart(charts.bars(rows["name"], rows[rate_key], rate_key, lang,
+    ui.show_chart(ui.figure(charts.bars, rows["name"], rows[rate_key], rate_key, lang,
                               ui.tr("per_1000_mrcs_title", indicator=rate_label, place=where, year=f.year),
                               source, hidden=indicators.hidden(rows, rate_key),
                               references=reference_values(f.region)), "mrc_rates")
@@ -96,7 +97,7 @@ else:
     rows = indicators.select(cubes, "region", Filters(f.year, None, None, f.sector, f.legal_form), lang)
     ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_region_title", place=where,
                                                                           year=f.year), ui.notes()), "region_table")
-    ui.show_chart(charts.bars(rows["name"], rows[rate_key], rate_key, lang,
+    ui.show_chart(ui.figure(charts.bars, rows["name"], rows[rate_key], rate_key, lang,
                               ui.tr("per_1000_regions_title", indicator=rate_label, place=where, year=f.year),
                               source, hidden=indicators.hidden(rows, rate_key), references=reference_values(None)),
                   "region_rates")

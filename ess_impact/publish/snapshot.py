@@ -1,0 +1,325 @@
+"""Published snapshots: everything a public page or a report can show, prepared once after each write (and at
+start-up) in a background process, stored on disk as immutable Parquet files, and read by the pages without
+opening the database nor computing any protection on a visitor's time.
+
+On disk, beside the database file (`<db>.published/`):
+
+    CURRENT.json          the manifest in force: data version, context (years, demo, settings) and the part files
+    parts/*.parquet       immutable, named by the SHA-256 of their inputs: a year's protected cube, a
+                          constant-sample pair (year - 1, year), the years and the volunteer rates
+    preparing.json        the preparer's process id while it works (pages say "update under way")
+    prepare.lock          one preparer at a time (flock); a second one waits, then finds the work done
+    prepare.log           what the background preparer printed (errors with their traceback)
+
+A preparer copies the database into memory (a read-only attach held for the copy only, so writers and other
+readers wait a fraction of a second at most), computes what changed — a year whose cube (its inputs) has not
+changed keeps its protected part, a pair likewise — writes the new parts, then replaces CURRENT.json atomically
+(os.replace). Readers keep serving the previous manifest until then; a cold server reads the manifest from disk.
+Many processes (several Streamlit servers behind a proxy) read the same files; nobody holds a lock to read.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ess_impact import errors
+from ess_impact.publish import indicators
+from ess_impact.store import db, publication
+
+# Bump when the parts' content or the manifest's layout change: every part is then prepared again.
+FORMAT = "1"
+KEEP_MANIFESTS = 3  # old manifests (and the parts they name) kept for readers still holding one
+COPY_TIMEOUT_S = 60.0
+
+# How many times this process computed protection (a year or a pair); the tests assert that a page run never does.
+COUNTERS = {"years": 0, "pairs": 0, "prepared": 0}
+
+
+folder = publication.folder  # <db>.published/
+start = publication.start    # the background preparation (python -m ess_impact.publish.snapshot DB)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    data_version: int
+    prepared_at: str
+    is_demo: bool
+    settings: dict
+    years: str                                  # part file: year, enterprises
+    rates: str                                  # part file: year, rate, source
+    cubes: dict[str, str] = field(default_factory=dict)    # "2024" -> part file of the year's public cube
+    panels: dict[str, str] = field(default_factory=dict)   # "2023-2024" -> part file of the constant-sample cubes
+    format: str = FORMAT
+    complete: bool = True  # False: a new instance's first, yearly tables only (the pairs are on their way)
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Published:
+    """One manifest's tables, read from disk (what ess_impact.web caches per manifest)."""
+    manifest: Manifest
+    public: pd.DataFrame
+    years: pd.DataFrame
+    rates: pd.DataFrame
+    settings: indicators.Settings
+    base: Path
+    _panels: dict = field(default_factory=dict)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.manifest.is_demo
+
+    @property
+    def data_version(self) -> int:
+        return self.manifest.data_version
+
+    def panel(self, year_from: int, year_to: int) -> pd.DataFrame | None:
+        """The constant-sample cubes of a pair the pages can show (consecutive years); None for any other pair:
+        nothing is computed here."""
+        key = f"{year_from}-{year_to}"
+        if key not in self._panels:
+            name = self.manifest.panels.get(key)
+            self._panels[key] = _read(self.base / name) if name else None
+        return self._panels[key]
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+def current(db_path: str | Path) -> Manifest | None:
+    """The manifest in force, or None when nothing was ever published for this database (or in an older format)."""
+    try:
+        data = json.loads((folder(db_path) / "CURRENT.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if data.get("format") != FORMAT:
+        return None
+    return Manifest(**data)
+
+
+def stamp(db_path: str | Path) -> tuple[int, int] | None:
+    """A cheap identity of the manifest in force (its file's change time and size), to notice a new one."""
+    try:
+        found = os.stat(folder(db_path) / "CURRENT.json")
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+# The columns a page filters the cube on (indicators.select): categories, compared as integer codes.
+KEYS = {"cat_kind", "cat_code", "geo_level", "geo_code", "region_code"}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A part as the pages use it: the filter columns as categories, other text as Python objects (numpy), whose
+    row selections are several times cheaper than pyarrow strings' (a page run selects rows of the public cube tens
+    of times)."""
+    frame = pd.read_parquet(path)
+    text = {c: "category" if c in KEYS else object for c in frame.columns if pd.api.types.is_string_dtype(frame[c])}
+    return frame.astype(text) if text else frame
+
+
+def load(db_path: str | Path, manifest: Manifest) -> Published:
+    base = folder(db_path)
+    parts = [_read(base / manifest.cubes[y]) for y in sorted(manifest.cubes)]
+    public = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return Published(manifest, public, _read(base / manifest.years), _read(base / manifest.rates),
+                     indicators.Settings(**manifest.settings), base)
+
+
+def preparing(db_path: str | Path) -> bool:
+    """True while a preparer is at work on this database (a newer version is on its way)."""
+    try:
+        pid = int(json.loads((folder(db_path) / "preparing.json").read_text(encoding="utf-8"))["pid"])
+    except (FileNotFoundError, ValueError, KeyError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- preparing ----------------------------------------------------------------------------------------------------
+
+def _copy(db_path: str | Path) -> duckdb.DuckDBPyConnection:
+    """The database copied into memory: the file is held (read-only) for the copy only. Waits, with backoff, while
+    another process holds it for writing."""
+    mem = duckdb.connect()
+    deadline = time.monotonic() + COPY_TIMEOUT_S
+    delay = 0.02
+    while True:
+        try:
+            mem.execute("ATTACH ? AS src (READ_ONLY)", [str(db_path)])
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
+                mem.close()
+                raise db.DatabaseBusy(path=str(db_path)) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        mem.execute("COPY FROM DATABASE src TO memory")
+    finally:
+        mem.execute("DETACH src")
+    return mem
+
+
+def _digest(*frames: pd.DataFrame, extra: str = "") -> str:
+    digest = hashlib.sha256(f"{FORMAT}|{indicators.CUBE_FORMAT}|{extra}".encode())
+    for frame in frames:
+        digest.update("|".join(map(str, frame.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:24]
+
+
+def _write_part(base: Path, name: str, frame: pd.DataFrame) -> str:
+    """Write a part once (atomically: a temporary name, then a rename); its name says what it was computed from."""
+    relative = f"parts/{name}.parquet"
+    target = base / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        frame.to_parquet(temporary, index=False)
+        os.replace(temporary, target)
+    return relative
+
+
+def _publish(base: Path, manifest: Manifest) -> None:
+    """Replace CURRENT.json atomically; keep the last manifests in history/ for pruning."""
+    text = json.dumps(asdict(manifest), sort_keys=True, indent=1)
+    history = base / "history"
+    history.mkdir(parents=True, exist_ok=True)
+    stamp_ns = time.time_ns()  # names sort in the order of publication
+    (history / f"{manifest.data_version:08d}-{stamp_ns:020d}-{manifest.key}.json").write_text(text, encoding="utf-8")
+    temporary = base / f".CURRENT.{os.getpid()}.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, base / "CURRENT.json")
+
+
+def _prune(base: Path) -> None:
+    """Remove the parts no recent manifest names (old manifests beyond KEEP_MANIFESTS go first)."""
+    kept = sorted((base / "history").glob("*.json"))
+    for old in kept[:-KEEP_MANIFESTS]:
+        old.unlink(missing_ok=True)
+    named = set()
+    for path in sorted((base / "history").glob("*.json")) + [base / "CURRENT.json"]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            continue
+        named |= {data.get("years"), data.get("rates"), *data.get("cubes", {}).values(),
+                  *data.get("panels", {}).values()}
+    for part in (base / "parts").glob("*.parquet"):
+        if f"parts/{part.name}" not in named:
+            part.unlink(missing_ok=True)
+
+
+def prepare(db_path: str | Path) -> Manifest | None:
+    """Publish the database's current version (one preparer at a time; a second one waits, then finds the work
+    done). Returns the manifest in force, or None when the database holds no figures."""
+    base = folder(db_path)
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / "prepare.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        marker = base / "preparing.json"
+        marker.write_text(json.dumps({"pid": os.getpid(), "since": datetime.now().isoformat()}), encoding="utf-8")
+        try:
+            return _prepare(db_path, base)
+        finally:
+            marker.unlink(missing_ok=True)
+
+
+def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
+    mem = _copy(db_path)
+    try:
+        version = db.data_version(mem)
+        found = current(db_path)
+        if found is not None and found.data_version == version and found.complete:
+            return found
+        known = [int(y) for y in indicators.years(mem)["year"]]
+        rules_text = repr(indicators.settings(mem))
+        settings = asdict(indicators.settings(mem))
+        cubes, public, raw = {}, [], {}
+        for year in known:
+            raw[year] = indicators.cube(mem, year)
+            name = f"year-{year}-{_digest(raw[year], extra=rules_text)}"
+            if (base / f"parts/{name}.parquet").exists():
+                part = pd.read_parquet(base / f"parts/{name}.parquet")
+            else:
+                part = indicators.protect(raw[year], indicators.settings(mem).rules)
+                COUNTERS["years"] += 1
+            cubes[str(year)] = _write_part(base, name, part)
+            public.append(part)
+        if public:
+            indicators.remember_public(mem, pd.concat(public, ignore_index=True))
+        years = indicators.years(mem)
+        rates = indicators.volunteer_rates(mem)
+
+        def manifest_with(panels: dict, complete: bool = True) -> Manifest:
+            return Manifest(
+                data_version=version, prepared_at=datetime.now().isoformat(timespec="seconds"),
+                is_demo=db.is_demo(mem), settings=settings,
+                years=_write_part(base, f"years-{_digest(years)}", years),
+                rates=_write_part(base, f"rates-{_digest(rates)}", rates),
+                cubes=cubes, panels=panels, complete=complete)
+
+        if found is None and known:
+            # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors
+            # see the figures while the constant-sample pairs (the slow part) are prepared. An update never does
+            # this: its pages keep the previous complete version until the new one is complete.
+            _publish(base, manifest_with({}, complete=False))
+        panels = {}
+        for year in known:
+            if year - 1 not in raw:
+                continue
+            pair = (year - 1, year)
+            inputs = [frame for y in pair for frame in (raw[y], indicators.cube(mem, y, pair),
+                                                      indicators.cube(mem, y, pair, outside=True))]
+            name = f"panel-{pair[0]}-{pair[1]}-{_digest(*inputs, extra=rules_text)}"
+            if not (base / f"parts/{name}.parquet").exists():
+                _write_part(base, name, indicators.public_panel(mem, *pair))
+                COUNTERS["pairs"] += 1
+            panels[f"{pair[0]}-{pair[1]}"] = f"parts/{name}.parquet"
+        manifest = manifest_with(panels)
+        _publish(base, manifest)
+        _prune(base)
+        COUNTERS["prepared"] += 1
+        return manifest
+    finally:
+        mem.close()
+
+
+def stale(db_path: str | Path, version: int) -> bool:
+    """True when the manifest in force is not the one of data version `version`."""
+    found = current(db_path)
+    return found is None or found.data_version != version or not found.complete
+
+
+def _main(argv: list[str]) -> int:
+    path = argv[0] if argv else str(db.db_path())
+    try:
+        prepare(path)
+    except Exception as exc:  # noqa: BLE001 - the background process: the traceback goes to prepare.log
+        errors.report_bug(exc, None)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

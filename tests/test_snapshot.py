@@ -1,0 +1,160 @@
+"""Published snapshots (ess_impact/publish/snapshot.py): what the public pages show is prepared after a write, in
+the background, and read from disk; a page run never computes protection; the previous version is served while the
+next one is prepared; a cold server answers from the files on disk."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+from conftest import APP, SMALL_HEADERS, import_declarations
+from streamlit.testing.v1 import AppTest
+
+from ess_impact.publish import confidentiality, indicators, snapshot
+from ess_impact.store import db
+from ess_impact.web import ui
+
+
+def _same(published: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The same rows and values (the snapshot reads text columns as categories or objects: the pages' types)."""
+    plain = published.astype({c: str for c in published.columns if not pd.api.types.is_numeric_dtype(published[c])})
+    wanted = expected.astype({c: str for c in expected.columns if not pd.api.types.is_numeric_dtype(expected[c])})
+    pd.testing.assert_frame_equal(plain.reset_index(drop=True), wanted.reset_index(drop=True), check_dtype=False)
+
+
+def _write_one_change(path, folder, revenue: int = 999_999) -> None:
+    """One enterprise's 2024 revenue changed (a write that touches 2024 only)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Données"
+    sheet.append(SMALL_HEADERS)
+    sheet.append(["1170000004", "CPE Le Bercail (test)", "OBNL", "EDU", "54", 2024, 18, 6, revenue, 500])
+    source = folder / f"change-{revenue}.xlsx"
+    book.save(source)
+    import_declarations(source, path)
+
+
+def _forbid_protection(monkeypatch) -> list:
+    """Every call to the protection code is recorded (and fails): a page run must not make any."""
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise AssertionError("protection computed on a visitor's time")
+
+    monkeypatch.setattr(confidentiality, "suppress", refuse)
+    monkeypatch.setattr(indicators, "protect", refuse)
+    monkeypatch.setattr(indicators, "public_panel", refuse)
+    return calls
+
+
+@pytest.mark.slow
+def test_prepare_publishes_every_year_and_every_consecutive_pair(small_db):
+    manifest = snapshot.prepare(small_db)
+    with db.connect(small_db) as con:
+        assert manifest.data_version == db.data_version(con)
+        expected = indicators.public_cube(con)
+        panel = indicators.public_panel(con, 2023, 2024)
+    assert sorted(manifest.cubes) == ["2023", "2024"] and sorted(manifest.panels) == ["2023-2024"]
+    published = snapshot.load(small_db, manifest)
+    _same(published.public, expected)
+    _same(published.panel(2023, 2024), panel)
+    assert published.panel(2022, 2023) is None  # a pair no page shows: not computed on demand
+    # a new instance: the yearly tables were published first (incomplete), then everything
+    import json
+    first, last = [json.loads(p.read_text()) for p in sorted((snapshot.folder(small_db) / "history").glob("*.json"))]
+    assert (first["complete"], first["panels"], first["cubes"]) == (False, {}, manifest.cubes)
+    assert last["complete"] and manifest.complete
+    assert not published.is_demo and list(published.years["year"]) == [2023, 2024]
+    # prepared again without a write: nothing recomputed, the same manifest
+    before = dict(snapshot.COUNTERS)
+    assert snapshot.prepare(small_db) == manifest
+    assert snapshot.COUNTERS["years"] == before["years"] and snapshot.COUNTERS["pairs"] == before["pairs"]
+
+
+@pytest.mark.slow
+def test_a_write_publishes_a_new_version_and_the_old_one_is_served_meanwhile(small_db, tmp_path, monkeypatch):
+    old = snapshot.prepare(small_db)
+    _write_one_change(small_db, tmp_path)
+    with db.connect(small_db) as con:
+        new_version = db.data_version(con)
+    assert new_version > old.data_version
+
+    # The preparer is held inside its protection work: readers still get the previous manifest, and know an
+    # update is under way.
+    entered, release = threading.Event(), threading.Event()
+    protect = indicators.protect
+
+    def slow_protect(*args, **kwargs):
+        entered.set()
+        assert release.wait(60)
+        return protect(*args, **kwargs)
+
+    monkeypatch.setattr(indicators, "protect", slow_protect)
+    counted = dict(snapshot.COUNTERS)
+    worker = threading.Thread(target=snapshot.prepare, args=(small_db,))
+    worker.start()
+    try:
+        assert entered.wait(60)
+        assert snapshot.current(small_db) == old
+        assert snapshot.preparing(small_db)
+        assert snapshot.load(small_db, snapshot.current(small_db)).data_version == old.data_version
+    finally:
+        release.set()
+        worker.join(120)
+    new = snapshot.current(small_db)
+    assert new.data_version == new_version and not snapshot.preparing(small_db)
+    # only 2024 changed: 2023's protected cube is reused, 2024 and the pair are computed again
+    assert new.cubes["2023"] == old.cubes["2023"] and new.cubes["2024"] != old.cubes["2024"]
+    assert snapshot.COUNTERS["years"] == counted["years"] + 1
+    assert snapshot.COUNTERS["pairs"] == counted["pairs"] + 1
+    with db.connect(small_db) as con:
+        expected = indicators.public_cube(con)  # the new data, protected from scratch
+    _same(snapshot.load(small_db, new).public, expected)
+
+
+@pytest.mark.slow
+def test_a_cold_page_run_reads_the_snapshot_from_disk_and_computes_no_protection(small_db, monkeypatch):
+    snapshot.prepare(small_db)
+    monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
+    ui._PUBLISHED.clear()  # a cold server: nothing in memory
+    ui._STAMPS.clear()
+    started = []
+    monkeypatch.setattr(snapshot, "start", lambda path: started.append(path))
+    calls = _forbid_protection(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["region"] = "16"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.metric and calls == []
+    assert started == []  # the snapshot was current: no preparation started
+    at.switch_page("ess_impact/web/public/territories.py").run()
+    assert not at.exception and calls == []
+
+
+@pytest.mark.slow
+def test_the_background_process_publishes(small_db):
+    process = snapshot.start(small_db)
+    assert process.wait(timeout=300) == 0, (snapshot.folder(small_db) / "prepare.log").read_text()
+    with db.connect(small_db) as con:
+        assert snapshot.current(small_db).data_version == db.data_version(con)
+
+
+@pytest.mark.parametrize("missing", ["CURRENT.json"])
+def test_nothing_published_yet_is_none(tmp_path, missing):
+    assert snapshot.current(tmp_path / "none.duckdb") is None
+    assert not snapshot.preparing(tmp_path / "none.duckdb")
+
+
+def test_the_web_maps_boundaries_are_the_shipped_ones():
+    """The web map names ess_impact/web/static/quebec_mrc_boundaries.geojson (served once to the browser); it must
+    be the same file as the reference boundaries the reports and the confidentiality of shared polygons use."""
+    from conftest import ROOT
+
+    shipped = ROOT / "ess_impact" / "data" / "quebec_mrc_boundaries.geojson"
+    served = ROOT / "ess_impact" / "web" / "static" / "quebec_mrc_boundaries.geojson"
+    assert served.read_bytes() == shipped.read_bytes()
