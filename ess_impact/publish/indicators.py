@@ -26,30 +26,47 @@ BY = ("region", "mrc", "sector", "legal_form", "all")
 
 # Additive indicators protected by confidentiality (each with `__max` and `__max2` columns in the cube).
 PROTECTED = ["jobs_full_time", "jobs_part_time", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned",
-             "revenue_grants", "volunteers", "volunteer_hours", "members"]
+             "revenue_grants", "volunteers", "volunteer_hours", "members",
+             # issue 14: sums over enterprises like the others
+             "revenue_public_contracts", "expenses_total", "people_served"]
 # Indicators derived from protected ones: suppressed whenever one of their inputs is.
 DERIVED = {
     "paid_hours": ("fte",),
     "volunteer_fte": ("volunteer_hours",),
     "volunteer_value": ("volunteer_hours",),
-    "earned_share": ("revenue_earned", "revenue_total"),
+    "earned_share": ("revenue_earned", "revenue_public_contracts", "revenue_total"),
     "grant_share": ("revenue_grants", "revenue_total"),
     "jobs_per_1000": ("jobs_total",),
     "revenue_per_1000": ("revenue_total",),
     "volunteer_hours_per_1000": ("volunteer_hours",),
+    # issue 14. Value added = payroll + revenue - expenses (sql/cube.sql): a function of three protected columns,
+    # hidden whenever one of them is, so it never tells more than they do (the linear identity is never published
+    # with one of its terms missing).
+    "value_added": ("payroll", "revenue_total", "expenses_total"),
+    "volunteer_value_low": ("volunteer_hours",),
+    "volunteer_value_high": ("volunteer_hours",),
+    "people_served_per_1000": ("people_served",),
+    "people_served_enterprises": ("enterprises",),
+    "expenses_enterprises": ("enterprises",),
+    "payroll_enterprises": ("enterprises",),
 }
 # Columns protected together (one suppression pattern; their identities are in the attacker's system): full-time +
 # part-time = total jobs; earned + grants <= total revenue. A derived column (DERIVED) follows its inputs.
 LINKED = [
     confidentiality.Linked(("jobs_full_time", "jobs_part_time", "jobs_total"),
                            sums=(("jobs_total", ("jobs_full_time", "jobs_part_time")),)),
-    confidentiality.Linked(("revenue_total", "revenue_earned", "revenue_grants"),
-                           at_most=(("revenue_total", ("revenue_earned", "revenue_grants")),)),
+    confidentiality.Linked(("revenue_total", "revenue_earned", "revenue_grants", "revenue_public_contracts"),
+                           at_most=(("revenue_total", ("revenue_earned", "revenue_grants",
+                                                       "revenue_public_contracts")),)),
 ]
 VALUES = ["enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte", "paid_hours", "payroll",
           "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "grant_share", "volunteers",
           "volunteer_hours", "volunteer_fte", "volunteer_value", "members", "jobs_per_1000", "revenue_per_1000",
-          "volunteer_hours_per_1000"]
+          "volunteer_hours_per_1000",
+          # issue 14
+          "revenue_public_contracts", "expenses_total", "value_added", "volunteer_value_low", "volunteer_value_high",
+          "people_served", "people_served_per_1000", "people_served_enterprises", "expenses_enterprises",
+          "payroll_enterprises"]
 
 
 class UnsupportedView(errors.Invalid):
@@ -352,7 +369,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "2"
+CUBE_FORMAT = "3"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
