@@ -19,11 +19,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from ess_impact import errors
 from ess_impact.intake import importer, template
+from ess_impact.intake import multipliers as io_multipliers
 from ess_impact.labels import t
 from ess_impact.output.reports import command as report_command
-from ess_impact.publish import indicators
+from ess_impact.publish import impact, indicators
 from ess_impact.store import auth, db, history
 from ess_impact.web import server
 
@@ -31,8 +34,12 @@ EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
 
 SUMMARY_COLUMNS = ["code", "name", "year", "enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte",
                    "payroll", "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "volunteers",
-                   "volunteer_hours", "volunteer_value", "members"]
-POPULATION_COLUMNS = ["population", "jobs_per_1000"]
+                   "volunteer_hours", "volunteer_value", "members",
+                   # issue 14 (appended: the columns above keep their places)
+                   "revenue_public_contracts", "expenses_total", "expenses_enterprises", "value_added",
+                   "volunteer_value_low", "volunteer_value_high", "people_served", "people_served_enterprises",
+                   *impact.COLUMNS]
+POPULATION_COLUMNS = ["population", "jobs_per_1000", "people_served_per_1000"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +106,18 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
     common(sp)
     sp.set_defaults(func=cmd_real_data)
+
+    sp = sub.add_parser("multipliers", help="multiplicateurs d'entrées-sorties de Statistique Canada (36-10-0595-01)")
+    msub = sp.add_subparsers(dest="multipliers_command", required=True)
+    mp = msub.add_parser("import", help="charger le fichier CSV de Statistique Canada (lignes du Québec)")
+    mp.add_argument("file", type=Path, metavar="FILE")
+    mp.add_argument("--mapping", type=Path, help="correspondance secteur -> industrie (défaut : celle fournie)")
+    mp.add_argument("--actor", default=None, help="qui charge (défaut : l'utilisateur du système)")
+    common(mp)
+    mp.set_defaults(func=cmd_multipliers_import)
+    mp = msub.add_parser("show", help="les multiplicateurs en vigueur, par secteur (CSV)")
+    common(mp)
+    mp.set_defaults(func=cmd_multipliers_show)
 
     _user_parser(sub, common)
     report_command.add_parser(sub, common)
@@ -168,6 +187,31 @@ def _progress_bar(lang: str):
             bar.refresh()
 
         yield progress
+
+
+def cmd_multipliers_import(args) -> int:
+    lang = args.lang
+    data = args.file.read_bytes()
+    mapping = io_multipliers.read_mapping(args.mapping.read_bytes()) if args.mapping else None
+    with db.connect(args.db) as con:
+        loaded = io_multipliers.load(con, auth.system(args.actor), args.file.name, data, mapping)
+        indicators.prepare_public(con)
+    print(t("multipliers_loaded", lang, year=loaded.ref_year, industries=loaded.industries, rows=loaded.rows,
+            skipped=loaded.skipped), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_multipliers_show(args) -> int:
+    with db.connect(args.db) as con:
+        found = impact.sector_multipliers(con)
+        last = impact.last_load(con)
+    if last is None:
+        print(t("multipliers_missing", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    rows = [{"sector": s, "multiplier": m, "variable": v, "value": value, "ref_year": last["ref_year"]}
+            for s, values in sorted(found.items()) for (m, v), value in sorted(values.items())]
+    pd.DataFrame(rows).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return EXIT_OK
 
 
 def cmd_summary(args) -> int:

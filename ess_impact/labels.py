@@ -1145,6 +1145,146 @@ TEXT: dict[str, tuple[str, str]] = {
                      "to its default."),
     "map_legend_note": ("Gris foncé : x, donnée confidentielle ; gris pâle : aucune entreprise déclarante.",
                         "Dark grey: x, confidential; light grey: no reporting enterprise."),
+    # --- issue 14: from size to impact (value added, spin-offs, volunteer value range, reach, multipliers)
+    "parts_above_total_contracts": (
+        "Revenus autonomes + subventions + contrats et ententes de service publics ({value}) supérieurs aux revenus "
+        "totaux ({total}) : vérifiez.",
+        "Earned revenue + grants + public service agreements ({value}) above total revenue ({total}): check."),
+    "multipliers_too_large": (
+        "Fichier de multiplicateurs trop volumineux (plus de {max} Mo) : téléchargez seulement les lignes du Québec "
+        "(« Télécharger les données sélectionnées (pour le chargement de bases de données) »).",
+        "Multipliers file too large (over {max} MB): download the Québec rows only (“Download selected data (for "
+        "database loading)”)."),
+    "multipliers_not_table": (
+        "Ce fichier n'est pas le tableau 36-10-0595-01 de Statistique Canada au format CSV : colonnes manquantes "
+        "({missing}).",
+        "This file is not Statistics Canada's table 36-10-0595-01 as CSV: missing columns ({missing})."),
+    "multipliers_malformed": ("Fichier CSV mal formé à la ligne {line} ({detail}).",
+                              "Malformed CSV file at line {line} ({detail})."),
+    "multipliers_no_quebec": (
+        "Aucune ligne du Québec avec des multiplicateurs direct, indirect ou induit d'emplois, de PIB ou de revenu "
+        "du travail dans ce fichier.",
+        "No Québec row with direct, indirect or induced multipliers of jobs, GDP or labour income in this file."),
+    "multipliers_mapping_invalid": (
+        "Fichier de correspondance secteurs → industries illisible ({detail}) : colonnes attendues sector, "
+        "io_industry_code, io_industry_label.",
+        "Unreadable sector → industry mapping file ({detail}): expected columns sector, io_industry_code, "
+        "io_industry_label."),
+    "multipliers_unmapped": (
+        "Secteurs sans industrie dans ce fichier : {sectors}. Corrigez la correspondance "
+        "(ess_impact/data/sector_io_industries.csv) et passez-la avec --mapping ; rien n'a été chargé.",
+        "Sectors without an industry in this file: {sectors}. Fix the mapping "
+        "(ess_impact/data/sector_io_industries.csv) and pass it with --mapping; nothing was loaded."),
+    "multipliers_loaded": (
+        "Multiplicateurs chargés : année de référence {year}, {industries} industries, {rows} valeurs ({skipped} "
+        "lignes sans valeur ignorées).",
+        "Multipliers loaded: reference year {year}, {industries} industries, {rows} values ({skipped} rows "
+        "without a value skipped)."),
+    "multipliers_missing": (
+        "Aucun tableau de multiplicateurs chargé. Pour estimer les retombées : téléchargez le tableau 36-10-0595-01 "
+        "de Statistique Canada (« Multiplicateurs d'entrées-sorties, provinciaux et territoriaux, niveau détaillé », "
+        "format CSV) puis, comme administrateur : ess-impact multipliers import FICHIER.csv",
+        "No multipliers table loaded. To estimate spin-offs: download Statistics Canada's table 36-10-0595-01 "
+        "(“Input-output multipliers, provincial and territorial, detail level”, CSV) then, as an admin: "
+        "ess-impact multipliers import FILE.csv"),
+    "multipliers_source": (
+        "Source des multiplicateurs : Statistique Canada, tableau 36-10-0595-01, Québec, année de référence {year} "
+        "(Licence du gouvernement ouvert — Statistique Canada). Adapté de Statistique Canada ; ceci ne constitue "
+        "pas une approbation de ce produit par Statistique Canada.",
+        "Multipliers: Statistics Canada, table 36-10-0595-01, Québec, reference year {year} (Statistics Canada "
+        "Open Licence). Adapted from Statistics Canada; this does not constitute an endorsement by Statistics "
+        "Canada of this product."),
+    "demo_high_rate_source": (
+        "taux fictif de démonstration : remplacez-le par le salaire horaire moyen du travail que font les bénévoles",
+        "fictitious demonstration rate: replace it with the average hourly wage of the work volunteers do"),
+    "impact_heading": ("Impact (estimations)", "Impact (estimates)"),
+    "impact_value_added": ("Valeur ajoutée (contribution au PIB)", "Value added (contribution to GDP)"),
+    "impact_value_added_help": (
+        "Masse salariale + excédent d'exploitation (revenus totaux − charges totales). À ne pas confondre avec "
+        "les revenus ({revenue}).",
+        "Payroll + operating surplus (total revenue − total expenses). Not to be confused with revenue "
+        "({revenue})."),
+    "impact_value_added_missing": (
+        "Non disponible : {reported} entreprises sur {enterprises} ont déclaré leurs charges totales.",
+        "Not available: {reported} of {enterprises} enterprises reported their total expenses."),
+    "impact_volunteer_range": ("Valeur du bénévolat", "Value of volunteering"),
+    "impact_volunteer_range_value": ("entre {low} et {high}", "between {low} and {high}"),
+    "impact_volunteer_range_help": (
+        "Heures de bénévolat × salaire minimum ({low_rate}, {low_source}) et × salaire du travail fait "
+        "({high_rate}, {high_source}) : méthode du coût de remplacement (BIT, Manuel sur la mesure du travail "
+        "bénévole).",
+        "Volunteer hours × minimum wage ({low_rate}, {low_source}) and × the wage of the work done "
+        "({high_rate}, {high_source}): replacement-cost method (ILO Manual on the Measurement of Volunteer "
+        "Work)."),
+    "impact_volunteer_no_high": (
+        "Taux spécialisé non fixé : un administrateur l'ajoute dans Paramètres.",
+        "Specialised rate not set: an admin adds it on Paramètres."),
+    "impact_reach": ("Personnes desservies ou participantes", "People served or participating"),
+    "impact_reach_help": (
+        "Déclarées par {reported} entreprises sur {enterprises} ; {per_1000} pour 1 000 habitants.",
+        "Reported by {reported} of {enterprises} enterprises; {per_1000} per 1,000 inhabitants."),
+    "impact_spinoff_jobs": ("Emplois soutenus (estimation)", "Jobs supported (estimate)"),
+    "impact_spinoff_gdp": ("PIB soutenu (estimation)", "GDP supported (estimate)"),
+    "impact_spinoff_labour_income": ("Revenu du travail soutenu (estimation)", "Labour income supported (estimate)"),
+    "impact_spinoff_detail": ("directs {direct} · indirects {indirect} · induits {induced}",
+                              "direct {direct} · indirect {indirect} · induced {induced}"),
+    "impact_spinoff_caveat": (
+        "Estimation : revenus des entreprises par secteur × multiplicateurs provinciaux d'entrées-sorties. Des "
+        "multiplicateurs du Québec appliqués à un territoire surestiment ce qui y reste (les achats sortent de la "
+        "région) ; les retombées de territoires voisins ne s'additionnent pas (les chaînes d'approvisionnement les "
+        "traversent). Les secteurs confidentiels (x) sont estimés au multiplicateur moyen de ces secteurs.",
+        "Estimate: the enterprises' revenue by sector × provincial input-output multipliers. Québec multipliers "
+        "applied to a territory overstate what stays there (purchases leave the region); neighbouring territories' "
+        "spin-offs do not add up (supply chains cross them). Confidential sectors (x) are estimated at those "
+        "sectors' average multiplier."),
+    "methodology_impact_heading": ("Impact : valeur ajoutée, retombées, bénévolat, portée",
+                                   "Impact: value added, spin-offs, volunteering, reach"),
+    "methodology_impact": (
+        "- **Valeur ajoutée** (contribution au PIB) = masse salariale + excédent d'exploitation, où l'excédent = "
+        "revenus totaux − charges totales (colonne facultative « Charges totales ($) », masse salariale comprise). "
+        "Publiée seulement là où toutes les entreprises ont déclaré leurs charges ; une masse salariale non déclarée "
+        "compte pour 0. Ce ne sont pas les revenus : les revenus comptent aussi les achats à d'autres entreprises.\n"
+        "- **Autonomie financière** = (revenus autonomes + revenus de contrats et ententes de service publics) ÷ "
+        "revenus totaux : un gouvernement qui achète un service est un client, pas un bailleur de fonds.\n"
+        "- **Valeur du bénévolat** : heures × salaire minimum de l'année (bas de la fourchette) et heures × salaire "
+        "horaire du travail fait par les bénévoles (haut), les deux fixés par année avec leur source dans "
+        "Paramètres (méthode du coût de remplacement, BIT, *Manuel sur la mesure du travail bénévole*, 2011).\n"
+        "- **Portée** : personnes desservies ou participantes déclarées, total et pour 1 000 habitants, avec le "
+        "nombre d'entreprises qui l'ont déclarée (une personne servie par deux entreprises compte deux fois).\n"
+        "- **Retombées économiques** (estimation) : pour chaque secteur, revenus × multiplicateurs direct, indirect "
+        "et induit de son industrie (emplois par dollar de production, PIB aux prix de base, revenu du travail), "
+        "Statistique Canada, tableau 36-10-0595-01, Québec. Les revenus tiennent lieu de production. Direct : dans "
+        "l'industrie elle-même ; indirect : chez ses fournisseurs ; induit : par les dépenses des salariés.\n"
+        "- Mises en garde : multiplicateurs provinciaux appliqués à un territoire (surestiment ce qui reste sur "
+        "place) ; non additifs entre territoires ; une estimation, pas une mesure. Toutes ces valeurs sont des "
+        "sommes sur des entreprises et suivent les mêmes règles de confidentialité.",
+        "- **Value added** (contribution to GDP) = payroll + operating surplus, where surplus = total revenue − "
+        "total expenses (optional column “Charges totales ($)”, payroll included). Published only where every "
+        "enterprise reported its expenses; payroll not reported counts as 0. Not revenue: revenue also counts "
+        "purchases from other businesses.\n"
+        "- **Financial autonomy** = (earned revenue + public service contract and agreement revenue) ÷ total "
+        "revenue: a government buying a service is a client, not a funder.\n"
+        "- **Value of volunteering**: hours × the year's minimum wage (low end) and hours × the hourly wage of the "
+        "work volunteers do (high end), both set by year with their source on Paramètres (replacement-cost "
+        "method, ILO *Manual on the Measurement of Volunteer Work*, 2011).\n"
+        "- **Reach**: people served or taking part as reported, total and per 1,000 inhabitants, with how many "
+        "enterprises reported it (a person served by two enterprises counts twice).\n"
+        "- **Economic spin-offs** (estimate): for each sector, revenue × the direct, indirect and induced "
+        "multipliers of its industry (jobs per dollar of output, GDP at basic prices, labour income), Statistics "
+        "Canada table 36-10-0595-01, Québec. Revenue stands for output. Direct: in the industry itself; indirect: "
+        "at its suppliers; induced: through employees' spending.\n"
+        "- Caveats: provincial multipliers applied to a territory (overstate what stays local); not additive "
+        "across territories; an estimate, not a measurement. All these values are sums over enterprises and follow "
+        "the same confidentiality rules."),
+    "settings_rate_high_heading": ("Taux spécialisé du bénévolat (haut de la fourchette)",
+                                   "Specialised volunteer rate (high end of the range)"),
+    "settings_rate_high_help": (
+        "Salaire horaire moyen du travail que font les bénévoles (p. ex. assistance sociale et services "
+        "communautaires, Statistique Canada, tableau 14-10-0064-01, Québec), par année, avec sa source.",
+        "Average hourly wage of the work volunteers do (e.g. social assistance and community services, Statistics "
+        "Canada table 14-10-0064-01, Québec), by year, with its source."),
+    "settings_item_rate_high": ("Taux spécialisé du bénévolat {year}", "Specialised volunteer rate {year}"),
+    "rate_high_saved": ("Taux spécialisé de {year} enregistré.", "Specialised rate for {year} saved."),
 }
 
 
@@ -1228,4 +1368,23 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
               "Heures de bénévolat × 1 000 ÷ population du territoire.",
               "Volunteer hours × 1,000 ÷ population of the territory."),
     Indicator("share", "Part", "Share", "ratio", "Part du total du territoire.", "Share of the territory's total."),
+    # issue 14
+    Indicator("revenue_public_contracts", "Contrats et ententes de service publics",
+              "Public service agreements", "money",
+              "Revenus de contrats et ententes de service avec des organismes publics (comptés comme revenus "
+              "autonomes).", "Revenue from service contracts and agreements with public bodies (counted as earned)."),
+    Indicator("expenses_total", "Charges totales", "Total expenses", "money",
+              "Toutes les charges de l'exercice, masse salariale comprise.", "All expenses, payroll included."),
+    Indicator("value_added", "Valeur ajoutée", "Value added", "money",
+              "Masse salariale + revenus totaux − charges totales (là où toutes les entreprises ont déclaré leurs "
+              "charges).", "Payroll + total revenue − total expenses (where every enterprise reported expenses)."),
+    Indicator("volunteer_value_low", "Valeur du bénévolat (bas)", "Volunteer value (low)", "money",
+              "Heures de bénévolat × salaire minimum de l'année.", "Volunteer hours × the year's minimum wage."),
+    Indicator("volunteer_value_high", "Valeur du bénévolat (haut)", "Volunteer value (high)", "money",
+              "Heures de bénévolat × salaire horaire du travail fait.", "Volunteer hours × the wage of the work done."),
+    Indicator("people_served", "Personnes desservies", "People served", "count",
+              "Personnes desservies ou participantes déclarées.", "People served or participating, as reported."),
+    Indicator("people_served_per_1000", "Personnes desservies pour 1 000 habitants",
+              "People served per 1,000 inhabitants", "per_1000",
+              "Personnes desservies × 1 000 ÷ population.", "People served × 1,000 ÷ population."),
 )}

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import errors, sql
-from ess_impact.publish import confidentiality
+from ess_impact.publish import confidentiality, impact
 from ess_impact.settings import read as read_settings
 from ess_impact.store import db
 
@@ -183,7 +183,8 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
-    return protect(cube(con, year), settings(con).rules)
+    """The protected cube, with the spin-offs computed from its published values (publish/impact.py)."""
+    return impact.add_spinoffs(protect(cube(con, year), settings(con).rules), impact.sector_multipliers(con))
 
 
 def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
@@ -249,6 +250,8 @@ def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(
     frame = cube(con, filters.year)
     if public:
         frame = protect(frame, settings(con).rules)
+    # spin-offs after protection: from published values only (publish/impact.py)
+    frame = impact.add_spinoffs(frame, impact.sector_multipliers(con))
     return select(frame, by, filters, lang)
 
 
@@ -398,7 +401,8 @@ def _stored(con: duckdb.DuckDBPyConnection, kind: str, compute) -> pd.DataFrame:
 
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The public cube of every year, stored in the database until the data, the settings or the rates change."""
-    return _stored(con, "public", lambda: public_cube(con, None))
+    stored = _stored(con, "public", lambda: protect(cube(con, None), settings(con).rules))
+    return impact.add_spinoffs(stored, impact.sector_multipliers(con))
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:

@@ -34,3 +34,6 @@ CREATE TABLE io_multiplier_loads (
     ref_year INTEGER NOT NULL,
     n_rows INTEGER NOT NULL
 );
+-- Our sectors -> the input-output industry of each, as resolved against the loaded table (from
+-- ess_impact/data/sector_io_industries.csv or an admin's own mapping file).
+CREATE TABLE io_sector_map (sector VARCHAR PRIMARY KEY, industry_code VARCHAR NOT NULL);
