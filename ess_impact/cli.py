@@ -36,7 +36,7 @@ SUMMARY_COLUMNS = ["code", "name", "year", "enterprises", "jobs_full_time", "job
                    "payroll", "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "volunteers",
                    "volunteer_hours", "volunteer_value", "members",
                    # issue 14 (appended: the columns above keep their places)
-                   "revenue_public_contracts", "expenses_total", "expenses_enterprises", "value_added",
+                   "expenses_total", "expenses_enterprises", "value_added",
                    "volunteer_value_low", "volunteer_value_high", "people_served", "people_served_enterprises",
                    *impact.COLUMNS]
 POPULATION_COLUMNS = ["population", "jobs_per_1000", "people_served_per_1000"]
@@ -195,7 +195,6 @@ def cmd_multipliers_import(args) -> int:
     mapping = io_multipliers.read_mapping(args.mapping.read_bytes()) if args.mapping else None
     with db.connect(args.db) as con:
         loaded = io_multipliers.load(con, auth.system(args.actor), args.file.name, data, mapping)
-        indicators.prepare_public(con)
     print(t("multipliers_loaded", lang, year=loaded.ref_year, industries=loaded.industries, rows=loaded.rows,
             skipped=loaded.skipped), file=sys.stderr)
     return EXIT_OK

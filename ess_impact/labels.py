@@ -1339,7 +1339,8 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("revenue_total", "Revenus totaux", "Total revenue", "money",
               "Tous les revenus de l'exercice.", "All revenue of the fiscal year."),
     Indicator("revenue_earned", "Revenus autonomes", "Earned revenue", "money",
-              "Ventes de biens et services et cotisations.", "Sales of goods and services, and dues."),
+              "Ventes de biens et services et cotisations, et contrats et ententes de service publics.",
+              "Sales of goods and services, dues, and public service contracts and agreements."),
     Indicator("revenue_grants", "Subventions publiques", "Public grants", "money",
               "Subventions des gouvernements et organismes publics.", "Grants from governments and public bodies."),
     Indicator("earned_share", "Autonomie financière", "Financial autonomy", "ratio",
@@ -1369,10 +1370,6 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
               "Volunteer hours × 1,000 ÷ population of the territory."),
     Indicator("share", "Part", "Share", "ratio", "Part du total du territoire.", "Share of the territory's total."),
     # issue 14
-    Indicator("revenue_public_contracts", "Contrats et ententes de service publics",
-              "Public service agreements", "money",
-              "Revenus de contrats et ententes de service avec des organismes publics (comptés comme revenus "
-              "autonomes).", "Revenue from service contracts and agreements with public bodies (counted as earned)."),
     Indicator("expenses_total", "Charges totales", "Total expenses", "money",
               "Toutes les charges de l'exercice, masse salariale comprise.", "All expenses, payroll included."),
     Indicator("value_added", "Valeur ajoutée", "Value added", "money",

@@ -93,5 +93,5 @@ def load(con, actor: Account | None, file_name: str, data: bytes, mapping: pd.Da
         con.executemany(sql.load("insert_io_sector_map"), [[s, c] for s, c in sorted(sectors.items())])
         con.execute(sql.load("insert_io_multiplier_load"),
                     [now, actor.email, file_name, hashlib.sha256(data).hexdigest(), found.ref_year, len(found.rows)])
-        db.bump_data_version(con)
+        db.bump_impact_version(con)
     return Loaded(found.ref_year, len({r[1] for r in found.rows}), len(found.rows), found.skipped, sectors)

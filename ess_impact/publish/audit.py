@@ -34,10 +34,10 @@ from ess_impact.publish import indicators
 from ess_impact.publish.lp import new_highs
 
 GROUPS = [("enterprises",), ("jobs_full_time", "jobs_part_time", "jobs_total"),
-          ("revenue_total", "revenue_earned", "revenue_grants", "revenue_public_contracts"), ("fte",), ("payroll",),
+          ("revenue_total", "revenue_earned", "revenue_grants"), ("fte",), ("payroll",),
           ("volunteers",), ("volunteer_hours",), ("members",), ("expenses_total",), ("people_served",)]
 SUMS = {"jobs_total": ("jobs_full_time", "jobs_part_time")}
-AT_MOST = {"revenue_total": ("revenue_earned", "revenue_grants", "revenue_public_contracts")}
+AT_MOST = {"revenue_total": ("revenue_earned", "revenue_grants")}  # earned includes public service agreements
 # A published rescaling of a column gives the column itself.
 RESCALED = {"fte": ("paid_hours",), "volunteer_hours": ("volunteer_value", "volunteer_fte", "volunteer_hours_per_1000",
                                                   "volunteer_value_low", "volunteer_value_high"),

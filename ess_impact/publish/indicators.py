@@ -28,13 +28,13 @@ BY = ("region", "mrc", "sector", "legal_form", "all")
 PROTECTED = ["jobs_full_time", "jobs_part_time", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned",
              "revenue_grants", "volunteers", "volunteer_hours", "members",
              # issue 14: sums over enterprises like the others
-             "revenue_public_contracts", "expenses_total", "people_served"]
+             "expenses_total", "people_served"]
 # Indicators derived from protected ones: suppressed whenever one of their inputs is.
 DERIVED = {
     "paid_hours": ("fte",),
     "volunteer_fte": ("volunteer_hours",),
     "volunteer_value": ("volunteer_hours",),
-    "earned_share": ("revenue_earned", "revenue_public_contracts", "revenue_total"),
+    "earned_share": ("revenue_earned", "revenue_total"),
     "grant_share": ("revenue_grants", "revenue_total"),
     "jobs_per_1000": ("jobs_total",),
     "revenue_per_1000": ("revenue_total",),
@@ -55,16 +55,17 @@ DERIVED = {
 LINKED = [
     confidentiality.Linked(("jobs_full_time", "jobs_part_time", "jobs_total"),
                            sums=(("jobs_total", ("jobs_full_time", "jobs_part_time")),)),
-    confidentiality.Linked(("revenue_total", "revenue_earned", "revenue_grants", "revenue_public_contracts"),
-                           at_most=(("revenue_total", ("revenue_earned", "revenue_grants",
-                                                       "revenue_public_contracts")),)),
+    # earned revenue includes the public service agreements (sql/cube.sql): the import checks earned + agreements
+    # + grants <= total, so the identity below still holds
+    confidentiality.Linked(("revenue_total", "revenue_earned", "revenue_grants"),
+                           at_most=(("revenue_total", ("revenue_earned", "revenue_grants")),)),
 ]
 VALUES = ["enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte", "paid_hours", "payroll",
           "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "grant_share", "volunteers",
           "volunteer_hours", "volunteer_fte", "volunteer_value", "members", "jobs_per_1000", "revenue_per_1000",
           "volunteer_hours_per_1000",
           # issue 14
-          "revenue_public_contracts", "expenses_total", "value_added", "volunteer_value_low", "volunteer_value_high",
+          "expenses_total", "value_added", "volunteer_value_low", "volunteer_value_high",
           "people_served", "people_served_per_1000", "people_served_enterprises", "expenses_enterprises",
           "payroll_enterprises"]
 

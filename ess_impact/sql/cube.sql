@@ -25,13 +25,15 @@ panel AS (
     GROUP BY neq HAVING count(DISTINCT year) = 2
 ),
 f AS (
-    SELECT a.*, m.region_code,
+    -- Public service agreements count as earned revenue (issue 14: a government buying a service is a client):
+    -- the published "earned revenue" is earned + agreements; the agreements alone are never published.
+    SELECT a.* REPLACE (CASE WHEN a.revenue_earned IS NOT NULL OR a.revenue_public_contracts IS NOT NULL
+                             THEN coalesce(a.revenue_earned, 0) + coalesce(a.revenue_public_contracts, 0)
+                        END AS revenue_earned),
+           m.region_code,
            a.jobs_full_time + a.jobs_part_time AS jobs_total,
            a.volunteer_hours * r.rate AS volunteer_value,
-           a.volunteer_hours * r.rate_high AS volunteer_value_high,
-           -- financial autonomy counts public service agreements as earned revenue (issue 14)
-           CASE WHEN a.revenue_earned IS NOT NULL OR a.revenue_public_contracts IS NOT NULL
-                THEN coalesce(a.revenue_earned, 0) + coalesce(a.revenue_public_contracts, 0) END AS revenue_autonomous
+           a.volunteer_hours * r.rate_high AS volunteer_value_high
     FROM annual_figures a
     JOIN mrc m ON m.code = a.mrc
     JOIN rates r ON r.year = a.year
@@ -51,9 +53,7 @@ fine AS (
         sum(payroll) AS payroll, max(payroll) AS payroll__max, max(payroll, 2)[2] AS payroll__m2,
         sum(revenue_total) AS revenue_total, max(revenue_total) AS revenue_total__max, max(revenue_total, 2)[2] AS revenue_total__m2,
         sum(revenue_earned) AS revenue_earned, max(revenue_earned) AS revenue_earned__max, max(revenue_earned, 2)[2] AS revenue_earned__m2,
-        sum(revenue_total) FILTER (WHERE revenue_autonomous IS NOT NULL) AS revenue_total_earned_base,
-        sum(revenue_autonomous) AS revenue_autonomous_base,
-        sum(revenue_public_contracts) AS revenue_public_contracts, max(revenue_public_contracts) AS revenue_public_contracts__max, max(revenue_public_contracts, 2)[2] AS revenue_public_contracts__m2,
+        sum(revenue_total) FILTER (WHERE revenue_earned IS NOT NULL) AS revenue_total_earned_base,
         sum(expenses_total) AS expenses_total, max(expenses_total) AS expenses_total__max, max(expenses_total, 2)[2] AS expenses_total__m2,
         count(expenses_total) AS expenses_enterprises,
         count(payroll) AS payroll_enterprises,
@@ -93,9 +93,6 @@ agg AS (
         sum(revenue_earned) AS revenue_earned, max(revenue_earned__max) AS revenue_earned__max,
         greatest(max(revenue_earned__m2), max(revenue_earned__max, 2)[2]) AS revenue_earned__max2, max(revenue_earned__max, 2)[2] AS revenue_earned__m2,
         sum(revenue_total_earned_base) AS revenue_total_earned_base,
-        sum(revenue_autonomous_base) AS revenue_autonomous_base,
-        sum(revenue_public_contracts) AS revenue_public_contracts, max(revenue_public_contracts__max) AS revenue_public_contracts__max,
-        greatest(max(revenue_public_contracts__m2), max(revenue_public_contracts__max, 2)[2]) AS revenue_public_contracts__max2,
         sum(expenses_total) AS expenses_total, max(expenses_total__max) AS expenses_total__max,
         greatest(max(expenses_total__m2), max(expenses_total__max, 2)[2]) AS expenses_total__max2,
         sum(expenses_enterprises)::BIGINT AS expenses_enterprises,
@@ -141,7 +138,7 @@ SELECT
     agg.paid_hours__max2 / $fte_basis AS fte__max2,
     agg.volunteer_hours / $fte_basis AS volunteer_fte,
     agg.volunteer_hours__max / $fte_basis AS volunteer_fte__max,
-    agg.revenue_autonomous_base / nullif(agg.revenue_total_earned_base, 0) AS earned_share,
+    agg.revenue_earned / nullif(agg.revenue_total_earned_base, 0) AS earned_share,
     agg.revenue_grants / nullif(agg.revenue_total_grants_base, 0) AS grant_share,
     agg.jobs_total * 1000.0 / nullif(geo.population, 0) AS jobs_per_1000,
     agg.revenue_total * 1000.0 / nullif(geo.population, 0) AS revenue_per_1000,

@@ -60,7 +60,7 @@ def _first_run(path: str) -> bool:
 VERSION_FRESH_S = 1.0
 
 
-def data_version() -> tuple[str, int]:
+def data_version() -> tuple[str, str]:
     """Cache key of everything read from the database: its path and the version every write bumps. Asked of the
     database at most once a second per session (a page asks many times in one run; each ask opens the file)."""
     path = str(db.db_path())
@@ -69,26 +69,26 @@ def data_version() -> tuple[str, int]:
     if known and known[0] == path and now - known[2] < VERSION_FRESH_S:
         return path, known[1]
     _first_run(path)
-    with db.connect(path) as con:
-        version = db.data_version(con)
+    with db.connect(path) as con:  # the multipliers' version too: spin-offs are computed at read time (issue 14)
+        version = f"{db.data_version(con)}.{db.impact_version(con)}"
     st.session_state["_data_version"] = (path, version, now)
     return path, version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _public_cubes(version: tuple[str, int]) -> pd.DataFrame:
+def _public_cubes(version: tuple[str, str]) -> pd.DataFrame:
     with db.connect(version[0]) as con:
         return indicators.public_cubes(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _panel_cubes(version: tuple[str, int], year_from: int, year_to: int) -> pd.DataFrame:
+def _panel_cubes(version: tuple[str, str], year_from: int, year_to: int) -> pd.DataFrame:
     with db.connect(version[0]) as con:
         return indicators.public_panels(con, year_from, year_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _context(version: tuple[str, int]) -> dict:
+def _context(version: tuple[str, str]) -> dict:
     with db.connect(version[0]) as con:
         return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
                 "rates": indicators.volunteer_rates(con)}
