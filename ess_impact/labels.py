@@ -1285,6 +1285,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Canada table 14-10-0064-01, Québec), by year, with its source."),
     "settings_item_rate_high": ("Taux spécialisé du bénévolat {year}", "Specialised volunteer rate {year}"),
     "rate_high_saved": ("Taux spécialisé de {year} enregistré.", "Specialised rate for {year} saved."),
+    "methodology_multipliers_note": (
+        "Multiplicateurs du Québec en vigueur par secteur (l'industrie d'entrées-sorties de chaque secteur : "
+        "ess_impact/data/sector_io_industries.csv) : emplois par million de dollars de revenus ; PIB en dollars "
+        "par dollar de revenus.",
+        "Québec multipliers in force by sector (each sector's input-output industry: "
+        "ess_impact/data/sector_io_industries.csv): jobs per million dollars of revenue; GDP in dollars per dollar "
+        "of revenue."),
 }
 
 

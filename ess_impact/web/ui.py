@@ -16,8 +16,8 @@ import streamlit as st
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS
-from ess_impact.output import tables
-from ess_impact.publish import indicators, peers, slices
+from ess_impact.output import impact_cards, tables
+from ess_impact.publish import impact, indicators, peers, slices
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
 
@@ -91,7 +91,9 @@ def _panel_cubes(version: tuple[str, str], year_from: int, year_to: int) -> pd.D
 def _context(version: tuple[str, str]) -> dict:
     with db.connect(version[0]) as con:
         return {"years": indicators.years(con), "is_demo": db.is_demo(con), "settings": indicators.settings(con),
-                "rates": indicators.volunteer_rates(con)}
+                "rates": indicators.volunteer_rates(con),
+                # issue 14: the input-output multipliers in force (None / {} when no table is loaded)
+                "multipliers_load": impact.last_load(con), "multipliers": impact.sector_multipliers(con)}
 
 
 def public_cubes() -> pd.DataFrame:
@@ -400,6 +402,24 @@ def cards(f: Filters, cubes: pd.DataFrame) -> bool:
     if before is not None:
         st.caption(tr("change_note", year=f.year - 1))
     return True
+
+
+def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
+    """Issue 14: value added beside revenue, the value of volunteering as a range, reach and the spin-offs of a
+    territory × category for f.year (output/impact_cards.py, from the published row), each with its method."""
+    current = lang()
+    now = slices.row(cubes, f, current)
+    if now is None:
+        return
+    ctx = context()
+    st.subheader(tr("impact_heading"))
+    found = impact_cards.cards(now, ctx["rates"], ctx["multipliers_load"], current)
+    for column, card in zip(st.columns(len(found)), found):
+        column.metric(card["label"], card["value"], help=card["help"], border=True)
+    if ctx["multipliers_load"] is None:
+        st.caption(tr("multipliers_missing"))
+    else:
+        st.caption(tr("impact_spinoff_caveat") + " " + tr("multipliers_source", year=ctx["multipliers_load"]["ref_year"]))
 
 
 def page_style() -> None:
