@@ -16,7 +16,8 @@ import streamlit as st
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS
-from ess_impact.output import impact_cards, tables
+from ess_impact.output import impact_cards as impact_text
+from ess_impact.output import tables
 from ess_impact.publish import impact, indicators, peers, slices
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
@@ -413,7 +414,7 @@ def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
         return
     ctx = context()
     st.subheader(tr("impact_heading"))
-    found = impact_cards.cards(now, ctx["rates"], ctx["multipliers_load"], current)
+    found = impact_text.cards(now, ctx["rates"], ctx["multipliers_load"], current)
     for column, card in zip(st.columns(len(found)), found):
         column.metric(card["label"], card["value"], help=card["help"], border=True)
     if ctx["multipliers_load"] is None:
