@@ -70,6 +70,7 @@ def levels(true: pd.DataFrame, column: str, rules: AuditRules) -> tuple[np.ndarr
     v = true[column].fillna(0).to_numpy(float)
     if column == "enterprises":
         return small, v - 1, v + 1
+    small = small & true[column].notna().to_numpy()  # nobody reported it (optional column): nobody's figure
     p = rules.p_percent / 100
     pl = np.where(small, p * v, 0.0)
     sens = small.copy()

@@ -14,7 +14,8 @@ Wiley 2012, §4.2; τ-ARGUS manual §4.1):
 
 Each sensitive value v gets a **protection level** pl (Hundepool et al. §4.3.4; τ-ARGUS "protection levels";
 sdcTable ``protectTable``): p % rule ``pl = p/100 * x1 - (T - x1 - x2)``; (n, k) rule ``pl = (x1 + .. + xn) / k - T``;
-count rule ``pl = p/100 * v`` (10 % when the p % rule is off); the largest applies. A zero value must not be confirmed
+count rule ``pl = p/100 * v`` (10 % when the p % rule is off); the largest applies. A value that no enterprise of
+the cell reported (an optional column, a NULL sum) is not sensitive: it discloses nobody's figure. A zero value must not be confirmed
 either: its upper protection is at least one unit. The count column itself has ``pl = 1`` enterprise.
 
 Secondary suppression: the attacker knows every published value, every additive constraint, the identities between
@@ -110,7 +111,10 @@ def protection(cells: pd.DataFrame, col: str, rules: Rules = Rules()) -> tuple[n
     if col == "n":
         pl = np.where(count, 1.0, 0.0)
         return count, pl, pl
-    v = np.nan_to_num(cells[col].to_numpy(float), nan=0.0)
+    raw = cells[col].to_numpy(float)
+    # a value no enterprise of the cell reported (an optional column: NULL sum) discloses no one's figure
+    count = count & ~np.isnan(raw)
+    v = np.nan_to_num(raw, nan=0.0)
     p = max(rules.p_percent, 0.0) / 100.0
     pl = np.where(count, (p if p > 0 else 0.10) * v, 0.0)
     sensitive = count.copy()
