@@ -274,3 +274,37 @@ def test_agreements_above_total_revenue_warn(tmp_path):
     path.write_text(";".join(headers) + "\n1170000001;A;OBNL;SAN;54;2024;1;1;1000;0;600;500\n", encoding="utf-8")
     check = importer.check_files([path], None, actor=auth.SYSTEM)[0]
     assert [p.code for p in check.warnings] == ["parts_above_total_contracts"]
+
+
+# ------------------------------------------------------------------------------------------------ Paramètres, cards
+def test_specialised_rate_is_set_by_year_with_its_source_and_traced(rows):
+    from ess_impact import settings_admin
+
+    connection = db.open_database(":memory:")
+    admin = auth.system("admin-test")
+    with pytest.raises(settings_admin.InvalidSetting):
+        settings_admin.set_volunteer_rate_high(connection, admin, 2024, "27,50", "")  # a source is required
+    with pytest.raises(settings_admin.InvalidSetting):
+        settings_admin.set_volunteer_rate_high(connection, admin, 2010, "27,50", "ISQ")  # no rate that year
+    change = settings_admin.set_volunteer_rate_high(connection, admin, 2024, "27,50",
+                                                    "Statistique Canada, 14-10-0064-01")
+    assert change.changed
+    stored = connection.execute("SELECT rate_high, source_high FROM volunteer_rates WHERE year = 2024").fetchone()
+    assert stored == (27.5, "Statistique Canada, 14-10-0064-01")
+    logged = settings_admin.changes(connection, admin)
+    assert settings_admin.item_text(logged["item"].iloc[0], "fr") == "Taux spécialisé du bénévolat 2024"
+    connection.close()
+
+
+def test_cards_say_entre_x_et_y_and_how_to_get_multipliers(con):
+    from ess_impact.output import impact_cards
+
+    public = indicators.public_cubes(con)
+    row = public[(public["year"] == 2024) & (public["geo_level"] == "all") & (public["cat_kind"] == "all")].iloc[0]
+    rates = indicators.volunteer_rates(con)
+    cards = {c["key"]: c for c in impact_cards.cards(row, rates, impact.last_load(con), "fr")}
+    assert cards["volunteer_range"]["value"].startswith("entre ") and " et " in cards["volunteer_range"]["value"]
+    assert "27,50" in cards["volunteer_range"]["help"]
+    assert "36-10-0595-01" in cards["spinoff_jobs"]["help"] and "surestiment" in cards["spinoff_jobs"]["help"]
+    without = {c["key"]: c for c in impact_cards.cards(row, rates, None, "en")}
+    assert "ess-impact multipliers import" in without["spinoff_gdp"]["help"]
