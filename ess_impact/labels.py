@@ -1285,6 +1285,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Canada table 14-10-0064-01, Québec), by year, with its source."),
     "settings_item_rate_high": ("Taux spécialisé du bénévolat {year}", "Specialised volunteer rate {year}"),
     "rate_high_saved": ("Taux spécialisé de {year} enregistré.", "Specialised rate for {year} saved."),
+    "story_value_added": (" Leur valeur ajoutée (contribution au PIB) est de {value}.",
+                          " Their value added (contribution to GDP) is {value}."),
+    "story_volunteer_range": (" (valeur estimée : entre {low} et {high})", " (estimated value: between {low} and {high})"),
     "methodology_multipliers_note": (
         "Multiplicateurs du Québec en vigueur par secteur (l'industrie d'entrées-sorties de chaque secteur : "
         "ess_impact/data/sector_io_industries.csv) : emplois par million de dollars de revenus ; PIB en dollars "
