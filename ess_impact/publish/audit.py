@@ -45,6 +45,9 @@ RESCALED = {"fte": ("paid_hours",), "volunteer_hours": ("volunteer_value", "volu
             "people_served": ("people_served_per_1000",)}
 # Published linear combinations of columns (issue 14): value added = payroll + revenue - expenses. Published only
 # where its three terms are (publish/indicators.DERIVED); `combination_leaks` checks that it stays so.
+# Optional columns whose unreported cell (NULL: no enterprise reported the column) holds nobody's figure, restated
+# here from the published rule (not imported from the suppression code).
+NAN_NOT_SENSITIVE = frozenset({"expenses_total", "people_served"})
 COMBINATIONS = {"value_added": (("payroll", 1.0), ("revenue_total", 1.0), ("expenses_total", -1.0))}
 COLUMNS = ["year", "system", "table", "cell", "column", "value", "protection", "low", "high", "required_low",
            "required_high", "ok"]
@@ -70,7 +73,8 @@ def levels(true: pd.DataFrame, column: str, rules: AuditRules) -> tuple[np.ndarr
     v = true[column].fillna(0).to_numpy(float)
     if column == "enterprises":
         return small, v - 1, v + 1
-    small = small & true[column].notna().to_numpy()  # nobody reported it (optional column): nobody's figure
+    if column in NAN_NOT_SENSITIVE:  # nobody in the cell reported it (issue 14's optional columns): nobody's figure
+        small = small & true[column].notna().to_numpy()
     p = rules.p_percent / 100
     pl = np.where(small, p * v, 0.0)
     sens = small.copy()
