@@ -31,10 +31,16 @@ REPORT_FORMATS = ("pdf", "sheet", "xlsx", "pptx", "png")  # ess_impact.output.re
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
 
+# publish.impact.COLUMNS, written here so that every command does not load the impact code (a test checks it)
+SPINOFF_COLUMNS = [f"spinoff_{v}_{m}" for v in ("jobs", "gdp", "labour_income") for m in ("direct", "indirect", "induced")]
 SUMMARY_COLUMNS = ["code", "name", "year", "enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte",
                    "payroll", "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "volunteers",
-                   "volunteer_hours", "volunteer_value", "members"]
-POPULATION_COLUMNS = [N_("population"), "jobs_per_1000"]  # the population column, labelled by the catalogue
+                   "volunteer_hours", "volunteer_value", "members",
+                   # issue 14 (appended: the columns above keep their places)
+                   "expenses_total", "expenses_enterprises", "value_added",
+                   "volunteer_value_low", "volunteer_value_high", "people_served", "people_served_enterprises",
+                   *SPINOFF_COLUMNS]
+POPULATION_COLUMNS = [N_("population"), "jobs_per_1000", "people_served_per_1000"]  # population: labelled by the catalogue
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,6 +131,18 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
     common(sp)
     sp.set_defaults(func=cmd_real_data)
+
+    sp = sub.add_parser("multipliers", help="multiplicateurs d'entrées-sorties de Statistique Canada (36-10-0595-01)")
+    msub = sp.add_subparsers(dest="multipliers_command", required=True)
+    mp = msub.add_parser("import", help="charger le fichier CSV de Statistique Canada (lignes du Québec)")
+    mp.add_argument("file", type=Path, metavar="FILE")
+    mp.add_argument("--mapping", type=Path, help="correspondance secteur -> industrie (défaut : celle fournie)")
+    mp.add_argument("--actor", default=None, help="qui charge (défaut : l'utilisateur du système)")
+    common(mp)
+    mp.set_defaults(func=cmd_multipliers_import)
+    mp = msub.add_parser("show", help="les multiplicateurs en vigueur, par secteur (CSV)")
+    common(mp)
+    mp.set_defaults(func=cmd_multipliers_show)
 
     _user_parser(sub, common)
 
@@ -265,6 +283,37 @@ def _progress_bar(lang: str):
             bar.refresh()
 
         yield progress
+
+
+def cmd_multipliers_import(args) -> int:
+    from ess_impact.intake import multipliers as io_multipliers
+
+    lang = args.lang
+    data = args.file.read_bytes()
+    mapping = io_multipliers.read_mapping(args.mapping.read_bytes()) if args.mapping else None
+    with db.connect(args.db) as con:
+        loaded = io_multipliers.load(con, auth.system(args.actor), args.file.name, data, mapping)
+    print(t("multipliers_loaded", lang, year=loaded.ref_year, industries=loaded.industries, rows=loaded.rows,
+            skipped=loaded.skipped), file=sys.stderr)
+    _prepare_public(args.db, lang)  # the published snapshot carries the multipliers in force (its spin-offs)
+    return EXIT_OK
+
+
+def cmd_multipliers_show(args) -> int:
+    import pandas as pd
+
+    from ess_impact.publish import impact
+
+    with db.connect(args.db) as con:
+        found = impact.sector_multipliers(con)
+        last = impact.last_load(con)
+    if last is None:
+        print(t("multipliers_missing", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    rows = [{"sector": s, "multiplier": m, "variable": v, "value": value, "ref_year": last["ref_year"]}
+            for s, values in sorted(found.items()) for (m, v), value in sorted(values.items())]
+    pd.DataFrame(rows).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return EXIT_OK
 
 
 def cmd_summary(args) -> int:

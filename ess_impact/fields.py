@@ -79,6 +79,24 @@ FIELDS: tuple[Field, ...] = (
     Field("members", "Membres", "Members", "int", False,
           ("nombre de membres", "membres", "members", "number of members", "membership"),
           "Nombre de membres (facultatif)", "Number of members (optional)"),
+    # Issue 14: optional columns; a file without them still imports.
+    Field("expenses_total", "Charges totales ($)", "Total expenses ($)", "amount", False,
+          ("charges totales", "charges", "depenses totales", "depenses", "total expenses", "expenses",
+           "total expenditures"),
+          "Toutes les charges de l'exercice, masse salariale comprise (facultatif)",
+          "All expenses of the fiscal year, payroll included (optional)"),
+    Field("revenue_public_contracts", "Revenus de contrats et ententes de service publics ($)",
+          "Public service contract and agreement revenue ($)", "amount", False,
+          ("revenus de contrats et ententes de service publics", "contrats publics", "ententes de service",
+           "ententes de service publics", "revenus d ententes de service", "public service agreements",
+           "public service contracts", "public contracts", "service agreement revenue"),
+          "Un gouvernement qui achète un service est un client : pas une subvention (facultatif)",
+          "A government buying a service is a client, not a funder (optional)"),
+    Field("people_served", "Personnes desservies ou participantes", "People served or participating", "int", False,
+          ("personnes desservies", "personnes participantes", "participants", "usagers", "personnes rejointes",
+           "people served", "people reached", "participants served", "beneficiaries"),
+          "Personnes servies ou participantes dans l'année (facultatif)",
+          "People served or taking part in the year (optional)"),
 )
 
 FIELD_BY_KEY = {f.key: f for f in FIELDS}

@@ -141,4 +141,10 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("revenue_per_1000", "money", N_("ind_revenue_per_1000"), N_("ind_revenue_per_1000_def")),
     Indicator("volunteer_hours_per_1000", "per_1000", N_("ind_volunteer_hours_per_1000"), N_("ind_volunteer_hours_per_1000_def")),
     Indicator("share", "ratio", N_("ind_share"), N_("ind_share_def")),
+    Indicator("expenses_total", "money", N_("ind_expenses_total"), N_("ind_expenses_total_def")),
+    Indicator("value_added", "money", N_("ind_value_added"), N_("ind_value_added_def")),
+    Indicator("volunteer_value_low", "money", N_("ind_volunteer_value_low"), N_("ind_volunteer_value_low_def")),
+    Indicator("volunteer_value_high", "money", N_("ind_volunteer_value_high"), N_("ind_volunteer_value_high_def")),
+    Indicator("people_served", "count", N_("ind_people_served"), N_("ind_people_served_def")),
+    Indicator("people_served_per_1000", "per_1000", N_("ind_people_served_per_1000"), N_("ind_people_served_per_1000_def")),
 )}

@@ -214,6 +214,8 @@ def item_text(item: str, lang: str = "fr") -> str:
     """What a logged change is about, for the reader: the setting's name, or 'Taux du bénévolat 2024'."""
     if item.startswith(RATE_ITEM):
         return t("settings_item_rate", lang, year=item[len(RATE_ITEM):])
+    if item.startswith(RATE_HIGH_ITEM):
+        return t("settings_item_rate_high", lang, year=item[len(RATE_HIGH_ITEM):])
     return setting_name(item, lang) if item in settings.SPECS else item
 
 
@@ -222,7 +224,7 @@ def value_text(item: str, value: str | None, lang: str = "fr") -> str:
     deleted)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return formatting.MISSING
-    if item.startswith(RATE_ITEM):
+    if item.startswith((RATE_ITEM, RATE_HIGH_ITEM)):
         rate, _, source = value.partition(_RATE_SEPARATOR)
         return f"{formatting.money(float(rate), lang, 2)}{_RATE_SEPARATOR}{labels.rate_source(source, lang)}"
     spec = settings.SPECS.get(item)
@@ -262,6 +264,35 @@ def set_volunteer_rate(con: duckdb.DuckDBPyConnection, actor: Account | None, ye
     now = now or datetime.now()
     with db.transaction(con):
         con.execute(sql.load("upsert_volunteer_rate"), [year, rate, source, now, actor.email])
+        con.execute(sql.load("log_settings_change"), [now, actor.email, item, old, new])
+        db.bump_data_version(con)
+    return Change(item, old, new, True, True)
+
+
+RATE_HIGH_ITEM = "volunteer_rate_high:"
+
+
+def set_volunteer_rate_high(con: duckdb.DuckDBPyConnection, actor: Account | None, year, rate, source: str,
+                            now: datetime | None = None) -> Change:
+    """Set the specialised rate of `year` (the high end of the value of volunteering, issue 14: the wage of the work
+    volunteers do), with its source (admins only); the year must already have its minimum-wage rate. Traced and
+    logged like the other rates; a new data version (the public figures change)."""
+    auth.require_admin(actor)
+    year, rate, source = parse_rate(year, rate, source)
+    row = db.first(con, sql.load("get_volunteer_rate"), [year])
+    if row is None:
+        raise InvalidSetting("rate_unknown_year", year=year)
+    high = {int(y): (r, s) for y, r, s in con.execute(sql.load("volunteer_rates_high")).fetchall()}
+    item = f"{RATE_HIGH_ITEM}{year}"
+    old_rate, old_source = high.get(year, (None, None))
+    old = None if old_rate is None else _rate_text(old_rate, old_source)
+    new = _rate_text(rate, source)
+    if old == new:
+        return Change(item, old, new, False, True)
+    now = now or datetime.now()
+    with db.transaction(con):
+        con.execute(sql.load("set_volunteer_rate_high"),
+                    {"rate": rate, "source": source, "now": now, "actor": actor.email, "year": year})
         con.execute(sql.load("log_settings_change"), [now, actor.email, item, old, new])
         db.bump_data_version(con)
     return Change(item, old, new, True, True)

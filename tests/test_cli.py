@@ -149,3 +149,10 @@ def test_the_report_formats_offered_are_the_reports_ones():
     from ess_impact.output import reports
 
     assert cli.REPORT_FORMATS == reports.FORMATS
+
+
+def test_the_summary_spinoff_columns_are_the_impact_ones():
+    from ess_impact import cli
+    from ess_impact.publish import impact
+
+    assert cli.SPINOFF_COLUMNS == impact.COLUMNS

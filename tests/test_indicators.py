@@ -46,8 +46,10 @@ def _expected(rows: pd.DataFrame, by: str, year: int) -> pd.DataFrame:
         "revenue_total": g["revenue_total"].sum(),
         "volunteer_value": g["volunteer_value"].sum(),
         "members": g["members"].sum(min_count=1),
-        "earned_share": g.apply(lambda d: d["revenue_earned"].sum() / d.loc[d["revenue_earned"].notna(),
-                                                                            "revenue_total"].sum()),
+        # public service agreements count as earned revenue (issue 14)
+        "earned_share": g.apply(lambda d: (d["revenue_earned"].fillna(0) + d["revenue_public_contracts"].fillna(0))
+                                .sum() / d.loc[d["revenue_earned"].notna() | d["revenue_public_contracts"].notna(),
+                                               "revenue_total"].sum()),
     })
     if by in ("mrc", "region"):
         population = (mrc["population"] if by == "mrc" else reference.regions().set_index("code")["population"])

@@ -294,9 +294,12 @@ def test_every_page_renders(monkeypatch, databases, downloads, data_name, scenar
             assert labels.t("no_data_here", lang, place=place, year=year) in infos, (page, infos)
             assert not at.metric and not at.dataframe and not at.get("plotly_chart"), page
         if page == "overview" and scenario_name != "no_data":
-            assert len(at.metric) == 8, page
+            assert len(at.metric) == 8 + 5, page  # the headline cards, then issue 14's impact cards (no delta)
+            impact_labels = {labels.t(k, lang) for k in ("impact_value_added", "impact_volunteer_range",
+                                                         "impact_reach", "impact_spinoff_jobs", "impact_spinoff_gdp")}
+            assert [m.label for m in at.metric[8:]] and {m.label for m in at.metric[8:]} == impact_labels
             # A change from the year before on every card whose value is published, except in the first year.
-            deltas = [m.delta for m in at.metric if m.value != formatting.SUPPRESSED]
+            deltas = [m.delta for m in at.metric[:8] if m.value != formatting.SUPPRESSED]
             assert all(deltas) if year != min(data.years) else not any(deltas), deltas
             assert charts_shown >= 3 and tables_shown == 1  # trend, breakdown(s), map; by region or MRC
         if page == "territories" and "region" not in params and "mrc" not in params:

@@ -377,7 +377,11 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
 # Field -> the setting of its hard ceiling (ess_impact.settings): above it, an error.
 CEILINGS = {"revenue_total": "max_amount", "revenue_earned": "max_amount", "revenue_grants": "max_amount",
             "payroll": "max_amount", "jobs_full_time": "max_jobs", "jobs_part_time": "max_jobs",
-            "volunteers": "max_volunteers", "members": "max_members"}
+            "volunteers": "max_volunteers", "members": "max_members",
+            "expenses_total": "max_amount", "revenue_public_contracts": "max_amount",
+            "people_served": "max_members"}
+MONEY_KEYS = ("revenue_total", "revenue_earned", "revenue_grants", "payroll", "expenses_total",
+              "revenue_public_contracts")
 HOURS_PER_VOLUNTEER = 8_760  # a year has 8 760 hours: no one volunteers more
 
 
@@ -475,7 +479,7 @@ def _render_params(p: Problem, lang: str) -> dict:
     elif p.code.startswith("unknown_"):
         add_code_hint(p.code, params, lang)
     elif p.code in _CEILING_CODES:
-        money = p.field_key in ("revenue_total", "revenue_earned", "revenue_grants", "payroll")
+        money = p.field_key in MONEY_KEYS
         params["limit"] = (formatting.money if money else formatting.number)(params["limit"], lang)
         for key in ("per", "jobs", "n"):
             if key in params:
@@ -533,13 +537,18 @@ def _check_plausibility(checks: list[FileCheck], con, actor: Account | None) -> 
     jobs = (rows["jobs_full_time"] + rows["jobs_part_time"]).astype(float)
     total = rows["revenue_total"].astype(float)
     earned, grants = rows["revenue_earned"].astype(float), rows["revenue_grants"].astype(float)
+    # public service agreements are a third part of the revenue (issue 14): earned + contracts + grants <= total
+    contracts = rows["revenue_public_contracts"].astype(float)
+    parts = (earned + grants).where(contracts.isna(), earned.fillna(0) + grants.fillna(0) + contracts)
     hours, volunteers = rows["paid_hours"].astype(float), rows["volunteers"].astype(float)
     ratio = total / rows["prev_revenue"].astype(float).where(lambda v: v > 0)
     above = earned > total
     rules = [  # (code, column, rows concerned, message parameters of one row)
         (N_("earned_above_total"), "revenue_earned", above, lambda i: {"value": earned[i], "total": total[i]}),
-        (N_("parts_above_total"), "revenue_grants", ~above & (earned + grants > total),
-         lambda i: {"value": earned[i] + grants[i], "total": total[i]}),
+        (N_("parts_above_total"), "revenue_grants", ~above & contracts.isna() & (parts > total),
+         lambda i: {"value": parts[i], "total": total[i]}),
+        (N_("parts_above_total_contracts"), "revenue_public_contracts", ~above & contracts.notna() & (parts > total),
+         lambda i: {"value": parts[i], "total": total[i]}),
         (N_("revenue_jump"), "revenue_total", (total > 0) & ((ratio >= 10) | (ratio <= 0.1)),
          lambda i: {"value": total[i], "ratio": ratio[i], "prev_year": int(rows["prev_year"][i]),
                     "prev": rows["prev_revenue"][i]}),

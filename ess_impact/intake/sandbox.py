@@ -50,8 +50,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ess_impact.intake import filesafety, marking, readers
-from ess_impact.labels import known
+from ess_impact.intake import filesafety, marking, readers, statcan
+from ess_impact.labels import N_, known
 
 MEMORY_MB = 1024
 CPU_SECONDS = 60
@@ -124,13 +124,43 @@ def mark(data: bytes, marks: list[tuple[str, int, str, str, str]], limits: Limit
     return outcome["data"]
 
 
+def read_multipliers(data: bytes, limits: Limits | None = None) -> statcan.Found:
+    """Statistics Canada's multipliers table (statcan.read) parsed in a child process under `limits` (issue 14):
+    a refusal ("file_sandbox") when the child does not finish, like any other untrusted file."""
+    if len(data) > statcan.MAX_BYTES:
+        return statcan.Found(problem=(N_("multipliers_too_large"), {"max": statcan.MAX_BYTES // 1048576}))
+    scan = {name: getattr(filesafety, name) for name in SCAN_LIMITS}
+    with _SLOTS:
+        outcome = _run_child(data, scan, None, limits or Limits(), "multipliers", _multipliers_well_formed)
+    if isinstance(outcome, tuple):
+        _log(f"sandbox refused a multipliers file: {outcome[0]} {outcome[1]}")
+        return statcan.Found(problem=("file_sandbox", {"reason": outcome[0]}))
+    return statcan.Found(rows=[tuple(r) for r in outcome["rows"]], problem=outcome["problem"],
+                         skipped=outcome["skipped"], ref_year=outcome["ref_year"])
+
+
+def _multipliers_well_formed(result) -> bool:
+    if not isinstance(result, dict) or set(result) != {"rows", "problem", "skipped", "ref_year"}:
+        return False
+    rows, problem = result["rows"], result["problem"]
+    kinds = (int, str, str, str, str, float)
+    if not isinstance(rows, list) or not all(
+            isinstance(r, tuple) and len(r) == 6 and all(isinstance(v, k) for v, k in zip(r, kinds))
+            and r[3] in statcan.MULTIPLIERS and r[4] in statcan.VARIABLES for r in rows):
+        return False
+    if problem is not None and not (isinstance(problem, tuple) and len(problem) == 2 and isinstance(problem[0], str) and known(problem[0])
+                                    and isinstance(problem[1], dict)):
+        return False
+    return isinstance(result["skipped"], int) and (result["ref_year"] is None or isinstance(result["ref_year"], int))
+
+
 def _log(message: str) -> None:
     logging.getLogger("ess_impact.sandbox").warning(message)
 
 
 def _command(scan: dict, limits: Limits, op: str = "read") -> list[str]:
     numbers = {name: float(scan[name]) for name in SCAN_LIMITS}  # numbers only: nothing else reaches the code
-    if op not in ("read", "mark"):
+    if op not in ("read", "mark", "multipliers"):
         raise ValueError(op)
     code = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from ess_impact.intake.sandbox import child_main; "
             f"child_main({numbers!r}, {int(limits.memory_mb)}, {int(limits.cpu_seconds)}, {op!r})")
@@ -293,6 +323,13 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -
         out.write(_FRAME.pack(kind, len(payload)) + payload)
         out.flush()
 
+    if op == "multipliers":
+        try:
+            found = statcan.read(data)
+        except MemoryError:
+            found = statcan.Found(problem=("file_sandbox", {"reason": "memory"}))
+        send(b"R", pickle.dumps(asdict(found), protocol=pickle.HIGHEST_PROTOCOL))
+        return
     if op == "mark":
         (length,) = struct.unpack_from(">I", data)
         marks = pickle.loads(data[4:4 + length])  # written by the parent, not by the file

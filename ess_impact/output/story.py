@@ -67,7 +67,7 @@ def _published(row: pd.Series | None, key: str) -> float | None:
     """The row's value of `key` when it is published and known, else None."""
     if row is None or is_hidden(row, key):
         return None
-    value = row[key]
+    value = row.get(key)  # a column a cube of an older format lacks (issue 14's) counts as unknown
     if value is None or pd.isna(value):
         return None
     return float(value)
@@ -109,6 +109,9 @@ def _weight(now: pd.Series, place: str, year: int, lang: str) -> Message | None:
                  revenue=formatting.compact_money(revenue, lang))
     else:
         text = t("story_weight_count", lang, year=year, n=n, place=place)
+    value_added = _published(now, "value_added")  # issue 14: beside revenue, never instead
+    if value_added is not None and revenue is not None:
+        text += t("story_value_added", lang, value=formatting.compact_money(value_added, lang))
     return Message("weight", text)
 
 
@@ -173,6 +176,10 @@ def _volunteers(now: pd.Series, lang: str) -> Message | None:
     fte, value = _published(now, "volunteer_fte"), _published(now, "volunteer_value")
     if hours is not None and hours > 0 and fte is not None:
         extra = t("story_volunteer_value", lang, value=formatting.compact_money(value, lang)) if value else ""
+        high = _published(now, "volunteer_value_high")  # issue 14: the range, minimum wage to the work's wage
+        if value and high:
+            extra = t("story_volunteer_range", lang, low=formatting.compact_money(value, lang),
+                      high=formatting.compact_money(high, lang))
         if volunteers:
             return Message("volunteers", t("story_volunteers_hours", lang, n=formatting.number(volunteers, lang),
                                            hours=formatting.number(hours, lang), fte=formatting.number(fte, lang),

@@ -36,13 +36,21 @@ from ess_impact.publish import indicators
 from ess_impact.publish.lp import new_highs
 
 GROUPS = [("enterprises",), ("jobs_full_time", "jobs_part_time", "jobs_total"),
-          ("revenue_total", "revenue_earned", "revenue_grants"), ("fte",), ("payroll",), ("volunteers",),
-          ("volunteer_hours",), ("members",)]
+          ("revenue_total", "revenue_earned", "revenue_grants"), ("fte",), ("payroll",),
+          ("volunteers",), ("volunteer_hours",), ("members",), ("expenses_total",), ("people_served",)]
 SUMS = {"jobs_total": ("jobs_full_time", "jobs_part_time")}
-AT_MOST = {"revenue_total": ("revenue_earned", "revenue_grants")}
+AT_MOST = {"revenue_total": ("revenue_earned", "revenue_grants")}  # earned includes public service agreements
 # A published rescaling of a column gives the column itself.
-RESCALED = {"fte": ("paid_hours",), "volunteer_hours": ("volunteer_value", "volunteer_fte", "volunteer_hours_per_1000"),
-            "jobs_total": ("jobs_per_1000",), "revenue_total": ("revenue_per_1000",)}
+RESCALED = {"fte": ("paid_hours",), "volunteer_hours": ("volunteer_value", "volunteer_fte", "volunteer_hours_per_1000",
+                                                  "volunteer_value_low", "volunteer_value_high"),
+            "jobs_total": ("jobs_per_1000",), "revenue_total": ("revenue_per_1000",),
+            "people_served": ("people_served_per_1000",)}
+# Published linear combinations of columns (issue 14): value added = payroll + revenue - expenses. Published only
+# where its three terms are (publish/indicators.DERIVED); `combination_leaks` checks that it stays so.
+# Optional columns whose unreported cell (NULL: no enterprise reported the column) holds nobody's figure, restated
+# here from the published rule (not imported from the suppression code).
+NAN_NOT_SENSITIVE = frozenset({"expenses_total", "people_served"})
+COMBINATIONS = {"value_added": (("payroll", 1.0), ("revenue_total", 1.0), ("expenses_total", -1.0))}
 COLUMNS = ["year", "system", "table", "cell", "column", "value", "protection", "low", "high", "required_low",
            "required_high", "ok"]
 
@@ -67,6 +75,8 @@ def levels(true: pd.DataFrame, column: str, rules: AuditRules) -> tuple[np.ndarr
     v = true[column].fillna(0).to_numpy(float)
     if column == "enterprises":
         return small, v - 1, v + 1
+    if column in NAN_NOT_SENSITIVE:  # nobody in the cell reported it (issue 14's optional columns): nobody's figure
+        small = small & true[column].notna().to_numpy()
     p = rules.p_percent / 100
     pl = np.where(small, p * v, 0.0)
     sens = small.copy()
@@ -315,3 +325,18 @@ def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = 
                           "outside": (None, _true(con, y, (y0, y1), outside=True))}
                 rows += _attack(tables, True, rules, y, f"constant {y0}-{y1}")
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def combination_leaks(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(cell, combination, term) wherever a published linear combination (COMBINATIONS) sits beside a hidden term:
+    the identity would then give the hidden term back. Empty when the publication is safe."""
+    out = []
+    listed = [set((s or "").split(",")) for s in frame["suppressed"].fillna("")]
+    for combo, terms in COMBINATIONS.items():
+        if combo not in frame:
+            continue
+        shown = frame[combo].notna().to_numpy()
+        for cell, is_shown, hidden in zip(frame["cell"], shown, listed):
+            if is_shown:
+                out += [(cell, combo, term) for term, _ in terms if term in hidden]
+    return out

@@ -14,7 +14,9 @@ Wiley 2012, §4.2; τ-ARGUS manual §4.1):
 
 Each sensitive value v gets a **protection level** pl (Hundepool et al. §4.3.4; τ-ARGUS "protection levels";
 sdcTable ``protectTable``): p % rule ``pl = p/100 * x1 - (T - x1 - x2)``; (n, k) rule ``pl = (x1 + .. + xn) / k - T``;
-count rule ``pl = p/100 * v`` (10 % when the p % rule is off); the largest applies. A zero value must not be confirmed
+count rule ``pl = p/100 * v`` (10 % when the p % rule is off); the largest applies. A value that no enterprise of
+the cell reported (the optional columns of UNREPORTED_NOT_SENSITIVE, a NULL sum) is not sensitive: it discloses
+nobody's figure. A zero value must not be confirmed
 either: its upper protection is at least one unit. The count column itself has ``pl = 1`` enterprise.
 
 Secondary suppression: the attacker knows every published value, every additive constraint, the identities between
@@ -59,6 +61,9 @@ from scipy.sparse.csgraph import connected_components
 
 from ess_impact.publish.lp import new_highs
 
+# Optional columns (issue 14) whose cell is not sensitive when no enterprise of it reported the column (a NULL sum
+# discloses nobody's figure, and is published as "—"). The older columns keep treating it as a sensitive zero.
+UNREPORTED_NOT_SENSITIVE = frozenset({"expenses_total", "people_served"})
 PRIMARY = "primary"
 SECONDARY = "secondary"
 _REL = 1e-7
@@ -118,7 +123,10 @@ def protection(cells: pd.DataFrame, col: str, rules: Rules = Rules()) -> tuple[n
     if col == "n":
         pl = np.where(count, 1.0, 0.0)
         return count, pl, pl
-    v = np.nan_to_num(cells[col].to_numpy(float), nan=0.0)
+    raw = cells[col].to_numpy(float)
+    if col in UNREPORTED_NOT_SENSITIVE:  # nobody in the cell reported it (NULL sum): it discloses no one's figure
+        count = count & ~np.isnan(raw)
+    v = np.nan_to_num(raw, nan=0.0)
     p = max(rules.p_percent, 0.0) / 100.0
     pl = np.where(count, (p if p > 0 else 0.10) * v, 0.0)
     sensitive = count.copy()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import errors, sql
-from ess_impact.publish import confidentiality
+from ess_impact.publish import confidentiality, impact
 from ess_impact.settings import read as read_settings
 from ess_impact.store import auth, db
 from ess_impact.store.auth import Account
@@ -27,7 +27,9 @@ BY = ("region", "mrc", "sector", "legal_form", "all")
 
 # Additive indicators protected by confidentiality (each with `__max` and `__max2` columns in the cube).
 PROTECTED = ["jobs_full_time", "jobs_part_time", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned",
-             "revenue_grants", "volunteers", "volunteer_hours", "members"]
+             "revenue_grants", "volunteers", "volunteer_hours", "members",
+             # issue 14: sums over enterprises like the others
+             "expenses_total", "people_served"]
 # Indicators derived from protected ones: suppressed whenever one of their inputs is.
 DERIVED = {
     "paid_hours": ("fte",),
@@ -38,19 +40,35 @@ DERIVED = {
     "jobs_per_1000": ("jobs_total",),
     "revenue_per_1000": ("revenue_total",),
     "volunteer_hours_per_1000": ("volunteer_hours",),
+    # issue 14. Value added = payroll + revenue - expenses (sql/cube.sql): a function of three protected columns,
+    # hidden whenever one of them is, so it never tells more than they do (the linear identity is never published
+    # with one of its terms missing).
+    "value_added": ("payroll", "revenue_total", "expenses_total"),
+    "volunteer_value_low": ("volunteer_hours",),
+    "volunteer_value_high": ("volunteer_hours",),
+    "people_served_per_1000": ("people_served",),
+    "people_served_enterprises": ("enterprises",),
+    "expenses_enterprises": ("enterprises",),
+    "payroll_enterprises": ("enterprises",),
 }
 # Columns protected together (one suppression pattern; their identities are in the attacker's system): full-time +
 # part-time = total jobs; earned + grants <= total revenue. A derived column (DERIVED) follows its inputs.
 LINKED = [
     confidentiality.Linked(("jobs_full_time", "jobs_part_time", "jobs_total"),
                            sums=(("jobs_total", ("jobs_full_time", "jobs_part_time")),)),
+    # earned revenue includes the public service agreements (sql/cube.sql): the import checks earned + agreements
+    # + grants <= total, so the identity below still holds
     confidentiality.Linked(("revenue_total", "revenue_earned", "revenue_grants"),
                            at_most=(("revenue_total", ("revenue_earned", "revenue_grants")),)),
 ]
 VALUES = ["enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "fte", "paid_hours", "payroll",
           "revenue_total", "revenue_earned", "revenue_grants", "earned_share", "grant_share", "volunteers",
           "volunteer_hours", "volunteer_fte", "volunteer_value", "members", "jobs_per_1000", "revenue_per_1000",
-          "volunteer_hours_per_1000"]
+          "volunteer_hours_per_1000",
+          # issue 14
+          "expenses_total", "value_added", "volunteer_value_low", "volunteer_value_high",
+          "people_served", "people_served_per_1000", "people_served_enterprises", "expenses_enterprises",
+          "payroll_enterprises"]
 
 
 # Columns of the unprotected cube that hold one contributor's value (the largest, the second largest) or a base.
@@ -192,7 +210,8 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
-    return protect(cube(con, year), settings(con).rules)
+    """The protected cube, with the spin-offs computed from its published values (publish/impact.py)."""
+    return impact.add_spinoffs(protect(cube(con, year), settings(con).rules), impact.sector_multipliers(con))
 
 
 def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
@@ -265,6 +284,8 @@ def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(
     frame = cube(con, filters.year)
     if public:
         frame = protect(frame, settings(con).rules)
+    # spin-offs after protection: from published values only (publish/impact.py)
+    frame = impact.add_spinoffs(frame, impact.sector_multipliers(con))
     return select(frame, by, filters, lang)
 
 
@@ -395,7 +416,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "4"  # 3: without the second-largest values (`__m2`); 4: each year stored under its inputs' hash
+CUBE_FORMAT = "5"  # 3: without `__m2`; 4: each year stored under its inputs' hash; 5: the issue 14 columns
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> str:
@@ -460,8 +481,10 @@ def _public_cube_incremental(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The public cube of every year, stored in the database until the data, the settings or the rates change;
-    after a change only the years whose own figures changed are protected again."""
-    return _stored(con, "public", lambda: _public_cube_incremental(con))
+    after a change only the years whose own figures changed are protected again. The spin-offs (issue 14) are added
+    from the published revenue at read time."""
+    stored = _stored(con, "public", lambda: _public_cube_incremental(con))
+    return impact.add_spinoffs(stored, impact.sector_multipliers(con))
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:

@@ -34,11 +34,11 @@ import duckdb
 import pandas as pd
 
 from ess_impact import errors
-from ess_impact.publish import indicators
+from ess_impact.publish import impact, indicators
 from ess_impact.store import db, publication
 
 # Bump when the parts' content or the manifest's layout change: every part is then prepared again.
-FORMAT = "1"
+FORMAT = "2"
 KEEP_MANIFESTS = 3  # old manifests (and the parts they name) kept for readers still holding one
 COPY_TIMEOUT_S = 60.0
 
@@ -61,6 +61,11 @@ class Manifest:
     cubes: dict[str, str] = field(default_factory=dict)    # "2024" -> part file of the year's public cube
     panels: dict[str, str] = field(default_factory=dict)   # "2023-2024" -> part file of the constant-sample cubes
     format: str = FORMAT
+    # issue 14: the input-output multipliers in force (their load, and (sector, multiplier, variable, value) rows);
+    # the spin-offs are added to the public cube when it is read, so a new table needs no new protection
+    impact_version: int = 0
+    multipliers_load: dict | None = None
+    multipliers: list = field(default_factory=list)
     complete: bool = True  # False: a new instance's first, yearly tables only (the pairs are on their way)
 
     @property
@@ -86,6 +91,10 @@ class Published:
     @property
     def data_version(self) -> int:
         return self.manifest.data_version
+
+    @property
+    def multipliers(self) -> dict:
+        return _multipliers(self.manifest.multipliers)
 
     def panel(self, year_from: int, year_to: int) -> pd.DataFrame | None:
         """The constant-sample cubes of a pair the pages can show (consecutive years); None for any other pair:
@@ -132,10 +141,19 @@ def _read(path: Path) -> pd.DataFrame:
     return frame.astype(text) if text else frame
 
 
+def _multipliers(rows: list) -> dict:
+    out: dict = {}
+    for sector, multiplier, variable, value in rows:
+        out.setdefault(sector, {})[(multiplier, variable)] = float(value)
+    return out
+
+
 def load(db_path: str | Path, manifest: Manifest) -> Published:
     base = folder(db_path)
     parts = [_read(base / manifest.cubes[y]) for y in sorted(manifest.cubes)]
     public = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if len(public):
+        public = impact.add_spinoffs(public, _multipliers(manifest.multipliers))
     return Published(manifest, public, _read(base / manifest.years), _read(base / manifest.rates),
                      indicators.Settings(**manifest.settings), base)
 
@@ -250,8 +268,13 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
     try:
         version = db.data_version(mem)
         found = current(db_path)
-        if found is not None and found.data_version == version and found.complete:
+        impact_version = db.impact_version(mem)
+        if found is not None and found.data_version == version and found.impact_version == impact_version \
+                and found.complete:
             return found
+        load_info = impact.last_load(mem)
+        multipliers = [[s, m, v, value] for s, values in impact.sector_multipliers(mem).items()
+                       for (m, v), value in values.items()]
         known = [int(y) for y in indicators.years(mem)["year"]]
         rules_text = repr(indicators.settings(mem))
         settings = asdict(indicators.settings(mem))
@@ -277,7 +300,9 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 is_demo=db.is_demo(mem), settings=settings,
                 years=_write_part(base, f"years-{_digest(years)}", years),
                 rates=_write_part(base, f"rates-{_digest(rates)}", rates),
-                cubes=cubes, panels=panels, complete=complete)
+                cubes=cubes, panels=panels, complete=complete, impact_version=impact_version,
+                multipliers_load=None if load_info is None else json.loads(json.dumps(load_info, default=str)),
+                multipliers=multipliers)
 
         if found is None and known:
             # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors

@@ -8,10 +8,15 @@
 -- largest; a rolled-up cell's second largest is the larger of its groups' second largests and of the second
 -- largest of its groups' largests.
 WITH rates AS (
-    -- Each year's rate; a year without one takes the latest earlier rate (or the earliest known).
+    -- Each year's rate; a year without one takes the latest earlier rate (or the earliest known). The specialised
+    -- rate (the high end of the value of volunteering, issue 14) likewise, among the years that have one.
     SELECT y.year,
            coalesce((SELECT r.rate FROM volunteer_rates r WHERE r.year <= y.year ORDER BY r.year DESC LIMIT 1),
-                    (SELECT r.rate FROM volunteer_rates r ORDER BY r.year LIMIT 1)) AS rate
+                    (SELECT r.rate FROM volunteer_rates r ORDER BY r.year LIMIT 1)) AS rate,
+           coalesce((SELECT r.rate_high FROM volunteer_rates r WHERE r.year <= y.year AND r.rate_high IS NOT NULL
+                     ORDER BY r.year DESC LIMIT 1),
+                    (SELECT r.rate_high FROM volunteer_rates r WHERE r.rate_high IS NOT NULL
+                     ORDER BY r.year LIMIT 1)) AS rate_high
     FROM (SELECT DISTINCT year FROM annual_figures) y
 ),
 panel AS (
@@ -20,9 +25,15 @@ panel AS (
     GROUP BY neq HAVING count(DISTINCT year) = 2
 ),
 f AS (
-    SELECT a.*, m.region_code,
+    -- Public service agreements count as earned revenue (issue 14: a government buying a service is a client):
+    -- the published "earned revenue" is earned + agreements; the agreements alone are never published.
+    SELECT a.* REPLACE (CASE WHEN a.revenue_earned IS NOT NULL OR a.revenue_public_contracts IS NOT NULL
+                             THEN coalesce(a.revenue_earned, 0) + coalesce(a.revenue_public_contracts, 0)
+                        END AS revenue_earned),
+           m.region_code,
            a.jobs_full_time + a.jobs_part_time AS jobs_total,
-           a.volunteer_hours * r.rate AS volunteer_value
+           a.volunteer_hours * r.rate AS volunteer_value,
+           a.volunteer_hours * r.rate_high AS volunteer_value_high
     FROM annual_figures a
     JOIN mrc m ON m.code = a.mrc
     JOIN rates r ON r.year = a.year
@@ -43,6 +54,12 @@ fine AS (
         sum(revenue_total) AS revenue_total, max(revenue_total) AS revenue_total__max, max(revenue_total, 2)[2] AS revenue_total__m2,
         sum(revenue_earned) AS revenue_earned, max(revenue_earned) AS revenue_earned__max, max(revenue_earned, 2)[2] AS revenue_earned__m2,
         sum(revenue_total) FILTER (WHERE revenue_earned IS NOT NULL) AS revenue_total_earned_base,
+        sum(expenses_total) AS expenses_total, max(expenses_total) AS expenses_total__max, max(expenses_total, 2)[2] AS expenses_total__m2,
+        count(expenses_total) AS expenses_enterprises,
+        count(payroll) AS payroll_enterprises,
+        sum(people_served) AS people_served, max(people_served) AS people_served__max, max(people_served, 2)[2] AS people_served__m2,
+        count(people_served) AS people_served_enterprises,
+        sum(volunteer_value_high) AS volunteer_value_high,
         sum(revenue_grants) AS revenue_grants, max(revenue_grants) AS revenue_grants__max, max(revenue_grants, 2)[2] AS revenue_grants__m2,
         sum(revenue_total) FILTER (WHERE revenue_grants IS NOT NULL) AS revenue_total_grants_base,
         sum(volunteers) AS volunteers, max(volunteers) AS volunteers__max, max(volunteers, 2)[2] AS volunteers__m2,
@@ -76,6 +93,14 @@ agg AS (
         sum(revenue_earned) AS revenue_earned, max(revenue_earned__max) AS revenue_earned__max,
         greatest(max(revenue_earned__m2), max(revenue_earned__max, 2)[2]) AS revenue_earned__max2, max(revenue_earned__max, 2)[2] AS revenue_earned__m2,
         sum(revenue_total_earned_base) AS revenue_total_earned_base,
+        sum(expenses_total) AS expenses_total, max(expenses_total__max) AS expenses_total__max,
+        greatest(max(expenses_total__m2), max(expenses_total__max, 2)[2]) AS expenses_total__max2,
+        sum(expenses_enterprises)::BIGINT AS expenses_enterprises,
+        sum(payroll_enterprises)::BIGINT AS payroll_enterprises,
+        sum(people_served) AS people_served, max(people_served__max) AS people_served__max,
+        greatest(max(people_served__m2), max(people_served__max, 2)[2]) AS people_served__max2,
+        sum(people_served_enterprises)::BIGINT AS people_served_enterprises,
+        sum(volunteer_value_high) AS volunteer_value_high,
         sum(revenue_grants) AS revenue_grants, max(revenue_grants__max) AS revenue_grants__max,
         greatest(max(revenue_grants__m2), max(revenue_grants__max, 2)[2]) AS revenue_grants__max2, max(revenue_grants__max, 2)[2] AS revenue_grants__m2,
         sum(revenue_total_grants_base) AS revenue_total_grants_base,
@@ -117,7 +142,14 @@ SELECT
     agg.revenue_grants / nullif(agg.revenue_total_grants_base, 0) AS grant_share,
     agg.jobs_total * 1000.0 / nullif(geo.population, 0) AS jobs_per_1000,
     agg.revenue_total * 1000.0 / nullif(geo.population, 0) AS revenue_per_1000,
-    agg.volunteer_hours * 1000.0 / nullif(geo.population, 0) AS volunteer_hours_per_1000
+    agg.volunteer_hours * 1000.0 / nullif(geo.population, 0) AS volunteer_hours_per_1000,
+    -- issue 14. Value added = payroll + operating surplus (revenue - total expenses), only where every enterprise
+    -- of the cell reported its expenses: it is then a function of three published sums (payroll, revenue,
+    -- expenses) and teaches nothing they do not. Payroll not reported counts as 0 (as in the payroll figure).
+    CASE WHEN agg.expenses_enterprises = agg.enterprises
+         THEN coalesce(agg.payroll, 0) + agg.revenue_total - agg.expenses_total END AS value_added,
+    agg.volunteer_value AS volunteer_value_low,
+    agg.people_served * 1000.0 / nullif(geo.population, 0) AS people_served_per_1000
 FROM agg
 JOIN geo ON geo.geo_level = agg.geo_level AND geo.geo_code = agg.geo_code
 JOIN cat ON cat.cat_kind = agg.cat_kind AND cat.cat_code = agg.cat_code

@@ -5,3 +5,5 @@ DELETE FROM enterprises WHERE neq NOT IN (SELECT neq FROM annual_figures);
 -- Registry statuses set on demo enterprises go with them.
 DELETE FROM enterprise_status WHERE neq NOT IN (SELECT neq FROM annual_figures);
 DELETE FROM enterprise_status_history WHERE neq NOT IN (SELECT neq FROM annual_figures);
+-- The demo's fictitious specialised volunteer rate goes with it (issue 14).
+UPDATE volunteer_rates SET rate_high = NULL, source_high = NULL WHERE source_high = '@demo_high_rate_source';

@@ -18,6 +18,9 @@ SELECT
          AND a.volunteers IS NOT DISTINCT FROM i.volunteers
          AND a.volunteer_hours IS NOT DISTINCT FROM i.volunteer_hours
          AND a.members IS NOT DISTINCT FROM i.members
+         AND a.expenses_total IS NOT DISTINCT FROM i.expenses_total
+         AND a.revenue_public_contracts IS NOT DISTINCT FROM i.revenue_public_contracts
+         AND a.people_served IS NOT DISTINCT FROM i.people_served
         THEN 'same'
         ELSE 'changed'
     END AS status

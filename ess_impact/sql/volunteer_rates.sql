@@ -1,1 +1,1 @@
-SELECT year, rate, source FROM volunteer_rates ORDER BY year
+SELECT year, rate, source, rate_high, source_high FROM volunteer_rates ORDER BY year

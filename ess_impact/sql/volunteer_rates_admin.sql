@@ -1,1 +1,1 @@
-SELECT year, rate, source, updated_at, updated_by FROM volunteer_rates ORDER BY year
+SELECT year, rate, source, rate_high, source_high, updated_at, updated_by FROM volunteer_rates ORDER BY year

@@ -185,6 +185,19 @@ def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
     return version
 
 
+def impact_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Bumped when the input-output multipliers change (issue 14): the spin-offs are computed from the published
+    cube at read time, so a new table needs no new protection (the data version stays, with its stored cubes)."""
+    row = first(con, sql.load("get_meta"), ["impact_version"])
+    return int(row[0]) if row else 0
+
+
+def bump_impact_version(con: duckdb.DuckDBPyConnection) -> int:
+    version = impact_version(con) + 1
+    con.execute(sql.load("set_meta"), ["impact_version", str(version)])
+    return version
+
+
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the figures in force come from the fictitious demo data set."""
     return bool(first(con, sql.load("is_demo"))[0])

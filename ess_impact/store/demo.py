@@ -348,6 +348,20 @@ def generate(seed: int = DEFAULT_SEED, years: tuple[int, ...] = (2020, 2021, 202
             move_at = rng.integers(birth[i] + 1, last[i] + 1)
             mrc_t[i, move_at:] = rng.choice(candidates)
 
+    # --- issue 14: total expenses, public service agreements, people served. Drawn after everything else so that
+    # the figures above stay those of the same seed.
+    margin = (rng.normal(0.02, 0.05, n)[:, None] + rng.normal(0, 0.02, shape)).clip(-0.25, 0.30)
+    expenses = np.rint(np.maximum(revenue * (1 - margin), np.nan_to_num(payroll, nan=0.0)))
+    contract_rate = np.where(np.isin(sectors, ("SAN", "INS", "EDU", "ENV")), 0.45, 0.12)
+    has_contracts = rng.random(n) < contract_rate
+    contract_share = rng.uniform(0.2, 0.9, n)[:, None]
+    remainder = np.maximum(revenue - np.nan_to_num(revenue_earned, nan=0.0) - np.nan_to_num(revenue_grants, nan=0.0),
+                           0.0)
+    contracts = np.where(has_contracts[:, None], np.floor(remainder * contract_share), np.nan)
+    served_per_job = np.where(np.isin(sectors, ("SAN", "LOI", "ART", "EDU", "INS")), 60.0, 15.0)
+    served = np.rint(np.maximum(jobs, 1) * served_per_job[:, None] * rng.lognormal(0, 0.7, n)[:, None])
+    served[(rng.random(n)[:, None] < 0.45) | (rng.random(shape) < 0.05)] = np.nan
+
     # --- assemble (enterprise order, then year)
     rows, cols = np.nonzero(active)
     frame = pd.DataFrame({
@@ -367,6 +381,9 @@ def generate(seed: int = DEFAULT_SEED, years: tuple[int, ...] = (2020, 2021, 202
         "volunteers": volunteers[rows, cols],
         "volunteer_hours": volunteer_hours[rows, cols],
         "members": members[rows, cols],
+        "expenses_total": expenses[rows, cols],
+        "revenue_public_contracts": contracts[rows, cols],
+        "people_served": served[rows, cols],
     })
     for column in ("neq", "name", "legal_form", "sector", "mrc"):
         frame[column] = frame[column].astype(str)

@@ -11,8 +11,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ess_impact import errors, sql
+from ess_impact import errors, labels, sql
 from ess_impact.fields import FIELDS
+from ess_impact.labels import N_
 from ess_impact.store import auth, db, demo
 from ess_impact.store.auth import Account
 
@@ -232,6 +233,9 @@ class DemoLoad:
 
 
 DEMO_FILE_NAME = "donnees-fictives-demonstration"
+# The demo's specialised volunteer rate (issue 14): fictitious, flagged by its source code, removed with the demo.
+DEMO_HIGH_RATE = 27.0
+DEMO_HIGH_RATE_SOURCE = labels.SOURCE_CODE + N_("demo_high_rate_source")
 DEMO_RETIRED_KEY = "demo_retired"  # meta key: when and by whom the instance was switched to real data
 
 
@@ -244,6 +248,7 @@ def load_demo(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
     result = write_imports(con, [(f"{DEMO_FILE_NAME}-{seed}", digest, frame)], actor=auth.system("demo"),
                            channel="demo", is_demo=True)[0]
+    con.execute(sql.load("set_demo_high_rates"), {"rate": DEMO_HIGH_RATE, "source": DEMO_HIGH_RATE_SOURCE})
     return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()))
 
 

@@ -22,6 +22,7 @@ from ess_impact import errors, formatting, labels, reference
 from ess_impact.fields import FIELDS, header
 from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import charts, opendata, tables
+from ess_impact.output import impact_cards as impact_text
 from ess_impact.publish import indicators, peers, slices, snapshot
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, history
@@ -198,7 +199,9 @@ def wrote() -> None:
 
 def context() -> dict:
     found = published()
-    return {"years": found.years, "is_demo": found.is_demo, "settings": found.settings, "rates": found.rates}
+    return {"years": found.years, "is_demo": found.is_demo, "settings": found.settings, "rates": found.rates,
+            # issue 14: the input-output multipliers in force (None / {} when no table is loaded)
+            "multipliers_load": found.manifest.multipliers_load, "multipliers": found.multipliers}
 
 
 def update_notice() -> None:
@@ -559,6 +562,24 @@ def cards(f: Filters, cubes: pd.DataFrame) -> bool:
     if before is not None:
         st.caption(tr("change_note", year=f.year - 1))
     return True
+
+
+def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
+    """Issue 14: value added beside revenue, the value of volunteering as a range, reach and the spin-offs of a
+    territory × category for f.year (output/impact_cards.py, from the published row), each with its method."""
+    current = lang()
+    now = slices.row(cubes, f, current)
+    if now is None:
+        return
+    ctx = context()
+    st.subheader(tr("impact_heading"))
+    found = impact_text.cards(now, ctx["rates"], ctx["multipliers_load"], current)
+    for column, card in zip(st.columns(len(found)), found):
+        column.metric(card["label"], card["value"], help=card["help"], border=True)
+    if ctx["multipliers_load"] is None:
+        st.caption(tr("multipliers_missing"))
+    else:
+        st.caption(tr("impact_spinoff_caveat") + " " + tr("multipliers_source", year=ctx["multipliers_load"]["ref_year"]))
 
 
 def page_style() -> None:

@@ -88,6 +88,10 @@ ui.dataframe(pd.DataFrame({
     ui.tr("year"): rates["year"].astype(str),
     ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
     ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
+    ui.tr("settings_rate_high_heading"): [formatting.MISSING if pd.isna(r) else formatting.money(r, lang, 2)
+                                          for r in rates["rate_high"]],
+    ui.tr("source") + " ": [labels.rate_source(s, lang) if isinstance(s, str) else formatting.MISSING
+                            for s in rates["source_high"]],
     ui.tr("settings_col_changed"): changed(rates),
 }), hide_index=True, width="stretch")
 
@@ -117,6 +121,19 @@ if save_rate:
 if delete and gone_year is not None and sure:
     attempt(lambda con: settings_admin.delete_volunteer_rate(con, account, gone_year),
             lambda _: ui.tr("settings_rate_deleted", year=int(gone_year)), lambda _: True)
+
+# --- specialised volunteer rate (issue 14: the high end of the value of volunteering) -----------------------------
+with st.form("set_rate_high"):
+    st.subheader(ui.tr("settings_rate_high_heading"))
+    st.caption(ui.tr("settings_rate_high_help"))
+    high_year = st.selectbox(ui.tr("year"), rates["year"].tolist(), index=len(rates) - 1 if len(rates) else None,
+                             key="rate_high_year")
+    high_value = st.text_input(ui.tr("rate"), key="rate_high_value")
+    high_source = st.text_input(ui.tr("source"), key="rate_high_source")
+    save_high = st.form_submit_button(ui.tr("settings_save"), type="primary", key="rate_high_save")
+if save_high and high_year is not None:
+    attempt(lambda con: settings_admin.set_volunteer_rate_high(con, account, high_year, high_value, high_source),
+            lambda c: ui.tr("rate_high_saved", year=int(high_year)), lambda c: c.changed)
 
 # --- history and accounts -----------------------------------------------------------------------------------------
 with st.expander(ui.tr("settings_history_heading")):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ess_impact import formatting, labels
+from ess_impact import formatting, labels, reference
 from ess_impact.labels import INDICATORS
 from ess_impact.output import opendata, tables
 from ess_impact.publish import indicators
@@ -32,6 +32,35 @@ ui.show_table(tables.Table(pd.DataFrame({
     ui.tr("rate"): [formatting.money(r, lang, 2) for r in rates["rate"]],
     ui.tr("source"): [labels.rate_source(s, lang) for s in rates["source"]],
 }), {}, ui.tr("rates_heading"), ui.notes()), "rates")
+
+# issue 14: impact indicators, their formulas, sources and caveats; the multipliers in force or how to load them
+st.header(ui.tr("methodology_impact_heading"))
+st.markdown(ui.tr("methodology_impact"))
+high = rates.dropna(subset=["rate_high"])
+if len(high):
+    ui.show_table(tables.Table(pd.DataFrame({
+        ui.tr("year"): high["year"].astype(str),
+        ui.tr("rate"): [formatting.money(r, lang, 2) for r in high["rate_high"]],
+        ui.tr("source"): [labels.rate_source(s, lang) for s in high["source_high"]],
+    }), {}, ui.tr("settings_rate_high_heading"), ui.notes()), "rates_high")
+else:
+    st.info(ui.tr("impact_volunteer_no_high"))
+if ctx["multipliers_load"] is None:
+    st.info(ui.tr("multipliers_missing"))
+else:
+    st.caption(ui.tr("multipliers_source", year=ctx["multipliers_load"]["ref_year"]))
+    found = ctx["multipliers"]
+    codes = sorted(found)
+    names = reference.sectors().set_index("code")["label_en" if lang == "en" else "label_fr"]
+    frame = pd.DataFrame({ui.tr("sector"): [names.get(c, c) for c in codes]})
+    jobs_label, gdp_label = ui.tr("impact_spinoff_jobs"), ui.tr("impact_spinoff_gdp")
+    for mult in ("direct", "indirect", "induced"):
+        frame[f"{jobs_label} — {mult}"] = [
+            formatting.number(found[c].get((mult, "jobs"), float("nan")) * 1e6, lang, 2) for c in codes]
+        frame[f"{gdp_label} — {mult}"] = [
+            formatting.number(found[c].get((mult, "gdp"), float("nan")), lang, 3) for c in codes]
+    ui.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(ui.tr("methodology_multipliers_note"))
 
 st.header(ui.tr("confidentiality_heading"))
 st.write(ui.tr("confidentiality_text", min_count=settings.min_count,

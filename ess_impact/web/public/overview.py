@@ -24,6 +24,7 @@ if now is not None:
     st.caption(ui.tr("overview_caption", enterprises=formatting.number(now["enterprises"], lang)))
 if not ui.cards(f, cubes):
     st.stop()
+ui.impact_cards(f, cubes)
 
 key = ui.indicator_choice()
 label = INDICATORS[key].label(lang)

@@ -41,6 +41,7 @@ if f.mrc:
     story.show_messages(f, cubes)
     if not ui.cards(f, cubes):
         st.stop()
+    ui.impact_cards(f, cubes)
     story.show_map(f, cubes, key, "mrc_map")
     st.subheader(ui.tr("comparison_heading"))
     region_filters = Filters(f.year, f.region, None, f.sector, f.legal_form)

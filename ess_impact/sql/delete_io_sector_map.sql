@@ -1,0 +1,1 @@
+DELETE FROM io_sector_map

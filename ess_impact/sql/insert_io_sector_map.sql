@@ -1,0 +1,1 @@
+INSERT INTO io_sector_map (sector, industry_code) VALUES (?, ?)
