@@ -76,7 +76,7 @@ def test_overview_on_demo_data(monkeypatch, demo_db, lang):
     assert at.sidebar.selectbox[0].label == labels.t("year", lang)
     assert at.sidebar.selectbox[0].value == year
 
-    assert len(at.metric) == 8
+    assert len(at.metric) == 8 + 5  # the headline cards, then issue 14's impact cards
     enterprises = _metric(at, "enterprises", lang).value
     assert (QC_FR_NUMBER if lang == "fr" else EN_NUMBER).match(enterprises), repr(enterprises)
     revenue = _metric(at, "revenue_total", lang).value
@@ -87,7 +87,7 @@ def test_overview_on_demo_data(monkeypatch, demo_db, lang):
         assert re.fullmatch(r"\$\d+(?:\.\d)?[KMB]", revenue), repr(revenue)
         assert re.search(r"\d\.\d%$", _metric(at, "earned_share", lang).value)
     # An earlier year exists: every card carries a change.
-    assert all(m.delta for m in at.metric), [(m.label, m.delta) for m in at.metric]
+    assert all(m.delta for m in at.metric[:8]), [(m.label, m.delta) for m in at.metric]  # the impact cards carry none
 
     assert labels.t("by_region", lang) in [h.value for h in at.header]
     table = at.dataframe[0].value
@@ -124,7 +124,7 @@ def test_earlier_year(monkeypatch, demo_db):
     assert at.sidebar.selectbox[0].value == earlier
     assert at.query_params.get("annee") == str(earlier)  # kept in the URL
     assert labels.t("demo_banner", "fr") in _warnings(at)
-    assert len(at.metric) == 8 and all(m.delta for m in at.metric)
+    assert len(at.metric) == 8 + 5 and all(m.delta for m in at.metric[:8])  # impact cards carry no change
 
 
 def test_empty_database_gets_the_demo_data(monkeypatch, tmp_path, demo_db):

@@ -78,7 +78,7 @@ def test_two_regional_admins_side_by_side(browser, regions_server, artifacts):
         for address in ("/admin-parametres", "/admin-comptes"):
             island_page.goto(f"{base}{address}")
             island_page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
-            island_page.get_by_text("Page not found").first.wait_for()
+            island_page.get_by_text(labels.t("page_not_found", "fr"), exact=True).first.wait_for()
         island_page.goto(f"{base}/admin-chiffres")
         island_page.get_by_role("heading", name=labels.t("figures_title", "fr", region="Montréal", year=2024),
                                 exact=True).wait_for()

@@ -100,6 +100,9 @@ def test_the_package_holds_the_figures_of_summary_public(package, small_groups_d
             for column, value in want.items():
                 if column in ("code", "name", "year", "suppressed"):
                     continue
+                if column.startswith("spinoff_"):  # model estimates (issue 14) are not part of the open data
+                    assert column not in text.columns
+                    continue
                 if column in hidden:
                     assert text.loc[i, column] == "x" and rows[i][column] is None, (by, code, column)
                     assert pd.isna(parquet.loc[i, column])

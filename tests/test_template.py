@@ -113,7 +113,7 @@ def typed_rows(lang: str) -> list[list]:
     for r in expected_records():
         shown = dict(r, legal_form=_label(FORM_ROWS, r["legal_form"], lang),
                      sector=_label(SECTOR_ROWS, r["sector"], lang), mrc=MRC_CHOICE[r["mrc"]])
-        rows.append([shown[f.key] for f in FIELDS])
+        rows.append([shown.get(f.key) for f in FIELDS])  # the optional columns of issue 14 left blank (None: not typed)
     return rows
 
 

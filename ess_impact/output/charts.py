@@ -63,7 +63,8 @@ def describe(fig: go.Figure, header: list[str], rows: list[list]) -> go.Figure:
 
 def alternative(fig: go.Figure) -> pd.DataFrame | None:
     """The text alternative `describe` attached, as a table (None when the chart has none)."""
-    meta = fig.layout.meta
+    # a plotly figure, or one already turned into its dict (web.ui.figure): read the dict, not a copy of it
+    meta = fig.layout.meta if isinstance(fig, go.Figure) else (fig.to_dict().get("layout") or {}).get("meta")
     found = meta.get("alternative") if isinstance(meta, dict) else None
     if not found:
         return None

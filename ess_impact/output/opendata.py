@@ -32,7 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ess_impact import errors, formatting, labels, sql
+from ess_impact import errors, labels, sql
 from ess_impact.labels import INDICATORS, t
 from ess_impact.output import tables as published_tables
 from ess_impact.publish import indicators, slices
@@ -251,6 +251,11 @@ def _column_texts(lang: str) -> dict[str, tuple[str, str]]:
         "rate": (t("opendata_col_rate", lang), t("opendata_def_rate", lang)),
         "source": (t("opendata_col_source", lang), t("opendata_def_source", lang)),
         "paid_hours": (t("opendata_col_paid_hours", lang), t("opendata_def_paid_hours", lang)),
+        # issue 14: how many enterprises of the cell reported each optional figure
+        "payroll_enterprises": (t("opendata_col_payroll_enterprises", lang), t("opendata_def_reported", lang)),
+        "expenses_enterprises": (t("opendata_col_expenses_enterprises", lang), t("opendata_def_reported", lang)),
+        "people_served_enterprises": (t("opendata_col_people_served_enterprises", lang),
+                                      t("opendata_def_reported", lang)),
     }
 
 
@@ -261,7 +266,8 @@ def _column_text(column: str, lang: str) -> tuple[str, str, str]:
         return i.label(lang), i.definition(lang), i.unit
     title, definition = _column_texts(lang)[column]
     unit = "hours" if column == "paid_hours" else "money" if column == "rate" else ""
-    return title, definition, "count" if column in ("population", "constant_enterprises") else unit
+    return title, definition, "count" if column in ("population", "constant_enterprises") or column.endswith(
+        "_enterprises") else unit
 
 
 def _field_type(column: str, frame: pd.DataFrame) -> str:
@@ -371,8 +377,7 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
         "title": title,
         "description": "\n\n".join([t("opendata_description", "fr"), t("opendata_description", "en"),
                                     t("opendata_x_convention", "fr"), t("opendata_x_convention", "en"),
-                                    t("suppressed_note", "fr", min_count=s.min_count,
-                                      share=formatting.percent(s.dominance_share, "fr", 0))]
+                                    published_tables.suppressed_note(s, "fr")]
                                    + ([t("source_line_demo", "fr")] if is_demo else [])),
         "version": f"{db.data_version(con)}",
         "created": now.isoformat(timespec="seconds").replace("+00:00", "Z"),

@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ess_impact import errors
+from ess_impact import errors, sql
 from ess_impact.publish import impact, indicators
 from ess_impact.store import db, publication
 
@@ -175,6 +175,19 @@ def preparing(db_path: str | Path) -> bool:
 
 # --- preparing ----------------------------------------------------------------------------------------------------
 
+def _copy_through(db_path: str | Path) -> duckdb.DuckDBPyConnection:
+    """The database copied into memory through this process's own connection to it, table by table (Arrow)."""
+    mem = duckdb.connect()
+    with db.connect(db_path) as src:
+        (name,), = src.execute(sql.load("current_database")).fetchall()
+        for (table,) in src.execute(sql.load("backup_tables"), [name]).fetchall():
+            quoted = '"' + table.replace('"', '""') + '"'
+            mem.register("incoming", src.execute(sql.load("copy_table_read").format(table=quoted)).fetch_arrow_table())
+            mem.execute(sql.load("copy_table_write").format(table=quoted))
+            mem.unregister("incoming")
+    return mem
+
+
 def _copy(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     """The database copied into memory: the file is held (read-only) for the copy only. Waits, with backoff, while
     another process holds it for writing."""
@@ -185,6 +198,11 @@ def _copy(db_path: str | Path) -> duckdb.DuckDBPyConnection:
         try:
             mem.execute("ATTACH ? AS src (READ_ONLY)", [str(db_path)])
             break
+        except duckdb.ResourceInUseException:
+            # this process already holds the file through another connection (an app thread, a test): DuckDB
+            # refuses a second attachment of it, so the tables are read through a connection of that instance
+            mem.close()
+            return _copy_through(db_path)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
                 mem.close()
