@@ -357,7 +357,7 @@ def test_a_single_year_of_data(monkeypatch, downloads, single_year_db, lang):
     at = start({"comparer": ["mrc:54", "mrc:66"]}, lang)
     source = labels.t("source_line", lang)
     assert labels.t("single_year", lang) in [i.value for i in at.main.info]
-    assert len(at.metric) == 8 and not any(m.delta for m in at.metric)
+    assert len(at.metric) == 8 + 5 and not any(m.delta for m in at.metric)  # headline and impact cards, no change
     assert at.sidebar.selectbox[0].options == [str(max(SMALL_YEARS))]
     for page in tour(at):
         check_tables(at, page, lang, downloads, source)
