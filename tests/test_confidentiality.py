@@ -531,3 +531,14 @@ def test_apply():
     assert out.loc["m2", "suppressed"] == "jobs,n" and np.isnan(out.loc["m2", "jobs"])
     assert out["n"].dtype == float
     assert cells.loc["m3", "n"] == 2  # input untouched
+
+
+def test_the_pure_module_default_rules_are_the_settings_defaults():
+    """confidentiality depends on numpy, pandas and HiGHS only, so its Rules repeat the defaults: they must not drift
+    from settings.py, the one place the settings live."""
+    from ess_impact import settings
+    from ess_impact.publish import confidentiality
+
+    d = settings.defaults()
+    assert confidentiality.Rules() == confidentiality.Rules(min_count=d.min_count, dominance_share=d.dominance_share,
+                                                            dominance_n=d.dominance_n, p_percent=d.p_percent)
