@@ -108,6 +108,18 @@ def parse_text(value) -> str | None:
     return text or None
 
 
+def required_neq(value, error: type) -> str:
+    """A valid NEQ, or `error("neq_format", value=…)` (an Invalid of the caller's family: an account's, the
+    registry's) when it is missing or not one."""
+    try:
+        neq = parse_neq(value)
+    except CellError:
+        neq = None
+    if neq is None:
+        raise error("neq_format", value="" if value is None else value)
+    return neq
+
+
 def parse_neq(value) -> str | None:
     """10 digits. Spreadsheets turn NEQs into floats (1141234567.0) or, in CSV, scientific notation."""
     if value is None:

@@ -291,13 +291,7 @@ def set_active(con: duckdb.DuckDBPyConnection, actor: Account | None, neq: str, 
 
 # ------------------------------------------------------------------------------------------------------- helpers
 def _neq(value) -> str:
-    try:
-        neq = parsing.parse_neq(value)
-    except parsing.CellError:
-        neq = None
-    if neq is None:
-        raise RegistryError("neq_format", value="" if value is None else value)
-    return neq
+    return parsing.required_neq(value, RegistryError)
 
 
 def _identity(con: duckdb.DuckDBPyConnection, neq: str) -> dict:

@@ -243,16 +243,7 @@ def unusable_hash() -> str:
 
 
 def _parse_neqs(neqs: Iterable[str]) -> list[str]:
-    parsed = []
-    for raw in neqs:
-        try:
-            neq = parsing.parse_neq(raw)
-        except parsing.CellError:
-            neq = None
-        if neq is None:
-            raise InvalidAccount("neq_format", value=raw)
-        parsed.append(neq)
-    return sorted(set(parsed))
+    return sorted({parsing.required_neq(raw, InvalidAccount) for raw in neqs})
 
 
 def _existing(con: duckdb.DuckDBPyConnection, email: str) -> tuple:

@@ -174,28 +174,33 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_ref_frame")
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    row = first(con, sql.load("get_meta"), ["data_version"])
+def _counter(con: duckdb.DuckDBPyConnection, key: str) -> int:
+    row = first(con, sql.load("get_meta"), [key])
     return int(row[0]) if row else 0
 
 
-def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
-    version = data_version(con) + 1
-    con.execute(sql.load("set_meta"), ["data_version", str(version)])
+def _bump(con: duckdb.DuckDBPyConnection, key: str) -> int:
+    version = _counter(con, key) + 1
+    con.execute(sql.load("set_meta"), [key, str(version)])
     return version
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    return _counter(con, "data_version")
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
+    return _bump(con, "data_version")
 
 
 def impact_version(con: duckdb.DuckDBPyConnection) -> int:
     """Bumped when the input-output multipliers change (issue 14): the spin-offs are computed from the published
     cube at read time, so a new table needs no new protection (the data version stays, with its stored cubes)."""
-    row = first(con, sql.load("get_meta"), ["impact_version"])
-    return int(row[0]) if row else 0
+    return _counter(con, "impact_version")
 
 
 def bump_impact_version(con: duckdb.DuckDBPyConnection) -> int:
-    version = impact_version(con) + 1
-    con.execute(sql.load("set_meta"), ["impact_version", str(version)])
-    return version
+    return _bump(con, "impact_version")
 
 
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:

@@ -59,13 +59,7 @@ def _region_of(con: duckdb.DuckDBPyConnection, neq: str) -> str | None:
 
 
 def _neq(value) -> str:
-    try:
-        neq = parsing.parse_neq(value)
-    except parsing.CellError:
-        neq = None
-    if neq is None:
-        raise auth.InvalidAccount("neq_format", value="" if value is None else value)
-    return neq
+    return parsing.required_neq(value, auth.InvalidAccount)
 
 
 def _email(value: str) -> str:
