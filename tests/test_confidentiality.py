@@ -542,3 +542,39 @@ def test_the_pure_module_default_rules_are_the_settings_defaults():
     d = settings.defaults()
     assert confidentiality.Rules() == confidentiality.Rules(min_count=d.min_count, dominance_share=d.dominance_share,
                                                             dominance_n=d.dominance_n, p_percent=d.p_percent)
+
+
+# ---------------------------------------------------------------- cells proven by an earlier protection
+@pytest.mark.parametrize("seed", [2, 5, 8])
+def test_verified_cells_are_not_solved_again_unless_a_new_constraint_reaches_them(seed, monkeypatch):
+    """`verified` (the raw cube, protected on its own before its constant-sample cubes): the same cells under the
+    same constraints are not solved again; a new constraint that pins one of them still gets a complement."""
+    from ess_impact.publish import confidentiality
+
+    cells, cons = random_case(seed)
+    first = suppress(cells, VALUE_COLS, cons)
+    assert (first != "").to_numpy().any()
+    solved = []
+    original = confidentiality._check_component
+    monkeypatch.setattr(confidentiality, "_check_component",
+                        lambda *a, **k: solved.append(1) or original(*a, **k))
+    again = suppress(cells, VALUE_COLS, cons, frozen=first, verified=cells.index)
+    assert again.equals(first) and solved == []
+    # a new published cell equal to a suppressed sensitive cell plus a published one would give it back
+    col = "jobs"
+    hidden = first.index[first[col] == "primary"]
+    shown = first.index[(first[col] == "") & (cells[col] > 0)]
+    target, other = hidden[0], shown[0]
+    joint = pd.concat([cells, cells.loc[[target]].rename(index={target: "new"})])
+    joint.loc["new", ["n", *VALUE_COLS]] = cells.loc[target, ["n", *VALUE_COLS]] + cells.loc[other, ["n", *VALUE_COLS]]
+    joint_cons = [*cons, Constraint("new", (target, other))]
+    # frozen and published, the new cell cannot be hidden: the component is still solved again (not skipped)
+    frozen = pd.concat([first, first.loc[[target]].rename(index={target: "new"}).map(lambda _: "")])
+    suppress(joint, VALUE_COLS, joint_cons, frozen=frozen, verified=cells.index)
+    assert solved
+    solved.clear()
+    status = suppress(joint, VALUE_COLS, joint_cons, frozen=first, verified=cells.index)
+    assert solved and status.loc["new", col] != ""
+    assert status.drop(index="new").equals(first)
+    assert_protected(joint.drop(columns=[c for c in joint.columns if c.endswith("__max")], errors="ignore"),
+                     status, joint_cons)

@@ -9,7 +9,7 @@ import pytest
 from scipy.optimize import linprog
 
 from ess_impact import reference
-from ess_impact.publish import indicators
+from ess_impact.publish import confidentiality, indicators
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import auth, db, demo, history
 
@@ -254,3 +254,35 @@ def test_a_write_to_one_year_protects_only_that_year_again(small_db, monkeypatch
                                           after[after["year"] == year].reset_index(drop=True))
         monkeypatch.setattr(indicators, "protect", real)
         pd.testing.assert_frame_equal(after, indicators.public_cube(con, None), check_dtype=False)
+
+
+@pytest.mark.slow  # over 5 s: not in `make check`
+def test_constant_sample_is_published_for_territories_where_no_rule_applies(con):
+    """Issue 11: a territory's change at constant sample is published when no rule applies to it (its sample and
+    the enterprises outside it are not sensitive, its raw cells are published); sectors, legal forms and the
+    sample's count are never published at constant sample."""
+    rules = indicators.settings(con).rules
+    public = indicators.public_panels(con, 2023, 2024)
+    assert public.loc[public["cat_kind"] != "all", PROTECTED_SAMPLE].isna().all().all()
+    assert public["enterprises"].isna().all()
+    raw_public = indicators.public_cubes(con)
+    clear = None
+    for year in (2023, 2024):
+        raw = raw_public[raw_public["year"] == year].set_index("cell")
+        sample = indicators.cube(con, year, (2023, 2024)).rename(columns={"enterprises": "n"}).set_index("cell")
+        outside = indicators.cube(con, year, (2023, 2024), outside=True).rename(
+            columns={"enterprises": "n"}).set_index("cell")
+        mrcs = sample.index[(sample["geo_level"] == "mrc") & (sample["cat_kind"] == "all")]
+        ok = pd.Series(True, index=mrcs)
+        for column in ("jobs_full_time", "jobs_part_time", "jobs_total"):
+            ok &= ~confidentiality.protection(sample.loc[mrcs], column, rules)[0]
+            ok &= ~confidentiality.protection(outside.reindex(mrcs).fillna({"n": 0}), column, rules)[0]
+            ok &= raw[column].reindex(mrcs).notna().to_numpy()
+        clear = ok if clear is None else clear & ok
+    clear = clear[clear].index
+    assert len(clear) >= 5, "the data set has large MRCs with enough entrants and leavers"
+    shown = public[public["cell"].isin(clear)].groupby("cell")["jobs_total"].apply(lambda v: v.notna().all())
+    assert shown.mean() >= 0.6, shown  # complements may hide a few; before issue 11's rework all were hidden
+
+
+PROTECTED_SAMPLE = ["jobs_total", "revenue_total", "payroll", "volunteer_hours"]

@@ -88,7 +88,8 @@ def test_change_at_constant_sample():
     panel = cube([cube_row(2023, "mrc", "54", "Les Maskoutains", enterprises=35, jobs_total=1000.0),
                   cube_row(2024, "mrc", "54", "Les Maskoutains", enterprises=35, jobs_total=1004.0)])
     stable = {m.kind: m.text for m in story.key_messages(cube(_territory()), panel, F, "fr")}
-    assert "l'emploi est stable" in stable["change"] and "35 entreprises" in stable["change"]
+    assert "l'emploi est stable" in stable["change"] and "1\u00a0000 puis 1\u00a0004" in stable["change"]
+    assert "35" not in stable["change"]  # the sample's count is never published (indicators.public_panel)
     panel.loc[panel["year"] == 2024, "jobs_total"] = 950.0
     down = {m.kind: m.text for m in story.key_messages(cube(_territory()), panel, F, "fr")}
     assert "en baisse de 5,0\u00a0%" in down["change"] and "-" not in down["change"]

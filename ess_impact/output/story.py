@@ -142,12 +142,11 @@ def _change(panel: pd.DataFrame | None, f: Filters, lang: str) -> Message | None
     previous = f.year - 1
     now, before = slices.row(panel, f, lang), slices.row(panel, replace(f, year=previous), lang)
     a, b = _published(now, KEY), _published(before, KEY)
-    n = _published(now, "enterprises")
-    if a is None or b is None or not b or not n:
+    if a is None or b is None or not b:
         return None
     change = a / b - 1
     direction = trend(change)
-    return Message("change", t(CHANGE[direction], lang, n=formatting.number(n, lang), previous=previous,
+    return Message("change", t(CHANGE[direction], lang, previous=previous,
                                year=f.year, pct=formatting.percent(abs(change), lang, 1),
                                before=formatting.number(b, lang), now=formatting.number(a, lang)))
 

@@ -517,7 +517,7 @@ def _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol,
 
 def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray, unpublished: np.ndarray,
                    max_rounds: int = 15, max_solves: int = 4000,
-                   deadline: float = float("inf")) -> tuple[np.ndarray, list]:
+                   deadline: float = float("inf"), verified: np.ndarray | None = None) -> tuple[np.ndarray, list]:
     """Add complements to `sup` (cells) until every sensitive value of the group meets its protection. Returns the
     requirements still failing when the rounds or the work budget run out (the caller then falls back).
 
@@ -540,12 +540,16 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
     tol = _REL * np.maximum(np.abs(g.V), 1.0) + 1e-9
     last, stalled = None, 0
     solves = 0
+    # rows that hold a cell not verified by an earlier protection (they were not in that earlier system)
+    new_rows = (st.pattern @ (~verified).astype(np.int64) > 0) if verified is not None else None
     for _ in range(max_rounds):
         _close_lines(st, g, sup, free, unpublished)
         failures = []
         comp_of = np.full(st.n, -1)
         for label, comp in enumerate(_components(st, sup)):
             comp_of[comp] = label
+            if verified is not None and verified[comp].all() and not new_rows[st.At[comp].indices].any():
+                met[comp] = True  # the same cells and rows as in the system that proved them: the same LP
             if met[comp].all():
                 continue
             key = comp.tobytes() + met[comp].tobytes() + verify[comp].tobytes()
@@ -586,7 +590,8 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
 def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Constraint],
              rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
              frozen: pd.DataFrame | None = None, time_budget: float | None = None,
-             start: pd.DataFrame | None = None, ceiling: pd.DataFrame | None = None) -> pd.DataFrame:
+             start: pd.DataFrame | None = None, ceiling: pd.DataFrame | None = None,
+             verified=None) -> pd.DataFrame:
     """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
 
     ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
@@ -597,6 +602,10 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
     (e.g. a constant-sample cell whose raw cell is suppressed: it then hides the raw cell's moves).
     ``ceiling``: cells x columns, an upper bound every reader already has from elsewhere (e.g. a constant-sample
     cell is at most its published raw cell): the upper protection stops there (τ-ARGUS's a priori bounds).
+    ``verified``: ids of frozen cells whose protection an earlier call already proved, in a system made of the same
+    cells and constraints (e.g. the raw cube, protected on its own before its constant-sample cubes): a component of
+    suppressed cells made only of them, whose constraints hold only them, is the same linear program as then, and is
+    not solved again. A component that reaches any other cell (a constant-sample or outside cell) is.
     ``time_budget`` (seconds, wall clock): when spent, every group not yet proven safe falls back to suppressing
     every cell that may be suppressed (safe, costly)."""
     deadline = time.monotonic() + time_budget if time_budget else float("inf")
@@ -615,6 +624,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
         fz = frozen.reindex(cells.index)
         is_frozen = fz.notna().any(axis=1).to_numpy()
     free = ~is_frozen & ~hidden_always
+    proven = None
+    if verified is not None:
+        proven = cells.index.isin(list(verified)) & is_frozen
     groups: list[Linked] = [Linked(("n",))]
     seen = set()
     for grp in linked:
@@ -656,7 +668,7 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
                     fsup |= fz[c].fillna("").ne("").to_numpy()
             sup = np.where(is_frozen, fsup, sup)
             g.sens[is_frozen & ~fsup] = False  # a published frozen cell: nothing to protect here
-        sup, failures = _protect_group(st, g, sup, free, hidden_always, deadline=deadline)
+        sup, failures = _protect_group(st, g, sup, free, hidden_always, deadline=deadline, verified=proven)
         if failures:  # best effort exhausted: hide every cell that may be hidden (more unknowns never narrow an
             sup |= free  # interval, so this is safe; it is costly, and the audit shows where it happened)
         for a, c in enumerate(cols):

@@ -327,33 +327,26 @@ def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -
     """The public cubes of two years at constant sample (enterprises that reported both years), protected so that
     they can be published next to the raw cubes.
 
+    Published: the territories' values (Québec, regions, MRCs; every sector and legal form together), which is what
+    the change cards, key messages, reports and open data show. Never published: the cells of sectors and legal
+    forms, and the number of enterprises in the sample (its change is 0 by definition; published, it pinned the
+    count of a sector's sample in the hostile audit data set, by difference with the raw counts).
+
     raw − panel is itself a cell an attacker can compute (the enterprises outside the sample: leavers or entrants),
-    so each year is protected as one system of three tables linked cell by cell, raw = panel + outside: the raw
-    cells keep the suppressions of the public cube (frozen), the outside cells are never published (unknowns with
-    their own sensitivity: 1 or 2 leavers are sensitive, 60 are not), and complements are taken in the panel only.
-    (The previous guard forced the count of a panel cell below the threshold whenever 1 or 2 enterprises were
-    outside it, which suppressed every column of it and, through complements, whole MRCs.) The count of
-    enterprises of a panel cell is suppressed in both years when it is in one (the sample is the same)."""
+    so each year is protected as one system, raw = panel + outside cell by cell (`_panel_status`): the raw cells keep
+    the suppressions of the public cube (frozen), the outside cells are never published (unknowns with their own
+    sensitivity: 1 or 2 leavers are sensitive, 60 are not), and complements are taken in the panel only."""
     rules = settings(con).rules
     raw_public = public_cubes(con)
-    statuses, frames = [], []
+    parts = []
     for year in (year_from, year_to):
         raw = cube(con, year)
         panel = cube(con, year, (year_from, year_to))
         outside = cube(con, year, (year_from, year_to), outside=True)
         published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
         status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules)
-        statuses.append(status)
-        frames.append(panel)
-    both = statuses[0]["n"].reindex(frames[0]["cell"]).fillna("").ne("")
-    hidden_n = set(frames[0]["cell"][both.to_numpy()]) | set(
-        frames[1]["cell"][statuses[1]["n"].reindex(frames[1]["cell"]).fillna("").ne("").to_numpy()])
-    parts = []
-    for status, frame in zip(statuses, frames):
-        status = status.copy()
-        extra = status.index.isin(list(hidden_n)) & status["n"].eq("")
-        status.loc[extra, "n"] = confidentiality.SECONDARY
-        parts.append(_apply_status(frame, status))
+        status["n"] = confidentiality.SECONDARY
+        parts.append(_apply_status(panel, status))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -364,59 +357,70 @@ PANEL_TIME_BUDGET_S = 20.0
 
 def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
                   rules: confidentiality.Rules) -> pd.DataFrame:
-    """Status of the panel cells of one year (index: cell), protected jointly with the raw cube (frozen) and the
-    enterprises outside the sample (unpublished), linked by raw = panel + outside."""
-    cells_all = raw["cell"].tolist()
+    """Status of the territories' panel cells of one year (index: cell; a sector's or legal form's cell gets none:
+    it is never published), protected jointly with the whole raw cube (frozen) and the territories' outside cells
+    (unpublished), linked by raw = panel + outside.
+
+    The reader's system leaves out the unpublished constant-sample and outside cells of sectors and legal forms:
+    for the published cells it changes nothing (they are unknowns between 0 and their raw cell summing to their
+    territory's, which says only 0 <= panel <= raw of the territory, already here), and the audit, which keeps them
+    and attacks each one, checks on the demo and hostile data sets that none of them can be narrowed below its
+    protection level. Keeping them cost seven times as much (demo data: 47 s of CPU a pair instead of 7 s). The
+    raw cube's suppressed cells were proven safe when it was protected on its own: only their components that
+    reach a constant-sample or outside cell are solved again (`verified`)."""
     columns = ["n", *PROTECTED]
     extra = [c for c in raw.columns if c.endswith(("__max", "__max2")) and c.split("__")[0] in PROTECTED]
 
-    def table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
-        t = frame.rename(columns={"enterprises": "n"}).set_index("cell")[columns + extra].reindex(cells_all)
+    def table(frame: pd.DataFrame, prefix: str, cells: list[str]) -> pd.DataFrame:
+        t = frame.rename(columns={"enterprises": "n"}).set_index("cell")[columns + extra].reindex(cells)
         t["n"] = t["n"].fillna(0)
-        t.index = [f"{prefix}{c}" for c in cells_all]
+        t.index = [f"{prefix}{c}" for c in cells]
         return t
 
-    R, P, O = table(raw, "R/"), table(panel, "P/"), table(outside, "O/")
+    cells_all = raw["cell"].tolist()
+    territories = raw.loc[raw["cat_kind"] == "all", "cell"].tolist()
+    R = table(raw, "R/", cells_all)
+    P, O = table(panel, "P/", territories), table(outside, "O/", territories)
     cells = pd.concat([R, P, O])
-    structure = raw.assign(cell=raw["cell"])
-    base = cube_constraints(structure)
+    base = cube_constraints(raw)
     # The outside table's own additivity is implied by the raw and panel ones and raw = panel + outside: it is left
     # out, so that each outside cell links only its raw and panel cells (smaller components, same feasible set).
-    constraints = []
-    for prefix in ("R/", "P/"):
-        constraints += [confidentiality.Constraint(prefix + c.parent, tuple(prefix + k for k in c.children))
-                        for c in base]
-    constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in cells_all]
+    inside = set(territories)
+    constraints = [confidentiality.Constraint("R/" + c.parent, tuple("R/" + k for k in c.children)) for c in base]
+    constraints += [confidentiality.Constraint("P/" + c.parent, tuple("P/" + k for k in c.children))
+                    for c in base if c.parent in inside and inside.issuperset(c.children)]
+    constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in territories]
+    raw_of = [f"R/{c}" for c in territories]
     # raw cells: their public status; panel cells absent from the panel (no enterprise): published zeros
     frozen = pd.DataFrame(index=cells.index, columns=columns, dtype=object)
     hidden = [set(s.split(",")) - {""} for s in raw_suppressed]
-    for k, c in enumerate(columns):
+    for c in columns:
         name = "enterprises" if c == "n" else c
         frozen.loc[R.index, c] = [confidentiality.SECONDARY if name in h else "" for h in hidden]
-    empty_panel = P.index[P["n"].to_numpy() == 0]
-    frozen.loc[empty_panel, columns] = ""
-    known_zero = O.index[O["n"].to_numpy() == 0]  # nobody outside: raw = panel, and everyone can see it
+    frozen.loc[P.index[P["n"].to_numpy() == 0], columns] = ""
+    known_zero = O.index[O["n"].to_numpy() == 0]  # nobody outside: raw = panel (a reader who knew the counts saw it)
     frozen.loc[known_zero, columns] = ""
     unpublished = O.index[O["n"].to_numpy() > 0]
     # A panel cell whose raw cell is suppressed starts suppressed: the raw cell's own moves can then be shared
     # between the panel and the outside cells, and far fewer linear programs are needed.
-    start = pd.DataFrame(frozen.loc[R.index, columns].eq(confidentiality.SECONDARY).to_numpy(),
+    start = pd.DataFrame(frozen.loc[raw_of, columns].eq(confidentiality.SECONDARY).to_numpy(),
                          index=P.index, columns=columns)
     # A panel or outside cell is at most its raw cell: when that one is published, everyone knows this bound.
-    raw_values = R[PROTECTED].to_numpy(float)
-    raw_shown = frozen.loc[R.index, PROTECTED].eq("").to_numpy()
+    raw_values = R.loc[raw_of, PROTECTED].to_numpy(float)
+    raw_shown = frozen.loc[raw_of, PROTECTED].eq("").to_numpy()
     bound = np.where(raw_shown, np.nan_to_num(raw_values), np.nan)
     ceiling = pd.DataFrame(np.vstack([bound, bound]), index=[*P.index, *O.index], columns=PROTECTED)
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
                                       frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
-                                      ceiling=ceiling)
+                                      ceiling=ceiling, verified=R.index)
     out = status.loc[P.index]
-    out.index = cells_all
-    return out.reindex(panel["cell"])
-
+    out.index = territories
+    return out.reindex(panel["cell"])  # a sector's or legal form's cell: no status, never published
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
-CUBE_FORMAT = "5"  # 3: without `__m2`; 4: each year stored under its inputs' hash; 5: the issue 14 columns
+# 3: without `__m2`; 4: each year stored under its inputs' hash; 5: the issue 14 columns; 6: the constant sample
+# published for territories only.
+CUBE_FORMAT = "6"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> str:

@@ -115,6 +115,10 @@ def sector_matrix(cubes: pd.DataFrame, f: Filters, lang: str = "fr") -> tuple[pd
     return rows.rename(columns={cat: "sector", "geo_name": "territory"}), level
 
 
+# The same enterprises both years: their number does not change at constant sample (and it is not published).
+NOT_AT_CONSTANT_SAMPLE = frozenset({"enterprises"})
+
+
 def headline(now: pd.Series, before: pd.Series | None, panel: pd.DataFrame | None, f: Filters,
               previous: int | None, lang: str) -> pd.DataFrame:
     """One row per headline indicator: this year's and last year's published values, the raw change and the
@@ -135,8 +139,9 @@ def headline(now: pd.Series, before: pd.Series | None, panel: pd.DataFrame | Non
             "hidden": now_hidden, "before_hidden": before_hidden,
             "change": change_value(key, now, before),
             "change_hidden": now_hidden or before_hidden,
-            "change_constant": change_value(key, panel_now, panel_before),
-            "constant_hidden": any(r is not None and is_hidden(r, key) for r in (panel_now, panel_before)),
+            "change_constant": np.nan if key in NOT_AT_CONSTANT_SAMPLE else change_value(key, panel_now, panel_before),
+            "constant_hidden": key not in NOT_AT_CONSTANT_SAMPLE and any(
+                r is not None and is_hidden(r, key) for r in (panel_now, panel_before)),
         })
     return pd.DataFrame(rows)
 

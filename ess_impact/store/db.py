@@ -38,6 +38,12 @@ def db_path() -> Path:
     return Path(os.environ.get("ESS_IMPACT_DB") or DEFAULT_DB)
 
 
+def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file of the connection's database (None in memory)."""
+    row = first(con, sql.load("database_file"))
+    return Path(row[0]) if row and row[0] else None
+
+
 def first(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple | None:
     """First row of a query (None if no row). Reads the whole result: DuckDB 2 refuses some calls on a
     connection while a result is only partly fetched."""

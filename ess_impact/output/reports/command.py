@@ -22,7 +22,6 @@ from ess_impact.output.reports.data import (
     territory,
 )
 from ess_impact.output.reports.images import ChartRenderer
-from ess_impact.publish import snapshot
 from ess_impact.store import db
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -37,8 +36,7 @@ def run(args) -> int:
         if args.format != "xlsx":  # the browser starts while the data are gathered
             threading.Thread(target=_start_quietly, args=(renderer,), daemon=True).start()
         with db.connect(args.db) as con:
-            context = _published_context(args.db or db.db_path(), db.data_version(con), organisation) or \
-                Context.load(con, organisation)
+            context = Context.load(con, organisation)
             reports = []
             for place in territories:
                 try:
@@ -59,21 +57,6 @@ def run(args) -> int:
     else:
         print(t("report_written", lang, path=written[0]), file=sys.stderr)
     return EXIT_OK
-
-
-def _published_context(path, version: int, organisation: Organisation) -> Context | None:
-    """The report inputs from the published snapshot when it is the database's version (no protection computed
-    here); None otherwise (then computed from the database)."""
-    manifest = snapshot.current(path)
-    if manifest is None or manifest.data_version != version:
-        return None
-    found = snapshot.load(path, manifest)
-    years = sorted(int(y) for y in found.public["year"].unique())
-    context = Context(found.public, found.settings, found.rates, found.is_demo, years, organisation)
-    for pair in manifest.panels:
-        first, last = (int(y) for y in pair.split("-"))
-        context.panels[(first, last)] = found.panel(first, last)
-    return context
 
 
 def _territories(args) -> list:

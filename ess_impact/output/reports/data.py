@@ -17,7 +17,7 @@ import pandas as pd
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.labels import INDICATORS, N_, t
 from ess_impact.output import story, tables
-from ess_impact.publish import indicators, slices
+from ess_impact.publish import indicators, slices, snapshot
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import db, notes
 
@@ -139,9 +139,30 @@ class Context:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation | None = None,
              cubes: pd.DataFrame | None = None) -> "Context":
-        cubes = public_cubes(con) if cubes is None else cubes
+        """The report inputs: from the published snapshot when it is the database's version (nothing computed
+        here, as on the pages), otherwise computed from the database (and stored there)."""
+        organisation = organisation or Organisation.from_env()
+        if cubes is None:
+            published = cls.published(con, organisation)
+            if published is not None:
+                return published
+            cubes = public_cubes(con)
         return cls(cubes, indicators.settings(con), indicators.volunteer_rates(con), db.is_demo(con),
-                   sorted(int(y) for y in cubes["year"].unique()), organisation or Organisation.from_env())
+                   sorted(int(y) for y in cubes["year"].unique()), organisation)
+
+    @classmethod
+    def published(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation) -> "Context | None":
+        path = db.file_of(con)
+        manifest = snapshot.current(path) if path else None
+        if manifest is None or manifest.data_version != db.data_version(con):
+            return None
+        found = snapshot.load(path, manifest)
+        years = sorted(int(y) for y in found.public["year"].unique())
+        context = cls(found.public, found.settings, found.rates, found.is_demo, years, organisation)
+        for pair in manifest.panels:
+            first, last = (int(y) for y in pair.split("-"))
+            context.panels[(first, last)] = found.panel(first, last)
+        return context
 
     def panel(self, con: duckdb.DuckDBPyConnection | None, year_from: int, year_to: int) -> pd.DataFrame | None:
         """The constant-sample cubes of two years, computed once per run (None without a connection)."""
