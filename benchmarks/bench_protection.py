@@ -109,7 +109,10 @@ def main() -> None:
             result["before"] = {"rev": args.compare_with, "protect_one_year_cpu_s": round(before_cpu, 3),
                                 "shares": shares(before, true)}
         all_years, _ = cpu(indicators.public_cubes, con)
-        panel, _ = cpu(indicators.public_panels, con, previous, year)
+        panel, panel_public = cpu(indicators.public_panels, con, previous, year)
+        territories = panel_public[panel_public["cat_kind"] == "all"]
+        panel_shares = {column: round(float(indicators.hidden(territories, column).mean()), 4)
+                        for column in SHARE_COLUMNS if column != "enterprises"}
         # A write: 30 more enterprises in the latest year; what it invalidates is recomputed, the rest read back.
         extra = demo.generate(seed=11, years=(year,), n_enterprises=30)
         history.write_imports(con, [("bench", "bench", extra.assign(source_row=None))], auth.SYSTEM, "bench",
@@ -123,6 +126,7 @@ def main() -> None:
             "after_write_panel_cpu_s": round(panel_after, 3),
             "write_invalidates_cpu_s": round(cubes_after + panel_after, 3),
             "panel_time_budget_s_per_year": indicators.PANEL_TIME_BUDGET_S,
+            "panel_territory_cells_x": panel_shares,
             "shares": shares(public, true),
         })
     result["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]

@@ -56,7 +56,7 @@ PACKAGE_NAME = "ess-impact-donnees-ouvertes"
 STORE_KIND = "opendata"  # the zip kept in cube_store until the data, the settings or the rates change
 
 INTEGER = {"enterprises", "jobs_full_time", "jobs_part_time", "jobs_total", "volunteers", "members", "year",
-           "year_from", "year_to", "population", "constant_enterprises"}
+           "year_from", "year_to", "population"}
 VALUES = list(indicators.VALUES)
 CHANGE_KEYS = list(slices.HEADLINE)
 
@@ -169,12 +169,10 @@ def _changes(cubes: pd.DataFrame, panels: dict[tuple[int, int], pd.DataFrame]) -
                                            ("constant_value_from", "pfrom_"), ("constant_value_to", "pto_"))}
             part["value_from"], part["value_to"] = values["value_from"], values["value_to"]
             part["change"] = _change(key, values["value_to"], values["value_from"])
-            part["constant_enterprises"] = table["pto_enterprises"].to_numpy(dtype=float)
             part["constant_value_from"] = values["constant_value_from"]
             part["constant_value_to"] = values["constant_value_to"]
             part["constant_change"] = _change(key, values["constant_value_to"], values["constant_value_from"])
             hidden = {"value_from": flag[f"from_{key}__hidden"], "value_to": flag[f"to_{key}__hidden"],
-                      "constant_enterprises": flag["pto_enterprises__hidden"],
                       "constant_value_from": flag[f"pfrom_{key}__hidden"],
                       "constant_value_to": flag[f"pto_{key}__hidden"]}
             hidden["change"] = hidden["value_from"] | hidden["value_to"]
@@ -186,7 +184,7 @@ def _changes(cubes: pd.DataFrame, panels: dict[tuple[int, int], pd.DataFrame]) -
             parts.append(part)
     if not parts:
         return pd.DataFrame(columns=["year_from", "year_to", *KEYS, *NAMES, "indicator", "change_unit", "value_from",
-                                     "value_to", "change", "constant_enterprises", "constant_value_from",
+                                     "value_to", "change", "constant_value_from",
                                      "constant_value_to", "constant_change", "suppressed"])
     frame = pd.concat(parts, ignore_index=True)
     frame["_level"] = frame["geo_level"].map({"all": 0, "region": 1, "mrc": 2})
@@ -242,8 +240,6 @@ def _column_texts(lang: str) -> dict[str, tuple[str, str]]:
         "value_from": (t("opendata_col_value_from", lang), t("opendata_def_value_from", lang)),
         "value_to": (t("opendata_col_value_to", lang), t("opendata_def_value_to", lang)),
         "change": (t("opendata_col_change", lang), t("opendata_def_change", lang)),
-        "constant_enterprises": (t("opendata_col_constant_enterprises", lang),
-                                 t("opendata_def_constant_enterprises", lang)),
         "constant_value_from": (t("opendata_col_constant_value_from", lang),
                                 t("opendata_def_constant_value_from", lang)),
         "constant_value_to": (t("opendata_col_constant_value_to", lang), t("opendata_def_constant_value_to", lang)),
@@ -266,7 +262,7 @@ def _column_text(column: str, lang: str) -> tuple[str, str, str]:
         return i.label(lang), i.definition(lang), i.unit
     title, definition = _column_texts(lang)[column]
     unit = "hours" if column == "paid_hours" else "money" if column == "rate" else ""
-    return title, definition, "count" if column in ("population", "constant_enterprises") or column.endswith(
+    return title, definition, "count" if column == "population" or column.endswith(
         "_enterprises") else unit
 
 
@@ -414,7 +410,7 @@ def _suppressible(frame: pd.DataFrame) -> set[str]:
         return set()
     return {c for s in frame["suppressed"].fillna("") for c in s.split(",") if c} | (
         set(VALUES) & set(frame.columns)) | ({"change", "constant_change", "value_from", "value_to",
-                                               "constant_value_from", "constant_value_to", "constant_enterprises"}
+                                               "constant_value_from", "constant_value_to"}
                                               & set(frame.columns))
 
 
