@@ -111,6 +111,8 @@ def test_a_write_publishes_a_new_version_and_the_old_one_is_served_meanwhile(sma
     assert new.cubes["2023"] == old.cubes["2023"] and new.cubes["2024"] != old.cubes["2024"]
     assert snapshot.COUNTERS["years"] == counted["years"] + 1
     assert snapshot.COUNTERS["pairs"] == counted["pairs"] + 1
+    # and of the pair, only 2024's side: 2023's raw, sample and outside cubes are unchanged
+    assert snapshot.COUNTERS["pair_years"] == counted["pair_years"] + 1
     with db.connect(small_db) as con:
         expected = indicators.public_cube(con)  # the new data, protected from scratch
     _same(snapshot.load(small_db, new).public, expected)

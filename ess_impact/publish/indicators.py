@@ -336,18 +336,28 @@ def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -
     so each year is protected as one system, raw = panel + outside cell by cell (`_panel_status`): the raw cells keep
     the suppressions of the public cube (frozen), the outside cells are never published (unknowns with their own
     sensitivity: 1 or 2 leavers are sensitive, 60 are not), and complements are taken in the panel only."""
-    rules = settings(con).rules
     raw_public = public_cubes(con)
-    parts = []
-    for year in (year_from, year_to):
-        raw = cube(con, year)
-        panel = cube(con, year, (year_from, year_to))
-        outside = cube(con, year, (year_from, year_to), outside=True)
-        published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
-        status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules)
-        status["n"] = confidentiality.SECONDARY
-        parts.append(_apply_status(panel, status))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat([public_panel_year(con, year_from, year_to, year, raw_public) for year in (year_from, year_to)],
+                     ignore_index=True)
+
+
+def panel_inputs(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int) -> list[pd.DataFrame]:
+    """What one year of a constant-sample pair is protected from: that year's raw, sample and outside cubes (with
+    the rules). A write that leaves them unchanged (e.g. new entrants in the later year leave the earlier year's
+    sample alone) leaves that year's protection unchanged."""
+    return [cube(con, year), cube(con, year, (year_from, year_to)), cube(con, year, (year_from, year_to), True)]
+
+
+def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int,
+                      raw_public: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One year of `public_panel`."""
+    rules = settings(con).rules
+    raw_public = public_cubes(con) if raw_public is None else raw_public
+    raw, panel, outside = panel_inputs(con, year_from, year_to, year)
+    published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
+    status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules)
+    status["n"] = confidentiality.SECONDARY
+    return _apply_status(panel, status)
 
 
 # Wall-clock budget of one year's constant-sample protection; past it, the groups not yet proven safe are hidden
@@ -492,13 +502,15 @@ def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
-    """`public_panel`, stored like `public_cubes`: recomputed only when one of its inputs (the true raw, sample and
-    outside cubes of both years, the rules) changed."""
+    """`public_panel`, stored like `public_cubes`, each year of the pair on its own: recomputed only when one of its
+    inputs (that year's true raw, sample and outside cubes, the rules) changed."""
     rules = settings(con).rules
-    inputs = [cube(con, y, p, o) for y in (year_from, year_to)
-              for p, o in ((None, False), ((year_from, year_to), False), ((year_from, year_to), True))]
-    return _stored(con, f"panel:{year_from}:{year_to}", lambda: public_panel(con, year_from, year_to),
-                   _inputs_hash(rules, *inputs))
+    parts = []
+    for year in (year_from, year_to):
+        inputs = panel_inputs(con, year_from, year_to, year)
+        parts.append(_stored(con, f"panel:{year_from}:{year_to}:{year}",
+                             lambda y=year: public_panel_year(con, year_from, year_to, y), _inputs_hash(rules, *inputs)))
+    return pd.concat(parts, ignore_index=True)
 
 
 def prepare_public(con: duckdb.DuckDBPyConnection) -> None:

@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +43,7 @@ KEEP_MANIFESTS = 3  # old manifests (and the parts they name) kept for readers s
 COPY_TIMEOUT_S = 60.0
 
 # How many times this process computed protection (a year or a pair); the tests assert that a page run never does.
-COUNTERS = {"years": 0, "pairs": 0, "prepared": 0}
+COUNTERS = {"years": 0, "pairs": 0, "pair_years": 0, "prepared": 0}
 
 
 folder = publication.folder  # <db>.published/
@@ -67,6 +67,7 @@ class Manifest:
     multipliers_load: dict | None = None
     multipliers: list = field(default_factory=list)
     complete: bool = True  # False: a new instance's first, yearly tables only (the pairs are on their way)
+    panel_years: list = field(default_factory=list)  # the parts each pair is assembled from (one a year), kept
 
     @property
     def key(self) -> str:
@@ -260,7 +261,7 @@ def _prune(base: Path) -> None:
         except (FileNotFoundError, ValueError):
             continue
         named |= {data.get("years"), data.get("rates"), *data.get("cubes", {}).values(),
-                  *data.get("panels", {}).values()}
+                  *data.get("panels", {}).values(), *data.get("panel_years", [])}
     for part in (base / "parts").glob("*.parquet"):
         if f"parts/{part.name}" not in named:
             part.unlink(missing_ok=True)
@@ -327,19 +328,27 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
             # see the figures while the constant-sample pairs (the slow part) are prepared. An update never does
             # this: its pages keep the previous complete version until the new one is complete.
             _publish(base, manifest_with({}, complete=False))
-        panels = {}
+        panels, sides = {}, []
         for year in known:
             if year - 1 not in raw:
                 continue
             pair = (year - 1, year)
-            inputs = [frame for y in pair for frame in (raw[y], indicators.cube(mem, y, pair),
-                                                      indicators.cube(mem, y, pair, outside=True))]
-            name = f"panel-{pair[0]}-{pair[1]}-{_digest(*inputs, extra=rules_text)}"
+            names = []
+            for side in pair:  # each year of the pair on its own: a write often leaves one of them unchanged
+                inputs = indicators.panel_inputs(mem, *pair, side)
+                name = f"panel-{pair[0]}-{pair[1]}-{side}-{_digest(*inputs, extra=rules_text)}"
+                if not (base / f"parts/{name}.parquet").exists():
+                    _write_part(base, name, indicators.public_panel_year(mem, *pair, side))
+                    COUNTERS["pair_years"] += 1
+                names.append(name)
+            sides += [f"parts/{name}.parquet" for name in names]
+            name = f"panel-{pair[0]}-{pair[1]}-{hashlib.sha256('|'.join(names).encode()).hexdigest()[:24]}"
             if not (base / f"parts/{name}.parquet").exists():
-                _write_part(base, name, indicators.public_panel(mem, *pair))
+                _write_part(base, name, pd.concat([_read(base / f"parts/{n}.parquet") for n in names],
+                                                  ignore_index=True))
                 COUNTERS["pairs"] += 1
             panels[f"{pair[0]}-{pair[1]}"] = f"parts/{name}.parquet"
-        manifest = manifest_with(panels)
+        manifest = replace(manifest_with(panels), panel_years=sides)
         _publish(base, manifest)
         _prune(base)
         COUNTERS["prepared"] += 1
