@@ -160,3 +160,22 @@ def test_the_web_maps_boundaries_are_the_shipped_ones():
     shipped = ROOT / "ess_impact" / "data" / "quebec_mrc_boundaries.geojson"
     served = ROOT / "ess_impact" / "web" / "static" / "quebec_mrc_boundaries.geojson"
     assert served.read_bytes() == shipped.read_bytes()
+
+
+def test_local_paragraphs_are_published_with_the_snapshot(small_db):
+    """A territory's local paragraph reaches the pages through the snapshot (no database opened on a page run): a
+    new paragraph publishes a new version even though the figures did not change; pages read it from there."""
+    from ess_impact.store import notes
+
+    first = snapshot.prepare(small_db)
+    assert snapshot.load(small_db, first).note("mrc", "54", "fr") is None
+    with db.connect(small_db) as con:
+        notes.put(con, "mrc", "54", "fr", "Un <b>paragraphe</b> local.", "admin@example.org")
+    second = snapshot.prepare(small_db)
+    assert snapshot.current(small_db) == second
+    assert second.data_version == first.data_version and second.notes != first.notes
+    published = snapshot.load(small_db, second)
+    assert published.note("mrc", "54", "fr") == "Un <b>paragraphe</b> local."
+    assert published.note("mrc", "54", "en") is None and published.note("region", "16", "fr") is None
+    again = snapshot.prepare(small_db)  # nothing changed: the same version is kept
+    assert again.notes == second.notes and again.prepared_at == second.prepared_at

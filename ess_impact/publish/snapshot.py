@@ -35,7 +35,7 @@ import pandas as pd
 
 from ess_impact import errors, sql
 from ess_impact.publish import impact, indicators
-from ess_impact.store import db, publication
+from ess_impact.store import db, notes, publication
 
 # Bump when the parts' content or the manifest's layout change: every part is then prepared again.
 FORMAT = "2"
@@ -68,6 +68,7 @@ class Manifest:
     multipliers: list = field(default_factory=list)
     complete: bool = True  # False: a new instance's first, yearly tables only (the pairs are on their way)
     panel_years: list = field(default_factory=list)  # the parts each pair is assembled from (one a year), kept
+    notes: str = ""  # part file of the territories' local paragraphs (level, code, lang, body)
 
     @property
     def key(self) -> str:
@@ -96,6 +97,16 @@ class Published:
     @property
     def multipliers(self) -> dict:
         return _multipliers(self.manifest.multipliers)
+
+    def note(self, level: str, code: str, lang: str) -> str | None:
+        """The territory's local paragraph in that language (store/notes.py), as published."""
+        if not self.manifest.notes:
+            return None
+        if "notes" not in self._panels:
+            self._panels["notes"] = _read(self.base / self.manifest.notes)
+        found = self._panels["notes"]
+        row = found[(found["level"] == level) & (found["code"] == code) & (found["lang"] == lang)]
+        return str(row["body"].iloc[0]) if len(row) else None
 
     def panel(self, year_from: int, year_to: int) -> pd.DataFrame | None:
         """The constant-sample cubes of a pair the pages can show (consecutive years); None for any other pair:
@@ -261,7 +272,7 @@ def _prune(base: Path) -> None:
         except (FileNotFoundError, ValueError):
             continue
         named |= {data.get("years"), data.get("rates"), *data.get("cubes", {}).values(),
-                  *data.get("panels", {}).values(), *data.get("panel_years", [])}
+                  *data.get("panels", {}).values(), *data.get("panel_years", []), data.get("notes")}
     for part in (base / "parts").glob("*.parquet"):
         if f"parts/{part.name}" not in named:
             part.unlink(missing_ok=True)
@@ -288,8 +299,10 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
         version = db.data_version(mem)
         found = current(db_path)
         impact_version = db.impact_version(mem)
+        paragraphs = notes.every(mem)
+        notes_part = _write_part(base, f"notes-{_digest(paragraphs)}", paragraphs)
         if found is not None and found.data_version == version and found.impact_version == impact_version \
-                and found.complete:
+                and found.complete and found.notes == notes_part:
             return found
         load_info = impact.last_load(mem)
         multipliers = [[s, m, v, value] for s, values in impact.sector_multipliers(mem).items()
@@ -321,7 +334,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 rates=_write_part(base, f"rates-{_digest(rates)}", rates),
                 cubes=cubes, panels=panels, complete=complete, impact_version=impact_version,
                 multipliers_load=None if load_info is None else json.loads(json.dumps(load_info, default=str)),
-                multipliers=multipliers)
+                multipliers=multipliers, notes=notes_part)
 
         if found is None and known:
             # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors

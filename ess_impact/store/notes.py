@@ -11,6 +11,7 @@ import unicodedata
 from datetime import datetime
 
 import duckdb
+import pandas as pd
 
 from ess_impact import errors, sql
 from ess_impact.store import auth
@@ -29,6 +30,11 @@ def clean(text: str) -> str:
 def get(con: duckdb.DuckDBPyConnection, level: str, code: str, lang: str = "fr") -> str | None:
     row = con.execute(sql.load("get_territory_note"), [level, code, lang]).fetchone()
     return row[0] if row else None
+
+
+def every(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """level, code, lang, body of every paragraph (the published snapshot carries them to the pages)."""
+    return con.execute(sql.load("all_territory_notes")).df()
 
 
 def put(con: duckdb.DuckDBPyConnection, level: str, code: str, lang: str, text: str, who: str | auth.Account,

@@ -55,9 +55,8 @@ def show_message_list(found: list[story.Message]) -> None:
 
 
 def note(level: str, code: str) -> str | None:
-    """The local paragraph of a territory in the interface's language (a short read)."""
-    with db.connect() as con:
-        return notes.get(con, level, code, ui.lang())
+    """The local paragraph of a territory in the interface's language, as published (no database opened)."""
+    return ui.published().note(level, code, ui.lang())
 
 
 def note_editor(level: str, code: str) -> None:
@@ -68,7 +67,9 @@ def note_editor(level: str, code: str) -> None:
         return
     ui.show_done("note_done")
     with st.expander(ui.tr("note_heading")), st.form("note_form", border=False):
-        text = st.text_area(ui.tr("note_heading"), value=note(level, code) or "", max_chars=notes.MAX_CHARS,
+        with db.connect() as con:  # the stored paragraph, even before its publication
+            stored = notes.get(con, level, code, ui.lang())
+        text = st.text_area(ui.tr("note_heading"), value=stored or "", max_chars=notes.MAX_CHARS,
                             help=ui.tr("note_help", max=notes.MAX_CHARS), label_visibility="collapsed")
         st.caption(ui.tr("note_help", max=notes.MAX_CHARS))
         if st.form_submit_button(ui.tr("note_save")):
