@@ -85,6 +85,7 @@ class Published:
     settings: indicators.Settings
     base: Path
     _panels: dict = field(default_factory=dict)
+    _notes: pd.DataFrame | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -102,9 +103,9 @@ class Published:
         """The territory's local paragraph in that language (store/notes.py), as published."""
         if not self.manifest.notes:
             return None
-        if "notes" not in self._panels:
-            self._panels["notes"] = _read(self.base / self.manifest.notes)
-        found = self._panels["notes"]
+        if self._notes is None:
+            self._notes = _read(self.base / self.manifest.notes)
+        found = self._notes
         row = found[(found["level"] == level) & (found["code"] == code) & (found["lang"] == lang)]
         return str(row["body"].iloc[0]) if len(row) else None
 
