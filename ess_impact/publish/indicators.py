@@ -427,6 +427,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     out.index = territories
     return out.reindex(panel["cell"])  # a sector's or legal form's cell: no status, never published
 
+
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
 # 3: without `__m2`; 4: each year stored under its inputs' hash; 5: the issue 14 columns; 6: the constant sample
 # published for territories only.
