@@ -260,16 +260,25 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str
     return out.reset_index(drop=True)
 
 
+# Columns added to a published cube when it is read, from its published values only (publish/impact.py: the
+# spin-offs, from the revenue; publish/weight.py: the shares of the territory's jobs and employment income): each is
+# "x" where the published value it rests on is.
+FOLLOWS = {**{column: "revenue_total" for column in impact.COLUMNS}, "jobs_share": "jobs_total",
+           "payroll_share": "payroll"}
+
+
 def is_hidden(row: pd.Series, key: str) -> bool:
     """True when `key` is suppressed in one row of a protected frame (its `suppressed` column lists them)."""
-    return key in (row.get("suppressed") or "").split(",")
+    listed = (row.get("suppressed") or "").split(",")
+    return key in listed or FOLLOWS.get(key) in listed
 
 
 def hidden(frame: pd.DataFrame, key: str) -> np.ndarray:
     """`is_hidden` for every row of a protected frame."""
     if "suppressed" not in frame:
         return np.zeros(len(frame), dtype=bool)
-    return np.array([key in (s or "").split(",") for s in frame["suppressed"]], dtype=bool)
+    keys = {key, FOLLOWS.get(key, key)}
+    return np.array([not keys.isdisjoint((s or "").split(",")) for s in frame["suppressed"]], dtype=bool)
 
 
 def over_years(cubes: dict[int, pd.DataFrame], by: str, column: str, lang: str = "fr") -> pd.DataFrame:
