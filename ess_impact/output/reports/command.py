@@ -69,7 +69,8 @@ def _published_context(path, version: int, organisation: Organisation) -> Contex
         return None
     found = snapshot.load(path, manifest)
     years = sorted(int(y) for y in found.public["year"].unique())
-    context = Context(found.public, found.settings, found.rates, found.is_demo, years, organisation)
+    context = Context(found.public, found.settings, found.rates, found.is_demo, years, organisation,
+                      multipliers_load=manifest.multipliers_load, employment=found.employment)
     for pair in manifest.panels:
         first, last = (int(y) for y in pair.split("-"))
         context.panels[(first, last)] = found.panel(first, last)

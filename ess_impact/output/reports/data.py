@@ -17,7 +17,7 @@ import pandas as pd
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.labels import INDICATORS, N_, t
 from ess_impact.output import story, tables
-from ess_impact.publish import indicators, slices
+from ess_impact.publish import impact, indicators, slices, weight
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import db, notes
 
@@ -135,13 +135,19 @@ class Context:
     organisation: Organisation = field(default_factory=Organisation)
     generated: date = field(default_factory=date.today)
     panels: dict[tuple[int, int], pd.DataFrame] = field(default_factory=dict)
+    # issue 14: the multipliers in force (their load) and the employment reference table (empty: none loaded); the
+    # cubes carry the spin-offs and the shares computed from them
+    multipliers_load: dict | None = None
+    employment: pd.DataFrame | None = None
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation | None = None,
              cubes: pd.DataFrame | None = None) -> "Context":
-        cubes = public_cubes(con) if cubes is None else cubes
+        employment = weight.table(con)
+        cubes = weight.add_shares(public_cubes(con) if cubes is None else cubes, employment)
         return cls(cubes, indicators.settings(con), indicators.volunteer_rates(con), db.is_demo(con),
-                   sorted(int(y) for y in cubes["year"].unique()), organisation or Organisation.from_env())
+                   sorted(int(y) for y in cubes["year"].unique()), organisation or Organisation.from_env(),
+                   multipliers_load=impact.last_load(con), employment=employment)
 
     def panel(self, con: duckdb.DuckDBPyConnection | None, year_from: int, year_to: int) -> pd.DataFrame | None:
         """The constant-sample cubes of two years, computed once per run (None without a connection)."""

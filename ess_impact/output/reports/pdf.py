@@ -16,6 +16,7 @@ from ess_impact.output.reports.content import (
     Chart,
     comparison_table,
     headline_table,
+    impact_table,
     mix_table,
     trend_table,
 )
@@ -186,6 +187,18 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
                       size=8, colour=MUTED, height=3.6)
     doc.ln(2)
     doc.chart(*images["per_1000"], width=doc.width * 0.62, optional=True)
+
+    # issue 14: value added, volunteering, spin-offs, share of jobs, each with its method; then what is missing
+    doc.heading(data.t("impact_table_heading"), 70)
+    impact = impact_table(data)
+    method = impact.frame.columns[-1]  # on paper, a method said once for the rows that share it
+    impact.frame.loc[impact.frame[method].eq(impact.frame[method].shift()), method] = data.t("method_same")
+    values = len(impact.keys)
+    first, each = 46.0, 28.0
+    doc.table(impact, [first] + [each] * values + [doc.width - first - each * values], size=7.5)
+    for line in impact.notes[:-len(data.notes())]:
+        doc.paragraph(line, size=7.2, style="I", colour=MUTED, height=3.3)
+    doc.ln(1)
 
     doc.heading(data.t("report_mrcs_heading", region=data.territory.region_name), doc.chart_height(images["mrcs"][0]))
     doc.chart(*images["mrcs"])
