@@ -257,3 +257,70 @@ def test_the_snapshot_carries_the_table_and_a_load_publishes_again(small_db):
     assert published.employment["ref_year"].tolist().count(2021) == len(reference.mrcs())
     shown = published.public.dropna(subset=["jobs_share"])
     assert len(shown) and np.allclose(shown["jobs_share"] * shown["employed_total"], shown["jobs_total"])
+
+
+# ------------------------------------------------------------------------------------------------ the outputs
+@pytest.fixture(scope="module")
+def small_mrc(rows):
+    """The rows plus an MRC where only two enterprises report: its jobs are confidential ("x")."""
+    mrcs = reference.mrcs()
+    lonely = sorted(mrcs[mrcs["region_code"] == "16"]["code"])[5]
+    two = rows[(rows["year"] == 2024)].drop_duplicates("neq").head(2)["neq"]
+    frame = rows.assign(mrc=rows["mrc"].where(~rows["neq"].isin(two), lonely))
+    connection = db.open_database(":memory:")
+    history.write_imports(connection, [("small", "x", frame.assign(source_row=None))], auth.SYSTEM, "test",
+                          is_demo=True)
+    employment.load(connection, auth.SYSTEM, FIXTURE.name, FIXTURE.read_bytes(), SOURCE)
+    yield connection, lonely, frame
+    connection.close()
+
+
+def test_report_and_downloads_show_x_and_never_the_suppressed_share(small_mrc):
+    """The attacker reads the MRC's report workbook and the impact table's CSV: the share is "x", and neither the
+    true jobs, nor the true share (as a number or as any rounding of its percent) appear anywhere."""
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from ess_impact import formatting
+    from ess_impact.output import impact_cards, reports, tables
+    from ess_impact.output.reports import content
+
+    connection, lonely, frame = small_mrc
+    r = frame[(frame["year"] == 2024) & (frame["mrc"] == lonely)]
+    secret_jobs = float((r["jobs_full_time"] + r["jobs_part_time"]).sum())
+    employed = _expected_table().set_index(["ref_year", "mrc_code"]).loc[(2021, lonely), "employed"]
+    secret_share = secret_jobs / employed
+    data = reports.report_data(connection, reports.territory("mrc", lonely), 2024, "fr")
+    table = content.impact_table(data)
+    share_row = table.frame.index[table.frame.iloc[:, 0] == impact_cards.INDICATORS["jobs_share"].label("fr")][0]
+    assert table.cell_text(table.frame.columns[1], "fr")[share_row] == formatting.SUPPRESSED
+    assert table.cell_text(table.frame.columns[2], "fr")[share_row] != formatting.SUPPRESSED  # the region's is shown
+    csv_text = tables.to_csv(table, "fr").decode("utf-8-sig") + tables.to_csv(table, "en").decode("utf-8-sig")
+    book = load_workbook(_io.BytesIO(reports.build(data, "xlsx")))
+    numbers = [c.value for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, float | int)]
+    texts = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+    assert not any(abs(v - secret_share) < 1e-9 or abs(v - secret_jobs) < 1e-9 for v in numbers)
+    for decimals in (1, 2, 3):
+        for lang in ("fr", "en"):
+            shown = formatting.percent(secret_share, lang, decimals)
+            assert shown not in csv_text, shown
+    assert f"{secret_share:.4f}" not in texts and f"{secret_share:.4f}" not in csv_text
+    cards = {c["key"]: c for c in impact_cards.cards(data.comparison.iloc[0], data.context.rates,
+                                                     data.context.multipliers_load, "fr", data.context.employment)}
+    assert cards["jobs_share"]["value"] == formatting.SUPPRESSED
+
+
+def test_without_tables_the_report_says_what_is_missing(con):
+    from ess_impact.output import reports
+    from ess_impact.output.reports import content
+
+    context = reports.Context.load(con)
+    context.employment = context.employment.iloc[0:0]
+    context.multipliers_load = None
+    data = reports.report_data(con, reports.territory("mrc", "54"), 2024, "en", context)
+    table = content.impact_table(data)
+    keys = [k for k in table.cell_keys.iloc[:, 0]]
+    assert keys == ["value_added", "volunteer_value_low", "volunteer_value_high"]
+    assert any("ess-impact multipliers import" in n for n in table.notes)
+    assert any("ess-impact employment import" in n for n in table.notes)
