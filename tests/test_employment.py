@@ -324,3 +324,59 @@ def test_without_tables_the_report_says_what_is_missing(con):
     assert keys == ["value_added", "volunteer_value_low", "volunteer_value_high"]
     assert any("ess-impact multipliers import" in n for n in table.notes)
     assert any("ess-impact employment import" in n for n in table.notes)
+
+
+# ------------------------------------------------------------------------------------------------ the pages
+def test_settings_page_offers_both_loaders_and_says_what_is_in_force(small_db, monkeypatch):
+    from conftest import ADMIN_EMAIL, app_clean, app_login, app_page, with_admin
+
+    from ess_impact import labels
+
+    with_admin(small_db, monkeypatch)
+    at = app_page(app_login(ADMIN_EMAIL), "ess_impact/web/admin/settings.py")
+    app_clean(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert labels.t("employment_none", "fr") in captions and labels.t("multipliers_missing", "fr") in captions
+    assert at.text_input(key="employment_source") is not None
+    with db.connect(small_db) as connection:
+        employment.load(connection, auth.SYSTEM, FIXTURE.name, FIXTURE.read_bytes(), SOURCE)
+    at = app_page(app_login(ADMIN_EMAIL), "ess_impact/web/admin/settings.py")
+    app_clean(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert labels.t("settings_employment_in_force", "fr", years="2016, 2021", source=SOURCE) in captions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_compare_and_profile_show_the_share_from_the_snapshot(small_db, monkeypatch, lang):
+    """With a table loaded, the MRC profile's impact card and Comparer's impact table show the share of the
+    published jobs; the value is the published jobs ÷ the table's employed persons of 2021 (for 2024)."""
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    from ess_impact import formatting, labels
+
+    with db.connect(small_db) as connection:
+        employment.load(connection, auth.SYSTEM, FIXTURE.name, FIXTURE.read_bytes(), SOURCE)
+    published = snapshot.load(small_db, snapshot.prepare(small_db)).public
+    monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
+    row = published[(published["year"] == 2024) & (published["geo_level"] == "mrc") & (published["cat_kind"] == "all")
+                    & (published["geo_code"] == "54")].iloc[0]
+    employed = _expected_table().set_index(["ref_year", "mrc_code"]).loc[(2021, "54"), "employed"]
+    expected = formatting.SUPPRESSED if indicators.is_hidden(row, "jobs_total") else \
+        formatting.percent(row["jobs_total"] / employed, lang)
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params.update({"lang": lang, "region": "16", "mrc": "54", "annee": "2024"})
+    at.run()
+    at.switch_page("ess_impact/web/public/territories.py").run()
+    assert not at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert cards[labels.t("impact_jobs_share", lang)] == expected
+    at.query_params.clear()
+    at.query_params.update({"lang": lang, "annee": "2024", "comparer": ["mrc:54", "region:16"]})
+    at.switch_page("ess_impact/web/public/compare.py").run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    impact_frame = next(f for f in frames if labels.t("method", lang) in f.columns)
+    share_row = impact_frame[impact_frame.iloc[:, 0] == labels.t("ind_jobs_share", lang)]
+    assert share_row.iloc[0, 1] == expected
