@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import errors, sql
-from ess_impact.publish import confidentiality, impact
+from ess_impact.publish import confidentiality, impact, weight
 from ess_impact.settings import read as read_settings
 from ess_impact.store import auth, db
 from ess_impact.store.auth import Account
@@ -210,8 +210,10 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
-    """The protected cube, with the spin-offs computed from its published values (publish/impact.py)."""
-    return impact.add_spinoffs(protect(cube(con, year), settings(con).rules), impact.sector_multipliers(con))
+    """The protected cube, with the spin-offs and the shares of the territory's jobs computed from its published
+    values (publish/impact.py, publish/weight.py)."""
+    return weight.add_shares(impact.add_spinoffs(protect(cube(con, year), settings(con).rules),
+                                                 impact.sector_multipliers(con)), weight.table(con))
 
 
 def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
@@ -490,10 +492,10 @@ def _public_cube_incremental(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The public cube of every year, stored in the database until the data, the settings or the rates change;
-    after a change only the years whose own figures changed are protected again. The spin-offs (issue 14) are added
-    from the published revenue at read time."""
+    after a change only the years whose own figures changed are protected again. The spin-offs and the shares of the
+    territory's jobs (issue 14) are added from the published values at read time."""
     stored = _stored(con, "public", lambda: _public_cube_incremental(con))
-    return impact.add_spinoffs(stored, impact.sector_multipliers(con))
+    return weight.add_shares(impact.add_spinoffs(stored, impact.sector_multipliers(con)), weight.table(con))
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:

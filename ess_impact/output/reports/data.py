@@ -144,7 +144,7 @@ class Context:
     def load(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation | None = None,
              cubes: pd.DataFrame | None = None) -> "Context":
         employment = weight.table(con)
-        cubes = weight.add_shares(public_cubes(con) if cubes is None else cubes, employment)
+        cubes = public_cubes(con) if cubes is None else weight.add_shares(cubes, employment)
         return cls(cubes, indicators.settings(con), indicators.volunteer_rates(con), db.is_demo(con),
                    sorted(int(y) for y in cubes["year"].unique()), organisation or Organisation.from_env(),
                    multipliers_load=impact.last_load(con), employment=employment)
