@@ -195,7 +195,7 @@ def test_workbook_opens_with_openpyxl_and_libreoffice(source, level, code, lang,
     xlsx.write_bytes(reports.build(data, "xlsx"))
     book = load_workbook(xlsx)
     assert book.sheetnames == [t(k, lang) for k in ("report_sheet_headline", "report_sheet_comparison",
-                                                      "report_sheet_sectors", "report_sheet_legal_forms",
+                                                      "report_sheet_impact", "report_sheet_sectors", "report_sheet_legal_forms",
                                                       "report_sheet_trend", "report_sheet_mrcs", "notes")]
     headline = book[t("report_sheet_headline", lang)]
     assert headline.freeze_panes == "B4"
