@@ -219,15 +219,16 @@ def test_workbook_opens_with_openpyxl_and_libreoffice(source, level, code, lang,
 
 
 def test_deck_has_a_title_slide_and_one_slide_per_chart(demo_context, demo_db, renderer):
-    """Title, key messages, key figures, one slide per chart (and the map), notes and sources: the source line once
-    per chart (inside its picture), never again in a text box."""
+    """Title, key messages, key figures, impact, one slide per chart (and the map), notes and sources: the source
+    line once per chart (inside its picture), never again in a text box."""
     data = gather(demo_db, "region", "16", "en", demo_context)
     charts = reports.all_charts(data)
     deck = Presentation(io.BytesIO(reports.build(data, "pptx", renderer)))
-    assert len(deck.slides) == 3 + len(charts) + 1 + 1 == 10
+    assert len(deck.slides) == 4 + len(charts) + 1 + 1 == 11
     assert deck.slides[0].shapes.title.text == "The social economy — Montérégie, 2024"
     assert deck.slides[1].shapes.title.text == "Key messages — Montérégie"
-    for slide in list(deck.slides)[3:-1]:
+    assert deck.slides[3].shapes.title.text == t("slide_impact_title", "en", place="Montérégie", year=2024)
+    for slide in list(deck.slides)[4:-1]:
         kinds = [shape.shape_type for shape in slide.shapes]
         assert kinds.count(13) == 1  # one picture
         assert data.source_line() not in " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
