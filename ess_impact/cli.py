@@ -1,5 +1,5 @@
 """`ess-impact` command line: import, summary, audit, template, demo, run, user, invite, activity, report, backup,
-restore, export. A thin layer over the core.
+restore, export, multipliers, employment. A thin layer over the core.
 
 Whoever runs it holds the database file, so it acts as an admin (auth.SYSTEM), recorded under the OS user name.
 
@@ -143,6 +143,20 @@ def _parser() -> argparse.ArgumentParser:
     mp = msub.add_parser("show", help="les multiplicateurs en vigueur, par secteur (CSV)")
     common(mp)
     mp.set_defaults(func=cmd_multipliers_show)
+
+    sp = sub.add_parser("employment", help="table de référence de l'emploi total par MRC (part des emplois du territoire)")
+    esub = sp.add_subparsers(dest="employment_command", required=True)
+    ep = esub.add_parser("import", help="charger le tableau (CSV, Excel, ODS) : MRC, année, personnes occupées "
+                                        "[, revenu d'emploi]")
+    ep.add_argument("file", type=Path, metavar="FILE")
+    ep.add_argument("--source", required=True, help="la source du tableau (ex. « Statistique Canada, Recensement "
+                                                    "de 2021, tableau 98-10-… »)")
+    ep.add_argument("--actor", default=None, help="qui charge (défaut : l'utilisateur du système)")
+    common(ep)
+    ep.set_defaults(func=cmd_employment_import)
+    ep = esub.add_parser("show", help="le tableau en vigueur (CSV)")
+    common(ep)
+    ep.set_defaults(func=cmd_employment_show)
 
     _user_parser(sub, common)
 
@@ -313,6 +327,36 @@ def cmd_multipliers_show(args) -> int:
     rows = [{"sector": s, "multiplier": m, "variable": v, "value": value, "ref_year": last["ref_year"]}
             for s, values in sorted(found.items()) for (m, v), value in sorted(values.items())]
     pd.DataFrame(rows).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return EXIT_OK
+
+
+def cmd_employment_import(args) -> int:
+    from ess_impact.intake import employment
+
+    lang = args.lang
+    data = args.file.read_bytes()
+    with db.connect(args.db) as con:
+        loaded = employment.load(con, auth.system(args.actor), args.file.name, data, args.source)
+    print(t("employment_loaded", lang, years=", ".join(map(str, loaded.years)),
+            rows=formatting.number(loaded.rows, lang), income=formatting.number(loaded.with_income, lang)),
+          file=sys.stderr)
+    for year, codes in loaded.missing.items():
+        if codes:
+            print(t("employment_missing_mrcs", lang, year=year, codes=", ".join(codes),
+                    mrcs=formatting.counted("count_mrcs", "count_mrcs_plural", len(codes), lang)), file=sys.stderr)
+    _prepare_public(args.db, lang)  # the published snapshot carries the table in force (its shares)
+    return EXIT_OK
+
+
+def cmd_employment_show(args) -> int:
+    from ess_impact.publish import weight
+
+    with db.connect(args.db) as con:
+        found = weight.table(con)
+    if found.empty:
+        print(t("employment_none", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    found.to_csv(sys.stdout, index=False, lineterminator="\n")
     return EXIT_OK
 
 

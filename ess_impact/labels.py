@@ -147,4 +147,21 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("volunteer_value_high", "money", N_("ind_volunteer_value_high"), N_("ind_volunteer_value_high_def")),
     Indicator("people_served", "count", N_("ind_people_served"), N_("ind_people_served_def")),
     Indicator("people_served_per_1000", "per_1000", N_("ind_people_served_per_1000"), N_("ind_people_served_per_1000_def")),
+    # spin-offs (publish/impact.py): estimates from Statistics Canada's input-output multipliers
+    Indicator("spinoff_jobs_direct", "jobs", N_("ind_spinoff_jobs_direct"), N_("ind_spinoff_jobs_def")),
+    Indicator("spinoff_jobs_indirect", "jobs", N_("ind_spinoff_jobs_indirect"), N_("ind_spinoff_jobs_def")),
+    Indicator("spinoff_jobs_induced", "jobs", N_("ind_spinoff_jobs_induced"), N_("ind_spinoff_jobs_def")),
+    Indicator("spinoff_gdp_direct", "money", N_("ind_spinoff_gdp_direct"), N_("ind_spinoff_gdp_def")),
+    Indicator("spinoff_gdp_indirect", "money", N_("ind_spinoff_gdp_indirect"), N_("ind_spinoff_gdp_def")),
+    Indicator("spinoff_gdp_induced", "money", N_("ind_spinoff_gdp_induced"), N_("ind_spinoff_gdp_def")),
+    Indicator("spinoff_labour_income_direct", "money", N_("ind_spinoff_labour_income_direct"),
+              N_("ind_spinoff_labour_income_def")),
+    Indicator("spinoff_labour_income_indirect", "money", N_("ind_spinoff_labour_income_indirect"),
+              N_("ind_spinoff_labour_income_def")),
+    Indicator("spinoff_labour_income_induced", "money", N_("ind_spinoff_labour_income_induced"),
+              N_("ind_spinoff_labour_income_def")),
+    # weight in the territory (publish/weight.py), from the employment reference table an admin loads
+    Indicator("jobs_share", "ratio", N_("ind_jobs_share"), N_("ind_jobs_share_def")),
+    Indicator("payroll_share", "ratio", N_("ind_payroll_share"), N_("ind_payroll_share_def")),
+    Indicator("employed_total", "count", N_("ind_employed_total"), N_("ind_employed_total_def")),
 )}

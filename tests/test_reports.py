@@ -119,7 +119,7 @@ def test_pdf_headline_figures_equal_cli_summary_and_pages_are_not_blank(source, 
             assert character in text, character
 
     pages = pdf_pages(pdf, tmp_path)
-    assert 2 <= len(pages) <= 4
+    assert 2 <= len(pages) <= 5  # 5 with the impact table (issue 14): README, "3 to 5 pages"
     for page in pages:
         assert np.asarray(page, dtype=float).std() > 10, "blank page"
     fonts = subprocess.run(["pdffonts", str(tmp_path / "pages.pdf")], capture_output=True, text=True).stdout
@@ -195,7 +195,7 @@ def test_workbook_opens_with_openpyxl_and_libreoffice(source, level, code, lang,
     xlsx.write_bytes(reports.build(data, "xlsx"))
     book = load_workbook(xlsx)
     assert book.sheetnames == [t(k, lang) for k in ("report_sheet_headline", "report_sheet_comparison",
-                                                      "report_sheet_sectors", "report_sheet_legal_forms",
+                                                      "report_sheet_impact", "report_sheet_sectors", "report_sheet_legal_forms",
                                                       "report_sheet_trend", "report_sheet_mrcs", "notes")]
     headline = book[t("report_sheet_headline", lang)]
     assert headline.freeze_panes == "B4"
@@ -219,15 +219,16 @@ def test_workbook_opens_with_openpyxl_and_libreoffice(source, level, code, lang,
 
 
 def test_deck_has_a_title_slide_and_one_slide_per_chart(demo_context, demo_db, renderer):
-    """Title, key messages, key figures, one slide per chart (and the map), notes and sources: the source line once
-    per chart (inside its picture), never again in a text box."""
+    """Title, key messages, key figures, impact, one slide per chart (and the map), notes and sources: the source
+    line once per chart (inside its picture), never again in a text box."""
     data = gather(demo_db, "region", "16", "en", demo_context)
     charts = reports.all_charts(data)
     deck = Presentation(io.BytesIO(reports.build(data, "pptx", renderer)))
-    assert len(deck.slides) == 3 + len(charts) + 1 + 1 == 10
+    assert len(deck.slides) == 4 + len(charts) + 1 + 1 == 11
     assert deck.slides[0].shapes.title.text == "The social economy — Montérégie, 2024"
     assert deck.slides[1].shapes.title.text == "Key messages — Montérégie"
-    for slide in list(deck.slides)[3:-1]:
+    assert deck.slides[3].shapes.title.text == t("slide_impact_title", "en", place="Montérégie", year=2024)
+    for slide in list(deck.slides)[4:-1]:
         kinds = [shape.shape_type for shape in slide.shapes]
         assert kinds.count(13) == 1  # one picture
         assert data.source_line() not in " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ess_impact import errors, sql
-from ess_impact.publish import confidentiality, impact
+from ess_impact.publish import confidentiality, impact, weight
 from ess_impact.settings import read as read_settings
 from ess_impact.store import auth, db
 from ess_impact.store.auth import Account
@@ -210,8 +210,10 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
-    """The protected cube, with the spin-offs computed from its published values (publish/impact.py)."""
-    return impact.add_spinoffs(protect(cube(con, year), settings(con).rules), impact.sector_multipliers(con))
+    """The protected cube, with the spin-offs and the shares of the territory's jobs computed from its published
+    values (publish/impact.py, publish/weight.py)."""
+    return weight.add_shares(impact.add_spinoffs(protect(cube(con, year), settings(con).rules),
+                                                 impact.sector_multipliers(con)), weight.table(con))
 
 
 def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
@@ -260,16 +262,25 @@ def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str
     return out.reset_index(drop=True)
 
 
+# Columns added to a published cube when it is read, from its published values only (publish/impact.py: the
+# spin-offs, from the revenue; publish/weight.py: the shares of the territory's jobs and employment income): each is
+# "x" where the published value it rests on is.
+FOLLOWS = {**{column: "revenue_total" for column in impact.COLUMNS}, "jobs_share": "jobs_total",
+           "payroll_share": "payroll"}
+
+
 def is_hidden(row: pd.Series, key: str) -> bool:
     """True when `key` is suppressed in one row of a protected frame (its `suppressed` column lists them)."""
-    return key in (row.get("suppressed") or "").split(",")
+    listed = (row.get("suppressed") or "").split(",")
+    return key in listed or FOLLOWS.get(key) in listed
 
 
 def hidden(frame: pd.DataFrame, key: str) -> np.ndarray:
     """`is_hidden` for every row of a protected frame."""
     if "suppressed" not in frame:
         return np.zeros(len(frame), dtype=bool)
-    return np.array([key in (s or "").split(",") for s in frame["suppressed"]], dtype=bool)
+    keys = {key, FOLLOWS.get(key, key)}
+    return np.array([not keys.isdisjoint((s or "").split(",")) for s in frame["suppressed"]], dtype=bool)
 
 
 def over_years(cubes: dict[int, pd.DataFrame], by: str, column: str, lang: str = "fr") -> pd.DataFrame:
@@ -496,10 +507,10 @@ def _public_cube_incremental(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The public cube of every year, stored in the database until the data, the settings or the rates change;
-    after a change only the years whose own figures changed are protected again. The spin-offs (issue 14) are added
-    from the published revenue at read time."""
+    after a change only the years whose own figures changed are protected again. The spin-offs and the shares of the
+    territory's jobs (issue 14) are added from the published values at read time."""
     stored = _stored(con, "public", lambda: _public_cube_incremental(con))
-    return impact.add_spinoffs(stored, impact.sector_multipliers(con))
+    return weight.add_shares(impact.add_spinoffs(stored, impact.sector_multipliers(con)), weight.table(con))
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:

@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 
 from ess_impact import errors, sql
-from ess_impact.publish import impact, indicators
+from ess_impact.publish import impact, indicators, weight
 from ess_impact.store import db, notes, publication
 
 # Bump when the parts' content or the manifest's layout change: every part is then prepared again.
@@ -69,6 +69,10 @@ class Manifest:
     complete: bool = True  # False: a new instance's first, yearly tables only (the pairs are on their way)
     panel_years: list = field(default_factory=list)  # the parts each pair is assembled from (one a year), kept
     notes: str = ""  # part file of the territories' local paragraphs (level, code, lang, body)
+    # issue 14: the employment reference table in force (its last load, and its rows as weight.FIELDS lists); the
+    # shares of the territory's jobs are added to the public cube when it is read, like the spin-offs
+    employment_load: dict | None = None
+    employment: list = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -108,6 +112,10 @@ class Published:
         found = self._notes
         row = found[(found["level"] == level) & (found["code"] == code) & (found["lang"] == lang)]
         return str(row["body"].iloc[0]) if len(row) else None
+
+    @property
+    def employment(self) -> pd.DataFrame:
+        return weight.as_frame(self.manifest.employment)
 
     def panel(self, year_from: int, year_to: int) -> pd.DataFrame | None:
         """The constant-sample cubes of a pair the pages can show (consecutive years); None for any other pair:
@@ -166,7 +174,8 @@ def load(db_path: str | Path, manifest: Manifest) -> Published:
     parts = [_read(base / manifest.cubes[y]) for y in sorted(manifest.cubes)]
     public = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if len(public):
-        public = impact.add_spinoffs(public, _multipliers(manifest.multipliers))
+        public = weight.add_shares(impact.add_spinoffs(public, _multipliers(manifest.multipliers)),
+                                   weight.as_frame(manifest.employment))
     return Published(manifest, public, _read(base / manifest.years), _read(base / manifest.rates),
                      indicators.Settings(**manifest.settings), base)
 
@@ -308,6 +317,9 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
         load_info = impact.last_load(mem)
         multipliers = [[s, m, v, value] for s, values in impact.sector_multipliers(mem).items()
                        for (m, v), value in values.items()]
+        employment_load = weight.last_load(mem)
+        employment = [[int(y), str(c), float(e), None if pd.isna(i) else float(i), str(src)]
+                      for y, c, e, i, src in weight.table(mem).itertuples(index=False)]
         known = [int(y) for y in indicators.years(mem)["year"]]
         rules_text = repr(indicators.settings(mem))
         settings = asdict(indicators.settings(mem))
@@ -335,7 +347,10 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 rates=_write_part(base, f"rates-{_digest(rates)}", rates),
                 cubes=cubes, panels=panels, complete=complete, impact_version=impact_version,
                 multipliers_load=None if load_info is None else json.loads(json.dumps(load_info, default=str)),
-                multipliers=multipliers, notes=notes_part)
+                multipliers=multipliers, notes=notes_part,
+                employment_load=None if employment_load is None else json.loads(json.dumps(employment_load,
+                                                                                           default=str)),
+                employment=employment)
 
         if found is None and known:
             # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors

@@ -201,7 +201,9 @@ def context() -> dict:
     found = published()
     return {"years": found.years, "is_demo": found.is_demo, "settings": found.settings, "rates": found.rates,
             # issue 14: the input-output multipliers in force (None / {} when no table is loaded)
-            "multipliers_load": found.manifest.multipliers_load, "multipliers": found.multipliers}
+            "multipliers_load": found.manifest.multipliers_load, "multipliers": found.multipliers,
+            # the employment reference table in force (empty when none is loaded): the shares of the territory's jobs
+            "employment_load": found.manifest.employment_load, "employment": found.employment}
 
 
 def update_notice() -> None:
@@ -573,13 +575,30 @@ def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
         return
     ctx = context()
     st.subheader(tr("impact_heading"))
-    found = impact_text.cards(now, ctx["rates"], ctx["multipliers_load"], current)
-    for column, card in zip(st.columns(len(found)), found):
-        column.metric(card["label"], card["value"], help=card["help"], border=True)
-    if ctx["multipliers_load"] is None:
-        st.caption(tr("multipliers_missing"))
-    else:
-        st.caption(tr("impact_spinoff_caveat") + " " + tr("multipliers_source", year=ctx["multipliers_load"]["ref_year"]))
+    found = impact_text.cards(now, ctx["rates"], ctx["multipliers_load"], current, ctx["employment"])
+    for start in range(0, len(found), 3):
+        for column, card in zip(st.columns(3), found[start:start + 3]):
+            column.metric(card["label"], card["value"], help=card["help"], border=True)
+    st.caption(" ".join(impact_text.notes(ctx["multipliers_load"], ctx["employment"], f.year, current)))
+
+
+def impact_table(rows: pd.DataFrame, names: list[str], title: str, key: str) -> None:
+    """Issue 14: the impact figures of published territory rows, indicators × territories with each one's method
+    (output/impact_cards.py), downloadable; then what is an estimate, the sources, and what is missing."""
+    ctx, current = context(), lang()
+    year = int(rows["year"].iloc[0])
+    keys = impact_text.available(ctx["multipliers_load"], ctx["employment"])
+    lines = impact_text.notes(ctx["multipliers_load"], ctx["employment"], year, current)
+    show_table(impact_text.by_indicator(rows, names, keys, current, title, lines + notes()), key,
+               height=(len(keys) + 1) * 35 + 3)
+    for line in lines:
+        st.caption(line)
+
+
+def share_columns() -> list[str]:
+    """The share of the territory's jobs, for the tables of territories, when an employment table is loaded."""
+    employment = context()["employment"]
+    return ["jobs_share"] if employment is not None and not employment.empty else []
 
 
 def page_style() -> None:
@@ -841,7 +860,7 @@ def attempt(operation, done_key: str, messages, after=None) -> None:
         with db.connect() as con:
             result = operation(con)
     except errors.EssError as refused:
-        st.error(refused.message(lang()))
+        st.error(refused.message(lang()).replace("\n", "  \n"))  # a refusal of several lines (one per cell)
         return
     except Exception as exc:  # noqa: BLE001 - anything else: a reference here, the details in the log
         internal_error(exc)

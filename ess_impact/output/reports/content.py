@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from ess_impact import reference
 from ess_impact.labels import INDICATORS, N_
-from ess_impact.output import charts, maps, tables
+from ess_impact.output import charts, impact_cards, maps, tables
 from ess_impact.output.reports.data import (
     CHART_KEY,
     CHART_RATE,
@@ -89,6 +89,17 @@ def mix_table(data: ReportData, by: str) -> Table:
     return table
 
 
+def impact_table(data: ReportData) -> Table:
+    """Issue 14: value added, the value of volunteering, the spin-offs and the share of the territory's jobs of the
+    territory, its region and Québec, each with its one-line method; the notes say what is an estimate, the sources,
+    and what is missing (no multipliers, no employment table)."""
+    keys = impact_cards.available(data.context.multipliers_load, data.context.employment)
+    notes = impact_cards.notes(data.context.multipliers_load, data.context.employment, data.year, data.lang)
+    return impact_cards.by_indicator(data.comparison, list(data.comparison["name"]), keys, data.lang,
+                                     data.t("impact_table_title", place=data.place, year=data.year),
+                                     notes + data.notes())
+
+
 def trend_table(data: ReportData) -> Table:
     first, last = int(data.trend["year"].min()), int(data.trend["year"].max())
     rows = data.trend.assign(year=data.trend["year"].astype(int).astype(str))
@@ -107,6 +118,7 @@ def all_tables(data: ReportData) -> list[tuple[str, Table]]:
     """(sheet name, table) of the workbook, in reading order."""
     return [(data.t("report_sheet_headline"), headline_table(data)),
             (data.t("report_sheet_comparison"), comparison_table(data)),
+            (data.t("report_sheet_impact"), impact_table(data)),
             (data.t("report_sheet_sectors"), mix_table(data, "sector")),
             (data.t("report_sheet_legal_forms"), mix_table(data, "legal_form")),
             (data.t("report_sheet_trend"), trend_table(data)),

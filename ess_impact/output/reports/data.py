@@ -17,7 +17,7 @@ import pandas as pd
 from ess_impact import errors, formatting, labels, reference
 from ess_impact.labels import INDICATORS, N_, t
 from ess_impact.output import story, tables
-from ess_impact.publish import indicators, slices, snapshot
+from ess_impact.publish import impact, indicators, slices, snapshot, weight
 from ess_impact.publish.indicators import Filters
 from ess_impact.store import db, notes
 
@@ -135,6 +135,10 @@ class Context:
     organisation: Organisation = field(default_factory=Organisation)
     generated: date = field(default_factory=date.today)
     panels: dict[tuple[int, int], pd.DataFrame] = field(default_factory=dict)
+    # issue 14: the multipliers in force (their load) and the employment reference table (empty: none loaded); the
+    # cubes carry the spin-offs and the shares computed from them
+    multipliers_load: dict | None = None
+    employment: pd.DataFrame | None = None
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation | None = None,
@@ -146,9 +150,11 @@ class Context:
             published = cls.published(con, organisation)
             if published is not None:
                 return published
-            cubes = public_cubes(con)
+        employment = weight.table(con)
+        cubes = public_cubes(con) if cubes is None else weight.add_shares(cubes, employment)
         return cls(cubes, indicators.settings(con), indicators.volunteer_rates(con), db.is_demo(con),
-                   sorted(int(y) for y in cubes["year"].unique()), organisation)
+                   sorted(int(y) for y in cubes["year"].unique()), organisation,
+                   multipliers_load=impact.last_load(con), employment=employment)
 
     @classmethod
     def published(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation) -> "Context | None":
@@ -158,7 +164,8 @@ class Context:
             return None
         found = snapshot.load(path, manifest)
         years = sorted(int(y) for y in found.public["year"].unique())
-        context = cls(found.public, found.settings, found.rates, found.is_demo, years, organisation)
+        context = cls(found.public, found.settings, found.rates, found.is_demo, years, organisation,
+                      multipliers_load=manifest.multipliers_load, employment=found.employment)
         for pair in manifest.panels:
             first, last = (int(y) for y in pair.split("-"))
             context.panels[(first, last)] = found.panel(first, last)

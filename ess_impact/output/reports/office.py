@@ -7,7 +7,7 @@ import zipfile
 
 from ess_impact import formatting
 from ess_impact.labels import INDICATORS, N_
-from ess_impact.output import tables
+from ess_impact.output import impact_cards, tables
 from ess_impact.output.maps import attribution
 from ess_impact.output.reports.content import Chart, all_tables, chart_file_name
 from ess_impact.output.reports.data import ReportData
@@ -167,6 +167,19 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
         _text(slide, x + INCH // 8, y + INCH // 4, tile_w - INCH // 4, tile_h - INCH // 2,
               [(value, 32, True, ACCENT), (INDICATORS[key].label(data.lang), 15, False, MUTED)])
     _notes(slide, data, data.t("slide_figures_note"))
+
+    # 3b. impact (issue 14): value added, volunteering, reach, spin-offs, share of jobs, with what is an estimate
+    slide = show.slides.add_slide(title_only)
+    _title(slide, data.t("slide_impact_title", place=data.place, year=data.year))
+    cards = impact_cards.cards(now, data.context.rates, data.context.multipliers_load, data.lang,
+                               data.context.employment)
+    colon = " : " if data.lang == "fr" else ": "
+    lines = [(card["label"] + colon + card["value"], 20, False, INK) for card in cards]
+    notes = impact_cards.notes(data.context.multipliers_load, data.context.employment, data.year, data.lang)
+    _text(slide, MARGIN, int(INCH * 1.45), width, int(INCH * 3.4), lines, bullets=True)
+    _text(slide, MARGIN, int(INCH * 4.95), width, int(INCH * 1.8), [(notes[0], 11, False, MUTED),
+                                                                    (notes[-1], 11, False, MUTED)])
+    _notes(slide, data, " ".join(notes))
 
     # 4. one chart per slide, titled with the message it carries
     messages = {m.kind: m.text for m in data.messages}

@@ -16,6 +16,7 @@ from ess_impact.output.reports.content import (
     Chart,
     comparison_table,
     headline_table,
+    impact_table,
     mix_table,
     trend_table,
 )
@@ -187,6 +188,18 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     doc.ln(2)
     doc.chart(*images["per_1000"], width=doc.width * 0.62, optional=True)
 
+    # issue 14: value added, volunteering, spin-offs, share of jobs, each with its method; then what is missing
+    impact = impact_table(data)
+    doc.heading(data.t("impact_table_heading"), 20 + 7 * len(impact.frame))  # its rows stay under their heading
+    method = impact.frame.columns[-1]  # on paper, a method said once for the rows that share it
+    impact.frame.loc[impact.frame[method].eq(impact.frame[method].shift()), method] = data.t("method_same")
+    values = len(impact.keys)
+    first, each = 40.0, 26.5
+    doc.table(impact, [first] + [each] * values + [doc.width - first - each * values], size=7.5)
+    for line in impact.notes[:-len(data.notes())]:
+        doc.paragraph(line, size=7, style="I", colour=MUTED, height=3.1)
+    doc.ln(1)
+
     doc.heading(data.t("report_mrcs_heading", region=data.territory.region_name), doc.chart_height(images["mrcs"][0]))
     doc.chart(*images["mrcs"])
 
@@ -204,8 +217,11 @@ def render(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     first = 18.0
     doc.table(trend, [first] + [(doc.width - first) / (len(trend.frame.columns) - 1)] * (len(trend.frame.columns) - 1))
 
-    doc.heading(data.t("methodology_title"), 60)
-    for heading, paragraphs in data.methodology():
+    sections = data.methodology()
+    # kept on one page (a page holding only its last lines would look blank): about 150 characters a line
+    room = 12 + sum(6.7 + sum(3.8 * (1 + len(text) // 150) for text in paragraphs) for _, paragraphs in sections)
+    doc.heading(data.t("methodology_title"), room)
+    for heading, paragraphs in sections:
         doc.set_font(FONT, "B", 9.5)
         doc.cell(doc.width, 5.5, heading, new_x="LMARGIN", new_y="NEXT")
         for text in paragraphs:

@@ -1,5 +1,6 @@
 """Paramètres (admins): the settings in force (what each means, its default, who changed it and when) and a form to
-change one; the volunteer hourly rates by year with their source; the change history. Validation, tracing and the
+change one; the volunteer hourly rates by year with their source; the reference tables of the impact figures
+(Statistics Canada's input-output multipliers, employment by MRC), loaded from a file; the change history. Validation, tracing and the
 transaction are in ess_impact.settings_admin; after a change to the public figures, the public tables are recomputed
 in the background (publish/snapshot) so that no visitor waits."""
 
@@ -10,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from ess_impact import formatting, labels, settings_admin
+from ess_impact.intake import employment, multipliers
 from ess_impact.labels import N_
+from ess_impact.publish import impact, weight
 from ess_impact.settings import SPECS
 from ess_impact.store import db
 from ess_impact.web import ui
@@ -24,6 +27,8 @@ with db.connect() as con:
     current = settings_admin.current_settings(con, account)
     rates = settings_admin.volunteer_rates(con, account)
     history = settings_admin.changes(con, account)
+    multipliers_load = impact.last_load(con)
+    employment_load = weight.last_load(con)
 
 
 def when(values: pd.Series) -> list[str]:
@@ -134,6 +139,52 @@ with st.form("set_rate_high"):
 if save_high and high_year is not None:
     attempt(lambda con: settings_admin.set_volunteer_rate_high(con, account, high_year, high_value, high_source),
             lambda c: ui.tr("rate_high_saved", year=int(high_year)), lambda c: c.changed)
+
+# --- reference tables of the impact figures (issue 14): input-output multipliers, employment by MRC ---------------
+# The files are parsed in the sandbox child process (intake/sandbox.py), like every upload; a load needs no new
+# protection (spin-offs and shares are computed from the published figures), the public pages get it at once.
+st.header(ui.tr("settings_reference_heading"))
+multipliers_column, employment_column = st.columns(2)
+with multipliers_column.form("load_multipliers", clear_on_submit=True):
+    st.subheader(ui.tr("settings_multipliers_heading"))
+    st.caption(ui.tr("multipliers_source", year=multipliers_load["ref_year"]) if multipliers_load else
+               ui.tr("multipliers_missing"))
+    if multipliers_load:
+        st.caption(ui.tr("settings_loaded_by", file=multipliers_load["file_name"], by=multipliers_load["actor"],
+                         when=multipliers_load["loaded_at"].strftime("%Y-%m-%d %H:%M")))
+    multipliers_file = st.file_uploader(ui.tr("settings_multipliers_file"), type=["csv"], key="multipliers_file")
+    load_multipliers = st.form_submit_button(ui.tr("settings_load"), type="primary", key="multipliers_load",
+                                             icon=":material/upload:")
+with employment_column.form("load_employment", clear_on_submit=True):
+    st.subheader(ui.tr("settings_employment_heading"))
+    st.caption(ui.tr("settings_employment_help"))
+    if employment_load:
+        st.caption(ui.tr("settings_employment_in_force", years=employment_load["years"].replace(",", ", "),
+                         source=employment_load["source"]) + " " +
+                   ui.tr("settings_loaded_by", file=employment_load["file_name"], by=employment_load["actor"],
+                         when=employment_load["loaded_at"].strftime("%Y-%m-%d %H:%M")))
+    else:
+        st.caption(ui.tr("employment_none"))
+    employment_file = st.file_uploader(ui.tr("settings_employment_file"), type=["csv", "xlsx", "xls", "ods"],
+                                       key="employment_file")
+    employment_source = st.text_input(ui.tr("source"), key="employment_source",
+                                      placeholder=ui.tr("settings_employment_source_help"),
+                                      max_chars=employment.MAX_SOURCE)
+    load_employment = st.form_submit_button(ui.tr("settings_load"), type="primary", key="employment_load",
+                                            icon=":material/upload:")
+if load_multipliers and multipliers_file is not None:
+    attempt(lambda con: multipliers.load(con, account, multipliers_file.name, multipliers_file.getvalue()),
+            lambda r: ui.tr("multipliers_loaded", year=r.ref_year, industries=r.industries, rows=r.rows,
+                            skipped=r.skipped), lambda r: True)
+if load_employment and employment_file is not None:
+    attempt(lambda con: employment.load(con, account, employment_file.name, employment_file.getvalue(),
+                                        employment_source),
+            lambda r: " ".join([ui.tr("employment_loaded", years=", ".join(map(str, r.years)),
+                                      rows=formatting.number(r.rows, lang),
+                                      income=formatting.number(r.with_income, lang))] +
+                               [ui.tr("employment_missing_mrcs", year=y, codes=", ".join(c),
+                                      mrcs=formatting.counted("count_mrcs", "count_mrcs_plural", len(c), lang))
+                                for y, c in r.missing.items() if c]), lambda r: True)
 
 # --- history and accounts -----------------------------------------------------------------------------------------
 with st.expander(ui.tr("settings_history_heading")):

@@ -1,5 +1,5 @@
-"""Comparer: 2 to 6 territories (MRCs or regions) side by side: indicators, per 1 000 inhabitants, trends indexed
-to a base year, sector mix."""
+"""Comparer: 2 to 6 territories (MRCs or regions) side by side: indicators, impact (value added, volunteering,
+spin-offs, share of the territory's jobs), per 1 000 inhabitants, trends indexed to a base year, sector mix."""
 
 import pandas as pd
 import streamlit as st
@@ -42,6 +42,11 @@ rows = rows.assign(name=[names[f"{level}:{code}"] for level, code in zip(rows["g
 ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + [slices.POPULATION], lang,
                                ui.tr("compare_table_title", year=f.year), ui.notes(), label_columns=("name",)),
               "compare_table")
+
+# issue 14: value added, the value of volunteering, spin-offs and the share of the territory's jobs, each with its
+# method; the estimates say so, a suppressed value is "x"
+st.subheader(ui.tr("impact_table_heading"))
+ui.impact_table(rows, list(rows["name"]), ui.tr("compare_impact_title", year=f.year), "compare_impact")
 
 series = {name: ([value], [hidden]) for name, value, hidden in zip(
     rows["name"], rows[rate_key].astype(float), indicators.hidden(rows, rate_key))}

@@ -62,6 +62,24 @@ else:
     ui.dataframe(frame, hide_index=True, width="stretch")
     st.caption(ui.tr("methodology_multipliers_note"))
 
+# issue 14: the weight in the territory: the share of the territory's jobs, its source and caveats; the table in
+# force (its reference years and sources) or how to load one
+st.subheader(ui.tr("methodology_weight_heading"))
+st.markdown(ui.tr("methodology_weight"))
+employment = ctx["employment"]
+if employment.empty:
+    st.info(ui.tr("employment_none"))
+else:
+    counts = employment.groupby("ref_year").agg(mrcs=("mrc_code", "size"), income=("employment_income", "count"),
+                                                source=("source", "first")).reset_index()
+    ui.show_table(tables.Table(pd.DataFrame({
+        ui.tr("year"): counts["ref_year"].astype(str),
+        ui.tr("methodology_weight_mrcs"): counts["mrcs"].to_numpy(dtype=float),
+        ui.tr("methodology_weight_income"): counts["income"].to_numpy(dtype=float),
+        ui.tr("source"): counts["source"],
+    }), {ui.tr("methodology_weight_mrcs"): "count", ui.tr("methodology_weight_income"): "count"},
+        ui.tr("methodology_weight_heading"), ui.notes()), "employment_years")
+
 st.header(ui.tr("confidentiality_heading"))
 st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
                share=formatting.percent(settings.dominance_share, lang, 0)))

@@ -58,5 +58,5 @@ else:
     st.header(ui.tr("by_region"))
     rows = indicators.select(cubes, "region", Filters(f.year, None, None, f.sector, f.legal_form), lang)
     title = ui.tr("by_region_title", place=map_place, year=f.year)
-ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, title, ui.notes()), "geo_table")
+ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + ui.share_columns(), lang, title, ui.notes()), "geo_table")
 ui.footnotes(f.year)

@@ -29,7 +29,8 @@ except reports.ReportError as exc:
     st.warning(exc.message(lang))
     organisation = reports.Organisation()
 years = sorted(int(y) for y in ctx["years"]["year"])
-context = reports.Context(ui.public_cubes(), ctx["settings"], ctx["rates"], ctx["is_demo"], years, organisation)
+context = reports.Context(ui.public_cubes(), ctx["settings"], ctx["rates"], ctx["is_demo"], years, organisation,
+                          multipliers_load=ctx["multipliers_load"], employment=ctx["employment"])
 if f.year - 1 in years:
     context.panels[(f.year - 1, f.year)] = ui.panel_cubes(f.year - 1, f.year)
 try:

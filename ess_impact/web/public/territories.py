@@ -75,6 +75,10 @@ if f.mrc:
     ui.show_chart(ui.figure(charts.lines, trend, key, lang,
                             ui.tr("trend_compared_title", indicator=label, year=first_year, place=where), source,
                             index_base=first_year), "mrc_trend")
+    st.subheader(ui.tr("impact_table_heading"))
+    regional = [f"{n} ({ui.tr('region').lower()})" if level == "region" else n
+                for n, level in zip(rows["name"], rows["geo_level"])]  # an MRC and its region may share a name
+    ui.impact_table(rows, regional, ui.tr("impact_table_title", place=where, year=f.year), "impact_table")
 elif f.region:
     st.header(ui.tr("by_mrc_heading"))
     rows = indicators.select(cubes, "mrc", Filters(f.year, f.region, None, f.sector, f.legal_form), lang)
@@ -84,8 +88,8 @@ elif f.region:
     story.presentation_link(f)
     story.show_messages(f, cubes)
     story.show_map(f, cubes, key, "region_map")
-    ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_mrc_title", place=where, year=f.year),
-                                   ui.notes()), "mrc_table")
+    ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + ui.share_columns(), lang,
+                                   ui.tr("by_mrc_title", place=where, year=f.year), ui.notes()), "mrc_table")
     ui.show_chart(ui.figure(charts.bars, rows["name"], rows[key], key, lang,
                               ui.tr("per_1000_mrcs_title", indicator=label, place=where, year=f.year), source,
                               hidden=indicators.hidden(rows, key)), "mrc_values")
@@ -96,8 +100,8 @@ elif f.region:
 else:
     st.info(ui.tr("territories_pick"))
     rows = indicators.select(cubes, "region", Filters(f.year, None, None, f.sector, f.legal_form), lang)
-    ui.show_table(tables.published(rows, slices.TABLE_COLUMNS, lang, ui.tr("by_region_title", place=where,
-                                                                          year=f.year), ui.notes()), "region_table")
+    ui.show_table(tables.published(rows, slices.TABLE_COLUMNS + ui.share_columns(), lang,
+                                   ui.tr("by_region_title", place=where, year=f.year), ui.notes()), "region_table")
     ui.show_chart(ui.figure(charts.bars, rows["name"], rows[rate_key], rate_key, lang,
                               ui.tr("per_1000_regions_title", indicator=rate_label, place=where, year=f.year),
                               source, hidden=indicators.hidden(rows, rate_key), references=reference_values(None)),
