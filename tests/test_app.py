@@ -76,7 +76,7 @@ def test_overview_on_demo_data(monkeypatch, demo_db, lang):
     assert at.sidebar.selectbox[0].label == labels.t("year", lang)
     assert at.sidebar.selectbox[0].value == year
 
-    assert len(at.metric) == 8 + 5  # the headline cards, then issue 14's impact cards
+    assert len(at.metric) == 8 + 6  # the headline cards, then issue 14's impact cards (with the share of jobs)
     enterprises = _metric(at, "enterprises", lang).value
     assert (QC_FR_NUMBER if lang == "fr" else EN_NUMBER).match(enterprises), repr(enterprises)
     revenue = _metric(at, "revenue_total", lang).value
@@ -124,7 +124,7 @@ def test_earlier_year(monkeypatch, demo_db):
     assert at.sidebar.selectbox[0].value == earlier
     assert at.query_params.get("annee") == str(earlier)  # kept in the URL
     assert labels.t("demo_banner", "fr") in _warnings(at)
-    assert len(at.metric) == 8 + 5 and all(m.delta for m in at.metric[:8])  # impact cards carry no change
+    assert len(at.metric) == 8 + 6 and all(m.delta for m in at.metric[:8])  # impact cards carry no change
 
 
 def test_empty_database_gets_the_demo_data(monkeypatch, tmp_path, demo_db):
