@@ -326,4 +326,5 @@ def test_reports_page_offers_every_file_built_on_click(demo_db, demo_context, mo
     assert files["fiche-54-les-maskoutains-2024.pdf"].startswith(b"%PDF")
     assert files["rapport-54-les-maskoutains-2024.pdf"].startswith(b"%PDF")
     load_workbook(io.BytesIO(files["rapport-54-les-maskoutains-2024.xlsx"]))
-    assert len(Presentation(io.BytesIO(files["rapport-54-les-maskoutains-2024.pptx"])).slides) == 11  # as test_deck_has_a_title_slide_and_one_slide_per_chart counts them
+    deck = Presentation(io.BytesIO(files["rapport-54-les-maskoutains-2024.pptx"]))
+    assert len(deck.slides) == 11  # as test_deck_has_a_title_slide_and_one_slide_per_chart counts them
