@@ -11,10 +11,14 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import pytest
+from cubes_factory import cube, cube_row
 
+from ess_impact import reference
 from ess_impact.labels import INDICATORS
 from ess_impact.publish import slices
-from ess_impact.output import charts
+from ess_impact.output import charts, maps
+from ess_impact.publish import areas
+from ess_impact.publish.indicators import Filters
 
 SECTORS = ["Éducation, formation et services de garde", "Finance et assurances", "Santé et conditions de vie",
            "Commerce de détail", "Arts, culture et médias", "Loisirs et tourisme", "Agroalimentaire",
@@ -151,3 +155,68 @@ def test_suppressed_bars_show_x_and_nothing_else(drawn):
     bar = fig.data[0]
     shown = dict(zip(bar.y, bar.text))
     assert shown[SECTORS[-1]] == "x" and shown[SECTORS[-2]] == "x"
+
+
+MAP_VIEWS = [("16", "54"), ("03", "23"), ("06", None), ("13", "65")]  # Montérégie, Capitale-Nationale, Montréal, Laval
+NAMES = """(div) => [...div.querySelectorAll('.scattergeo text, .scattergeolayer text')].filter(e => e.textContent.trim())
+  .map(e => { const r = e.getBoundingClientRect(); return {text: e.textContent, left: r.left, right: r.right,
+                                                          top: r.top, bottom: r.bottom}; })"""
+
+SVG = """(div) => { const r = div.querySelector('.main-svg').getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }"""
+
+
+@pytest.fixture(scope="module")
+def maps_drawn(browser):
+    """The map of each region in MAP_VIEWS, its MRC highlighted, drawn at a phone's width and at a desktop's."""
+    plotly_js = resources.files("plotly").joinpath("package_data/plotly.min.js").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_content(f"<html><body style='margin:0'><div id='chart'></div><script>{plotly_js}</script></body></html>")
+    frame = areas.area_values(_map_cubes(), Filters(2024), "jobs_total", "fr")
+    out = {}
+    try:
+        for region, mrc in MAP_VIEWS:
+            fig = maps.choropleth(frame, "jobs_total", "fr", "Emplois pour 1 000 habitants — 2024", SOURCE,
+                                  region=region, highlight=mrc)
+            spec = json.loads(fig.to_json())
+            for width in WIDTHS:
+                page.evaluate("([data, layout]) => Plotly.newPlot('chart', data, layout)",
+                              [spec["data"], {**spec["layout"], "width": width}])
+                out[(region, mrc, width)] = (page.evaluate(NAMES, page.query_selector("#chart")),
+                                             page.evaluate(SVG, page.query_selector("#chart")), fig)
+    finally:
+        page.close()
+    return out
+
+
+def _map_cubes() -> pd.DataFrame:
+    """Every MRC published, with made-up jobs."""
+    mrcs = reference.mrcs()
+    return cube([cube_row(2024, "mrc", m.code, m.usual_name, region=m.region_code, population=50_000,
+                          jobs_total=float(500 + 37 * i % 900)) for i, m in enumerate(mrcs.itertuples())])
+
+
+def test_map_names_never_overlap_and_stay_inside(maps_drawn):
+    for (region, mrc, width), (names, svg, _) in maps_drawn.items():
+        assert names, (region, width)
+        for box in names:
+            assert svg["left"] - 1 <= box["left"] and box["right"] <= svg["right"] + 1, (region, width, box)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                assert not _overlap(a, b), (region, width, a["text"], b["text"])
+
+
+def test_map_names_the_chosen_mrc_and_every_mrc_on_hover(maps_drawn):
+    mrcs = reference.mrcs()
+    for (region, mrc, width), (names, _, fig) in maps_drawn.items():
+        written = " ".join(box["text"] for box in names)
+        if mrc:
+            first = mrcs.set_index("code").loc[mrc, "usual_name"].split()[0].split("-")[0]
+            assert first in written, (region, mrc, written)
+        hover = {str(row[0]) for trace in fig.data if trace.type == "choropleth" and trace.customdata is not None
+                 for row in trace.customdata}
+        in_region = mrcs.loc[mrcs["region_code"] == region, "usual_name"]
+        assert all(any(name in h for h in hover) for name in in_region), region
+    # Montérégie's fifteen MRCs do not all fit a phone: some are left to the hover, and more fit a wider map
+    phone, wide = maps_drawn[("16", "54", 358)][0], maps_drawn[("16", "54", 1200)][0]
+    assert 3 <= len(phone) < 15 and len(wide) >= len(phone)

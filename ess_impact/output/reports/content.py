@@ -198,10 +198,12 @@ def map_chart(data: ReportData, source: str) -> Chart:
     frame = areas.area_values(data.context.cubes, Filters(data.year), CHART_KEY, data.lang)
     title = data.t("map_choropleth_title", indicator=INDICATORS[CHART_KEY].label(data.lang),
                    place=data.territory.region_name, year=data.year)
+    width = 640 if not source else 900
     figure = maps.choropleth(frame, CHART_KEY, data.lang, title, source, region=data.territory.region_code,
-                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600)
+                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600,
+                             label_width=width)
     figure.update_layout(paper_bgcolor="white", plot_bgcolor="white")
-    return Chart("map", title, figure, width=640 if not source else 900)
+    return Chart("map", title, figure, width=width)
 
 
 def _short_sector(name: str, width: int = 26) -> str:
