@@ -144,8 +144,9 @@ def bars(names, values, key: str, lang: str, title: str, source: str, hidden=Non
                      nticks=5, tickangle=0)
     fig.update_yaxes(title_text="", automargin=True)
     row = NAMED_ROW if shorten else 28
-    limit = float(np.nanmax([*(frame["value"].to_numpy(dtype=float) / divisor),
-                             *(v / divisor for v in (references or {}).values() if v is not None)], initial=0))
+    drawn = [v for v in [*(frame["value"].to_numpy(dtype=float) / divisor),
+                         *(v / divisor for v in (references or {}).values() if v is not None)] if not np.isnan(v)]
+    limit = max(drawn, default=0.0)
     if shorten:
         # the name over its bar, from the left edge; the bar's value written after it needs a quarter more room
         limit = limit * 1.3 or 1
@@ -166,7 +167,8 @@ def bars(names, values, key: str, lang: str, title: str, source: str, hidden=Non
                            text=f"{name}{colon}{formatting.indicator(key, value, lang, compact=True)}",
                            font=dict(size=13, color=PALETTE[(i + 1) % len(PALETTE)]))
     lines_over = sum(1 for value in (references or {}).values() if value is not None and not np.isnan(value))
-    height = max(300, (200 if shorten else 120) + row * len(frame))  # 190 px of margins (finish) around the rows
+    # 190 px of margins (finish) around the rows; each name over its bar needs its row to be exactly `row` px
+    height = 200 + row * len(frame) if shorten else max(300, 120 + row * len(frame))
     shown = frame.iloc[::-1]  # largest first, as read from the top
     extra = [[name, formatting.indicator(key, value, lang, compact=True)] for name, value in (references or {}).items()
              if value is not None and not np.isnan(value)]
