@@ -162,6 +162,8 @@ NAMES = """(div) => [...div.querySelectorAll('.scattergeo text, .scattergeolayer
   .map(e => { const r = e.getBoundingClientRect(); return {text: e.textContent, left: r.left, right: r.right,
                                                           top: r.top, bottom: r.bottom}; })"""
 
+NOTES = """(div) => [...div.querySelectorAll('.annotation-text')].map(e => { const r = e.getBoundingClientRect();
+  return {text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
 SVG = """(div) => { const r = div.querySelector('.main-svg').getBoundingClientRect();
   return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }"""
 
@@ -182,8 +184,9 @@ def maps_drawn(browser):
             for width in WIDTHS:
                 page.evaluate("([data, layout]) => Plotly.newPlot('chart', data, layout)",
                               [spec["data"], {**spec["layout"], "width": width}])
-                out[(region, mrc, width)] = (page.evaluate(NAMES, page.query_selector("#chart")),
-                                             page.evaluate(SVG, page.query_selector("#chart")), fig)
+                chart = page.query_selector("#chart")
+                out[(region, mrc, width)] = (page.evaluate(NAMES, chart), page.evaluate(SVG, chart), fig,
+                                             page.evaluate(NOTES, chart))
     finally:
         page.close()
     return out
@@ -197,8 +200,12 @@ def _map_cubes() -> pd.DataFrame:
 
 
 def test_map_names_never_overlap_and_stay_inside(maps_drawn):
-    for (region, mrc, width), (names, svg, _) in maps_drawn.items():
+    for (region, mrc, width), (names, svg, _, notes) in maps_drawn.items():
         assert names, (region, width)
+        assert notes  # the source line, whole inside the figure
+        for box in notes:
+            assert svg["left"] - 1 <= box["left"] and box["right"] <= svg["right"] + 1, (region, width, box)
+            assert svg["top"] - 1 <= box["top"] and box["bottom"] <= svg["bottom"] + 1, (region, width, box)
         for box in names:
             assert svg["left"] - 1 <= box["left"] and box["right"] <= svg["right"] + 1, (region, width, box)
         for i, a in enumerate(names):
@@ -208,7 +215,7 @@ def test_map_names_never_overlap_and_stay_inside(maps_drawn):
 
 def test_map_names_the_chosen_mrc_and_every_mrc_on_hover(maps_drawn):
     mrcs = reference.mrcs()
-    for (region, mrc, width), (names, _, fig) in maps_drawn.items():
+    for (region, mrc, width), (names, _, fig, _) in maps_drawn.items():
         written = " ".join(box["text"] for box in names)
         if mrc:
             first = mrcs.set_index("code").loc[mrc, "usual_name"].split()[0].split("-")[0]
