@@ -64,7 +64,8 @@ def _figures(lang: str) -> dict:
     return {
         "bars": charts.bars(SECTORS, values, "jobs_total", lang, "Emplois (total) par secteur — Les Maskoutains, 2024",
                             SOURCE, hidden=hidden),
-        "bars_money": charts.bars(SECTORS[:5], values[:5] * 1e6, "revenue_total", lang, "Revenus — Montérégie, 2024",
+        "bars_money": charts.bars(SECTORS[:5], values[:5] * 1e6, "revenue_total", lang,
+                                  "Revenus totaux pour 1 000 habitants par MRC — Les Maskoutains, sa région et le Québec, 2024",
                                   SOURCE, references={"Montérégie": 4e8, "Québec": 3e8}),
         "lines": charts.lines(trend, "jobs_total", lang, "Emplois — Les Maskoutains, sa région et le Québec", SOURCE,
                               index_base=2020),

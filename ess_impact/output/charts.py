@@ -24,6 +24,8 @@ SCALE = "cividis"
 HIGHLIGHT = "#D55E00"
 MUTED = "#9AA5B1"
 SOURCE_WIDTH = 42   # characters of the source line per line: 12 px type fits beside a y axis in a phone's 358 px
+TITLE_WIDTH = 32    # characters of a chart's title (19 px) per line, and of its subtitle (15 px): a phone's width
+SUBTITLE_WIDTH = 42
 LEGEND_TOP = 76     # px from a figure's top edge to its legend, under the title and subtitle
 LEGEND_ROWS = 3     # rows of legend kept under a chart's title (a phone wraps three or four series on three rows)
 NAME_WIDTH = 38    # characters of a bar's name written over it on a screen (14 px type, a phone's width)
@@ -95,24 +97,32 @@ def source_lines(source: str, width: int = SOURCE_WIDTH) -> str:
                        for line in textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False))
 
 
+def _wrapped(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
 def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70) -> go.Figure:
     """Common layout: title, then the legend as rows under it (wrapping on a phone instead of taking half its
     width), source line at the bottom edge, Québec separators, white background. `bottom` is the room kept under
     the plot for axis labels and the source line."""
     # "What — where, when": the what on the first line, where and when under it (keeps titles readable on a phone).
     what, _, where = title.partition(" — ")
+    # plotly does not wrap titles either: cut to a phone's width, each extra line adding to the top margin
+    what, where = (_wrapped(what, TITLE_WIDTH), _wrapped(where, SUBTITLE_WIDTH)) if "<br>" not in what else (what, where)
+    above = 24 * what.count("<br>") + 19 * where.count("<br>")
     source = source_lines(source)
     extra = 15 * max(source.count("<br>") - 1, 0)  # source lines beyond the two the bottom margin holds
     legend = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name) > 1
-    top = 90 + (LEGEND_ROWS * 22 if legend else 0)
+    top = 90 + above + (LEGEND_ROWS * 22 if legend else 0)
     height = height + top - 90 + extra
     fig.update_layout(
         template="plotly_white", font=FONT, colorway=PALETTE, separators=formatting.PLOTLY_SEPARATORS[lang],
         title=dict(text=what, x=0, xanchor="left", font=dict(size=19), y=1, yref="container", yanchor="top",
-                   pad=dict(t=10), subtitle=dict(text=where, font=dict(size=15, color="#52606D"))), height=height,
+                   pad=dict(t=10 + 24 * what.count("<br>")),  # plotly lifts a title of several lines
+                   subtitle=dict(text=where, font=dict(size=15, color="#52606D"))), height=height,
         margin=dict(l=10, r=30, t=top, b=bottom + 30 + extra), hoverlabel=dict(font_size=14), showlegend=legend,
         # the legend's rows start under the title and subtitle, at a fixed distance from the figure's top edge
-        legend=dict(orientation="h", yref="container", y=1 - LEGEND_TOP / height, yanchor="top", x=0,
+        legend=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above) / height, yanchor="top", x=0,
                     xanchor="left", title_text="", font=dict(size=14)),
     )
     fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0,
