@@ -710,7 +710,8 @@ def account_box(current) -> None:
     if current is None:
         return
     side = st.sidebar
-    role = tr("role_regional", regions=", ".join(current.regions)) if current.is_regional \
+    role = tr("role_regional", regions=", ".join(place(Filters(region=code)) for code in current.regions)) \
+        if current.is_regional \
         else tr(ROLE_KEYS[current.role])
     side.caption(tr("logged_in_as", email=current.email) + f" ({role})")
     if side.button(tr("logout"), icon=":material/logout:", key="logout"):
