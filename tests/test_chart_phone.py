@@ -163,8 +163,10 @@ NAMES = """(div) => [...div.querySelectorAll('.scattergeo text, .scattergeolayer
   .map(e => { const r = e.getBoundingClientRect(); return {text: e.textContent, left: r.left, right: r.right,
                                                           top: r.top, bottom: r.bottom}; })"""
 
-NOTES = """(div) => [...div.querySelectorAll('.annotation-text')].map(e => { const r = e.getBoundingClientRect();
-  return {text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
+NOTES = """(div) => [...div.querySelectorAll('.annotation-text, .gtitle, .gtitle-subtitle, g.geo')].map(e => {
+  const r = e.getBoundingClientRect();
+  return {kind: e.getAttribute('class'), text: e.textContent, left: r.left, right: r.right, top: r.top,
+          bottom: r.bottom}; })"""
 SVG = """(div) => { const r = div.querySelector('.main-svg').getBoundingClientRect();
   return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }"""
 
@@ -179,7 +181,7 @@ def maps_drawn(browser):
     out = {}
     try:
         for region, mrc in MAP_VIEWS:
-            fig = maps.choropleth(frame, "jobs_total", "fr", "Emplois pour 1 000 habitants — 2024", SOURCE,
+            fig = maps.choropleth(frame, "jobs_total", "fr", "Emplois (total) pour 1 000 habitants — par MRC, 2024", SOURCE,
                                   region=region, highlight=mrc)
             spec = json.loads(fig.to_json())
             for width in WIDTHS:
@@ -203,7 +205,11 @@ def _map_cubes() -> pd.DataFrame:
 def test_map_names_never_overlap_and_stay_inside(maps_drawn):
     for (region, mrc, width), (names, svg, _, notes) in maps_drawn.items():
         assert names, (region, width)
-        assert notes  # the source line, whole inside the figure
+        assert notes  # the source line and the titles, whole inside the figure; the map under the titles
+        titles = [b for b in notes if b["kind"] in ("gtitle", "gtitle-subtitle")]
+        drawn = [b for b in notes if b["kind"] == "geo geo"]
+        assert len(titles) == 2 and len(drawn) == 1
+        assert drawn[0]["top"] >= max(t["bottom"] for t in titles) - 1, (region, width)
         for box in notes:
             assert svg["left"] - 1 <= box["left"] and box["right"] <= svg["right"] + 1, (region, width, box)
             assert svg["top"] - 1 <= box["top"] and box["bottom"] <= svg["bottom"] + 1, (region, width, box)

@@ -151,7 +151,7 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
     charts.describe(fig, [t("territory", lang), label, rate_label],
                     data[["name", "value_text", "rate_text"]].to_numpy().tolist())
     charts.finish(fig, title, source, lang, height=height, bottom=120)
-    fig.update_layout(margin_l=0, margin_r=0, margin_t=90, dragmode=False)  # finish kept room for the source
+    fig.update_layout(margin_l=0, margin_r=0, dragmode=False)  # finish kept room for the (wrapped) title and source
     return fig
 
 
