@@ -69,8 +69,24 @@ def _figures(lang: str) -> dict:
                                   SOURCE, references={"Montérégie": 4e8, "Québec": 3e8}),
         "lines": charts.lines(trend, "jobs_total", lang, "Emplois — Les Maskoutains, sa région et le Québec", SOURCE,
                               index_base=2020),
+        "matrix": charts.share_heatmap(_shares(), "jobs_total", lang, "Part de chaque secteur dans emplois (total) — "
+                                       "territoires comparés, 2024", SOURCE, "Part du territoire (%)"),
         "grouped": charts.grouped([INDICATORS[rate].label(lang)], series, rate, lang, "Emplois pour 1 000 habitants — 2024", SOURCE),
     }
+
+
+def _shares() -> pd.DataFrame:
+    """Each sector's share of six territories (Comparer's matrix), one cell suppressed."""
+    places = ["Les Maskoutains (54)", "Pierre-De Saurel (53)", "Rouville (55)", "Montérégie (16)", "Montréal (66)",
+              "Québec (23)"]
+    rows = []
+    for j, place in enumerate(places):
+        values = np.arange(1, len(SECTORS) + 1, dtype=float) * (j + 1)
+        for i, sector in enumerate(SECTORS):
+            hidden = (i, j) == (2, 1)
+            rows.append({"sector": sector, "territory": place, "value": values[i], "hidden": hidden,
+                         "share": values[i] / values.sum(), "share_hidden": hidden})
+    return pd.DataFrame(rows)
 
 
 def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
@@ -109,11 +125,16 @@ def test_every_text_inside_the_figure_and_none_overlapping(drawn):
             assert svg["top"] - 1 <= box["top"] and box["bottom"] <= svg["bottom"] + 1, (name, lang, width, box)
         for i, a in enumerate(texts):
             for b in texts[i + 1:]:
+                if "rotate" in a["transform"] and "rotate" in b["transform"]:
+                    continue  # two slanted names: their upright boxes overlap even when the names do not
                 assert not _overlap(a, b), (name, lang, width, a["text"], b["text"])
 
 
 def test_tick_labels_are_level(drawn):
+    """Numbers on level ticks; a matrix's territory names are slanted on purpose (checked for overlaps above)."""
     for (name, lang, width), (boxes, _) in drawn.items():
+        if name == "matrix":
+            continue
         for box in boxes["texts"]:
             if box["kind"] == "xtick":
                 assert "rotate" not in box["transform"], (name, lang, width, box)
@@ -234,3 +255,15 @@ def test_map_names_the_chosen_mrc_and_every_mrc_on_hover(maps_drawn):
     # Montérégie's fifteen MRCs do not all fit a phone: some are left to the hover, and more fit a wider map
     phone, wide = maps_drawn[("16", "54", 358)][0], maps_drawn[("16", "54", 1200)][0]
     assert 3 <= len(phone) < 15 and len(wide) >= len(phone)
+
+
+def test_a_matrix_keeps_the_width_and_its_colour_bar_sits_above_it(drawn, browser):
+    for lang in ("fr", "en"):
+        boxes, fig = drawn[("matrix", lang, 358)]
+        # the matrix reaches the right edge (its colour bar no longer takes a third of the width)
+        assert boxes["svg"]["right"] - boxes["plot"]["right"] <= 40
+        names = [b for b in boxes["texts"] if b["kind"] == "ytick"]
+        assert len(names) == len(SECTORS) and all(len(b["text"]) <= charts.MATRIX_NAME_WIDTH for b in names)
+        assert all(b["left"] >= boxes["svg"]["left"] - 1 for b in names)  # not cut at the left edge
+        cut = [n for n in fig.data[0].y if n.endswith("…")]
+        assert cut and all(any(row[0][0].startswith(n[:-1]) for row in fig.data[0].customdata) for n in cut)

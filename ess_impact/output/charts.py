@@ -28,6 +28,7 @@ TITLE_WIDTH = 32    # characters of a chart's title (19 px) per line, and of its
 SUBTITLE_WIDTH = 42
 LEGEND_TOP = 76     # px from a figure's top edge to its legend, under the title and subtitle
 LEGEND_ROWS = 3     # rows of legend kept under a chart's title (a phone wraps three or four series on three rows)
+MATRIX_NAME_WIDTH = 20  # characters of a matrix's row names (sectors) beside it
 NAME_WIDTH = 38    # characters of a bar's name written over it on a screen (14 px type, a phone's width)
 NAMED_ROW = 48     # px per bar when its name is written over it
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color="#1F2933")
@@ -101,7 +102,8 @@ def _wrapped(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
-def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70) -> go.Figure:
+def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70,
+           colour_bar: bool = False) -> go.Figure:
     """Common layout: title, then the legend as rows under it (wrapping on a phone instead of taking half its
     width), source line at the bottom edge, Québec separators, white background. `bottom` is the room kept under
     the plot for axis labels and the source line."""
@@ -113,21 +115,28 @@ def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460
     source = source_lines(source)
     extra = 15 * max(source.count("<br>") - 1, 0)  # source lines beyond the two the bottom margin holds
     legend = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name) > 1
-    top = 90 + above + (LEGEND_ROWS * 22 if legend else 0)
+    top = 90 + above + (LEGEND_ROWS * 22 if legend or colour_bar else 0)
     height = height + top - 90 + extra
     fig.update_layout(
         template="plotly_white", font=FONT, colorway=PALETTE, separators=formatting.PLOTLY_SEPARATORS[lang],
         title=dict(text=what, x=0, xanchor="left", font=dict(size=19), y=1, yref="container", yanchor="top",
-                   pad=dict(t=10 + 24 * what.count("<br>")),  # plotly lifts a title of several lines
+                   pad=dict(t=10 + 24 * what.count("<br>"), l=2),  # plotly lifts a title of several lines
                    subtitle=dict(text=where, font=dict(size=15, color="#52606D"))), height=height,
         margin=dict(l=10, r=30, t=top, b=bottom + 30 + extra), hoverlabel=dict(font_size=14), showlegend=legend,
         # the legend's rows start under the title and subtitle, at a fixed distance from the figure's top edge
         legend=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above) / height, yanchor="top", x=0,
                     xanchor="left", title_text="", font=dict(size=14)),
     )
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0,
-                       yshift=-(bottom - 10), showarrow=False, xanchor="left", yanchor="top", align="left",
-                       font=dict(size=12, color="#52606D"))
+    if colour_bar:
+        # a matrix's colour bar across, where a legend would be (beside the matrix it took a third of a phone's
+        # width); untitled: the chart's title says what the colour is
+        fig.update_traces(colorbar=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above + 22) / height,
+                                        yanchor="top", xref="container", x=0, xanchor="left", xpad=14,
+                                        lenmode="pixels", len=240, thickness=12, title_text=""))
+    # a matrix's names take the left of the figure: its source line ends at the right edge instead
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=1 if colour_bar else 0, y=0,
+                       yshift=-(bottom - 10), showarrow=False, xanchor="right" if colour_bar else "left",
+                       yanchor="top", align="left", font=dict(size=12, color="#52606D"))
     return fig
 
 
@@ -288,7 +297,8 @@ def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: 
                 shown = formatting.percent(float(cell["share"]), lang, 0)
             value = "" if cell is None else formatting.SUPPRESSED if bool(cell["hidden"]) else \
                 formatting.indicator(key, float(cell["value"]), lang)
-            text_row.append(shown)
+            # in the cell, the number alone (the colour bar says "%"): it fits a phone's narrow columns
+            text_row.append(shown.replace("\u00a0%", "").replace("%", ""))
             custom_row.append([sector, place, shown or formatting.MISSING, value or formatting.MISSING])
         z.append(z_row)
         text.append(text_row)
@@ -297,22 +307,22 @@ def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: 
     top = float(np.percentile(finite, 95)) if finite else 1.0
     label = INDICATORS[key].label(lang)
     colon = " : " if lang != "en" else ": "
-    short = [_shorten(s, 24) for s in sectors]
+    short = [_shorten(s, MATRIX_NAME_WIDTH) for s in sectors]
     fig = go.Figure(go.Heatmap(
         z=z, x=places, y=short, text=text, texttemplate="%{text}" if cell_text else None,
-        textfont=dict(size=12), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
+        textfont=dict(size=11), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
         xgap=1, ygap=1,
         hovertemplate=f"<b>%{{customdata[0]}}</b> — %{{customdata[1]}}<br>{colour_title}{colon}%{{customdata[2]}}"
                       f"<br>{label}{colon}%{{customdata[3]}}<extra></extra>",
-        colorbar=dict(title=dict(text=colour_title, side="right"), ticksuffix="\u00a0%" if lang != "en" else "%",
-                      tickformat=",~r", thickness=14)))
+        colorbar=dict(title=dict(text=colour_title), ticksuffix="\u00a0%" if lang != "en" else "%",
+                      tickformat=",~r", nticks=6)))
     longest = max((len(p) for p in places), default=0)
     bottom = 40 + int(min(longest, 28) * 6.5)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(tickangle=-45, automargin=True, side="bottom")
     describe(fig, [t("sector", lang), *places],
              [[sector, *(cell[2] for cell in row)] for sector, row in zip(sectors, custom)])
-    return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom)
+    return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom, colour_bar=True)
 
 
 def _label(key: str, lang: str) -> str:
