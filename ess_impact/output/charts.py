@@ -132,7 +132,7 @@ def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460
         # width); untitled: the chart's title says what the colour is
         fig.update_traces(colorbar=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above + 22) / height,
                                         yanchor="top", xref="container", x=0, xanchor="left", xpad=14,
-                                        lenmode="pixels", len=240, thickness=12, title_text=""))
+                                        lenmode="pixels", len=240, thickness=12, title_text="", nticks=4))
     # a matrix's names take the left of the figure: its source line ends at the right edge instead
     fig.add_annotation(text=source, xref="paper", yref="paper", x=1 if colour_bar else 0, y=0,
                        yshift=-(bottom - 10), showarrow=False, xanchor="right" if colour_bar else "left",
