@@ -28,7 +28,7 @@ TITLE_WIDTH = 32    # characters of a chart's title (19 px) per line, and of its
 SUBTITLE_WIDTH = 42
 LEGEND_TOP = 76     # px from a figure's top edge to its legend, under the title and subtitle
 LEGEND_ROWS = 3     # rows of legend kept under a chart's title (a phone wraps three or four series on three rows)
-MATRIX_NAME_WIDTH = 20  # characters of a matrix's row names (sectors) beside it
+MATRIX_NAME_WIDTH = 16  # characters of a matrix's row names (sectors) beside it
 NAME_WIDTH = 38    # characters of a bar's name written over it on a screen (14 px type, a phone's width)
 NAMED_ROW = 48     # px per bar when its name is written over it
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color="#1F2933")
@@ -129,10 +129,11 @@ def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460
     )
     if colour_bar:
         # a matrix's colour bar across, where a legend would be (beside the matrix it took a third of a phone's
-        # width); untitled: the chart's title says what the colour is
+        # width), its title under its ticks
         fig.update_traces(colorbar=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above + 22) / height,
                                         yanchor="top", xref="container", x=0, xanchor="left", xpad=14,
-                                        lenmode="pixels", len=240, thickness=12, title_text="", nticks=4))
+                                        lenmode="pixels", len=240, thickness=12, title_side="bottom",
+                                        title_font_size=13, nticks=4))
     # a matrix's names take the left of the figure: its source line ends at the right edge instead
     fig.add_annotation(text=source, xref="paper", yref="paper", x=1 if colour_bar else 0, y=0,
                        yshift=-(bottom - 10), showarrow=False, xanchor="right" if colour_bar else "left",
@@ -297,8 +298,7 @@ def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: 
                 shown = formatting.percent(float(cell["share"]), lang, 0)
             value = "" if cell is None else formatting.SUPPRESSED if bool(cell["hidden"]) else \
                 formatting.indicator(key, float(cell["value"]), lang)
-            # in the cell, the number alone (the colour bar says "%"): it fits a phone's narrow columns
-            text_row.append(shown.replace("\u00a0%", "").replace("%", ""))
+            text_row.append(shown)
             custom_row.append([sector, place, shown or formatting.MISSING, value or formatting.MISSING])
         z.append(z_row)
         text.append(text_row)
@@ -310,7 +310,8 @@ def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: 
     short = [_shorten(s, MATRIX_NAME_WIDTH) for s in sectors]
     fig = go.Figure(go.Heatmap(
         z=z, x=places, y=short, text=text, texttemplate="%{text}" if cell_text else None,
-        textfont=dict(size=11), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
+        # 10 px: "21 %" fits a phone's column of six territories
+        textfont=dict(size=10), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
         xgap=1, ygap=1,
         hovertemplate=f"<b>%{{customdata[0]}}</b> — %{{customdata[1]}}<br>{colour_title}{colon}%{{customdata[2]}}"
                       f"<br>{label}{colon}%{{customdata[3]}}<extra></extra>",
