@@ -140,6 +140,32 @@ def invited_table(done: list[Invited], lang: str = "fr") -> pd.DataFrame:
     })
 
 
+REQUEST_STATUS = {"pending": N_("request_status_pending"), "approved": N_("request_status_approved"),
+                  "rejected": N_("request_status_rejected")}
+
+
+def requests_table(requests: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The access requests (links.access_requests) as shown to the admin: headers and statuses in its language,
+    the region by name, times to the minute, nothing empty shown as 'None'."""
+    regions = reference.regions().set_index("code")["name"]
+
+    def when(values):
+        return [v.strftime("%Y-%m-%d %H:%M") if not pd.isna(v) else "" for v in values]
+
+    return pd.DataFrame({
+        t("request_col_id", lang): requests["id"].astype(int),
+        "NEQ": requests["neq"],
+        t("name", lang): requests["name"].fillna(""),
+        t("login_email", lang): requests["email"],
+        t("region", lang): [regions.get(code, code) for code in requests["region_code"]],
+        t("request_col_requested", lang): when(requests["requested_at"]),
+        t("request_col_status", lang): [t(REQUEST_STATUS[s], lang) if s in REQUEST_STATUS else s
+                                         for s in requests["status"]],
+        t("request_col_decided", lang): when(requests["decided_at"]),
+        t("request_col_decided_by", lang): requests["decided_by"].fillna(""),
+    })
+
+
 def uninvited(con: duckdb.DuckDBPyConnection, actor: Account | None, region: str | None = None) -> pd.DataFrame:
     return links.uninvited(con, actor, region)
 

@@ -80,6 +80,11 @@ def test_export_and_retention(world):
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["Quand", "Qui", "Quoi", "Sur", "Détails", "Région"]
     assert ["Connexion refusée"] == [r[2] for r in rows[1:] if r[1] == monteregie.email and "refus" in r[2]]
+    # details and region in the reader's words: the regional account's creation, not 'admin region=16' and '16'
+    created = next(r for r in rows[1:] if r[2] == "Compte créé" and r[3] == monteregie.email)
+    assert created[4] == "administrateur région : Montérégie" and "=" not in created[4]
+    assert activity.detail_text("neq=1170000003", "en") == "NEQ 1170000003"
+    assert activity.detail_text("1820 → 1900", "en") == "1820 → 1900"
     settings_admin.set_setting(con, PROVINCIAL, "activity_retention_days", 365)
     imports_before = con.execute("SELECT count(*) FROM imports").fetchone()[0]
     auth.open_session(con, auth.authenticate(con, monteregie.email, PASSWORD))  # a session opens: the purge runs

@@ -201,6 +201,13 @@ def test_a_self_service_request_is_decided_by_the_regions_admin(world):
         links.decide(con, monteregie, request_id, False)
     assert refused.value.key == "request_decided"
     assert links.access_requests(con, PROVINCIAL).iloc[0]["status"] == "approved"
+    # as the admin sees them: its language's headers and statuses, the region by name, no raw code nor "None"
+    for lang, status, header in (("fr", "Approuvée", "Courriel"), ("en", "Approved", "E-mail")):
+        shown = invitations.requests_table(links.access_requests(con, monteregie), lang)
+        row = shown.iloc[0].astype(str).tolist()
+        assert header in shown.columns and "email" not in shown.columns and "region_code" not in shown.columns
+        assert status in row and "Montérégie" in row and "approved" not in row
+        assert "None" not in row and "NaT" not in row and "nan" not in row
 
 
 # ------------------------------------------------------------------------------------------------- wrong actors

@@ -289,7 +289,7 @@ def test_pages_of_a_regional_admin(world, small_db, monkeypatch):
     auth.set_password(con, auth.SYSTEM, "pole@montreal.example", "un mot de passe assez long")
     monkeypatch.setenv("ESS_IMPACT_DB", str(small_db))
     at = app_login("pole@montreal.example")
-    assert "Administrateur régional : 06" in " ".join(c.value for c in at.sidebar.caption)
+    assert "Administrateur régional : Montréal" in " ".join(c.value for c in at.sidebar.caption)
     for page in ("ess_impact/web/admin/accounts.py", "ess_impact/web/admin/settings.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)

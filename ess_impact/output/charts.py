@@ -9,6 +9,7 @@ the table next to it.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,14 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 SCALE = "cividis"
 HIGHLIGHT = "#D55E00"
 MUTED = "#9AA5B1"
+SOURCE_WIDTH = 42   # characters of the source line per line: 12 px type fits beside a y axis in a phone's 358 px
+TITLE_WIDTH = 32    # characters of a chart's title (19 px) per line, and of its subtitle (15 px): a phone's width
+SUBTITLE_WIDTH = 42
+LEGEND_TOP = 76     # px from a figure's top edge to its legend, under the title and subtitle
+LEGEND_ROWS = 3     # rows of legend kept under a chart's title (a phone wraps three or four series on three rows)
+MATRIX_NAME_WIDTH = 16  # characters of a matrix's row names (sectors) beside it
+NAME_WIDTH = 38    # characters of a bar's name written over it on a screen (14 px type, a phone's width)
+NAMED_ROW = 48     # px per bar when its name is written over it
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color="#1F2933")
 
 
@@ -81,59 +90,114 @@ def _masked(values, hidden) -> np.ndarray:
     return out
 
 
-def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70) -> go.Figure:
-    """Common layout: title, source line at the bottom edge, legend on the right, Québec separators, white
-    background. `bottom` is the room kept under the plot for axis labels and the source line."""
+def source_lines(source: str, width: int = SOURCE_WIDTH) -> str:
+    """The source line cut into lines of at most `width` characters, a new line before each " — " part (plotly does
+    not wrap text): it stays inside a phone's 358 px chart as well as a projector's width."""
+    parts = [part if i == 0 else f"— {part}" for i, part in enumerate(source.split(" — "))]
+    return "<br>".join(line for part in parts
+                       for line in textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False))
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
+def finish(fig: go.Figure, title: str, source: str, lang: str, height: int = 460, bottom: int = 70,
+           colour_bar: bool = False) -> go.Figure:
+    """Common layout: title, then the legend as rows under it (wrapping on a phone instead of taking half its
+    width), source line at the bottom edge, Québec separators, white background. `bottom` is the room kept under
+    the plot for axis labels and the source line."""
     # "What — where, when": the what on the first line, where and when under it (keeps titles readable on a phone).
     what, _, where = title.partition(" — ")
+    # plotly does not wrap titles either: cut to a phone's width, each extra line adding to the top margin
+    what, where = (_wrapped(what, TITLE_WIDTH), _wrapped(where, SUBTITLE_WIDTH)) if "<br>" not in what else (what, where)
+    above = 24 * what.count("<br>") + 19 * where.count("<br>")
+    source = source_lines(source)
+    extra = 15 * max(source.count("<br>") - 1, 0)  # source lines beyond the two the bottom margin holds
+    legend = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name) > 1
+    top = 90 + above + (LEGEND_ROWS * 22 if legend or colour_bar else 0)
+    height = height + top - 90 + extra
     fig.update_layout(
         template="plotly_white", font=FONT, colorway=PALETTE, separators=formatting.PLOTLY_SEPARATORS[lang],
-        title=dict(text=what, x=0, xanchor="left", font=dict(size=19),
+        title=dict(text=what, x=0, xanchor="left", font=dict(size=19), y=1, yref="container", yanchor="top",
+                   pad=dict(t=10 + 24 * what.count("<br>"), l=2),  # plotly lifts a title of several lines
                    subtitle=dict(text=where, font=dict(size=15, color="#52606D"))), height=height,
-        margin=dict(l=10, r=30, t=90, b=bottom + 30), hoverlabel=dict(font_size=14),
-        legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02, title_text=""),
+        margin=dict(l=10, r=30, t=top, b=bottom + 30 + extra), hoverlabel=dict(font_size=14), showlegend=legend,
+        # the legend's rows start under the title and subtitle, at a fixed distance from the figure's top edge
+        legend=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above) / height, yanchor="top", x=0,
+                    xanchor="left", title_text="", font=dict(size=14)),
     )
-    fig.add_annotation(text=source.replace(" — ", "<br>— "), xref="paper", yref="paper", x=0, y=0,
-                       yshift=-(bottom - 10), showarrow=False, xanchor="left", yanchor="top", align="left",
-                       font=dict(size=12, color="#52606D"))
+    if colour_bar:
+        # a matrix's colour bar across, where a legend would be (beside the matrix it took a third of a phone's
+        # width), its title under its ticks
+        fig.update_traces(colorbar=dict(orientation="h", yref="container", y=1 - (LEGEND_TOP + above + 22) / height,
+                                        yanchor="top", xref="container", x=0, xanchor="left", xpad=14,
+                                        lenmode="pixels", len=240, thickness=12, title_side="bottom",
+                                        title_font_size=13, nticks=4))
+    # a matrix's names take the left of the figure: its source line ends at the right edge instead
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=1 if colour_bar else 0, y=0,
+                       yshift=-(bottom - 10), showarrow=False, xanchor="right" if colour_bar else "left",
+                       yanchor="top", align="left", font=dict(size=12, color="#52606D"))
     return fig
 
 
 def bars(names, values, key: str, lang: str, title: str, source: str, hidden=None, highlight=None,
          sort: bool = True, references: dict[str, float] | None = None, shorten: bool = True) -> go.Figure:
     """Horizontal bars, largest on top; `highlight` names one bar drawn in the accent colour; `references` draws
-    labelled dashed lines (e.g. the region's and Québec's values). `shorten`: long names cut on the axis, in full
-    on hover (a screen); paper has no hover, so reports keep them whole."""
+    labelled dashed lines (e.g. the region's and Québec's values). `shorten` (a screen): each name is written above
+    its bar, cut to NAME_WIDTH characters ("…") and in full on hover, so the bars keep the whole width of a phone;
+    paper has no hover, so reports keep the names whole, on the axis."""
     frame = pd.DataFrame({"name": list(names), "value": _masked(values, hidden)})
     frame["text"] = texts(key, values, hidden, lang)
-    # long names shortened on the axis (a phone keeps room for the bars), in full on hover
-    frame["label"] = [_shorten(str(n), 30) if shorten and "<br>" not in str(n) else str(n) for n in frame["name"]]
+    frame["label"] = [_shorten(str(n).replace("<br>", " "), NAME_WIDTH) if shorten else str(n) for n in frame["name"]]
     if sort:
         frame = frame.sort_values("value", ascending=True, na_position="first")
     divisor, axis = axis_title(key, frame["value"], lang)
     colours = [HIGHLIGHT if highlight is not None and n == highlight else PALETTE[0] for n in frame["name"]]
     colon = ": " if lang == "en" else " : "
     fig = go.Figure(go.Bar(
-        x=frame["value"].fillna(0) / divisor, y=frame["label"], orientation="h", marker_color=colours,
-        text=frame["text"], textposition="outside", cliponaxis=False,
+        x=frame["value"].fillna(0) / divisor, y=frame["name"] if shorten else frame["label"], orientation="h",
+        marker_color=colours, text=frame["text"], textposition="outside", cliponaxis=False,
         customdata=np.stack([frame["name"].str.replace("<br>", " "), frame["text"]], axis=-1),
         hovertemplate=f"%{{customdata[0]}}{colon}%{{customdata[1]}}<extra></extra>"))
-    fig.update_xaxes(title_text=axis, tickformat=",~r" if divisor != 0.01 else ",.0f", rangemode="tozero")
+    fig.update_xaxes(title_text=axis, tickformat=",~r" if divisor != 0.01 else ",.0f", rangemode="tozero",
+                     nticks=5, tickangle=0)
     fig.update_yaxes(title_text="", automargin=True)
+    row = NAMED_ROW if shorten else 28
+    drawn = [v for v in [*(frame["value"].to_numpy(dtype=float) / divisor),
+                         *(v / divisor for v in (references or {}).values() if v is not None)] if not np.isnan(v)]
+    limit = max(drawn, default=0.0)
+    if shorten:
+        # the name over its bar, from the left edge; the bar's value written after it needs a quarter more room
+        limit = limit * 1.3 or 1
+        fig.update_xaxes(range=[0, limit])
+        fig.update_yaxes(showticklabels=False)
+        fig.update_traces(width=0.45)
+        for name, label in zip(frame["name"], frame["label"]):
+            fig.add_annotation(x=0, xref="paper", y=name, yref="y", yshift=row * 0.45 / 2 + 1, xanchor="left",
+                               yanchor="bottom", showarrow=False, text=label, hovertext=str(name).replace("<br>", " "),
+                               font=dict(size=14))
     for i, (name, value) in enumerate((references or {}).items()):
         if value is None or np.isnan(value):
             continue
         fig.add_vline(x=value / divisor, line_dash="dash", line_width=2, line_color=PALETTE[(i + 1) % len(PALETTE)])
+        # over the plot, on the side of its line that has room (a phone's chart is narrow)
         fig.add_annotation(x=value / divisor, y=1, yref="paper", yanchor="bottom", showarrow=False, yshift=4 + 18 * i,
-                           text=f"{name} : {formatting.indicator(key, value, lang, compact=True)}",
+                           xanchor="left" if value / divisor <= limit / 2 else "right",
+                           text=f"{name}{colon}{formatting.indicator(key, value, lang, compact=True)}",
                            font=dict(size=13, color=PALETTE[(i + 1) % len(PALETTE)]))
-    height = max(300, 120 + 28 * len(frame) + 20 * len(references or {}))
+    lines_over = sum(1 for value in (references or {}).values() if value is not None and not np.isnan(value))
+    # 190 px of margins (finish) around the rows; each name over its bar needs its row to be exactly `row` px
+    height = 200 + row * len(frame) if shorten else max(300, 120 + row * len(frame))
     shown = frame.iloc[::-1]  # largest first, as read from the top
     extra = [[name, formatting.indicator(key, value, lang, compact=True)] for name, value in (references or {}).items()
              if value is not None and not np.isnan(value)]
     describe(fig, [t("name", lang), _label(key, lang)],
              [[n.replace("<br>", " "), v] for n, v in zip(shown["name"].astype(str), shown["text"])] + extra)
-    return finish(fig, title, source, lang, height)
+    finish(fig, title, source, lang, height)
+    if lines_over:  # the reference lines' labels between the subtitle (or legend) and the plot
+        fig.update_layout(height=fig.layout.height + 20 * lines_over, margin_t=fig.layout.margin.t + 20 * lines_over)
+    return fig
 
 
 def grouped(categories, series: dict[str, tuple], key: str, lang: str, title: str, source: str) -> go.Figure:
@@ -243,22 +307,23 @@ def share_heatmap(frame: pd.DataFrame, key: str, lang: str, title: str, source: 
     top = float(np.percentile(finite, 95)) if finite else 1.0
     label = INDICATORS[key].label(lang)
     colon = " : " if lang != "en" else ": "
-    short = [_shorten(s, 24) for s in sectors]
+    short = [_shorten(s, MATRIX_NAME_WIDTH) for s in sectors]
     fig = go.Figure(go.Heatmap(
         z=z, x=places, y=short, text=text, texttemplate="%{text}" if cell_text else None,
-        textfont=dict(size=12), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
+        # 10 px: "21 %" fits a phone's column of six territories
+        textfont=dict(size=10), customdata=custom, colorscale="Blues", zmin=0, zmax=top or 1, hoverongaps=False,
         xgap=1, ygap=1,
         hovertemplate=f"<b>%{{customdata[0]}}</b> — %{{customdata[1]}}<br>{colour_title}{colon}%{{customdata[2]}}"
                       f"<br>{label}{colon}%{{customdata[3]}}<extra></extra>",
-        colorbar=dict(title=dict(text=colour_title, side="right"), ticksuffix="\u00a0%" if lang != "en" else "%",
-                      tickformat=",~r", thickness=14)))
+        colorbar=dict(title=dict(text=colour_title), ticksuffix="\u00a0%" if lang != "en" else "%",
+                      tickformat=",~r", nticks=6)))
     longest = max((len(p) for p in places), default=0)
     bottom = 40 + int(min(longest, 28) * 6.5)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(tickangle=-45, automargin=True, side="bottom")
     describe(fig, [t("sector", lang), *places],
              [[sector, *(cell[2] for cell in row)] for sector, row in zip(sectors, custom)])
-    return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom)
+    return finish(fig, title, source, lang, height=bottom + 130 + 34 * len(sectors), bottom=bottom, colour_bar=True)
 
 
 def _label(key: str, lang: str) -> str:

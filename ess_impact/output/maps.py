@@ -20,6 +20,8 @@ from ess_impact.output import charts
 from ess_impact.publish import areas
 
 SUPPRESSED_FILL = "#7B8794"
+LABEL_WIDTH = 358  # px: names are placed so that they fit a phone's map (a wider map shows the same names)
+NAME_PX = 11       # size of the names' type
 MISSING_FILL = "#E4E7EB"  # nobody reported
 BORDER = "#FFFFFF"
 REGION_LINE = "#1F2933"
@@ -79,9 +81,11 @@ def area_of(mrc: str) -> str:
 
 
 def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str, region: str | None = None,
-               highlight: str | None = None, height: int = 620, geojson_url: str | None = None) -> go.Figure:
+               highlight: str | None = None, height: int = 620, geojson_url: str | None = None,
+               label_width: float = LABEL_WIDTH) -> go.Figure:
     """`frame`: areas.area_values. Colour = value per 1 000 inhabitants; hover = name, value, rate. `region`
-    zooms on a region, outlines it and names its MRCs; `highlight` (an MRC code) draws its polygon's edge in the
+    zooms on a region, outlines it and names those of its MRCs whose names fit a map `label_width` px wide (the rest
+    on hover); `highlight` (an MRC code) draws its polygon's edge in the
     accent colour. With `geojson_url` (the web app: the boundaries served once as a static file, cached by the
     browser) the figure names the file instead of carrying the polygons (≈ 450 kB less per page run); without it
     (static images, reports) the polygons are inlined."""
@@ -105,9 +109,14 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
     fig = go.Figure()
     # A text trace first: plotly.js looks at the first trace to decide whether it needs its world base map; a
     # lon/lat trace says no, so nothing is fetched from the internet.
-    names = _labels(region, highlight)
+    every = areas.features()
+    in_region = set(every.loc[every["region_code"] == region, "area"]) if region else set(every["area"])
+    lon_min, lon_max, lat_min, lat_max = _bounds(in_region)
+    pad_lon, pad_lat = (lon_max - lon_min) * 0.06 + 0.1, (lat_max - lat_min) * 0.06 + 0.1
+    box = (lon_min - pad_lon, lon_max + pad_lon, lat_min - pad_lat, lat_max + pad_lat)
+    names = _labels(region, highlight, box, label_width, height - 240)
     fig.add_scattergeo(lon=names["lon"], lat=names["lat"], text=names["name"], mode="text", hoverinfo="skip",
-                       showlegend=False, textfont=dict(size=11, color="#1F2933", family=charts.FONT["family"]))
+                       showlegend=False, textfont=dict(size=NAME_PX, color="#1F2933", family=charts.FONT["family"]))
     known = data["rate"].notna().to_numpy()
     for mask, colour in ((data["hidden"].to_numpy(), SUPPRESSED_FILL), (data["missing"].to_numpy(), MISSING_FILL)):
         if mask.any():
@@ -132,24 +141,17 @@ def choropleth(frame: pd.DataFrame, key: str, lang: str, title: str, source: str
                            locations=[area_of(highlight)], z=[0],
                            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
                            marker_line_color=charts.HIGHLIGHT, marker_line_width=4, hoverinfo="skip")
-    every = areas.features()
     if region:
-        in_region = set(every.loc[every["region_code"] == region, "area"])
         lon, lat = outline(in_region)
         fig.add_scattergeo(lon=lon, lat=lat, mode="lines", line=dict(width=2.2, color=REGION_LINE),
                            hoverinfo="skip", showlegend=False)
-        lon_min, lon_max, lat_min, lat_max = _bounds(in_region)
-    else:
-        lon_min, lon_max, lat_min, lat_max = _bounds(set(every["area"]))
-    pad_lon, pad_lat = (lon_max - lon_min) * 0.06 + 0.1, (lat_max - lat_min) * 0.06 + 0.1
     fig.update_geos(visible=False, projection_type="conic conformal", projection_parallels=[46, 60],
                     projection_rotation_lon=(lon_min + lon_max) / 2, bgcolor="rgba(0,0,0,0)",
-                    lonaxis_range=[lon_min - pad_lon, lon_max + pad_lon],
-                    lataxis_range=[lat_min - pad_lat, lat_max + pad_lat])
+                    lonaxis_range=[box[0], box[1]], lataxis_range=[box[2], box[3]])
     charts.describe(fig, [t("territory", lang), label, rate_label],
                     data[["name", "value_text", "rate_text"]].to_numpy().tolist())
     charts.finish(fig, title, source, lang, height=height, bottom=120)
-    fig.update_layout(margin=dict(l=0, r=0, t=90, b=150), dragmode=False)
+    fig.update_layout(margin_l=0, margin_r=0, dragmode=False)  # finish kept room for the (wrapped) title and source
     return fig
 
 
@@ -173,8 +175,12 @@ def _wrap(text: str, width: int = 18) -> str:
     return "<br>".join(lines + [line])
 
 
-def _labels(region: str | None, highlight: str | None) -> pd.DataFrame:
-    """The names written on the map: every MRC of the region, or only the highlighted one for all of Québec."""
+def _labels(region: str | None, highlight: str | None, box: tuple[float, float, float, float] | None = None,
+            width: float = LABEL_WIDTH, height: float = 380) -> pd.DataFrame:
+    """The names written on the map: the highlighted MRC, then the region's other MRCs, largest first, each only
+    where it fits at a map `width` × `height` px showing `box` (lon_min, lon_max, lat_min, lat_max): its name's box
+    overlaps no name already written, stays inside the map, and is not much larger than its own polygon (the dense
+    MRCs around Montréal or Québec City keep their name on hover). All of Québec: the highlighted MRC only."""
     mrcs = reference.mrcs()
     if region:
         chosen = mrcs[mrcs["region_code"] == region]
@@ -182,8 +188,41 @@ def _labels(region: str | None, highlight: str | None) -> pd.DataFrame:
         chosen = mrcs[mrcs["code"] == highlight]
     else:
         chosen = mrcs.iloc[0:0]
-    return pd.DataFrame({"name": [_short(n) for n in chosen["usual_name"]], "lon": chosen["lon"],
-                         "lat": chosen["lat"]})
+    empty = pd.DataFrame({"code": [], "name": [], "lon": [], "lat": []})
+    if chosen.empty:
+        return empty
+    if box is None:
+        box = _bounds({area_of(c) for c in chosen["code"]})
+    lon_min, lon_max, lat_min, lat_max = box
+    # plotly fits the box in the map, keeping its proportions; east-west degrees shrink by cos(latitude)
+    squeeze = np.cos(np.radians((lat_min + lat_max) / 2))
+    scale = min(width / ((lon_max - lon_min) * squeeze), height / (lat_max - lat_min))  # px per degree of latitude
+
+    def pixels(lon, lat):
+        return (lon - lon_min) * squeeze * scale, (lat_max - lat) * scale
+
+    polygons = {code: _bounds({area_of(code)}) for code in chosen["code"]}
+    size = {code: (b[1] - b[0]) * squeeze * (b[3] - b[2]) for code, b in polygons.items()}
+    order = sorted(chosen.itertuples(), key=lambda m: (m.code != highlight, -size[m.code]))
+    placed, rows = [], []
+    for mrc in order:
+        text = _short(mrc.usual_name)
+        lines = text.split("<br>")
+        w, h = max(len(line) for line in lines) * NAME_PX * 0.62 + 4, len(lines) * NAME_PX * 1.25 + 2
+        x, y = pixels(mrc.lon, mrc.lat)
+        label = (x - w / 2, x + w / 2, y - h / 2, y + h / 2)
+        if mrc.code != highlight:
+            b = polygons[mrc.code]
+            room_w, room_h = (b[1] - b[0]) * squeeze * scale, (b[3] - b[2]) * scale
+            if room_w < w * 0.6 or room_h < h * 0.8:
+                continue  # a small polygon: its name would spill over its neighbours
+            if label[0] < 0 or label[1] > width or label[2] < 0 or label[3] > height:
+                continue
+            if any(label[0] < o[1] and o[0] < label[1] and label[2] < o[3] and o[2] < label[3] for o in placed):
+                continue
+        placed.append(label)
+        rows.append({"code": mrc.code, "name": text, "lon": mrc.lon, "lat": mrc.lat})
+    return pd.DataFrame(rows) if rows else empty
 
 
 def _short(name: str) -> str:

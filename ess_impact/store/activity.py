@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from ess_impact import settings, sql
+from ess_impact import reference, settings, sql
 from ess_impact.labels import N_, t
 from ess_impact.store import auth, history
 from ess_impact.store.auth import Account
@@ -62,15 +62,39 @@ def action_text(action: str, lang: str = "fr") -> str:
     return t(key, lang) if key else action
 
 
+DETAIL_WORDS = {"admin": N_("role_admin"), "entreprise": N_("role_entreprise")}
+
+
+def detail_text(detail, lang: str = "fr") -> str:
+    """An event's details as the reader reads them: 'neq=1170000003' → 'NEQ 1170000003', 'region=16' → 'région :
+    Montérégie', a role in the reader's words; anything else (a count, a file name) as stored."""
+    if detail is None or (isinstance(detail, float) and pd.isna(detail)):
+        return ""
+    regions = reference.regions().set_index("code")["name"]
+    words = []
+    for word in str(detail).split(" "):
+        key, equals, value = word.partition("=")
+        if equals and key == "neq":
+            words.append(f"NEQ {value}")
+        elif equals and key == "region":
+            words.append(t("activity_detail_region", lang, region=regions.get(value, value)))
+        elif word in DETAIL_WORDS:
+            words.append(t(DETAIL_WORDS[word], lang))
+        else:
+            words.append(word)
+    return " ".join(words)
+
+
 def table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
-    """The log as the reader sees it (and exports it): when, who, what, on what, details, region."""
+    """The log as the reader sees it (and exports it): when, who, what, on what, details, region (by name)."""
+    regions = reference.regions().set_index("code")["name"]
     return pd.DataFrame({
         t("activity_col_when", lang): pd.to_datetime(frame["happened_at"]).dt.strftime("%Y-%m-%d %H:%M:%S"),
         t("activity_col_who", lang): frame["actor"],
         t("activity_col_what", lang): [action_text(a, lang) for a in frame["action"]],
         t("activity_col_target", lang): frame["target"],
-        t("activity_col_detail", lang): frame["detail"],
-        t("region", lang): frame["region_code"].fillna(""),
+        t("activity_col_detail", lang): [detail_text(d, lang) for d in frame["detail"]],
+        t("region", lang): [regions.get(code, code) if isinstance(code, str) else "" for code in frame["region_code"]],
     })
 
 

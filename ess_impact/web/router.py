@@ -80,7 +80,8 @@ def main() -> None:
             _page("enterprise/my_data.py", title=ui.tr("nav_my_data"), icon=":material/folder_shared:",
                     url_path="mes-donnees"),
         ]}
-    page = st.navigation(pages)
+    # every page listed: a collapsed list ends in Streamlit's own English "View 5 more", untranslatable
+    page = st.navigation(pages, expanded=True)
     if st.session_state.pop(NOT_FOUND, False):
         st.warning(ui.tr("page_not_found_login") if account is None else ui.tr("page_not_found"),
                    icon=":material/explore_off:")

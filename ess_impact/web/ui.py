@@ -566,6 +566,10 @@ def cards(f: Filters, cubes: pd.DataFrame) -> bool:
     return True
 
 
+IMPACT_CARDS = "impact_cards"
+IMPACT_PER_ROW = 3
+
+
 def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
     """Issue 14: value added beside revenue, the value of volunteering as a range, reach and the spin-offs of a
     territory × category for f.year (output/impact_cards.py, from the published row), each with its method."""
@@ -576,9 +580,12 @@ def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
     ctx = context()
     st.subheader(tr("impact_heading"))
     found = impact_text.cards(now, ctx["rates"], ctx["multipliers_load"], current, ctx["employment"])
-    for start in range(0, len(found), 3):
-        for column, card in zip(st.columns(3), found[start:start + 3]):
-            column.metric(card["label"], card["value"], help=card["help"], border=True)
+    # three a row, labels and values wrapping (page_style): "entre 223,9 M$ et 361,1 M$" is never cut to "entre…"
+    with st.container(key=IMPACT_CARDS):
+        for start in range(0, len(found), IMPACT_PER_ROW):
+            row = found[start:start + IMPACT_PER_ROW]
+            for column, card in zip(st.columns(IMPACT_PER_ROW), row):
+                column.metric(card["label"], card["value"], help=card["help"], border=True)
     st.caption(" ".join(impact_text.notes(ctx["multipliers_load"], ctx["employment"], f.year, current)))
 
 
@@ -608,6 +615,10 @@ def page_style() -> None:
             "div:has(> [data-testid=stMetricDeltaDescription]) {flex-wrap: wrap; row-gap: 2px}"
             "[data-testid=stMetricDeltaDescription], [data-testid=stMetricDeltaDescription] * "
             "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important}"
+            # impact cards: long labels and values ("entre 223,9 M$ et 361,1 M$") wrap instead of ending in "…"
+            f".st-key-{IMPACT_CARDS} [data-testid=stMetricValue] *, .st-key-{IMPACT_CARDS} [data-testid=stMetricLabel] *"
+            "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important}"
+            f".st-key-{IMPACT_CARDS} [data-testid=stMetricValue] {{font-size: 1.9rem; line-height: 1.2}}"
             # captions (sources, notes): Streamlit's grey #828180 is 3.9:1 on white; #52606D is 6.4:1 (WCAG AA)
             "[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p "
             "{color: #52606D !important; opacity: 1 !important}"
@@ -717,7 +728,8 @@ def account_box(current) -> None:
     if current is None:
         return
     side = st.sidebar
-    role = tr("role_regional", regions=", ".join(current.regions)) if current.is_regional \
+    role = tr("role_regional", regions=", ".join(place(Filters(region=code)) for code in current.regions)) \
+        if current.is_regional \
         else tr(ROLE_KEYS[current.role])
     side.caption(tr("logged_in_as", email=current.email) + f" ({role})")
     if side.button(tr("logout"), icon=":material/logout:", key="logout"):

@@ -151,7 +151,7 @@ def all_charts(data: ReportData) -> list[Chart]:
     title = data.t("per_1000_mrcs_title", indicator=rate_label, place=data.territory.region_name, year=year)
     out.append(Chart("mrcs", title, charts.bars(
         mrcs["name"], mrcs[CHART_RATE], CHART_RATE, lang, title, source, hidden=indicators.hidden(mrcs, CHART_RATE),
-        highlight=place if data.territory.level == "mrc" else None, references=references)))
+        highlight=place if data.territory.level == "mrc" else None, references=references, shorten=False)))
 
     for by, rows, key in (("sector", data.sectors, "by_sector_title"),
                           ("legal_form", data.legal_forms, N_("by_legal_form_title"))):
@@ -193,7 +193,7 @@ def sheet_charts(data: ReportData) -> list[Chart]:
     rows = data.sectors
     title = data.t("by_sector_title", indicator=label, place=place, year=year)
     figure = charts.bars([_short_sector(n) for n in rows["name"]], rows[CHART_KEY], CHART_KEY, lang, title, "",
-                         hidden=indicators.hidden(rows, CHART_KEY))
+                         hidden=indicators.hidden(rows, CHART_KEY), shorten=False)
     figure.update_layout(height=60 + 44 * len(rows), bargap=0.25)
     out.append(Chart("sectors", title, figure, width=560))
     for chart in out:
@@ -210,10 +210,12 @@ def map_chart(data: ReportData, source: str) -> Chart:
     frame = areas.area_values(data.context.cubes, Filters(data.year), CHART_KEY, data.lang)
     title = data.t("map_choropleth_title", indicator=INDICATORS[CHART_KEY].label(data.lang),
                    place=data.territory.region_name, year=data.year)
+    width = 640 if not source else 900
     figure = maps.choropleth(frame, CHART_KEY, data.lang, title, source, region=data.territory.region_code,
-                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600)
+                             highlight=data.territory.code if data.territory.level == "mrc" else None, height=600,
+                             label_width=width)
     figure.update_layout(paper_bgcolor="white", plot_bgcolor="white")
-    return Chart("map", title, figure, width=640 if not source else 900)
+    return Chart("map", title, figure, width=width)
 
 
 def _short_sector(name: str, width: int = 26) -> str:

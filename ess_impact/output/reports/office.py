@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from fractions import Fraction
 
 from ess_impact import formatting
 from ess_impact.labels import INDICATORS, N_
 from ess_impact.output import impact_cards, tables
 from ess_impact.output.maps import attribution
 from ess_impact.output.reports.content import Chart, all_tables, chart_file_name
-from ess_impact.output.reports.data import ReportData
+from ess_impact.output.reports.data import ReportData, ReportError
 
 
 def workbook(data: ReportData) -> bytes:
@@ -39,18 +40,54 @@ FIGURES = ["enterprises", "jobs_total", "fte", "revenue_total", "jobs_per_1000",
            "volunteer_hours", "volunteer_value"]
 
 
-def _presentation():
-    """The pôle's own template when ESS_IMPACT_PPTX_TEMPLATE names one, else python-pptx's default, whose 4:3
-    master and layouts are widened here to 16:9 (a placeholder keeps its place relative to the slide)."""
+def template_path() -> str | None:
+    """The pôle's own .pptx template (ESS_IMPACT_PPTX_TEMPLATE), or None for python-pptx's default."""
     import os
 
+    return os.environ.get(TEMPLATE_ENV) or None
+
+
+def _open_template(path: str):
+    """The pôle's template, checked: a 16:9 .pptx, its own example slides removed (its masters and layouts kept).
+    A 4:3 (or any other) template is refused rather than stretched: its master's logo and drawings, placed for
+    4:3, would be distorted or left in the left three quarters of a 16:9 slide."""
+    from pptx import Presentation
+    from pptx.exc import PackageNotFoundError
+
+    try:
+        show = Presentation(path)
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise ReportError("report_template_unreadable", path=path, reason=type(exc).__name__) from exc
+    if abs(show.slide_width * 9 - show.slide_height * 16) > show.slide_height // 100:
+        ratio = Fraction(show.slide_width / show.slide_height).limit_denominator(20)
+        raise ReportError("report_template_not_16_9", path=path, ratio=f"{ratio.numerator}:{ratio.denominator}")
+    slides = show.slides._sldIdLst  # noqa: SLF001 - python-pptx has no API to remove a slide
+    for entry in list(slides):
+        show.part.drop_rel(entry.rId)
+        slides.remove(entry)
+    if _title_layout(show) is None:
+        raise ReportError("report_template_no_title", path=path)
+    return show
+
+
+def check_template() -> None:
+    """Refuses (ReportError) a configured template that cannot be used; nothing when none is configured."""
+    path = template_path()
+    if path:
+        _open_template(path)
+
+
+def _presentation():
+    """The pôle's own template when ESS_IMPACT_PPTX_TEMPLATE names one (see _open_template), else python-pptx's
+    default, whose 4:3 master and layouts are widened here to 16:9 (a placeholder keeps its place relative to the
+    slide)."""
     from pptx import Presentation
     from pptx.util import Emu
 
-    template = os.environ.get(TEMPLATE_ENV)
-    show = Presentation(template) if template else Presentation()
-    if template and show.slide_width * 9 == show.slide_height * 16:
-        return show
+    template = template_path()
+    if template:
+        return _open_template(template)
+    show = Presentation()
     sx, sy = SLIDE_W / show.slide_width, SLIDE_H / show.slide_height
     show.slide_width, show.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
     for container in [*show.slide_layouts, show.slide_master]:  # layouts first: some inherit the master's place
@@ -60,20 +97,62 @@ def _presentation():
     return show
 
 
-def _layout(show, name: str, index: int):
+def _title_layout(show):
+    """The layout with a title and nothing else to fill: "Title Only" by its type of placeholders (a template's
+    layouts have its own names, in its own language), else the one with a title and the fewest other placeholders."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    titled = []
     for layout in show.slide_layouts:
-        if layout.name == name:
-            return layout
-    return show.slide_layouts[index]
+        kinds = [shape.placeholder_format.type for shape in layout.placeholders]
+        if PP_PLACEHOLDER.TITLE in kinds or PP_PLACEHOLDER.CENTER_TITLE in kinds:
+            others = [k for k in kinds if k not in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE,
+                                                    PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER,
+                                                    PP_PLACEHOLDER.SLIDE_NUMBER)]
+            titled.append((len(others), PP_PLACEHOLDER.CENTER_TITLE in kinds, layout))
+    return min(titled, key=lambda found: found[:2])[2] if titled else None
 
 
-def _title(slide, text: str, size: int = 28) -> None:
+def _drawings(layout) -> list:
+    """The boxes (left, top, right, bottom) of what the template draws on every slide of this layout: pictures (a
+    logo) and shapes of its layout and master that are not placeholders. The deck keeps clear of them."""
+    out = []
+    for container in (layout, layout.slide_master):
+        for shape in container.shapes:
+            if shape.is_placeholder or shape.width is None:
+                continue
+            if shape.width >= SLIDE_W * 0.9 and shape.height >= SLIDE_H * 0.9:
+                continue  # a background picture or frame covering the whole slide
+            out.append((shape.left, shape.top, shape.left + shape.width, shape.top + shape.height))
+    return out
+
+
+def _room(layout) -> tuple[int, int, int]:
+    """The title band's left and right edges, and the lowest edge content may reach, clear of the template's
+    drawings: a logo in a corner of the title band narrows the title; a band along the bottom raises the floor."""
+    left, right, floor = MARGIN, SLIDE_W - MARGIN, SLIDE_H - INCH // 4
+    band_top, band_bottom = INCH // 4, INCH // 4 + INCH * 11 // 10
+    for x0, y0, x1, y1 in _drawings(layout):
+        if y0 < band_bottom and y1 > band_top:
+            if (x0 + x1) / 2 > SLIDE_W / 2:
+                right = min(right, x0 - INCH // 10)
+            else:
+                left = max(left, x1 + INCH // 10)
+        elif y0 > SLIDE_H * 0.7:
+            floor = min(floor, y0 - INCH // 10)
+    return left, right, floor
+
+
+def _title(slide, text: str, size: int = 28, styled: bool = True) -> None:
+    """The slide's title in its layout's title placeholder, across the top band clear of the template's drawings;
+    `styled`: our colour and weight (python-pptx's default); a pôle's template keeps its own."""
     from pptx.dml.color import RGBColor
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Emu, Pt
 
+    left, right, _ = _room(slide.slide_layout)
     title = slide.shapes.title
-    title.left, title.top, title.width, title.height = Emu(MARGIN), Emu(INCH // 4), Emu(SLIDE_W - 2 * MARGIN), \
+    title.left, title.top, title.width, title.height = Emu(left), Emu(INCH // 4), Emu(right - left), \
         Emu(INCH * 11 // 10)
     title.text = text
     frame = title.text_frame
@@ -82,8 +161,9 @@ def _title(slide, text: str, size: int = 28) -> None:
     for paragraph in frame.paragraphs:
         paragraph.alignment = PP_ALIGN.LEFT
         paragraph.font.size = Pt(size)
-        paragraph.font.bold = True
-        paragraph.font.color.rgb = RGBColor(*INK)
+        if styled:
+            paragraph.font.bold = True
+            paragraph.font.color.rgb = RGBColor(*INK)
 
 
 def _text(slide, left: int, top: int, width: int, height: int, lines: list[tuple[str, int, bool, tuple]],
@@ -121,12 +201,14 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     from pptx.util import Emu
 
     show = _presentation()
-    title_only = _layout(show, "Title Only", 5)
+    styled = template_path() is None
+    title_only = _title_layout(show)
     width = SLIDE_W - 2 * MARGIN
+    floor = _room(title_only)[2]
 
     # 1. title
     slide = show.slides.add_slide(title_only)
-    _title(slide, data.t("report_heading", place=data.place, year=data.year), 36)
+    _title(slide, data.t("report_heading", place=data.place, year=data.year), 36, styled)
     slide.shapes.title.top = Emu(int(INCH * 2.3))
     slide.shapes.title.height = Emu(int(INCH * 1.4))
     lines = [(data.territory.label(data.lang), 20, False, MUTED), (data.generated_text(), 16, False, MUTED)]
@@ -143,14 +225,14 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     # 2. key messages
     if data.messages:
         slide = show.slides.add_slide(title_only)
-        _title(slide, data.t("story_heading") + " — " + data.place)
-        _text(slide, MARGIN, int(INCH * 1.5), width, int(INCH * 5.5),
+        _title(slide, data.t("story_heading") + " — " + data.place, styled=styled)
+        _text(slide, MARGIN, int(INCH * 1.5), width, min(int(INCH * 5.5), floor - int(INCH * 1.5)),
               [(m.text, 20, False, INK) for m in data.messages], bullets=True)
         _notes(slide, data)
 
     # 3. key figures: eight tiles, value over label, 'x' when suppressed
     slide = show.slides.add_slide(title_only)
-    _title(slide, data.t("slide_figures_title", place=data.place, year=data.year))
+    _title(slide, data.t("slide_figures_title", place=data.place, year=data.year), styled=styled)
     now = data.comparison.iloc[0]
     gap, columns = INCH // 5, 4
     tile_w, tile_h = (width - (columns - 1) * gap) // columns, int(INCH * 2.2)
@@ -186,9 +268,9 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     for chart, png in zip(charts, pngs):
         slide = show.slides.add_slide(title_only)
         message = messages.get(CHART_MESSAGE.get(chart.key, ""))
-        _title(slide, message or chart.title.replace(" — ", ", "), 24 if message else 28)
-        top, bottom = int(INCH * 1.45), INCH // 4
-        room_w, room_h = width, SLIDE_H - top - bottom
+        _title(slide, message or chart.title.replace(" — ", ", "), 24 if message else 28, styled)
+        top = int(INCH * 1.45)
+        room_w, room_h = width, floor - top
         scale = min(room_w / chart.width, room_h / chart.height)
         w, h = int(chart.width * scale), int(chart.height * scale)
         slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - w) // 2), Emu(top), Emu(w), Emu(h))
@@ -196,13 +278,14 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
 
     # 5. notes and sources, once
     slide = show.slides.add_slide(title_only)
-    _title(slide, data.t("slide_sources_title"))
+    _title(slide, data.t("slide_sources_title"), styled=styled)
     lines = [data.source_line(), data.suppressed_note()]
     if data.rate_note():
         lines.append(data.rate_note())
     lines += [data.t(N_("report_change_note") if data.previous else N_("report_no_previous"), year=data.previous or ""),
               attribution(data.lang)]
-    _text(slide, MARGIN, int(INCH * 1.5), width, int(INCH * 5.3), [(x, 16, False, INK) for x in lines],
+    _text(slide, MARGIN, int(INCH * 1.5), width, min(int(INCH * 5.3), floor - int(INCH * 1.5)),
+          [(x, 16, False, INK) for x in lines],
           bullets=True)
     _notes(slide, data)
     buffer = io.BytesIO()

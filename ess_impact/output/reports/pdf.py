@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 from fpdf import FPDF
@@ -35,6 +36,9 @@ MUTED = (82, 96, 109)
 ACCENT = (0, 114, 178)           # the charts' first colour (Okabe–Ito blue)
 WARNING_FILL = (255, 243, 205)
 WARNING_INK = (133, 77, 14)
+CELL_PADDING = 1.5              # mm, left and right of a table cell's text
+MIN_TABLE_SIZE = 6.5             # pt, the smallest type of a table whose numbers would not fit otherwise
+NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 HEADER_FILL = (220, 230, 241)    # as the workbook's header row
 ZEBRA = (243, 245, 248)
 
@@ -44,6 +48,25 @@ def font_dir() -> Path:
     if not all((path / name).is_file() for name in FONT_FILES.values()):
         raise ReportError("report_font_missing", path=str(path))
     return path
+
+
+def keep_numbers_whole(text: str) -> str:
+    """'pour 1 000 habitants' with a non-breaking space inside the number: a header wraps between words only."""
+    return NUMBER_SPACE.sub(formatting.NBSP, text)
+
+
+def fit_widths(widths: list[float], needs: list[float]) -> list[float] | None:
+    """Column widths (mm) where each column is at least what it `needs` (its widest number, or its longest header
+    word), the room taken from the columns with slack in proportion to it, the total unchanged; None when the
+    needs add up to more than the total (the type must shrink)."""
+    total = sum(widths)
+    if sum(needs) > total + 1e-6:
+        return None
+    out = [max(w, n) for w, n in zip(widths, needs)]
+    excess = sum(out) - total
+    slack = [o - n for o, n in zip(out, needs)]
+    room = sum(slack)
+    return [o - excess * s / room if room else o for o, s in zip(out, slack)]
 
 
 class _Document(FPDF):
@@ -129,6 +152,20 @@ class _Document(FPDF):
         texts = {c: table.cell_text(c, lang) if c in table.keys else
                  [("" if v is None else str(v)) for v in table.frame[c]] for c in columns}
         align = ["LEFT" if c not in table.keys else "RIGHT" for c in columns]
+        headers = [keep_numbers_whole(str(c)) for c in columns]
+        # no number breaks across lines: its column is widened (taken from the others' slack), else the type shrinks
+        while True:
+            self.set_font(FONT, "", size)
+            needs = [max([self.get_string_width(text) for text in texts[c]] + [0]) + 2 * CELL_PADDING + 0.3
+                     if c in table.keys else 0.0 for c in columns]
+            self.set_font(FONT, "B", size)
+            needs = [max(need, *(self.get_string_width(word) + 2 * CELL_PADDING + 0.3 for word in header.split()))
+                     for need, header in zip(needs, headers)]
+            fitted = fit_widths(widths, needs)
+            if fitted is not None or size <= MIN_TABLE_SIZE:
+                widths = fitted or widths
+                break
+            size -= 0.25
         self.set_font(FONT, "", size)
         self.set_fill_color(*ZEBRA)
         self.set_draw_color(200, 206, 214)
@@ -136,9 +173,9 @@ class _Document(FPDF):
         headings = FontFace(emphasis="BOLD", fill_color=HEADER_FILL, color=INK)
         with super().table(col_widths=widths, width=min(sum(widths), self.epw), text_align=align,
                            headings_style=headings,
-                           line_height=size * 0.5, padding=(0.9, 1.5), cell_fill_color=ZEBRA,
+                           line_height=size * 0.5, padding=(0.9, CELL_PADDING), cell_fill_color=ZEBRA,
                            cell_fill_mode="ROWS", borders_layout="HORIZONTAL_LINES", align="LEFT") as pdf_table:
-            pdf_table.row([str(c) for c in columns])
+            pdf_table.row(headers)
             for i in range(len(table.frame)):
                 pdf_table.row([texts[c][i] for c in columns])
         self.ln(1.5)
@@ -250,7 +287,7 @@ def _title(doc: _Document, data: ReportData) -> None:
     doc.set_font(FONT, "B", 20)
     doc.set_text_color(*INK)
     doc.multi_cell(doc.width, 9, data.t("report_heading", place=data.place, year=data.year),
-                   new_x="LMARGIN", new_y="NEXT")
+                   new_x="LMARGIN", new_y="NEXT", align="L")
     now = data.headline.set_index("key")
     enterprises = formatting.SUPPRESSED if now.loc["enterprises", "hidden"] else \
         formatting.number(now.loc["enterprises", "value"], data.lang)

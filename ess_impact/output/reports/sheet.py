@@ -91,7 +91,7 @@ def _header(doc: _Sheet, data: ReportData) -> None:
     doc.set_font(FONT, "B", 19)
     doc.set_text_color(*INK)
     doc.multi_cell(doc.width, 8.5, data.t("report_heading", place=data.place, year=data.year),
-                   new_x="LMARGIN", new_y="NEXT")
+                   new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_font(FONT, "", 9.5)
     doc.set_text_color(*MUTED)
     doc.cell(doc.width, 5, data.territory.label(data.lang) + " · " + data.t(

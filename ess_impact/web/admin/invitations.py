@@ -56,7 +56,7 @@ with requests_tab:
     pending = requests[requests["status"] == "pending"]
     if pending.empty:
         st.info(ui.tr("invite_none_pending"))
-    ui.dataframe(requests, hide_index=True, width="stretch")
+    ui.dataframe(invitations.requests_table(requests, lang), hide_index=True, width="stretch")
     if not pending.empty:
         options = {int(r.id): f"n° {int(r.id)} — {r.neq} {r.name or ''} — {r.email}" for r in pending.itertuples()}
         with st.form("decide"):

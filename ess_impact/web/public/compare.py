@@ -68,8 +68,7 @@ for code in chosen:
 mix = pd.concat(mix, ignore_index=True)
 title = ui.tr("compare_mix_title", indicator_lower=label.lower(), year=f.year)
 table = tables.pivot(mix, "name", "territory", "share", ui.tr("sector"), title, ui.notes())
-values = table.frame.set_index(ui.tr("sector"))
-ui.show_chart(ui.figure(charts.heatmap, values, table.hidden.set_axis(values.index), "share", lang, title, source),
-              "compare_mix")
+ui.show_chart(ui.figure(charts.share_heatmap, mix.rename(columns={"name": "sector"}), key, lang, title, source,
+                        ui.tr("heatmap_share_axis")), "compare_mix")
 ui.show_table(table, "compare_mix_table")
 ui.footnotes(f.year)

@@ -4,7 +4,7 @@ PowerPoint deck or PNG charts; an admin writes the territory's local paragraph f
 import streamlit as st
 
 from ess_impact.output import reports, tables
-from ess_impact.output.reports import content
+from ess_impact.output.reports import content, office
 from ess_impact.web import story, ui
 
 ICONS = {"pdf": ":material/picture_as_pdf:", "sheet": ":material/article:", "xlsx": ":material/table_view:", "pptx": ":material/slideshow:",
@@ -39,10 +39,16 @@ except reports.ReportError as exc:
     st.info(exc.message(lang))
     st.stop()
 story.show_message_list(data.messages)
+formats = list(reports.FORMATS)
+try:
+    office.check_template()
+except reports.ReportError as exc:  # the pôle's .pptx template cannot be used: say why, offer the other files
+    st.warning(exc.message(lang), icon=":material/slideshow:")
+    formats.remove("pptx")
 
 # the one-page sheet and the full report first; three buttons a row, so that no label is cut
-cells = [column for _ in range(0, len(reports.FORMATS), 3) for column in st.columns(3)]
-for column, fmt in zip(cells, reports.FORMATS):
+cells = [column for _ in range(0, len(formats), 3) for column in st.columns(3)]
+for column, fmt in zip(cells, formats):
     column.download_button(ui.tr(ui.REPORT_KEYS[fmt]), lambda fmt=fmt: reports.build(data, fmt),
                            file_name=reports.file_name(data, fmt), mime=reports.MIME[fmt], key=f"report_{fmt}",
                            icon=ICONS[fmt], on_click="ignore", width="stretch")
