@@ -294,9 +294,10 @@ def test_every_page_renders(monkeypatch, databases, downloads, data_name, scenar
             assert labels.t("no_data_here", lang, place=place, year=year) in infos, (page, infos)
             assert not at.metric and not at.dataframe and not at.get("plotly_chart"), page
         if page == "overview" and scenario_name != "no_data":
-            assert len(at.metric) == 8 + 5, page  # the headline cards, then issue 14's impact cards (no delta)
+            assert len(at.metric) == 8 + 6, page  # the headline cards, then issue 14's impact cards (no delta)
             impact_labels = {labels.t(k, lang) for k in ("impact_value_added", "impact_volunteer_range",
-                                                         "impact_reach", "impact_spinoff_jobs", "impact_spinoff_gdp")}
+                                                         "impact_reach", "impact_spinoff_jobs", "impact_spinoff_gdp",
+                                                         "impact_jobs_share")}
             assert [m.label for m in at.metric[8:]] and {m.label for m in at.metric[8:]} == impact_labels
             # A change from the year before on every card whose value is published, except in the first year.
             deltas = [m.delta for m in at.metric[:8] if m.value != formatting.SUPPRESSED]
@@ -357,7 +358,7 @@ def test_a_single_year_of_data(monkeypatch, downloads, single_year_db, lang):
     at = start({"comparer": ["mrc:54", "mrc:66"]}, lang)
     source = labels.t("source_line", lang)
     assert labels.t("single_year", lang) in [i.value for i in at.main.info]
-    assert len(at.metric) == 8 + 5 and not any(m.delta for m in at.metric)  # headline and impact cards, no change
+    assert len(at.metric) == 8 + 6 and not any(m.delta for m in at.metric)  # headline and impact cards, no change
     assert at.sidebar.selectbox[0].options == [str(max(SMALL_YEARS))]
     for page in tour(at):
         check_tables(at, page, lang, downloads, source)

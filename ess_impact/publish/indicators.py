@@ -212,8 +212,13 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
     """The protected cube, with the spin-offs and the shares of the territory's jobs computed from its published
     values (publish/impact.py, publish/weight.py)."""
-    return weight.add_shares(impact.add_spinoffs(protect(cube(con, year), settings(con).rules),
-                                                 impact.sector_multipliers(con)), weight.table(con))
+    return with_estimates(con, protect(cube(con, year), settings(con).rules))
+
+
+def with_estimates(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """A cube with issue 14's read-time figures added from its values (for a public cube, its published values
+    only): the spin-offs (input-output multipliers) and the shares of the territory's jobs (employment table)."""
+    return weight.add_shares(impact.add_spinoffs(frame, impact.sector_multipliers(con)), weight.table(con))
 
 
 def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:
@@ -295,9 +300,8 @@ def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(
     frame = cube(con, filters.year)
     if public:
         frame = protect(frame, settings(con).rules)
-    # spin-offs after protection: from published values only (publish/impact.py)
-    frame = impact.add_spinoffs(frame, impact.sector_multipliers(con))
-    return select(frame, by, filters, lang)
+    # spin-offs and shares after protection: from published values only
+    return select(with_estimates(con, frame), by, filters, lang)
 
 
 CHANGE_INDICATORS = ["enterprises", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned", "volunteers",
@@ -509,8 +513,7 @@ def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The public cube of every year, stored in the database until the data, the settings or the rates change;
     after a change only the years whose own figures changed are protected again. The spin-offs and the shares of the
     territory's jobs (issue 14) are added from the published values at read time."""
-    stored = _stored(con, "public", lambda: _public_cube_incremental(con))
-    return weight.add_shares(impact.add_spinoffs(stored, impact.sector_multipliers(con)), weight.table(con))
+    return with_estimates(con, _stored(con, "public", lambda: _public_cube_incremental(con)))
 
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
