@@ -108,11 +108,11 @@ def test_three_to_five_messages_on_the_demo(demo_cubes):
 
 @pytest.fixture(scope="module")
 def demo_cubes(demo_db):
-    from ess_impact.publish import indicators
-    from ess_impact.store import db
+    """The demo's published cubes, as the pages read them (the fixture's snapshot: nothing protected here)."""
+    from ess_impact.publish import snapshot
 
-    with db.connect(demo_db) as con:
-        return indicators.public_cubes(con), indicators.public_panels(con, 2023, 2024)
+    published = snapshot.load(demo_db, snapshot.current(demo_db))
+    return published.public, published.panel(2023, 2024)
 
 
 def test_presentation_mode_shows_one_message_per_screen(demo_db, monkeypatch):
