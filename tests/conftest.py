@@ -144,6 +144,19 @@ GROUPS_HEADERS = ["NEQ", "Nom de l'entreprise", "Forme juridique", "Secteur", "M
 GROUPS_FORMS = {"COOP": "Coopérative", "OBNL": "OBNL", "MUT": "Mutuelle"}
 
 
+def gathered_rows(seed: int, years, n_enterprises: int = 900):
+    """Demo-like rows gathered in eight MRCs of two regions (Montérégie, Mauricie), so that territories are published
+    and some sector cells are not."""
+    from ess_impact import reference
+    from ess_impact.store import demo
+
+    frame = demo.generate(seed=seed, years=years, n_enterprises=n_enterprises)
+    mrcs = reference.mrcs()
+    chosen = [code for region in ("16", "05") for code in sorted(mrcs[mrcs["region_code"] == region]["code"])[:4]]
+    codes = {neq: chosen[k % len(chosen)] for k, neq in enumerate(sorted(frame["neq"].unique()))}
+    return frame.assign(mrc=frame["neq"].map(codes))
+
+
 def write_small_groups_xlsx(path: Path, seed: int = 20240531) -> Path:
     import numpy as np
     from openpyxl import Workbook

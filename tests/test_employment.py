@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import gathered_rows
 
 from ess_impact import cli, reference
 from ess_impact.intake import employment, readers
 from ess_impact.publish import indicators, snapshot, weight
-from ess_impact.store import auth, db, demo, history
+from ess_impact.store import auth, db, history
 
 FIXTURE = Path(__file__).parent / "fixtures" / "EMPLOYMENT_TEST_DATA_invented.csv"
 SOURCE = "Données de test inventées (pas Statistique Canada)"
@@ -32,13 +33,7 @@ def _expected_table() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def rows():
-    """Demo-like rows gathered in eight MRCs of two regions, so that territories are published and some sector
-    cells are not."""
-    frame = demo.generate(seed=11, years=YEARS, n_enterprises=900)
-    mrcs = reference.mrcs()
-    chosen = [code for region in ("16", "05") for code in sorted(mrcs[mrcs["region_code"] == region]["code"])[:4]]
-    codes = {neq: chosen[k % len(chosen)] for k, neq in enumerate(sorted(frame["neq"].unique()))}
-    return frame.assign(mrc=frame["neq"].map(codes))
+    return gathered_rows(seed=11, years=YEARS)
 
 
 @pytest.fixture(scope="module")

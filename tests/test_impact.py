@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import gathered_rows
 
 from ess_impact import cli, reference
 from ess_impact.intake import importer, multipliers, statcan
 from ess_impact.publish import audit, impact, indicators
-from ess_impact.store import auth, db, demo, history
+from ess_impact.store import auth, db, history
 
 FIXTURE = Path(__file__).parent / "fixtures" / "statcan_36100595_TEST_DATA_invented.csv"
 MAPPING = Path(multipliers.__file__).parents[1] / "data" / "sector_io_industries.csv"
@@ -25,12 +26,7 @@ HIGH = {2023: 26.0, 2024: 27.5}      # specialised rates set for the test
 
 @pytest.fixture(scope="module")
 def rows():
-    """Demo-like rows gathered in eight MRCs of two regions, so that most cells are publishable and some are not."""
-    frame = demo.generate(seed=7, years=YEARS, n_enterprises=900)
-    mrcs = reference.mrcs()
-    chosen = [code for region in ("16", "05") for code in sorted(mrcs[mrcs["region_code"] == region]["code"])[:4]]
-    codes = {neq: chosen[k % len(chosen)] for k, neq in enumerate(sorted(frame["neq"].unique()))}
-    return frame.assign(mrc=frame["neq"].map(codes))
+    return gathered_rows(seed=7, years=YEARS)
 
 
 @pytest.fixture(scope="module")
