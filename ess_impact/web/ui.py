@@ -586,7 +586,8 @@ def impact_cards(f: Filters, cubes: pd.DataFrame) -> None:
             row = found[start:start + IMPACT_PER_ROW]
             for column, card in zip(st.columns(IMPACT_PER_ROW), row):
                 column.metric(card["label"], card["value"], help=card["help"], border=True)
-    st.caption(" ".join(impact_text.notes(ctx["multipliers_load"], ctx["employment"], f.year, current)))
+    for line in impact_text.notes(ctx["multipliers_load"], ctx["employment"], f.year, current):
+        st.caption(line)  # one line each: a line may end with a command, not a full stop
 
 
 def impact_table(rows: pd.DataFrame, names: list[str], title: str, key: str) -> None:
