@@ -376,23 +376,25 @@ def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: i
 
 
 # Wall-clock budget of one year's constant-sample protection; past it, the groups not yet proven safe are hidden
-# entirely in the panel (safe, costly). The joint raw/panel/outside system is the slow part of the engine.
-PANEL_TIME_BUDGET_S = 20.0
+# entirely in the panel (safe, costly). The joint raw/panel/outside system is the slow part of the engine: about 25 s
+# of CPU a year on the demo data; it runs in the background, after a write, while the previous version is served.
+PANEL_TIME_BUDGET_S = 90.0
 
 
 def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
                   rules: confidentiality.Rules) -> pd.DataFrame:
     """Status of the territories' panel cells of one year (index: cell; a sector's or legal form's cell gets none:
-    it is never published), protected jointly with the whole raw cube (frozen) and the territories' outside cells
-    (unpublished), linked by raw = panel + outside.
+    it is never published), protected jointly with the whole raw cube (frozen) and the outside cells (unpublished),
+    linked by raw = panel + outside.
 
-    The reader's system leaves out the unpublished constant-sample and outside cells of sectors and legal forms:
-    for the published cells it changes nothing (they are unknowns between 0 and their raw cell summing to their
-    territory's, which says only 0 <= panel <= raw of the territory, already here), and the audit, which keeps them
-    and attacks each one, checks on the demo and hostile data sets that none of them can be narrowed below its
-    protection level. Keeping them cost seven times as much (demo data: 47 s of CPU a pair instead of 7 s). The
-    raw cube's suppressed cells were proven safe when it was protected on its own: only their components that
-    reach a constant-sample or outside cell are solved again (`verified`)."""
+    The constant-sample cells of sectors and legal forms are never published, but they stay in the reader's system
+    as unknowns with their own protection: a reader can still bound them (between 0 and their raw cell, summing to
+    their territory's), and when a territory's outside cell is small (zero full-time equivalents among its entrants,
+    say), publishing its sample pins the outside cells of its sectors. An engine that left them out (7 s of CPU a
+    pair on the demo data instead of 43 s) passed the hostile audit but not one on denser data (docs/benchmarks.md,
+    issue 11's third session). The raw cube's
+    suppressed cells were proven safe when it was protected on its own: only their components that reach a
+    constant-sample or outside cell are solved again (`verified`)."""
     columns = ["n", *PROTECTED]
     extra = [c for c in raw.columns if c.endswith(("__max", "__max2")) and c.split("__")[0] in PROTECTED]
 
@@ -403,29 +405,31 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
         return t
 
     cells_all = raw["cell"].tolist()
-    territories = raw.loc[raw["cat_kind"] == "all", "cell"].tolist()
-    R = table(raw, "R/", cells_all)
-    P, O = table(panel, "P/", territories), table(outside, "O/", territories)
+    territory = (raw["cat_kind"] == "all").to_numpy()
+    territories = [c for c, keep in zip(cells_all, territory) if keep]
+    R, P, O = table(raw, "R/", cells_all), table(panel, "P/", cells_all), table(outside, "O/", cells_all)
     cells = pd.concat([R, P, O])
     base = cube_constraints(raw)
     # The outside table's own additivity is implied by the raw and panel ones and raw = panel + outside: it is left
     # out, so that each outside cell links only its raw and panel cells (smaller components, same feasible set).
-    inside = set(territories)
-    constraints = [confidentiality.Constraint("R/" + c.parent, tuple("R/" + k for k in c.children)) for c in base]
-    constraints += [confidentiality.Constraint("P/" + c.parent, tuple("P/" + k for k in c.children))
-                    for c in base if c.parent in inside and inside.issuperset(c.children)]
-    constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in territories]
-    raw_of = [f"R/{c}" for c in territories]
-    # raw cells: their public status; panel cells absent from the panel (no enterprise): published zeros
+    constraints = []
+    for prefix in ("R/", "P/"):
+        constraints += [confidentiality.Constraint(prefix + c.parent, tuple(prefix + k for k in c.children))
+                        for c in base]
+    constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in cells_all]
+    raw_of = [f"R/{c}" for c in cells_all]
+    # raw cells: their public status; a territory's panel cell absent from the panel (no enterprise): a published zero
     frozen = pd.DataFrame(index=cells.index, columns=columns, dtype=object)
     hidden = [set(s.split(",")) - {""} for s in raw_suppressed]
     for c in columns:
         name = "enterprises" if c == "n" else c
         frozen.loc[R.index, c] = [confidentiality.SECONDARY if name in h else "" for h in hidden]
-    frozen.loc[P.index[P["n"].to_numpy() == 0], columns] = ""
-    known_zero = O.index[O["n"].to_numpy() == 0]  # nobody outside: raw = panel (a reader who knew the counts saw it)
+    frozen.loc[P.index[territory & (P["n"].to_numpy() == 0)], columns] = ""
+    # nobody outside a territory: raw = panel (a reader who knew the counts would see it)
+    known_zero = O.index[territory & (O["n"].to_numpy() == 0)]
     frozen.loc[known_zero, columns] = ""
-    unpublished = O.index[O["n"].to_numpy() > 0]
+    # never published: every outside cell, and the constant-sample cells of sectors and legal forms
+    unpublished = O.index[~O.index.isin(known_zero)].append(P.index[~territory])
     # A panel cell whose raw cell is suppressed starts suppressed: the raw cell's own moves can then be shared
     # between the panel and the outside cells, and far fewer linear programs are needed.
     start = pd.DataFrame(frozen.loc[raw_of, columns].eq(confidentiality.SECONDARY).to_numpy(),
@@ -438,7 +442,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
                                       frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
                                       ceiling=ceiling, verified=R.index)
-    out = status.loc[P.index]
+    out = status.loc[P.index[territory]]
     out.index = territories
     return out.reindex(panel["cell"])  # a sector's or legal form's cell: no status, never published
 
