@@ -282,7 +282,7 @@ def test_constant_sample_is_published_for_territories_where_no_rule_applies(con)
     clear = clear[clear].index
     assert len(clear) >= 5, "the data set has large MRCs with enough entrants and leavers"
     shown = public[public["cell"].isin(clear)].groupby("cell")["jobs_total"].apply(lambda v: v.notna().all())
-    assert shown.mean() >= 0.6, shown  # complements may hide a few; before issue 11's rework all were hidden
+    assert shown.mean() >= 0.6, shown  # complements may hide a few
 
 
 PROTECTED_SAMPLE = ["jobs_total", "revenue_total", "payroll", "volunteer_hours"]
