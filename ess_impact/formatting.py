@@ -145,6 +145,13 @@ def indicator(key: str, value, lang: str = "fr", compact: bool = False) -> str:
     return compact_number(value, lang) if compact else number(value, lang)
 
 
+def timestamp(value) -> str:
+    """A stored date and time as the pages show it: 2026-05-01 10:12 (MISSING when there is none)."""
+    if value is None or pd.isna(value):
+        return MISSING
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
 def field_value(kind: str, value, lang: str = "fr") -> str:
     """One stored cell of an enterprise's annual figures (fields.FIELDS kinds) as the reader sees it."""
     if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
@@ -159,5 +166,5 @@ def field_value(kind: str, value, lang: str = "fr") -> str:
     except (TypeError, ValueError):
         return MISSING
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return timestamp(value)
     return str(value)

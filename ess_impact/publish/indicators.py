@@ -217,8 +217,14 @@ def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.D
 
 def with_estimates(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     """A cube with issue 14's read-time figures added from its values (for a public cube, its published values
-    only): the spin-offs (input-output multipliers) and the shares of the territory's jobs (employment table)."""
-    return weight.add_shares(impact.add_spinoffs(frame, impact.sector_multipliers(con)), weight.table(con))
+    only), with the reference tables in the database."""
+    return add_estimates(frame, impact.sector_multipliers(con), weight.table(con))
+
+
+def add_estimates(frame: pd.DataFrame, multipliers: dict, employment: pd.DataFrame | None) -> pd.DataFrame:
+    """The spin-offs (input-output multipliers) and the shares of the territory's jobs (employment table) added to
+    a cube (the database's tables: `with_estimates`; the published snapshot's: snapshot.load)."""
+    return weight.add_shares(impact.add_spinoffs(frame, multipliers), employment)
 
 
 def select(frame: pd.DataFrame, by: str, filters: Filters = Filters(), lang: str = "fr") -> pd.DataFrame:

@@ -174,8 +174,8 @@ def load(db_path: str | Path, manifest: Manifest) -> Published:
     parts = [_read(base / manifest.cubes[y]) for y in sorted(manifest.cubes)]
     public = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if len(public):
-        public = weight.add_shares(impact.add_spinoffs(public, _multipliers(manifest.multipliers)),
-                                   weight.as_frame(manifest.employment))
+        public = indicators.add_estimates(public, _multipliers(manifest.multipliers),
+                                          weight.as_frame(manifest.employment))
     return Published(manifest, public, _read(base / manifest.years), _read(base / manifest.rates),
                      indicators.Settings(**manifest.settings), base)
 

@@ -32,7 +32,7 @@ with db.connect() as con:
 
 
 def when(values: pd.Series) -> list[str]:
-    return [v.strftime("%Y-%m-%d %H:%M") if pd.notna(v) else formatting.MISSING for v in values]
+    return [formatting.timestamp(v) for v in values]
 
 
 def changed(frame: pd.DataFrame) -> list[str]:
@@ -151,7 +151,7 @@ with multipliers_column.form("load_multipliers", clear_on_submit=True):
                ui.tr("multipliers_missing"))
     if multipliers_load:
         st.caption(ui.tr("settings_loaded_by", file=multipliers_load["file_name"], by=multipliers_load["actor"],
-                         when=multipliers_load["loaded_at"].strftime("%Y-%m-%d %H:%M")))
+                         when=formatting.timestamp(multipliers_load["loaded_at"])))
     multipliers_file = st.file_uploader(ui.tr("settings_multipliers_file"), type=["csv"], key="multipliers_file")
     load_multipliers = st.form_submit_button(ui.tr("settings_load"), type="primary", key="multipliers_load",
                                              icon=":material/upload:")
@@ -162,7 +162,7 @@ with employment_column.form("load_employment", clear_on_submit=True):
         st.caption(ui.tr("settings_employment_in_force", years=employment_load["years"].replace(",", ", "),
                          source=employment_load["source"]) + " " +
                    ui.tr("settings_loaded_by", file=employment_load["file_name"], by=employment_load["actor"],
-                         when=employment_load["loaded_at"].strftime("%Y-%m-%d %H:%M")))
+                         when=formatting.timestamp(employment_load["loaded_at"])))
     else:
         st.caption(ui.tr("employment_none"))
     employment_file = st.file_uploader(ui.tr("settings_employment_file"), type=["csv", "xlsx", "xls", "ods"],
