@@ -508,7 +508,7 @@ def cmd_export(args) -> int:
 
     opendata.licence(args.licence)  # an unknown licence is refused before any work
     with db.connect(args.db) as con:
-        pairs = opendata.year_pairs(con)
+        pairs = indicators.year_pairs(con)
     for pair in pairs:  # one unit of work per pair of years: the app and an import wait for one at most
         with db.connect(args.db) as con:
             indicators.public_panels(con, *pair)

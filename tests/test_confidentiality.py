@@ -517,7 +517,8 @@ def test_module_depends_on_numpy_pandas_and_highs_only():
     source = open(mod.__file__, encoding="utf-8").read()
     imports = {line.split()[1] if line.split()[1].startswith("ess_impact") else line.split()[1].split(".")[0]
                for line in source.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"__future__", "dataclasses", "time", "numpy", "pandas", "scipy", "highspy", "ess_impact.publish.lp"}
+    assert imports <= {"__future__", "dataclasses", "logging", "time", "numpy", "pandas", "scipy", "highspy",
+                       "ess_impact.publish.lp"}
 
 
 def test_apply():
@@ -578,3 +579,34 @@ def test_verified_cells_are_not_solved_again_unless_a_new_constraint_reaches_the
     assert status.drop(index="new").equals(first)
     assert_protected(joint.drop(columns=[c for c in joint.columns if c.endswith("__max")], errors="ignore"),
                      status, joint_cons)
+
+
+# ---------------------------------------------------------------- a priori bounds (τ-ARGUS), `prior`
+def prior_case():
+    """Raw table R (published), a sample P (to publish) and the outside O = R - P (never published), over a total t
+    of two cells a and b. The three enterprises of R/a have no job (published zero: nobody dominates a zero); one
+    of them is outside the sample, and nobody is outside in b. So O/t = O/a + O/b <= R/a + 0 = 0 from the raw table
+    alone: O/t's zero (one enterprise, sensitive) is out of reach of any complement in P."""
+    ids = ["R/t", "R/a", "R/b", "P/t", "P/a", "P/b", "O/t", "O/a", "O/b"]
+    n = [23, 3, 20, 22, 2, 20, 1, 1, 0]
+    jobs = [200.0, 0.0, 200.0, 200.0, 0.0, 200.0, 0.0, 0.0, 0.0]
+    cells = pd.DataFrame({"n": n, "jobs": jobs, "jobs__max": [20.0, 0.0, 20.0, 20.0, 0.0, 20.0, 0.0, 0.0, 0.0]},
+                         index=ids)
+    cons = [Constraint(f"{x}/t", (f"{x}/a", f"{x}/b")) for x in "RP"]
+    cons += [Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in "tab"]
+    frozen = pd.DataFrame("", index=["R/t", "R/a", "R/b", "O/b"], columns=["n", "jobs"])
+    return cells, cons, frozen
+
+
+def test_a_value_out_of_reach_a_priori_needs_no_more_than_its_prior_interval():
+    cells, cons, frozen = prior_case()
+    kwargs = dict(unpublished=["O/t", "O/a"], frozen=frozen)
+    # without a priori bounds, O/t cannot be protected: the engine falls back to hiding every cell it may hide
+    blind = suppress(cells, ["jobs"], cons, **kwargs)
+    assert (blind.loc[["P/t", "P/a", "P/b"], "jobs"] != "").all()
+    # with them, its requirement stops at what the raw table already gives (0): nothing more is hidden for it. P/a
+    # (two enterprises) stays hidden, with a second unknown in its line (P/b).
+    status = suppress(cells, ["jobs"], cons, prior=["P/t", "P/a", "P/b"], **kwargs)
+    assert status.loc["P/a", "jobs"] == "primary"
+    assert status.loc["P/t", "jobs"] == ""
+    assert (status.loc[["P/a", "P/b"], "jobs"] != "").all()

@@ -296,13 +296,6 @@ PRIMARY_KEYS = {
 
 
 # --- building and writing -----------------------------------------------------------------------------------------
-def year_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    """The pairs of consecutive years with data: the package's constant-sample changes. A caller that must not hold
-    the database for long prepares their cubes one unit of work each (`indicators.public_panels`) before `build`."""
-    years = set(indicators.years(con)["year"].astype(int))
-    return [(y - 1, y) for y in sorted(years) if y - 1 in years]
-
-
 def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organisation: str | None = None,
           now: datetime | None = None) -> Package:
     """The package of the public figures in force (computing the constant-sample cubes not stored yet: up to a
@@ -311,7 +304,7 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
     organisation = organisation or os.environ.get(ORG_NAME_ENV) or ""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     cubes = indicators.public_cubes(con)
-    panels = {pair: indicators.public_panels(con, *pair) for pair in year_pairs(con)}
+    panels = {pair: indicators.public_panels(con, *pair) for pair in indicators.year_pairs(con)}
     frames = _tables(cubes)
     frames["changements"] = _changes(cubes, panels)
     rates = indicators.volunteer_rates(con)

@@ -10,10 +10,14 @@ enterprise is. From the structure of those tables alone it rebuilds the identiti
 * a value published through a rescaled column (FTE from paid hours, volunteer value or FTE from volunteer hours,
   per-1000 values from the population) counts as published;
 * at constant sample: raw = constant sample + outside (the enterprises that entered or left), every table additive,
-  the outside cells unknown and >= 0 (known zero when both counts are published and equal);
+  the outside cells unknown and >= 0; a cell absent from a table (no enterprise) is a known zero (a reader who
+  knows which enterprises reported knows which cells are empty);
 * every value >= 0;
-* a constant-sample or outside value is at most its published raw value: its required upper end stops there (a
-  bound every reader has from the raw table alone; τ-ARGUS's a priori bounds).
+* a year shared by two constant-sample pairs is attacked with both at once (raw = sample + outside for each);
+* a constant-sample or outside value needs no more protection than what was public before its pair: its required
+  interval stops at the bounds a reader derives from the raw values, which cells are empty and the earlier pair's
+  sample of the same year, whatever its own pair shows (τ-ARGUS's a priori bounds; computed exactly, by the same
+  programs with that pair's sample unknown).
 
 Then, per suppressed value that the primary rules make sensitive, it minimises and maximises that value (HiGHS) and
 compares the interval with the protection level, computed here from the true cube (the auditor's privilege; the
@@ -222,78 +226,115 @@ def _solve(system: _System, targets: list[tuple[tuple, float, float]]) -> dict[t
     return out
 
 
-def _attack(tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]], link: bool, rules: AuditRules, year: int,
+def _attack(tables: dict[tuple, tuple[pd.DataFrame | None, pd.DataFrame]], rules: AuditRules, year: int,
             system_name: str) -> list[dict]:
-    """tables: name -> (published frame or None when never published, true frame), cell-indexed like the cube.
-    With `link`: raw = panel + outside."""
-    structure = tables["raw"][1]
+    """tables: (kind, pair) -> (published frame or None when never published, true frame), cell-indexed like the
+    cube; kind is 'raw' (pair None), 'panel' or 'outside'. Every pair present is linked by raw = panel + outside, so
+    that a year shared by two constant-sample pairs is attacked with both at once (a reader combines them)."""
+    structure = tables[("raw", None)][1]
     hierarchy = _hierarchy(structure.reset_index())
+    pairs = sorted({pair for _, pair in tables if pair is not None})
     out = []
     for group in GROUPS:
-        system = _System()
-        known: dict = {}
-        targets = []
-        for name, (pub, true) in tables.items():
-            ids = true.index
-            for col in group:
-                if pub is None:
-                    readable = np.zeros(len(true), bool)
-                else:
-                    frame = pub.reindex(ids)
-                    readable = _published(frame.assign(suppressed=frame["suppressed"].fillna("")), col)
-                values = true[col].fillna(0).to_numpy(float)
-                for cell, is_known, value in zip(ids, readable, values):
-                    if is_known:
-                        known[(name, cell, col)] = value
-                sens, low, high = levels(true, col, rules)
-                if name == "outside":  # the number of leavers/entrants is not itself confidential
-                    sens = sens if col != "enterprises" else np.zeros(len(true), bool)
-                for cell, s, lo, hi, value, is_known in zip(ids, sens, low, high, values, readable):
-                    if s and not is_known:
-                        targets.append(((name, cell, col), value, lo, hi))
-                    elif s and is_known:
-                        out.append(dict(year=year, system=system_name, table=name, cell=cell, column=col,
-                                        value=value, protection=hi - value, low=value, high=value,
-                                        required_low=lo, required_high=hi, ok=False))
-        all_cells = structure.index
-        for name, (pub, true) in tables.items():
-            present = set(true.index)
-            for col in group:
-                for cell in all_cells:  # cells absent from a table are zeros everyone can see
-                    if cell not in present:
-                        known[(name, cell, col)] = 0.0
-                for parent, kids in hierarchy:
-                    system.add(known, [((name, parent, col), 1.0)] + [((name, k, col), -1.0) for k in kids])
-            for total, parts in SUMS.items():
-                if total in group:
-                    for cell in true.index:
-                        system.add(known, [((name, cell, total), 1.0)] + [((name, cell, p), -1.0) for p in parts])
-            for total, parts in AT_MOST.items():
-                if total in group:
-                    t = true[total].fillna(0).to_numpy(float)
-                    s = sum(true[p].fillna(0).to_numpy(float) for p in parts)
-                    if (s <= t * (1 + 1e-9) + 1e-6).all():
-                        for cell in true.index:
-                            system.add(known, [((name, cell, p), 1.0) for p in parts] + [((name, cell, total), -1.0)],
-                                       inequality=True)
-        if link:
-            for col in group:
-                for cell in all_cells:
-                    system.add(known, [(("raw", cell, col), 1.0), (("panel", cell, col), -1.0),
-                                       (("outside", cell, col), -1.0)])
-        if link:  # a constant-sample or outside value is at most its raw value: published, it is a bound everyone has
-            targets = [(key, value, lo, min(hi, max(known.get(("raw", key[1], key[2]), np.inf), value)))
-                       if key[0] != "raw" else (key, value, lo, hi) for key, value, lo, hi in targets]
+        system, known, targets = _group_system(tables, hierarchy, structure.index, pairs, group, rules)
+        for key, value, lo, hi, is_known in targets:
+            if is_known:
+                out.append(_row(year, system_name, key, value, value, value, lo, hi, False))
+        targets = [t[:4] for t in targets if not t[4]]
         for key, *_ in targets:
             system.term(known, key)
         intervals = _solve(system, [(k, lo, hi) for k, _, lo, hi in targets])
+        results = []
         for key, value, lo, hi in targets:
             low, high = intervals.get(key, (0.0, np.inf))
-            tol = 1e-6 * max(1.0, abs(value))
-            ok = bool(low <= lo + tol and high >= hi - tol)
-            out.append(dict(year=year, system=system_name, table=key[0], cell=key[1], column=key[2], value=value,
-                            protection=hi - value, low=low, high=high, required_low=lo, required_high=hi, ok=ok))
+            results.append([key, value, low, high, lo, hi])
+        # A constant-sample or outside value of a pair needs no more protection than what was public before that
+        # pair: the raw tables (with which cells are empty) and the earlier pair's sample, whatever this pair shows
+        # (τ-ARGUS's a priori bounds). Exact: the same system with this pair's (and any later pair's) sample unknown.
+        for pair in pairs:
+            short = [r for r in results if r[0][3] == pair and not _meets(*r[1:])]
+            if not short:
+                continue
+            prior_tables = {k: (None if k[0] == "panel" and k[1] >= pair else pub, true)
+                            for k, (pub, true) in tables.items()}
+            prior, prior_known, _ = _group_system(prior_tables, hierarchy, structure.index, pairs, group, rules)
+            keys = [r[0] for r in short]
+            for key in keys:
+                prior.term(prior_known, key)
+            bounds = _solve(prior, [(k, 0.0, 0.0) for k in keys])
+            for r in short:
+                a_low, a_high = bounds.get(r[0], (0.0, np.inf))
+                r[4] = max(r[4], min(a_low, r[1]))
+                r[5] = min(r[5], max(a_high, r[1]))
+        for key, value, low, high, lo, hi in results:
+            pair = key[3]
+            name = system_name if key[0] == "raw" else f"constant {pair[0]}-{pair[1]}"
+            out.append(_row(year, name, key, value, low, high, lo, hi, _meets(value, low, high, lo, hi)))
     return out
+
+
+def _meets(value: float, low: float, high: float, required_low: float, required_high: float) -> bool:
+    tol = 1e-6 * max(1.0, abs(value))
+    return bool(low <= required_low + tol and high >= required_high - tol)
+
+
+def _row(year, system_name, key, value, low, high, required_low, required_high, ok) -> dict:
+    return dict(year=year, system=system_name, table=key[0], cell=key[1], column=key[2], value=value,
+                protection=required_high - value, low=low, high=high, required_low=required_low,
+                required_high=required_high, ok=ok)
+
+
+def _group_system(tables, hierarchy, all_cells, pairs, group, rules):
+    """The attacker's system of one group of columns: (system, known values, targets). A target is (key,
+    value, required low, required high, readable as such); a key is (kind, cell, column, pair)."""
+    system = _System()
+    known: dict = {}
+    targets = []
+    for (kind, pair), (pub, true) in tables.items():
+        ids = true.index
+        for col in group:
+            if pub is None:
+                readable = np.zeros(len(true), bool)
+            else:
+                frame = pub.reindex(ids)
+                readable = _published(frame.assign(suppressed=frame["suppressed"].fillna("")), col)
+            values = true[col].fillna(0).to_numpy(float)
+            for cell, is_known, value in zip(ids, readable, values):
+                if is_known:
+                    known[(kind, cell, col, pair)] = value
+            sens, low, high = levels(true, col, rules)
+            if kind == "outside" and col == "enterprises":  # the number of leavers/entrants is not confidential
+                sens = np.zeros(len(true), bool)
+            for cell, s, lo, hi, value, is_known in zip(ids, sens, low, high, values, readable):
+                if s:
+                    targets.append(((kind, cell, col, pair), value, lo, hi, bool(is_known)))
+    for (kind, pair), (pub, true) in tables.items():
+        present = set(true.index)
+        for col in group:
+            for cell in all_cells:  # cells absent from a table are zeros (a reader who knows who reported sees it)
+                if cell not in present:
+                    known[(kind, cell, col, pair)] = 0.0
+            for parent, kids in hierarchy:
+                system.add(known, [((kind, parent, col, pair), 1.0)] + [((kind, k, col, pair), -1.0) for k in kids])
+        for total, parts in SUMS.items():
+            if total in group:
+                for cell in true.index:
+                    system.add(known, [((kind, cell, total, pair), 1.0)] + [((kind, cell, p, pair), -1.0)
+                                                                           for p in parts])
+        for total, parts in AT_MOST.items():
+            if total in group:
+                t = true[total].fillna(0).to_numpy(float)
+                s = sum(true[p].fillna(0).to_numpy(float) for p in parts)
+                if (s <= t * (1 + 1e-9) + 1e-6).all():
+                    for cell in true.index:
+                        system.add(known, [((kind, cell, p, pair), 1.0) for p in parts]
+                                   + [((kind, cell, total, pair), -1.0)], inequality=True)
+    for pair in pairs:
+        for col in group:
+            for cell in all_cells:
+                system.add(known, [(("raw", cell, col, None), 1.0), (("panel", cell, col, pair), -1.0),
+                                   (("outside", cell, col, pair), -1.0)])
+    return system, known, targets
 
 
 def _true(con, year, panel=None, outside=False) -> pd.DataFrame:
@@ -302,7 +343,9 @@ def _true(con, year, panel=None, outside=False) -> pd.DataFrame:
 
 def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = True) -> pd.DataFrame:
     """One row per sensitive value the public cannot read directly: its interval and whether it is protected.
-    A sensitive value readable as such appears with ok = False."""
+    A sensitive value readable as such appears with ok = False. Each year is attacked alone (system 'raw'), then
+    with every constant-sample pair it belongs to at once (system 'constant Y0-Y1', or 'constant Y0-Y1 + Y1-Y2' for
+    the raw values of a year shared by two pairs)."""
     rules = _rules(con)
     known_years = [int(y) for y in indicators.years(con)["year"]]
     chosen = known_years if year is None else [y for y in known_years if y == int(year)]
@@ -310,20 +353,21 @@ def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = 
     rows = []
     for y in chosen:
         pub = public[public["year"] == y].set_index("cell")
-        rows += _attack({"raw": (pub, _true(con, y))}, False, rules, y, "raw")
+        rows += _attack({("raw", None): (pub, _true(con, y))}, rules, y, "raw")
     if panels:
-        for y0, y1 in zip(known_years, known_years[1:]):
-            if year is not None and int(year) not in (y0, y1):
+        all_pairs = indicators.year_pairs(con)
+        published = {pair: indicators.public_panels(con, *pair) for pair in all_pairs
+                     if year is None or int(year) in pair}
+        for y in chosen:
+            pairs = [pair for pair in all_pairs if y in pair]
+            if not pairs:
                 continue
-            panel_pub = indicators.public_panels(con, y0, y1)
-            for y in (y0, y1):
-                if year is not None and y != int(year):
-                    continue
-                pub = public[public["year"] == y].set_index("cell")
-                ppub = panel_pub[panel_pub["year"] == y].set_index("cell")
-                tables = {"raw": (pub, _true(con, y)), "panel": (ppub, _true(con, y, (y0, y1))),
-                          "outside": (None, _true(con, y, (y0, y1), outside=True))}
-                rows += _attack(tables, True, rules, y, f"constant {y0}-{y1}")
+            tables = {("raw", None): (public[public["year"] == y].set_index("cell"), _true(con, y))}
+            for pair in pairs:
+                ppub = published[pair]
+                tables[("panel", pair)] = (ppub[ppub["year"] == y].set_index("cell"), _true(con, y, pair))
+                tables[("outside", pair)] = (None, _true(con, y, pair, outside=True))
+            rows += _attack(tables, rules, y, "constant " + " + ".join(f"{a}-{b}" for a, b in pairs))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

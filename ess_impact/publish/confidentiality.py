@@ -50,6 +50,7 @@ complement may be added there, but their protection is checked in the joint syst
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -64,6 +65,7 @@ from ess_impact.publish.lp import new_highs
 # Optional columns (issue 14) whose cell is not sensitive when no enterprise of it reported the column (a NULL sum
 # discloses nobody's figure, and is published as "—"). The older columns keep treating it as a sensitive zero.
 UNREPORTED_NOT_SENSITIVE = frozenset({"expenses_total", "people_served"})
+LOG = logging.getLogger(__name__)
 PRIMARY = "primary"
 SECONDARY = "secondary"
 _REL = 1e-7
@@ -242,18 +244,14 @@ class _LP:
         return np.asarray(h.getSolution().col_value)
 
 
-def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray, met: np.ndarray,
-                     verify: np.ndarray, deadline: float = float("inf")) -> list[tuple[int, int, int]]:
-    """Requirements (cell, column, direction +1/-1) of this component not yet met (``met``: cells x columns x
-    (up, down), updated in place with every requirement a feasible point of the attacker's LP reaches). LPs pushing
-    many requirements at once come first; a requirement left over is solved on its own only when ``verify`` says so
-    (a deviation was already tried for it), otherwise it is returned unmet (the deviation LP decides it)."""
+def _component_system(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray):
+    """The attacker's system over one component of unknown cells (every column of the group, column-major):
+    (A_eq, b_eq, A_ub, b_ub, upper bounds), or None when no constraint reaches them."""
     k = len(comp)
     ncol = len(g.columns)
     rows = np.unique(st.At[comp].indices) if k else np.array([], int)
-    if not len(rows) and not g.sums and not g.at_most:  # no constraint at all: anything in [0, inf)
-        met[comp] = True
-        return []
+    if not len(rows) and not g.sums and not g.at_most:
+        return None
     sub = st.A[rows]
     A_S = sub[:, comp]
     known = sub[:, ~sup]
@@ -276,9 +274,25 @@ def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarra
         b_eq = np.zeros(E.shape[0]) if b_eq is None else np.concatenate([b_eq, np.zeros(E.shape[0])])
     A_ub = _ident(g.at_most, -1.0)
     b_ub = np.zeros(A_ub.shape[0]) if A_ub is not None else None
-    x0 = np.concatenate([g.V[comp, c] for c in range(ncol)])
     colmax = np.maximum(g.V.max(axis=0), 1.0)
     ub = np.concatenate([np.full(k, 4 * colmax[c] + 10) for c in range(ncol)])
+    return A_eq, b_eq, A_ub, b_ub, ub
+
+
+def _check_component(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarray, met: np.ndarray,
+                     verify: np.ndarray, deadline: float = float("inf")) -> list[tuple[int, int, int]]:
+    """Requirements (cell, column, direction +1/-1) of this component not yet met (``met``: cells x columns x
+    (up, down), updated in place with every requirement a feasible point of the attacker's LP reaches). LPs pushing
+    many requirements at once come first; a requirement left over is solved on its own only when ``verify`` says so
+    (a deviation was already tried for it), otherwise it is returned unmet (the deviation LP decides it)."""
+    k = len(comp)
+    ncol = len(g.columns)
+    system = _component_system(st, g, comp, sup)
+    if system is None:  # no constraint at all: anything in [0, inf)
+        met[comp] = True
+        return []
+    A_eq, b_eq, A_ub, b_ub, ub = system
+    x0 = np.concatenate([g.V[comp, c] for c in range(ncol)])
     todo_hi = np.concatenate([g.sens[comp, c] & ~met[comp, c, 0] for c in range(ncol)])
     todo_lo = np.concatenate([g.sens[comp, c] & ~met[comp, c, 1] for c in range(ncol)])
     req_hi = np.where(todo_hi, np.concatenate([g.V[comp, c] + g.up[comp, c] for c in range(ncol)]), -np.inf)
@@ -465,21 +479,22 @@ def _batches(failures: list[tuple[int, int, int]], comp_of: np.ndarray) -> list[
 
 def _deviate(st: _Structure, g: _Group, todo: list, sup: np.ndarray, free: np.ndarray, met: np.ndarray,
              verify: np.ndarray, deviations: dict, weight: np.ndarray, movable: np.ndarray, tol: np.ndarray,
-             parts_of: dict) -> int:
+             parts_of: dict, blocked: list) -> int:
     """Deviation LPs moving every requirement of `todo` by its protection level at once (one LP per column, or one
     per requirement when the joint move is infeasible); their supports become complements and the move, made a
-    feasible point of the attacker's system, marks every requirement it reaches as met. Returns the LPs solved."""
+    feasible point of the attacker's system, marks every requirement it reaches as met. A requirement that no move
+    can reach on its own goes to ``blocked``. Returns the LPs solved."""
     solves = 0
     if len(todo) > 1:
-        solves += _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol, parts_of)
+        solves += _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol, parts_of, blocked)
         todo = [(c, k, d) for c, k, d in todo if not met[c, k, 0 if d > 0 else 1]]
     for req in todo:
         verify[req[0], req[1]] = True
-        solves += _deviate_once(st, g, [req], sup, free, met, deviations, weight, movable, tol, parts_of)
+        solves += _deviate_once(st, g, [req], sup, free, met, deviations, weight, movable, tol, parts_of, blocked)
     return solves
 
 
-def _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol, parts_of) -> int:
+def _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol, parts_of, blocked) -> int:
     per_col: dict[int, dict[int, float]] = {}
     for cell, col, direction in todo:
         pl = g.up[cell, col] if direction > 0 else g.lo[cell, col]
@@ -503,6 +518,7 @@ def _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol,
         if y is None:
             if len(todo) > 1:
                 return solves  # the joint move is infeasible: each requirement on its own
+            blocked.append(todo[0])
             continue
         y = np.where(np.abs(y) > 1e-9 * max(np.abs(amounts).max(), 1.0), y, 0.0)
         support = np.flatnonzero(y)
@@ -515,14 +531,54 @@ def _deviate_once(st, g, todo, sup, free, met, deviations, weight, movable, tol,
     return solves
 
 
+def _cap_to_prior(st: _Structure, g: _Group, requirements: list, unknown: np.ndarray) -> int:
+    """τ-ARGUS's a priori bounds: a value needs no more protection than a reader has without the cells of
+    ``unknown`` published (e.g. a constant-sample value, from the raw tables alone and which cells are empty). For
+    each requirement (cell, column, direction), the exact extreme of that value in the attacker's system where
+    ``unknown`` cells are unknowns; its protection level is lowered to reach no further. Returns how many were."""
+    lowered = 0
+    by_comp: dict[int, list] = {}
+    comps = _components(st, unknown)
+    comp_of = np.full(st.n, -1)
+    for label, comp in enumerate(comps):
+        comp_of[comp] = label
+    for req in requirements:
+        by_comp.setdefault(int(comp_of[req[0]]), []).append(req)
+    for label, reqs in by_comp.items():
+        if label < 0:
+            continue
+        comp = comps[label]
+        system = _component_system(st, g, comp, unknown)
+        if system is None:
+            continue
+        model = _LP(*system)
+        at = {int(c): a for a, c in enumerate(comp)}
+        k = len(comp)
+        for cell, col, direction in reqs:
+            j = col * k + at[cell]
+            x = model.minimize(np.array([j]), np.array([-1.0 if direction > 0 else 1.0]))
+            if x is None:
+                continue
+            v = g.V[cell, col]
+            if direction > 0 and x[j] - v < g.up[cell, col]:
+                g.up[cell, col] = max(x[j] - v, 0.0)
+                lowered += 1
+            elif direction < 0 and v - x[j] < g.lo[cell, col]:
+                g.lo[cell, col] = max(v - x[j], 0.0)
+                lowered += 1
+    return lowered
+
+
 def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray, unpublished: np.ndarray,
                    max_rounds: int = 15, max_solves: int = 4000,
-                   deadline: float = float("inf"), verified: np.ndarray | None = None) -> tuple[np.ndarray, list]:
+                   deadline: float = float("inf"), verified: np.ndarray | None = None,
+                   prior: np.ndarray | None = None) -> tuple[np.ndarray, list]:
     """Add complements to `sup` (cells) until every sensitive value of the group meets its protection. Returns the
     requirements still failing when the rounds or the work budget run out (the caller then falls back).
 
     Suppression only grows, so a requirement met once (by a feasible point of the attacker's system) stays met:
-    ``met`` is kept across rounds, and the deviation that adds a complement is itself that feasible point."""
+    ``met`` is kept across rounds, and the deviation that adds a complement is itself that feasible point.
+    ``prior``: cells a reader is not assumed to know a priori (`_cap_to_prior`), for requirements no move reaches."""
     sup = sup.copy()
     cache: dict[bytes, list] = {}
     failures: list = []
@@ -540,6 +596,7 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
     tol = _REL * np.maximum(np.abs(g.V), 1.0) + 1e-9
     last, stalled = None, 0
     solves = 0
+    capped: set = set()
     # rows that hold a cell not verified by an earlier protection (they were not in that earlier system)
     new_rows = (st.pattern @ (~verified).astype(np.int64) > 0) if verified is not None else None
     for _ in range(max_rounds):
@@ -566,6 +623,7 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
         if stalled >= 2:  # the same requirements fail whatever is added: best effort (the audit reports them)
             break
         before = int(sup.sum())
+        blocked: list = []
         for batch in _batches(failures, comp_of):
             if time.monotonic() > deadline:
                 break
@@ -573,9 +631,20 @@ def _protect_group(st: _Structure, g: _Group, sup: np.ndarray, free: np.ndarray,
                     if not met[cell, col, 0 if direction > 0 else 1]]  # met by an earlier witness of this round
             if not todo:
                 continue
-            solves += _deviate(st, g, todo, sup, free, met, verify, deviations, weight, movable, tol, parts_of)
+            solves += _deviate(st, g, todo, sup, free, met, verify, deviations, weight, movable, tol, parts_of,
+                               blocked)
+        blocked = [b for b in blocked if b not in capped]
+        lowered = 0
+        if prior is not None and blocked:  # no move reaches them: perhaps the raw tables alone already narrow them
+            capped.update(blocked)
+            lowered = _cap_to_prior(st, g, blocked, sup | prior | unpublished)
+            if lowered:
+                cache.clear()  # the levels changed: the components are checked again
+                stalled, last = 0, None
         if solves > max_solves or time.monotonic() > deadline:  # work budget spent: the caller falls back to suppressing every free cell
             break
+        if lowered:
+            continue
         progress = any(met[c, k, 0 if s > 0 else 1] for c, k, s in failures)
         if int(sup.sum()) == before and not progress:
             for cell, _, _ in failures:  # no progress: widen around the failing cells
@@ -591,7 +660,7 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
              rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
              frozen: pd.DataFrame | None = None, time_budget: float | None = None,
              start: pd.DataFrame | None = None, ceiling: pd.DataFrame | None = None,
-             verified=None) -> pd.DataFrame:
+             verified=None, prior=None) -> pd.DataFrame:
     """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
 
     ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
@@ -602,10 +671,14 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
     (e.g. a constant-sample cell whose raw cell is suppressed: it then hides the raw cell's moves).
     ``ceiling``: cells x columns, an upper bound every reader already has from elsewhere (e.g. a constant-sample
     cell is at most its published raw cell): the upper protection stops there (τ-ARGUS's a priori bounds).
-    ``verified``: ids of frozen cells whose protection an earlier call already proved, in a system made of the same
-    cells and constraints (e.g. the raw cube, protected on its own before its constant-sample cubes): a component of
-    suppressed cells made only of them, whose constraints hold only them, is the same linear program as then, and is
-    not solved again. A component that reaches any other cell (a constant-sample or outside cell) is.
+    ``verified``: ids of frozen or unpublished cells whose protection an earlier call already proved, in a system
+    made of the same cells and constraints (e.g. the raw cube, protected on its own before its constant-sample
+    cubes): a component of suppressed cells made only of them, whose constraints hold only them, is the same linear
+    program as then, and is not solved again. A component that reaches any other cell (a constant-sample or outside cell) is.
+    ``prior``: ids of cells a reader is not assumed to know beforehand (e.g. the constant-sample cells, next to the
+    raw tables): a sensitive value that no complement can protect needs no more protection than the interval a
+    reader has with them all unknown (τ-ARGUS's a priori bounds, computed exactly by linear programs; `ceiling` is
+    the cheap special case of a cell at most its published raw cell). Without it, such a value fails.
     ``time_budget`` (seconds, wall clock): when spent, every group not yet proven safe falls back to suppressing
     every cell that may be suppressed (safe, costly)."""
     deadline = time.monotonic() + time_budget if time_budget else float("inf")
@@ -624,9 +697,10 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
         fz = frozen.reindex(cells.index)
         is_frozen = fz.notna().any(axis=1).to_numpy()
     free = ~is_frozen & ~hidden_always
+    prior_mask = None if prior is None else cells.index.isin(list(prior))
     proven = None
     if verified is not None:
-        proven = cells.index.isin(list(verified)) & is_frozen
+        proven = cells.index.isin(list(verified)) & (is_frozen | hidden_always)
     groups: list[Linked] = [Linked(("n",))]
     seen = set()
     for grp in linked:
@@ -668,7 +742,11 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
                     fsup |= fz[c].fillna("").ne("").to_numpy()
             sup = np.where(is_frozen, fsup, sup)
             g.sens[is_frozen & ~fsup] = False  # a published frozen cell: nothing to protect here
-        sup, failures = _protect_group(st, g, sup, free, hidden_always, deadline=deadline, verified=proven)
+        sup, failures = _protect_group(st, g, sup, free, hidden_always, deadline=deadline, verified=proven,
+                                       prior=prior_mask)
+        if failures:
+            LOG.warning("protection fell back to hiding every free cell of %s (%d requirements unmet, e.g. %s)", cols,
+                        len(failures), [(st.ids[c], cols[k], d) for c, k, d in failures[:3] if c >= 0])
         if failures:  # best effort exhausted: hide every cell that may be hidden (more unknowns never narrow an
             sup |= free  # interval, so this is safe; it is costly, and the audit shows where it happened)
         for a, c in enumerate(cols):

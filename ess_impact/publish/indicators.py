@@ -362,21 +362,49 @@ def public_panel(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -
                      ignore_index=True)
 
 
+def year_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """The pairs of consecutive years with data: the constant-sample changes that are published."""
+    known = set(years(con)["year"].astype(int))
+    return [(y - 1, y) for y in sorted(known) if y - 1 in known]
+
+
+def earlier_pair(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int) -> tuple[int, int] | None:
+    """The other published pair that holds `year` and is protected before this side of (year_from, year_to):
+    (year - 1, year) when `year` is the pair's first year and year - 1 has data. A reader combines the two
+    constant samples of one year (raw = sample + outside for each), so the later one is protected with the earlier
+    one's published cells in its system."""
+    pair = (year_from - 1, year_from)
+    return pair if year == year_from and pair in year_pairs(con) else None
+
+
 def panel_inputs(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int) -> list[pd.DataFrame]:
     """What one year of a constant-sample pair is protected from: that year's raw, sample and outside cubes (with
-    the rules). A write that leaves them unchanged (e.g. new entrants in the later year leave the earlier year's
-    sample alone) leaves that year's protection unchanged."""
-    return [cube(con, year), cube(con, year, (year_from, year_to)), cube(con, year, (year_from, year_to), True)]
+    the rules), and those of the earlier pair that holds the same year (`earlier_pair`). A write that leaves them
+    unchanged (e.g. new entrants in the later year leave the earlier year's sample alone) leaves that year's
+    protection unchanged."""
+    out = [cube(con, year), cube(con, year, (year_from, year_to)), cube(con, year, (year_from, year_to), True)]
+    earlier = earlier_pair(con, year_from, year_to, year)
+    if earlier is not None:
+        out += [cube(con, year, earlier), cube(con, year, earlier, True)]
+    return out
 
 
 def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int,
-                      raw_public: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One year of `public_panel`."""
+                      raw_public: pd.DataFrame | None = None, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One year of `public_panel`. `earlier`: the published side of `earlier_pair` for that year, when there is
+    one (computed here when not given)."""
     rules = settings(con).rules
     raw_public = public_cubes(con) if raw_public is None else raw_public
-    raw, panel, outside = panel_inputs(con, year_from, year_to, year)
+    inputs = panel_inputs(con, year_from, year_to, year)
+    raw, panel, outside = inputs[:3]
     published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
-    status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules)
+    before = None
+    pair = earlier_pair(con, year_from, year_to, year)
+    if pair is not None:
+        if earlier is None:
+            earlier = public_panel_year(con, *pair, year, raw_public)
+        before = (inputs[3], inputs[4], earlier.set_index("cell")["suppressed"])
+    status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules, before)
     status["n"] = confidentiality.SECONDARY
     return _apply_status(panel, status)
 
@@ -388,7 +416,8 @@ PANEL_TIME_BUDGET_S = 90.0
 
 
 def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
-                  rules: confidentiality.Rules) -> pd.DataFrame:
+                  rules: confidentiality.Rules,
+                  earlier: tuple[pd.DataFrame, pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
     """Status of the territories' panel cells of one year (index: cell; a sector's or legal form's cell gets none:
     it is never published), protected jointly with the whole raw cube (frozen) and the outside cells (unpublished),
     linked by raw = panel + outside.
@@ -400,7 +429,11 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     pair on the demo data instead of 43 s) passed the hostile audit but not one on denser data (docs/benchmarks.md,
     issue 11's third session). The raw cube's
     suppressed cells were proven safe when it was protected on its own: only their components that reach a
-    constant-sample or outside cell are solved again (`verified`)."""
+    constant-sample or outside cell are solved again (`verified`).
+
+    `earlier`: (sample cube, outside cube, published status by cell) of the same year in the earlier pair that
+    holds it. Its cells join the system with their published status (frozen), linked by raw = sample + outside as
+    well, so that the two constant samples of one year are safe together."""
     columns = ["n", *PROTECTED]
     extra = [c for c in raw.columns if c.endswith(("__max", "__max2")) and c.split("__")[0] in PROTECTED]
 
@@ -413,41 +446,69 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     cells_all = raw["cell"].tolist()
     territory = (raw["cat_kind"] == "all").to_numpy()
     territories = [c for c, keep in zip(cells_all, territory) if keep]
-    R, P, O = table(raw, "R/", cells_all), table(panel, "P/", cells_all), table(outside, "O/", cells_all)
-    cells = pd.concat([R, P, O])
+    R = table(raw, "R/", cells_all)
+    samples = [("P/", "O/", panel, outside, None)]
+    if earlier is not None:
+        samples.insert(0, ("EP/", "EO/", *earlier))
     base = cube_constraints(raw)
-    # The outside table's own additivity is implied by the raw and panel ones and raw = panel + outside: it is left
-    # out, so that each outside cell links only its raw and panel cells (smaller components, same feasible set).
-    constraints = []
-    for prefix in ("R/", "P/"):
-        constraints += [confidentiality.Constraint(prefix + c.parent, tuple(prefix + k for k in c.children))
-                        for c in base]
-    constraints += [confidentiality.Constraint(f"R/{c}", (f"P/{c}", f"O/{c}")) for c in cells_all]
+    # The outside table's own additivity is implied by the raw and sample ones and raw = sample + outside: it is
+    # left out, so that each outside cell links only its raw and sample cells (smaller components, same feasible set).
+    constraints = [confidentiality.Constraint("R/" + c.parent, tuple("R/" + k for k in c.children)) for c in base]
+    frozen_parts, unpublished, empty, sample_cells, ceilings = [], [], [], [], []
     raw_of = [f"R/{c}" for c in cells_all]
-    # raw cells: their public status; a territory's panel cell absent from the panel (no enterprise): a published zero
-    frozen = pd.DataFrame(index=cells.index, columns=columns, dtype=object)
     hidden = [set(s.split(",")) - {""} for s in raw_suppressed]
-    for c in columns:
-        name = "enterprises" if c == "n" else c
-        frozen.loc[R.index, c] = [confidentiality.SECONDARY if name in h else "" for h in hidden]
-    frozen.loc[P.index[territory & (P["n"].to_numpy() == 0)], columns] = ""
-    # nobody outside a territory: raw = panel (a reader who knew the counts would see it)
-    known_zero = O.index[territory & (O["n"].to_numpy() == 0)]
-    frozen.loc[known_zero, columns] = ""
-    # never published: every outside cell, and the constant-sample cells of sectors and legal forms
-    unpublished = O.index[~O.index.isin(known_zero)].append(P.index[~territory])
-    # A panel cell whose raw cell is suppressed starts suppressed: the raw cell's own moves can then be shared
-    # between the panel and the outside cells, and far fewer linear programs are needed.
-    start = pd.DataFrame(frozen.loc[raw_of, columns].eq(confidentiality.SECONDARY).to_numpy(),
-                         index=P.index, columns=columns)
+    raw_frozen = pd.DataFrame({c: [confidentiality.SECONDARY if ("enterprises" if c == "n" else c) in h else ""
+                                   for h in hidden] for c in columns}, index=R.index, dtype=object)
+    frozen_parts.append(raw_frozen)
     # A panel or outside cell is at most its raw cell: when that one is published, everyone knows this bound.
     raw_values = R.loc[raw_of, PROTECTED].to_numpy(float)
-    raw_shown = frozen.loc[raw_of, PROTECTED].eq("").to_numpy()
+    raw_shown = raw_frozen.loc[raw_of, PROTECTED].eq("").to_numpy()
     bound = np.where(raw_shown, np.nan_to_num(raw_values), np.nan)
-    ceiling = pd.DataFrame(np.vstack([bound, bound]), index=[*P.index, *O.index], columns=PROTECTED)
+    tables = [R]
+    for p_prefix, o_prefix, sample, out_cube, published in samples:
+        P, O = table(sample, p_prefix, cells_all), table(out_cube, o_prefix, cells_all)
+        tables += [P, O]
+        constraints += [confidentiality.Constraint(p_prefix + c.parent, tuple(p_prefix + k for k in c.children))
+                        for c in base]
+        constraints += [confidentiality.Constraint(f"R/{c}", (f"{p_prefix}{c}", f"{o_prefix}{c}")) for c in cells_all]
+        # An empty cell is a zero a reader who knows which enterprises reported can see (as the audit assumes): a
+        # sample cell with no enterprise, or nobody outside the sample (then raw = sample), in every category.
+        empty_p = P.index[P["n"].to_numpy() == 0]
+        empty_o = O.index[O["n"].to_numpy() == 0]
+        empty += [empty_p, empty_o]
+        fz = pd.DataFrame(index=P.index.append(O.index), columns=columns, dtype=object)
+        fz.loc[empty_p.append(empty_o), columns] = ""
+        if published is not None:  # the earlier pair's territories: as published
+            shown = published.reindex(territories).fillna("")
+            for c in columns:
+                name = "enterprises" if c == "n" else c
+                fz.loc[[f"{p_prefix}{t}" for t in territories], c] = [
+                    confidentiality.SECONDARY if name in set(h.split(",")) else "" for h in shown]
+            fz.loc[empty_p, columns] = ""
+        frozen_parts.append(fz.dropna(how="all"))
+        # never published: every outside cell, and the constant-sample cells of sectors and legal forms
+        unpublished += [O.index[~O.index.isin(empty_o)], P.index[~territory & ~P.index.isin(empty_p)]]
+        sample_cells.append(P.index[~P.index.isin(empty_p)])
+        ceilings += [pd.DataFrame(bound, index=P.index, columns=PROTECTED),
+                     pd.DataFrame(bound, index=O.index, columns=PROTECTED)]
+    cells = pd.concat(tables)
+    frozen = pd.concat(frozen_parts).reindex(cells.index)
+    P = tables[-2]  # this pair's sample (the earlier pair's comes first)
+    # A panel cell whose raw cell is suppressed starts suppressed: the raw cell's own moves can then be shared
+    # between the panel and the outside cells, and far fewer linear programs are needed.
+    start = pd.DataFrame(raw_frozen.loc[raw_of, columns].eq(confidentiality.SECONDARY).to_numpy(),
+                         index=P.index, columns=columns)
+    # So does a panel cell whose outside cell is sensitive (one or two entrants or leavers, or one dominant): with
+    # its raw cell published, the panel cell would give the outside cell exactly (outside = raw - sample).
+    O_now = tables[-1]
+    for c in PROTECTED:
+        start[c] |= confidentiality.protection(O_now, c, rules)[0]
+    unpublished = unpublished[0].append(unpublished[1:])
+    verified = cells.index[~cells.index.str.startswith(("P/", "O/"))]
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
                                       frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
-                                      ceiling=ceiling, verified=R.index)
+                                      ceiling=pd.concat(ceilings), verified=verified,
+                                      prior=sample_cells[-1])
     out = status.loc[P.index[territory]]
     out.index = territories
     return out.reindex(panel["cell"])  # a sector's or legal form's cell: no status, never published
@@ -455,8 +516,8 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 
 # Bump when the cube's columns or the protection change: stored cubes of an older format are recomputed.
 # 3: without `__m2`; 4: each year stored under its inputs' hash; 5: the issue 14 columns; 6: the constant sample
-# published for territories only.
-CUBE_FORMAT = "6"
+# published for territories only; 7: empty cells of every category known zeros at constant sample.
+CUBE_FORMAT = "7"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, version: int | None = None) -> str:
@@ -530,12 +591,19 @@ def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) 
     """`public_panel`, stored like `public_cubes`, each year of the pair on its own: recomputed only when one of its
     inputs (that year's true raw, sample and outside cubes, the rules) changed."""
     rules = settings(con).rules
-    parts = []
-    for year in (year_from, year_to):
-        inputs = panel_inputs(con, year_from, year_to, year)
-        parts.append(_stored(con, f"panel:{year_from}:{year_to}:{year}",
-                             lambda y=year: public_panel_year(con, year_from, year_to, y), _inputs_hash(rules, *inputs)))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat([_panel_side(con, (year_from, year_to), year, rules) for year in (year_from, year_to)],
+                     ignore_index=True)
+
+
+def _panel_side(con: duckdb.DuckDBPyConnection, pair: tuple[int, int], year: int,
+                rules: confidentiality.Rules) -> pd.DataFrame:
+    def compute() -> pd.DataFrame:
+        before = earlier_pair(con, *pair, year)
+        earlier = None if before is None else _panel_side(con, before, year, rules)
+        return public_panel_year(con, *pair, year, earlier=earlier)
+
+    inputs = panel_inputs(con, *pair, year)
+    return _stored(con, f"panel:{pair[0]}:{pair[1]}:{year}", compute, _inputs_hash(rules, *inputs))
 
 
 def prepare_public(con: duckdb.DuckDBPyConnection) -> None:

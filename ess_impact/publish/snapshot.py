@@ -357,7 +357,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
             # see the figures while the constant-sample pairs (the slow part) are prepared. An update never does
             # this: its pages keep the previous complete version until the new one is complete.
             _publish(base, manifest_with({}, complete=False))
-        panels, sides = {}, []
+        panels, sides, side_names = {}, [], {}
         for year in known:
             if year - 1 not in raw:
                 continue
@@ -367,8 +367,11 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 inputs = indicators.panel_inputs(mem, *pair, side)
                 name = f"panel-{pair[0]}-{pair[1]}-{side}-{_digest(*inputs, extra=rules_text)}"
                 if not (base / f"parts/{name}.parquet").exists():
-                    _write_part(base, name, indicators.public_panel_year(mem, *pair, side))
+                    before = indicators.earlier_pair(mem, *pair, side)  # prepared just before (years ascending)
+                    earlier = None if before is None else _read(base / f"parts/{side_names[(before, side)]}.parquet")
+                    _write_part(base, name, indicators.public_panel_year(mem, *pair, side, earlier=earlier))
                     COUNTERS["pair_years"] += 1
+                side_names[(pair, side)] = name
                 names.append(name)
             sides += [f"parts/{name}.parquet" for name in names]
             name = f"panel-{pair[0]}-{pair[1]}-{hashlib.sha256('|'.join(names).encode()).hexdigest()[:24]}"

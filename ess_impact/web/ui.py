@@ -168,7 +168,7 @@ def panel_cubes(year_from: int, year_to: int) -> pd.DataFrame | None:
 def _open_data(version: tuple[str, int]) -> bytes:
     with db.connect(version[0]) as con:
         stored = opendata.stored_zip(con)
-        pairs = [] if stored else opendata.year_pairs(con)
+        pairs = [] if stored else indicators.year_pairs(con)
     if stored:
         return stored
     for pair in pairs:  # one unit of work per pair of years: an import waits for one at most, as for a page
