@@ -394,7 +394,7 @@ def app_page(at, page: str):
 # what their code calls, so that a new test is classified without anyone remembering to mark it.
 _APP_CALLS = ("AppTest", "app_login", "app_page", "_login(", "_on_page(", "_logged_in(", "tour(", "start(")
 _SLOW_CALLS = ("subprocess", "run(\"", "run('", "ess-impact", "soffice", "demo_db", "demo_con", "load_demo(",
-               "serve(", "_cli(")
+               "serve(", "_cli(", "gathered_rows(")
 
 
 def pytest_collection_modifyitems(config, items):
