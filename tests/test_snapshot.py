@@ -179,3 +179,18 @@ def test_local_paragraphs_are_published_with_the_snapshot(small_db):
     assert published.note("mrc", "54", "en") is None and published.note("region", "16", "fr") is None
     again = snapshot.prepare(small_db)  # nothing changed: the same version is kept
     assert again.notes == second.notes and again.prepared_at == second.prepared_at
+
+
+def test_a_new_protection_engine_publishes_again_without_waiting_for_a_write(small_db, monkeypatch):
+    """A release that changes the protection (indicators.CUBE_FORMAT) must not keep serving tables the previous engine
+    protected until someone writes: the version in force is stale, and the next preparation protects again."""
+    snapshot.prepare(small_db)
+    with db.connect(small_db) as con:
+        version = db.data_version(con)
+    assert not snapshot.stale(small_db, version)
+    monkeypatch.setattr(indicators, "CUBE_FORMAT", indicators.CUBE_FORMAT + "-next")
+    assert snapshot.stale(small_db, version)
+    before = dict(snapshot.COUNTERS)
+    manifest = snapshot.prepare(small_db)
+    assert manifest.cube_format == indicators.CUBE_FORMAT and not snapshot.stale(small_db, version)
+    assert snapshot.COUNTERS["years"] > before["years"]  # protected again, not read back from the old parts

@@ -322,7 +322,7 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
     out = []
     for sample, panel in (("raw", None), ("constant", (year_from, year_to))):
         if panel and public:
-            frames = public_panel(con, year_from, year_to)
+            frames = public_panels(con, year_from, year_to)
         else:
             frames = pd.concat([cube(con, year, panel) for year in (year_from, year_to)], ignore_index=True)
             if public:

@@ -73,6 +73,7 @@ class Manifest:
     # shares of the territory's jobs are added to the public cube when it is read, like the spin-offs
     employment_load: dict | None = None
     employment: list = field(default_factory=list)
+    cube_format: str = ""  # indicators.CUBE_FORMAT of the engine that protected these tables
 
     @property
     def key(self) -> str:
@@ -350,7 +351,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 multipliers=multipliers, notes=notes_part,
                 employment_load=None if employment_load is None else json.loads(json.dumps(employment_load,
                                                                                            default=str)),
-                employment=employment)
+                employment=employment, cube_format=indicators.CUBE_FORMAT)
 
         if found is None and known:
             # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors
@@ -390,9 +391,12 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
 
 
 def stale(db_path: str | Path, version: int) -> bool:
-    """True when the manifest in force is not the one of data version `version`."""
+    """True when the manifest in force is not the one of data version `version`, or was protected by another
+    version of the engine (`indicators.CUBE_FORMAT`: a new release that changes the protection publishes again at
+    start-up, without waiting for a write; the pages serve the previous version meanwhile)."""
     found = current(db_path)
-    return found is None or found.data_version != version or not found.complete
+    return (found is None or found.data_version != version or not found.complete
+            or found.cube_format != indicators.CUBE_FORMAT)
 
 
 def _main(argv: list[str]) -> int:
