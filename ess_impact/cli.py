@@ -415,7 +415,10 @@ def cmd_publish(args) -> int:
     from ess_impact.publish import snapshot
 
     print(t("preparing_public", args.lang), file=sys.stderr, flush=True)
-    snapshot.prepare(args.db or db.db_path())
+    path = args.db or db.db_path()
+    with db.connect(path):  # a database of an earlier release is brought up to date first, as `run` does
+        pass
+    snapshot.prepare(path)
     return EXIT_OK
 
 

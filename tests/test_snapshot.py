@@ -194,3 +194,23 @@ def test_a_new_protection_engine_publishes_again_without_waiting_for_a_write(sma
     manifest = snapshot.prepare(small_db)
     assert manifest.cube_format == indicators.CUBE_FORMAT and not snapshot.stale(small_db, version)
     assert snapshot.COUNTERS["years"] > before["years"]  # protected again, not read back from the old parts
+
+
+def test_publish_brings_a_database_of_an_earlier_release_up_to_date_first(small_db):
+    """`ess-impact publish` on a database written by an earlier release (here: before migration 14, the employment
+    tables) migrates it, then publishes; it used to stop on a missing table with an internal error."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    raw = duckdb.connect(str(small_db))
+    raw.execute("DROP TABLE employment_reference; DROP TABLE employment_loads")
+    raw.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+    raw.close()
+    done = subprocess.run([sys.executable, "-m", "ess_impact.cli", "publish", "--db", str(small_db)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    with db.connect(small_db) as con:
+        assert db.schema_version(con) == len(db._migrations())
+        assert snapshot.current(small_db).data_version == db.data_version(con)

@@ -313,7 +313,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
         paragraphs = notes.every(mem)
         notes_part = _write_part(base, f"notes-{_digest(paragraphs)}", paragraphs)
         if found is not None and found.data_version == version and found.impact_version == impact_version \
-                and found.complete and found.notes == notes_part:
+                and found.complete and found.notes == notes_part and found.cube_format == indicators.CUBE_FORMAT:
             return found
         load_info = impact.last_load(mem)
         multipliers = [[s, m, v, value] for s, values in impact.sector_multipliers(mem).items()
