@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -138,7 +138,8 @@ def current(db_path: str | Path) -> Manifest | None:
         return None
     if data.get("format") != FORMAT:
         return None
-    return Manifest(**data)
+    known = {f.name for f in fields(Manifest)}  # a later release's extra fields (several processes mid-upgrade)
+    return Manifest(**{k: v for k, v in data.items() if k in known})
 
 
 def stamp(db_path: str | Path) -> tuple[int, int] | None:
