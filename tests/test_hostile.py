@@ -298,11 +298,27 @@ def test_the_annotated_copy_is_made_in_the_sandbox(con, tmp_path, monkeypatch):
 
 
 def test_an_answer_of_the_wrong_shape_is_a_refusal():
-    """What a child taken over through a reader bug could send instead of cell values: refused, never used."""
-    good = {"findings": [], "grids": [("Données", [["NEQ"], [1.0]])], "unreadable": None}
-    assert sandbox._well_formed(good)
+    """What a child taken over through a reader bug could send instead of cell values: refused, never used. A grid
+    comes as (sheet, height, row lengths, columns), a column as (items, values): an item is a number cell (a float)
+    or the index of its value in `values` (issue 16)."""
+    good = {"findings": [], "grids": [("Données", 2, None, [([0, 1.0], ["NEQ"])])], "unreadable": None}
+    assert sandbox._well_formed(good)["grids"][0].rows == [["NEQ"], [1.0]]
+    ragged = {"findings": [], "grids": [("CSV", 2, [1, 0], [([0, 1], ["NEQ", ""])])], "unreadable": None}
+    assert sandbox._well_formed(ragged)["grids"][0].rows == [["NEQ"], []]
     for bad in ({"findings": [{"code": "pas_un_code"}], "grids": None, "unreadable": None},
                 {"findings": [], "grids": [("Données", ["pas une ligne"])], "unreadable": None},
                 {"findings": [], "grids": None, "unreadable": ("pas_un_code", {})},
-                {"findings": [], "grids": [["Données", []]], "unreadable": None}, ["pas", "un", "dict"]):
+                {"findings": [], "grids": [["Données", 0, None, []]], "unreadable": None}, ["pas", "un", "dict"],
+                # an index outside the values (a negative one would read from the end)
+                {"findings": [], "grids": [("Données", 2, None, [([0, -1], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, None, [([0, 1], ["NEQ"])])], "unreadable": None},
+                # more or fewer items than rows, an item neither float nor index, a value that is no cell value
+                {"findings": [], "grids": [("Données", 3, None, [([0, 1.0], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, None, [([0, True], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, None, [([0, "x"], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 1, None, [([0], [["NEQ"]])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 1, None, [([0], [1.5])])], "unreadable": None},
+                # row lengths: one per row, within the width
+                {"findings": [], "grids": [("Données", 2, [1], [([0, 1.0], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, [1, 2], [([0, 1.0], ["NEQ"])])], "unreadable": None}):
         assert not sandbox._well_formed(bad), bad
