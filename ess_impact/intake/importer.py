@@ -144,16 +144,23 @@ def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, t
 
 def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
                 actor: Account | None = None, progress=None,
-                max_mb: float = filesafety.MAX_FILE_MB) -> list[FileCheck]:
+                max_mb: float = filesafety.MAX_FILE_MB, started: dict | None = None) -> list[FileCheck]:
     """Read and validate files; write nothing. With `con`, last year's stored figures are compared, which needs an
     actor allowed to read them (else auth.Forbidden). With a non-admin actor, rows of other NEQs are errors.
     A file over `max_mb` is refused unread. `progress(fraction, label_key)` is told how far the work has gone, with
-    fractions that only grow, ending with 1.0."""
+    fractions that only grow, ending with 1.0. `started`: reads begun earlier (sandbox.prefetch), path -> Pending,
+    whose bytes and answers are used for those paths (and the children of those left unused are ended)."""
     max_year = (today or dt.date.today()).year
     paths = [Path(p) for p in paths]
-    report = _Progress(progress, paths)
-    limits = ceilings(con)
-    checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits) for i, path in enumerate(paths)]
+    started = dict(started or {})
+    try:
+        report = _Progress(progress, paths)
+        limits = ceilings(con)
+        checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits, started.pop(path, None))
+                  for i, path in enumerate(paths)]
+    finally:
+        for pending in started.values():
+            pending.close()
     report.stage(PROGRESS_FILES, N_("progress_plausibility"))
     if actor is not None and actor.is_regional:
         for check in checks:
@@ -209,7 +216,7 @@ class _Progress:
 
 
 def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float = filesafety.MAX_FILE_MB,
-               step=None, limits: dict | None = None) -> FileCheck:
+               step=None, limits: dict | None = None, pending: sandbox.Pending | None = None) -> FileCheck:
     name = path.name
     problems: list[Problem] = []
     empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
@@ -217,10 +224,12 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     safety_end, read_end = PROGRESS_STEPS.get(path.suffix.lower(), PROGRESS_STEPS[""])
     step(0.0, N_("progress_safety"))
     try:
-        too_large = filesafety.too_large(path.stat().st_size, max_mb)
+        too_large = filesafety.too_large(len(pending.data) if pending else path.stat().st_size, max_mb)
         if too_large is not None:
+            if pending is not None:
+                pending.close()
             return FileCheck(path, name, "", empty, [safety_problem(too_large, name)])
-        data = path.read_bytes()
+        data = pending.data if pending else path.read_bytes()  # the bytes sandbox.prefetch read and is parsing
     except OSError:
         return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
     sha = hashlib.sha256(data).hexdigest()
@@ -233,7 +242,10 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
 
     # The scan and the reader run in a child process with hard limits (sandbox): a crash, a limit reached or a
     # timeout there is a refusal here, never the end of the server.
-    read = sandbox.read(data, filesafety.MAX_CELLS, child_progress)
+    if pending is not None:
+        read = pending.result(child_progress)
+    else:
+        read = sandbox.read(data, filesafety.MAX_CELLS, child_progress)
     refused = [f for f in read.findings if f.refuses]
     if refused:  # never parsed
         return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
@@ -388,17 +400,22 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
 _BAD = object()  # a number cell that the bulk check leaves to the cell-by-cell rules
 
 
-def _fast_check(f: Field, max_year: int, top: float):
-    """For the number cells of a column of `f`: value -> the value its cell gives when it surely passes the rules
-    (the same value `_cell_value` gives), else _BAD; None when every number cell goes through `_cell_value`."""
-    if f.kind in ("amount", "hours"):
-        return lambda v: v if 0.0 <= v <= top else _BAD
-    if f.kind == "int":
-        return lambda v: int(v) if 0.0 <= v <= top and v.is_integer() else _BAD
-    if f.kind == "year":
-        return lambda v: int(v) if 2000.0 <= v <= max_year and v.is_integer() else _BAD
-    if f.kind == "neq":
-        return lambda v: str(int(v)) if 1e9 <= v < 1e10 and v.is_integer() else _BAD
+def _fast_values(f: Field, items: list, parsed: list, max_year: int, top: float) -> list | None:
+    """The value of each cell of a column of `f`: `parsed[item]` for a text (or other) cell; for a number cell, the
+    value `_cell_value` gives when the number surely passes the rules, else _BAD. None for the kinds whose
+    number cells all go through `_cell_value`."""
+    kind = f.kind
+    if kind in ("amount", "hours"):
+        return [(x if 0.0 <= x <= top else _BAD) if type(x) is float else parsed[x] for x in items]
+    if kind == "int":
+        return [(int(x) if 0.0 <= x <= top and x.is_integer() else _BAD) if type(x) is float else parsed[x]
+                for x in items]
+    if kind == "year":
+        return [(int(x) if 2000.0 <= x <= max_year and x.is_integer() else _BAD) if type(x) is float else parsed[x]
+                for x in items]
+    if kind == "neq":
+        return [(str(int(x)) if 1e9 <= x < 1e10 and x.is_integer() else _BAD) if type(x) is float else parsed[x]
+                for x in items]
     return None
 
 
@@ -416,26 +433,29 @@ def _cell_value(f: Field, raw, max_year: int, matchers, ceiling: dict):
 
 def _parse_column(f: Field, column: readers.Column, start: int, max_year: int, matchers,
                   ceiling: dict) -> tuple[list, list[int]]:
-    """(the value of each data row's cell, a CellError where it has none; the offsets of those errors)."""
-    items, texts = column.items[start:], column.values
-    parsed = {k: _cell_value(f, texts[k], max_year, matchers, ceiling) for k in {x for x in items if type(x) is int}}
-    fast = _fast_check(f, max_year, ceiling.get(f.key, sys.float_info.max))
-    if fast is None:
+    """(the value of each data row's cell, a CellError where it has none; the offsets of those errors). Each
+    distinct value of the column is parsed once (those of the header rows too: a few)."""
+    items = column.items[start:]
+    parsed = [_cell_value(f, v, max_year, matchers, ceiling) for v in column.values]
+    values = _fast_values(f, items, parsed, max_year, ceiling.get(f.key, sys.float_info.max))
+    if values is None:
         known: dict[float, object] = {}
         for x in items:
             if type(x) is float and x not in known:
                 known[x] = _cell_value(f, x, max_year, matchers, ceiling)
         values = [known[x] if type(x) is float else parsed[x] for x in items]  # NaN: its own key each time
-        checked = [*parsed.values(), *known.values()]
+        if any(isinstance(v, parsing.CellError) for v in known.values()):
+            return values, [i for i, v in enumerate(values) if isinstance(v, parsing.CellError)]
+        numbers_wrong = []
     else:
-        values = [fast(x) if type(x) is float else parsed[x] for x in items]
-        redo = [i for i, v in enumerate(values) if v is _BAD]
-        for i in redo:
+        numbers_wrong = []
+        for i in [i for i, v in enumerate(values) if v is _BAD]:
             values[i] = _cell_value(f, items[i], max_year, matchers, ceiling)
-        checked = [*parsed.values(), *(values[i] for i in redo)]
-    if not any(isinstance(v, parsing.CellError) for v in checked):
-        return values, []
-    return values, [i for i, v in enumerate(values) if isinstance(v, parsing.CellError)]
+            if isinstance(values[i], parsing.CellError):
+                numbers_wrong.append(i)
+    wrong = {k for k, v in enumerate(parsed) if isinstance(v, parsing.CellError)}  # the header's texts, often
+    texts_wrong = [i for i, x in enumerate(items) if x in wrong and type(x) is int] if wrong else []
+    return values, sorted(texts_wrong + numbers_wrong) if numbers_wrong else texts_wrong
 
 
 def _empty_rows(grid: readers.Grid, start: int, count: int, first: int | None) -> set[int]:
@@ -470,21 +490,23 @@ def _total_rows(grid: readers.Grid, start: int, count: int, skipped: set[int], n
 
 
 def _hours_problems(parsed: dict, ok: list[int], limits: dict, parsers, raw, file, sheet, start) -> list:
-    """_hours_within for the rows at offsets `ok`, checked only where an hour count could be over its limit."""
-    lowest = {"paid_hours": limits["max_hours_per_job"], "volunteer_hours": HOURS_PER_VOLUNTEER * min(
-        1, limits["max_volunteers"])}
+    """_hours_within for the rows at offsets `ok`: the rows over a limit found in bulk, then their problems."""
+    none = [None] * (max(ok) + 1 if ok else 0)
+    full, part, volunteers = (parsed.get(key, none) for key in ("jobs_full_time", "jobs_part_time", "volunteers"))
     suspects = set()
-    for key, low in lowest.items():
-        if key in parsed:
-            values = parsed[key]
-            suspects.update(i for i in ok if values[i] is not None and values[i] > low)
+    if "paid_hours" in parsed:
+        paid, per = parsed["paid_hours"], limits["max_hours_per_job"]
+        suspects.update(i for i in ok if paid[i] is not None and paid[i] > per * max((full[i] or 0) + (part[i] or 0), 1))
+    if "volunteer_hours" in parsed:
+        hours, most = parsed["volunteer_hours"], limits["max_volunteers"]
+        suspects.update(i for i in ok if hours[i] is not None and hours[i] > HOURS_PER_VOLUNTEER * (
+            max(volunteers[i], 1) if volunteers[i] is not None else most))
     found = []
     keys = ("jobs_full_time", "jobs_part_time", "volunteers", "paid_hours", "volunteer_hours")
     for i in sorted(suspects):
         record = {key: parsed[key][i] for key in keys if key in parsed}
         problems: list[Problem] = []
-        row = _RawRow(raw, i)
-        _hours_within(record, limits, parsers, file, sheet, start + i + 1, row, problems)
+        _hours_within(record, limits, parsers, file, sheet, start + i + 1, _RawRow(raw, i), problems)
         found += [(i, len(FIELDS) + n, p) for n, p in enumerate(problems)]
     return found
 

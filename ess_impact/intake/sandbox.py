@@ -113,6 +113,28 @@ def start(data: bytes, max_cells: int | None = None, limits: Limits | None = Non
         raise
 
 
+def prefetch(paths, max_mb: float) -> dict[Path, Pending]:
+    """Reads started now for the first files of `paths` (as many as slots are free; a file over `max_mb` or that
+    cannot be read is left to the caller, who says so): path -> Pending, the bytes read in its `data`. The command
+    line calls it first thing, while its process is single-threaded and light, so that the children are forks
+    (see _may_fork) and read while the rest loads; importer.check_files(started=...) takes their answers."""
+    started: dict[Path, Pending] = {}
+    for path in map(Path, paths):
+        if path in started:
+            continue
+        try:
+            if filesafety.too_large(path.stat().st_size, max_mb) is not None:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        pending = start(data, filesafety.MAX_CELLS, wait=False)
+        if pending is None:
+            break
+        started[path] = pending
+    return started
+
+
 class Pending:
     """A child started on some bytes; `result()` waits for its answer (once), `close()` ends it unread. Holds a
     slot of _SLOTS from its start to its end."""
