@@ -222,11 +222,11 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
             return None
         prefix = found.group(1) or b""
         cell, p = b"<" + prefix + b"c ", re.escape(prefix)
-        odd_cell = re.compile(b"<" + p + rb'c(?! r=")[\s/>]')             # a cell not written <c r="...
+        # a cell not written <c r="..." with a ref inside the box (columns A-ZZ, rows 1-99 999): one pass for both
+        odd_cell = re.compile(b"<" + p + rb'c(?! r="[A-Z]{1,2}[1-9]\d{0,4}")[\s/>]')
         # The reader takes any element named c as a cell, whatever its prefix: another prefix (or none, in a
         # prefixed sheet) sends the sheet to the exact parse.
         other_prefix = re.compile(rb"(?<!<" + p[:-1] + rb"):c[\s/>]|<c[\s/>]" if prefix else rb":c[\s/>]")
-        outside = re.compile(b"<" + p + rb'c r="(?![A-Z]{1,2}[1-9]\d{0,4}")')  # a ref outside the box
         formula = re.compile(b"<" + p + rb"f[\s/>]")
         digits = [re.compile(b"<" + p + rb'c r="[A-Z]{1,2}[1-9]\d{%d}"' % (n - 1)) for n in range(5, 0, -1)]
         wide = re.compile(b"<" + p + rb'c r="([A-Z]{2})[1-9]')
@@ -238,7 +238,7 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
             if cut == -1:
                 cut = max(buffer.rfind(b"<"), 0)                # no cell begins here, so none is open
             done, buffer = buffer[:cut], buffer[cut:] + chunk
-            if odd_cell.search(done) or other_prefix.search(done) or outside.search(done):
+            if odd_cell.search(done) or other_prefix.search(done):
                 return None
             for n, pattern in zip(range(5, longest, -1), digits):
                 if pattern.search(done):

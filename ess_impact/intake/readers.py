@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import python_calamine
@@ -43,17 +43,11 @@ class Column:
 
     @classmethod
     def encode(cls, cells: list | tuple) -> Column:
-        kinds = set(map(type, cells))
-        if kinds == {float}:
-            return cls(list(cells), [])
-        index: dict = {}
-        if kinds == {str}:
-            return cls([index.setdefault(v, len(index)) for v in cells], list(index))
-        if kinds <= {str, float}:
-            return cls([v if type(v) is float else index.setdefault(v, len(index)) for v in cells], list(index))
-        # keyed by type too: 1 and True are equal keys of a dict, not the same cell
-        items = [v if type(v) is float else index.setdefault((type(v), v), len(index)) for v in cells]
-        return cls(items, [v for _, v in index])
+        index: defaultdict = defaultdict()
+        index.default_factory = index.__len__  # a value not seen yet gets the next index
+        # other values than text keyed by type too: 1 and True are equal keys of a dict, not the same cell
+        items = [v if type(v) is float else index[v] if type(v) is str else index[(type(v), v)] for v in cells]
+        return cls(items, [k if type(k) is str else k[1] for k in index])
 
 
 class Grid:
