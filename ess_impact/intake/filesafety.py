@@ -32,7 +32,6 @@ import zlib
 from array import array
 from dataclasses import dataclass, field
 from xml.parsers import expat
-from xml.sax.saxutils import unescape
 
 from ess_impact.intake import readers
 from ess_impact.labels import N_
@@ -162,6 +161,14 @@ _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s>/]")
 _REF = re.compile(r"([A-Za-z]+)(\d+)$")
 _BOX_COLUMNS = 26
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+def unescape(text: str, entities: dict[str, str]) -> str:
+    """xml.sax.saxutils.unescape, whose module loads urllib, http and email (the command line's start-up, issue 16)."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">")
+    for entity, character in entities.items():
+        text = text.replace(entity, character)
+    return text.replace("&amp;", "&")
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
