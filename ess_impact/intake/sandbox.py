@@ -2,8 +2,10 @@
 
     result = sandbox.read(data, max_cells=filesafety.MAX_CELLS, on_progress=None)
     result.findings     # filesafety.Finding list (a refusal, or formula cells without a saved value)
-    result.grids        # readers.Grid list, or None when the file was refused or could not be read
+    result.grids        # readers.Grid list (compact columns), or None when the file was refused or could not be read
     result.unreadable   # (code, params) of a file the reader refused, the child could not finish, or None
+    pending = sandbox.start(data)           # the same read, begun now; pending.result(on_progress) gives the Result
+    started = sandbox.prefetch(paths, max_mb)  # the command line's reads, begun first thing (importer.check_files)
     annotated = sandbox.mark(data, marks)   # the annotated copy of an upload (marking.annotate, openpyxl), or None
 
 Every channel goes through here (importer.check_files: the app's upload, the admin's bulk import, `ess-impact
@@ -19,17 +21,28 @@ Whatever the child does — crash (SIGABRT, SIGSEGV), a limit reached, a timeout
 what the protocol says — the parent gets `unreadable = ("file_sandbox", {...})`: a French refusal ("Fichier
 illisible ou trop volumineux…"), and the server goes on serving.
 
-Why a subprocess running `python -I -c …` and not multiprocessing's fork: the Streamlit server has threads (tornado,
-one per session script run), and fork() in a threaded process copies locks held by other threads. subprocess.Popen
-without `preexec_fn` does fork+exec in C (_posixsubprocess) with nothing run in between, which is safe in a threaded
-server; the child sets its own limits first thing, before it reads a byte of the file. "spawn"/"forkserver" would also
-be safe but add a pickled-callable protocol for nothing, and forkserver keeps a long-lived helper process whose
-address space the limits would have to spare. The cost is one interpreter start-up and the import of the reader
-(~0.1 s, measured in docs/benchmarks.md).
+How the child is started. In the Streamlit server, a subprocess running `python -I -c …`, not a fork: the server
+has threads (tornado, one per session script run), and fork() in a threaded process copies locks held by other
+threads. subprocess.Popen without `preexec_fn` does fork+exec in C (_posixsubprocess) with nothing run in between,
+which is safe in a threaded server; the child sets its own limits first thing, before it reads a byte of the file.
+"spawn"/"forkserver" would also be safe but add a pickled-callable protocol for nothing, and forkserver keeps a
+long-lived helper process whose address space the limits would have to spare. The cost is one interpreter start-up
+and the import of the reader (~0.1 s). A reading child is instead a plain os.fork() when the process has exactly one
+thread (counted in /proc/self/task, so DuckDB's and BLAS's native threads count too) and a small address space
+(under FORK_ADDRESS_SHARE of the child's limit): then no other thread can hold a lock the copy would inherit, and
+the copy sets the same limits first thing, keeps only its answer and error pipes, and leaves by os._exit. That is
+`ess-impact import`, which starts its reads (prefetch) before it loads pandas or opens DuckDB (issue 16); the
+server, the tests' processes with a database open, and `mark` and `read_multipliers` always spawn.
 
-The child's answer is a pickle read back with an unpickler that only knows the value types of cells (str, int,
-float, bool, None, datetime's date/datetime/time/timedelta): a child taken over through a reader bug cannot make the
-parent run anything. At most MAX_PARALLEL children run at once (each may take MEMORY_MB), the others wait.
+The answer. A reading child sends each sheet as compact columns (readers.Column: a number cell as its float, any
+other cell as the index of its value in a list of the column's distinct values), so that the answer is a few lists
+per column rather than one object per cell, and the importer parses each distinct text once. It is a pickle read
+back with an unpickler that only knows the value types of cells (str, int, float, bool, None, datetime's
+date/datetime/time/timedelta) and builds nothing else than those, lists, tuples and dicts: a child taken over
+through a reader bug cannot make the parent run anything. Then every part is checked before the parent reads it
+(_well_formed, _grid): message codes of the catalogue; as many items as rows in each column, each a float or an
+index inside the column's values; values of the cell types only; row lengths within the width. Anything else is the
+"protocol" refusal. At most MAX_PARALLEL children run at once (each may take MEMORY_MB), the others wait.
 """
 
 from __future__ import annotations
