@@ -156,8 +156,9 @@ class Pending:
         self.data, self.limits, self.well_formed = data, limits, well_formed
         self.started = time.monotonic()
         self.deadline = self.started + limits.wall_seconds
-        self.scratch = tempfile.mkdtemp(prefix="ess_sandbox_")  # the child's only temporary folder
         self.forked = op == "read" and _may_fork(limits)
+        # the spawned child's only temporary folder (a forked reader writes no file: RLIMIT_FSIZE 0)
+        self.scratch = None if self.forked else tempfile.mkdtemp(prefix="ess_sandbox_")
         try:
             self.child = _fork(data, scan, limits, op) if self.forked else _spawn(data, scan, limits, op, self.scratch)
         except OSError as exc:
@@ -204,7 +205,8 @@ class Pending:
             if self.child is not None:
                 _reap(self.child, self.deadline)
         finally:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
             _SLOTS.release()
 
 
