@@ -372,7 +372,7 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
                 cell = raw(col, i)
                 found.append((i, position, _cell_problem(exc.code, file, sheet, start + i + 1, text,
                                                          _display(None if cell == "" else cell), exc.params | extra, f)))
-        if f.required:
+        if f.required and None in values:
             found += [(i, position, _cell_problem(N_("required"), file, sheet, start + i + 1, text, "", {}, f))
                       for i, v in enumerate(values) if v is None and i not in skipped]
         if f.kind == "neq" and actor is not None:
@@ -454,6 +454,10 @@ def _parse_column(f: Field, column: readers.Column, start: int, max_year: int, m
             if isinstance(values[i], parsing.CellError):
                 numbers_wrong.append(i)
     wrong = {k for k, v in enumerate(parsed) if isinstance(v, parsing.CellError)}  # the header's texts, often
+    # list.count counts the equal floats too (1.0 == 1): as many in the whole column as in the header rows means
+    # none of those texts in the data rows, and no search
+    everywhere = column.items
+    wrong = {k for k in wrong if everywhere.count(k) != everywhere[:start].count(k)}
     texts_wrong = [i for i, x in enumerate(items) if x in wrong and type(x) is int] if wrong else []
     return values, sorted(texts_wrong + numbers_wrong) if numbers_wrong else texts_wrong
 
