@@ -180,7 +180,6 @@ def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.d
 # plausibility against the stored figures).
 PROGRESS_STEPS = {".ods": (0.40, 0.65), ".csv": (0.02, 0.15), ".txt": (0.02, 0.15), "": (0.12, 0.50)}
 PROGRESS_FILES = 0.95
-PROGRESS_ROWS = 2_000  # rows validated between two reports
 
 
 class _Progress:

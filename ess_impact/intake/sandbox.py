@@ -80,7 +80,6 @@ SCAN_LIMITS = ("MAX_CELLS", "MAX_UNCOMPRESSED_MB", "MAX_RATIO", "RATIO_FLOOR_BYT
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the ess_impact package
 _FRAME = struct.Struct(">cI")  # kind (b"P" progress, b"R" result), payload length
 _SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
-FORK = "auto"  # "never": always spawn a new interpreter (tests of that path)
 FORK_ADDRESS_SHARE = 0.25  # fork only while this process's address space is under this share of the child's limit
 
 
@@ -290,7 +289,7 @@ def _spawn(data: bytes, scan: dict, limits: Limits, op: str, scratch: str) -> su
 def _may_fork(limits: Limits) -> bool:
     """Whether this process may fork its reading child: a Linux process with one thread only (then nothing can be
     holding a lock that the copy would inherit held), whose address space leaves the child most of its own limit."""
-    if FORK == "never" or not hasattr(os, "fork"):
+    if not hasattr(os, "fork"):
         return False
     try:
         threads = len(os.listdir("/proc/self/task"))
@@ -336,7 +335,12 @@ def _fork(data: bytes, scan: dict, limits: Limits, op: str) -> _Forked:
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (out_r, out_w, err_r, err_w):
+            os.close(fd)
+        raise
     if pid == 0:  # the child: never returns
         code = 70
         try:
