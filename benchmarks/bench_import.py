@@ -45,8 +45,9 @@ TARGET_SECONDS = 3.0
 TARGET_RATIO = 10.0
 AMOUNT_FORMAT = '#,##0.00 "$"'
 ACTOR = auth.system("benchmark")  # an admin, as the command line
-CODE = ["importer.py", "sandbox.py", "filesafety.py", "readers.py", "cells.py", "reference.py", "storage.py", "db.py",
-        "fields.py", "sql/stage_rows.sql", "sql/insert_staged.sql", "sql/refresh_enterprises.sql"]
+CODE = ["intake/importer.py", "intake/sandbox.py", "intake/filesafety.py", "intake/readers.py", "parsing.py",
+        "reference.py", "store/history.py", "store/db.py", "fields.py", "sql/stage_rows.sql", "sql/insert_staged.sql",
+        "sql/refresh_enterprises.sql"]
 
 
 # ------------------------------------------------------------------------------------------------- the workbook
@@ -281,9 +282,7 @@ def _read_in_process(data: bytes, max_cells=None, on_progress=None, limits=None)
     from ess_impact.intake import filesafety, sandbox
 
     found = sandbox.parse(data, None, on_progress)
-    return sandbox.Result([filesafety.Finding(**f) for f in found["findings"]],
-                          None if found["grids"] is None else [readers.Grid(s, r) for s, r in found["grids"]],
-                          found["unreadable"])
+    return sandbox.Result([filesafety.Finding(**f) for f in found["findings"]], found["grids"], found["unreadable"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# Import benchmark: {args.rows} rows, {args.repeat} repetitions\n")
     print(f"Machine: {machine()}  ")
     print(f"File: {path.name}, {path.stat().st_size / 1e6:.1f} MB  ")
-    print(f"Code fingerprint (importer, filesafety, readers, cells, reference, storage, db, fields, write SQL): "
+    print(f"Code fingerprint (importer, sandbox, filesafety, readers, parsing, reference, history, db, fields, write SQL): "
           f"{fingerprint(CODE)}  ")
     print(f"Before: {load()}\n")
 

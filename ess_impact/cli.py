@@ -21,12 +21,12 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ess_impact import errors, formatting, invitations, labels
+from ess_impact import errors, labels
 from ess_impact.labels import N_, t
-from ess_impact.store import activity, auth, backup, db, history, publication
 
 # Each subcommand loads the modules it needs when it runs (start-up time: `import` needs neither the reports, nor
-# the protection code, nor the template writer).
+# the protection code, nor the template writer; and it starts reading its files, in a child process forked before
+# pandas, DuckDB and the rest are loaded: see cmd_import).
 REPORT_FORMATS = ("pdf", "sheet", "xlsx", "pptx", "png")  # ess_impact.output.reports.FORMATS (a test checks it)
 
 EXIT_OK, EXIT_INVALID, EXIT_CONFIRM, EXIT_BUSY, EXIT_BUG = 0, 1, 3, 4, 70
@@ -40,6 +40,7 @@ SUMMARY_COLUMNS = ["code", "name", "year", "enterprises", "jobs_full_time", "job
                    "expenses_total", "expenses_enterprises", "value_added",
                    "volunteer_value_low", "volunteer_value_high", "people_served", "people_served_enterprises",
                    *SPINOFF_COLUMNS]
+ROLES = ("admin", "entreprise")  # store.auth.ROLES (a test checks it)
 POPULATION_COLUMNS = [N_("population"), "jobs_per_1000", "people_served_per_1000"]  # population: labelled by the catalogue
 
 
@@ -232,13 +233,28 @@ def cmd_report(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from ess_impact.intake import filesafety, sandbox
+
+    # The files are read first, by children forked while this process is light and has one thread (no second
+    # interpreter to start); pandas, DuckDB and the database are loaded and opened while they read.
+    started = sandbox.prefetch(args.files, filesafety.MAX_FILE_MB)  # the app's limit is lower
+    try:
+        return _import(args, started)
+    finally:
+        for pending in started.values():  # those a refusal left unread (e.g. the database busy)
+            pending.close()
+
+
+def _import(args, started: dict) -> int:
+    from ess_impact import formatting
     from ess_impact.intake import importer
+    from ess_impact.store import auth, db, history
 
     lang = args.lang
     actor = auth.system(args.actor)
     with db.connect(args.db) as con:
-        with _progress_bar(lang) as progress:  # files up to filesafety.MAX_FILE_MB (the app's limit is lower)
-            checks = importer.check_files(args.files, con, actor=actor, progress=progress)
+        with _progress_bar(lang) as progress:
+            checks = importer.check_files(args.files, con, actor=actor, progress=progress, started=started)
         for check in checks:
             for problem in check.problems:
                 print(problem.line(lang))
@@ -300,6 +316,7 @@ def _progress_bar(lang: str):
 
 
 def cmd_multipliers_import(args) -> int:
+    from ess_impact.store import auth, db
     from ess_impact.intake import multipliers as io_multipliers
 
     lang = args.lang
@@ -314,6 +331,7 @@ def cmd_multipliers_import(args) -> int:
 
 
 def cmd_multipliers_show(args) -> int:
+    from ess_impact.store import db
     import pandas as pd
 
     from ess_impact.publish import impact
@@ -331,6 +349,8 @@ def cmd_multipliers_show(args) -> int:
 
 
 def cmd_employment_import(args) -> int:
+    from ess_impact import formatting
+    from ess_impact.store import auth, db
     from ess_impact.intake import employment
 
     lang = args.lang
@@ -349,6 +369,7 @@ def cmd_employment_import(args) -> int:
 
 
 def cmd_employment_show(args) -> int:
+    from ess_impact.store import db
     from ess_impact.publish import weight
 
     with db.connect(args.db) as con:
@@ -361,6 +382,7 @@ def cmd_employment_show(args) -> int:
 
 
 def cmd_summary(args) -> int:
+    from ess_impact.store import db
     from ess_impact.publish import indicators
 
     with db.connect(args.db) as con:
@@ -406,12 +428,14 @@ def cmd_template(args) -> int:
 def _prepare_public(path: Path | None, lang: str) -> None:
     """After a write: the published snapshot of the new version is prepared by a background process (the command
     returns at once; the pages serve the previous version until it is ready)."""
+    from ess_impact.store import db, publication
     print(t("publishing_background", lang), file=sys.stderr, flush=True)
     publication.start(path or db.db_path())
 
 
 def cmd_publish(args) -> int:
     """Prepare the published snapshot now, in the foreground (what the background process does after a write)."""
+    from ess_impact.store import db
     from ess_impact.publish import snapshot
 
     print(t("preparing_public", args.lang), file=sys.stderr, flush=True)
@@ -425,6 +449,7 @@ def cmd_publish(args) -> int:
 def cmd_audit(args) -> int:
     """Each sensitive value the public cannot read directly, with the tightest interval a reader can derive from
     everything published and whether it reaches the protection level; exit 1 when one does not."""
+    from ess_impact.store import db
     from ess_impact.publish import (
         audit,  # highspy and scipy only for this command (start-up of the others)
     )
@@ -444,6 +469,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from ess_impact.store import db, history
     with db.connect(args.db) as con:
         result = history.load_demo(con)
         if result is not None:
@@ -458,6 +484,7 @@ def cmd_demo(args) -> int:
 
 def cmd_real_data(args) -> int:
     """Switch the instance to real data (history.retire_demo); without --yes, only say what would happen (exit 3)."""
+    from ess_impact.store import auth, db, history
     with db.connect(args.db) as con:
         figures, enterprises = history.demo_counts(con)
         if not args.yes:
@@ -471,6 +498,7 @@ def cmd_real_data(args) -> int:
 
 
 def cmd_backup(args) -> int:
+    from ess_impact.store import backup
     made = backup.take(args.db, args.to)
     m = made.manifest
     print(t("backup_done", args.lang, file=made.path, tables=len(m.tables), rows=m.rows, version=m.data_version,
@@ -485,6 +513,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     """Check the backup, then (with --yes) bring it back as the database and prepare its public tables; without
     --yes, say what would happen (exit 3). A damaged backup is refused (exit 1, nothing changed)."""
+    from ess_impact.store import backup, db
     database = args.db or db.db_path()
     if not args.yes:
         m = backup.verify(args.file)
@@ -506,6 +535,7 @@ def cmd_restore(args) -> int:
 
 def cmd_export(args) -> int:
     """Write the open-data package (output/opendata.py) and keep its zip for the Méthodologie page's download."""
+    from ess_impact.store import db
     from ess_impact.output import opendata  # pyarrow's Parquet writer only for this command (start-up of the others)
     from ess_impact.publish import indicators
 
@@ -529,7 +559,7 @@ def _user_parser(sub, common) -> None:
     users = sp.add_subparsers(dest="user_command", required=True)
     add = users.add_parser("add", help="créer un compte (le mot de passe est demandé deux fois)")
     add.add_argument("email", metavar="EMAIL")
-    add.add_argument("--role", choices=auth.ROLES, required=True)
+    add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--neq", action="append", default=[], metavar="NEQ",
                      help="NEQ de l'entreprise (compte entreprise ; répéter pour un groupe)")
     add.add_argument("--region", action="append", default=[], metavar="CODE",
@@ -550,6 +580,7 @@ def _user_parser(sub, common) -> None:
 
 def _read_password(args) -> str | None:
     """From stdin with --password-stdin, else typed twice without echo; None when the two do not match."""
+    from ess_impact.store import auth
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass(t("password_prompt", args.lang, min=auth.MIN_PASSWORD_LENGTH))
@@ -561,12 +592,14 @@ def _read_password(args) -> str | None:
 
 def _account_command(args, action) -> int:
     """Run action(con) as auth.SYSTEM; an invalid input is reported in the reader's language, exit 1."""
+    from ess_impact.store import auth, db
     with db.connect(args.db) as con:  # an invalid input raises errors.Invalid: main() reports it, exit 1
         action(con)
     return EXIT_OK
 
 
 def cmd_user_add(args) -> int:
+    from ess_impact.store import auth
     password = _read_password(args)
     if password is None:
         return EXIT_INVALID
@@ -578,6 +611,7 @@ def cmd_user_add(args) -> int:
 
 
 def cmd_user_passwd(args) -> int:
+    from ess_impact.store import auth
     password = _read_password(args)
     if password is None:
         return EXIT_INVALID
@@ -588,6 +622,7 @@ def cmd_user_passwd(args) -> int:
 
 
 def cmd_user_disable(args) -> int:
+    from ess_impact.store import auth
     status = _account_command(args, lambda con: auth.disable_account(con, auth.SYSTEM, args.email))
     if status == EXIT_OK:
         print(t("account_disabled", args.lang, email=auth.normalize_email(args.email)), file=sys.stderr)
@@ -595,6 +630,7 @@ def cmd_user_disable(args) -> int:
 
 
 def cmd_user_list(args) -> int:
+    from ess_impact.store import auth, db
     with db.connect(args.db) as con:
         frame = auth.list_accounts(con, auth.SYSTEM)
     if frame.empty:
@@ -606,6 +642,8 @@ def cmd_user_list(args) -> int:
 
 def cmd_invite(args) -> int:
     """Invitations from a list: e-mailed through ESS_IMPACT_SMTP_*, else the links are printed (CSV) to send."""
+    from ess_impact import invitations
+    from ess_impact.store import auth, db
     pairs, problems = invitations.read_pairs(args.file.read_bytes(), args.file.name)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -616,6 +654,8 @@ def cmd_invite(args) -> int:
 
 
 def cmd_activity(args) -> int:
+    from ess_impact import formatting
+    from ess_impact.store import activity, auth, db
     midnight = datetime.min.time()
     since = datetime.combine(args.since, midnight) if args.since else None
     until = datetime.combine(args.until + timedelta(days=1), midnight) if args.until else None
@@ -635,6 +675,7 @@ def cmd_run(args) -> int:
     """Start the web app. Before it, at start-up: the schema brought up to date, the demo loaded on a fresh machine,
     and the published snapshot prepared in the background when it is not the database's version (the first visitor
     of a fresh server is answered from the snapshot on disk)."""
+    from ess_impact.store import db, history
     from ess_impact.publish import snapshot
     from ess_impact.web import server
 

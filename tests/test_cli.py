@@ -156,3 +156,20 @@ def test_the_summary_spinoff_columns_are_the_impact_ones():
     from ess_impact.publish import impact
 
     assert cli.SPINOFF_COLUMNS == impact.COLUMNS
+
+
+def test_the_roles_offered_are_the_accounts_ones():
+    """`user add --role` is declared without loading the accounts code (pandas, DuckDB, argon2) at start-up."""
+    from ess_impact import cli
+    from ess_impact.store import auth
+
+    assert cli.ROLES == auth.ROLES
+
+
+def test_the_import_command_starts_light():
+    """`ess-impact import` forks its reading child before pandas, DuckDB and the rest are loaded (issue 16): the
+    command line module loads none of them."""
+    code = ("import sys, ess_impact.cli; heavy = [m for m in ('pandas', 'numpy', 'duckdb', 'pyarrow', 'openpyxl') "
+            "if m in sys.modules]; print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 import time
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -82,6 +84,30 @@ def test_cell_parsers_raise_only_cell_errors(value):
             continue
         if isinstance(result, float):
             assert math.isfinite(result)
+
+
+amount_texts = st.builds(
+    lambda digits, groups, sep, cents, space, pad: pad + f"{digits:,}".replace(",", sep if groups else "")
+    + (f",{cents}" if cents is not None else "") + space + "$" + pad,
+    st.integers(min_value=0, max_value=10**15), st.booleans(), st.sampled_from([" ", "\u00a0", "\u202f", "'", "."]),
+    st.one_of(st.none(), st.from_regex(r"[0-9]{1,3}", fullmatch=True)), st.sampled_from(["", " ", "\u00a0", "  "]),
+    st.sampled_from(["", " "]))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.one_of(amount_texts, st.text(alphabet="0123456789 ,.$'\u00a0-()", max_size=20)))
+def test_the_usual_amount_form_reads_as_the_general_rules_read_it(text):
+    """parse_number reads `537 261,00 $` at once (issue 16): the same number, or the same error, as the general
+    rules give."""
+    def parsed():
+        try:
+            return parsing.parse_number(text)
+        except parsing.CellError as exc:
+            return exc.code
+
+    fast = parsed()
+    with mock.patch.object(parsing, "_AMOUNT", re.compile("(?!)")):  # never matches: the general rules only
+        assert parsed() == fast, text
 
 
 # ----------------------------------------------------------------------------------------- files, mutated

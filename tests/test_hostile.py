@@ -260,6 +260,41 @@ def test_timeout_output_cap_and_memory_limit():
     assert len(sandbox.read(wide).grids[0].rows) == 150_000
 
 
+FORKED = """
+import pickle, sys, threading
+from ess_impact.intake import sandbox
+files = pickle.load(sys.stdin.buffer)
+found = {}
+for name, data in files.items():
+    limits = sandbox.Limits(wall_seconds=0.001) if name == "timeout" else sandbox.Limits(
+        memory_mb=300) if name == "starved" else None
+    # starved: 16 M cells let through the scan, more than 300 MB for the reader (this process holds ~30 MB)
+    result = sandbox.read(data, 20_000_000 if name == "starved" else None, limits=limits)
+    found[name] = (result.forked, result.unreadable, None if result.grids is None else result.grids[0].rows[:2])
+threading.Thread(target=threading.Event().wait, args=(5,), daemon=True).start()  # a second thread: no more fork
+result = sandbox.read(files["good"])
+found["threaded"] = (result.forked, result.unreadable, result.grids[0].rows[:2])
+sys.stdout.buffer.write(pickle.dumps(found))
+"""
+
+
+def test_a_single_threaded_process_forks_its_reader_with_the_same_limits():
+    """`ess-impact import` forks its reading child (issue 16): the same answer, and the same refusals, as the
+    spawned child (crash, timeout, memory); a process with a second thread spawns it again."""
+    files = {"good": _data_book(), "crash": upper_folder(), "timeout": _data_book(),
+             "starved": _book_bytes(TALL)}
+    done = subprocess.run([sys.executable, "-c", FORKED], input=pickle.dumps(files), capture_output=True, timeout=300,
+                          check=True)
+    found = pickle.loads(done.stdout)
+    spawned = sandbox.read(files["good"])
+    assert not spawned.forked  # this process has threads (DuckDB's)
+    assert found["good"] == (True, None, spawned.grids[0].rows[:2]) and found["good"][2][1][0] == NEQ
+    assert found["crash"] == (True, ("file_sandbox", {"reason": "crash"}), None)
+    assert found["timeout"] == (True, ("file_sandbox", {"reason": "timeout"}), None)
+    assert found["starved"] == (True, ("file_sandbox", {"reason": "crash"}), None)
+    assert found["threaded"] == (False, None, spawned.grids[0].rows[:2])
+
+
 def test_the_answer_can_only_hold_cell_values():
     class Evil:
         def __reduce__(self):
@@ -298,11 +333,27 @@ def test_the_annotated_copy_is_made_in_the_sandbox(con, tmp_path, monkeypatch):
 
 
 def test_an_answer_of_the_wrong_shape_is_a_refusal():
-    """What a child taken over through a reader bug could send instead of cell values: refused, never used."""
-    good = {"findings": [], "grids": [("Données", [["NEQ"], [1.0]])], "unreadable": None}
-    assert sandbox._well_formed(good)
+    """What a child taken over through a reader bug could send instead of cell values: refused, never used. A grid
+    comes as (sheet, height, row lengths, columns), a column as (items, values): an item is a number cell (a float)
+    or the index of its value in `values` (issue 16)."""
+    good = {"findings": [], "grids": [("Données", 2, None, [([0, 1.0], ["NEQ"])])], "unreadable": None}
+    assert sandbox._well_formed(good)["grids"][0].rows == [["NEQ"], [1.0]]
+    ragged = {"findings": [], "grids": [("CSV", 2, [1, 0], [([0, 1], ["NEQ", ""])])], "unreadable": None}
+    assert sandbox._well_formed(ragged)["grids"][0].rows == [["NEQ"], []]
     for bad in ({"findings": [{"code": "pas_un_code"}], "grids": None, "unreadable": None},
                 {"findings": [], "grids": [("Données", ["pas une ligne"])], "unreadable": None},
                 {"findings": [], "grids": None, "unreadable": ("pas_un_code", {})},
-                {"findings": [], "grids": [["Données", []]], "unreadable": None}, ["pas", "un", "dict"]):
+                {"findings": [], "grids": [["Données", 0, None, []]], "unreadable": None}, ["pas", "un", "dict"],
+                # an index outside the values (a negative one would read from the end)
+                {"findings": [], "grids": [("Données", 2, None, [([0, -1], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, None, [([0, 1], ["NEQ"])])], "unreadable": None},
+                # more or fewer items than rows, an item neither float nor index, a value that is no cell value
+                {"findings": [], "grids": [("Données", 3, None, [([0, 1.0], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, None, [([0, True], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, None, [([0, "x"], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 1, None, [([0], [["NEQ"]])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 1, None, [([0], [1.5])])], "unreadable": None},
+                # row lengths: one per row, within the width
+                {"findings": [], "grids": [("Données", 2, [1], [([0, 1.0], ["NEQ"])])], "unreadable": None},
+                {"findings": [], "grids": [("Données", 2, [1, 2], [([0, 1.0], ["NEQ"])])], "unreadable": None}):
         assert not sandbox._well_formed(bad), bad

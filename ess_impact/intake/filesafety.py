@@ -32,7 +32,6 @@ import zlib
 from array import array
 from dataclasses import dataclass, field
 from xml.parsers import expat
-from xml.sax.saxutils import unescape
 
 from ess_impact.intake import readers
 from ess_impact.labels import N_
@@ -164,6 +163,14 @@ _BOX_COLUMNS = 26
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
+def unescape(text: str, entities: dict[str, str]) -> str:
+    """xml.sax.saxutils.unescape, whose module loads urllib, http and email (the command line's start-up, issue 16)."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">")
+    for entity, character in entities.items():
+        text = text.replace(entity, character)
+    return text.replace("&amp;", "&")
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, part path) of each worksheet as the reader finds it: a `sheet` of workbook.xml, its relationship
     id (any attribute named id, whatever its prefix) and every relationship with that id. Prefixes and attribute
@@ -222,11 +229,11 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
             return None
         prefix = found.group(1) or b""
         cell, p = b"<" + prefix + b"c ", re.escape(prefix)
-        odd_cell = re.compile(b"<" + p + rb'c(?! r=")[\s/>]')             # a cell not written <c r="...
+        # a cell not written <c r="..." with a ref inside the box (columns A-ZZ, rows 1-99 999): one pass for both
+        odd_cell = re.compile(b"<" + p + rb'c(?! r="[A-Z]{1,2}[1-9]\d{0,4}")[\s/>]')
         # The reader takes any element named c as a cell, whatever its prefix: another prefix (or none, in a
         # prefixed sheet) sends the sheet to the exact parse.
         other_prefix = re.compile(rb"(?<!<" + p[:-1] + rb"):c[\s/>]|<c[\s/>]" if prefix else rb":c[\s/>]")
-        outside = re.compile(b"<" + p + rb'c r="(?![A-Z]{1,2}[1-9]\d{0,4}")')  # a ref outside the box
         formula = re.compile(b"<" + p + rb"f[\s/>]")
         digits = [re.compile(b"<" + p + rb'c r="[A-Z]{1,2}[1-9]\d{%d}"' % (n - 1)) for n in range(5, 0, -1)]
         wide = re.compile(b"<" + p + rb'c r="([A-Z]{2})[1-9]')
@@ -238,7 +245,7 @@ def _xlsx_fast(archive: zipfile.ZipFile, part: str, sheet: str) -> tuple[Extent,
             if cut == -1:
                 cut = max(buffer.rfind(b"<"), 0)                # no cell begins here, so none is open
             done, buffer = buffer[:cut], buffer[cut:] + chunk
-            if odd_cell.search(done) or other_prefix.search(done) or outside.search(done):
+            if odd_cell.search(done) or other_prefix.search(done):
                 return None
             for n, pattern in zip(range(5, longest, -1), digits):
                 if pattern.search(done):

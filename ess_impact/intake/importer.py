@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,16 +144,23 @@ def check_file(path: str | Path, con: duckdb.DuckDBPyConnection | None = None, t
 
 def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.date | None = None,
                 actor: Account | None = None, progress=None,
-                max_mb: float = filesafety.MAX_FILE_MB) -> list[FileCheck]:
+                max_mb: float = filesafety.MAX_FILE_MB, started: dict | None = None) -> list[FileCheck]:
     """Read and validate files; write nothing. With `con`, last year's stored figures are compared, which needs an
     actor allowed to read them (else auth.Forbidden). With a non-admin actor, rows of other NEQs are errors.
     A file over `max_mb` is refused unread. `progress(fraction, label_key)` is told how far the work has gone, with
-    fractions that only grow, ending with 1.0."""
+    fractions that only grow, ending with 1.0. `started`: reads begun earlier (sandbox.prefetch), path -> Pending,
+    whose bytes and answers are used for those paths (and the children of those left unused are ended)."""
     max_year = (today or dt.date.today()).year
     paths = [Path(p) for p in paths]
-    report = _Progress(progress, paths)
-    limits = ceilings(con)
-    checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits) for i, path in enumerate(paths)]
+    started = dict(started or {})
+    try:
+        report = _Progress(progress, paths)
+        limits = ceilings(con)
+        checks = [_check_one(path, max_year, actor, max_mb, report.file(i), limits, started.pop(path, None))
+                  for i, path in enumerate(paths)]
+    finally:
+        for pending in started.values():
+            pending.close()
     report.stage(PROGRESS_FILES, N_("progress_plausibility"))
     if actor is not None and actor.is_regional:
         for check in checks:
@@ -172,7 +180,6 @@ def check_files(paths, con: duckdb.DuckDBPyConnection | None = None, today: dt.d
 # plausibility against the stored figures).
 PROGRESS_STEPS = {".ods": (0.40, 0.65), ".csv": (0.02, 0.15), ".txt": (0.02, 0.15), "": (0.12, 0.50)}
 PROGRESS_FILES = 0.95
-PROGRESS_ROWS = 2_000  # rows validated between two reports
 
 
 class _Progress:
@@ -208,7 +215,7 @@ class _Progress:
 
 
 def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float = filesafety.MAX_FILE_MB,
-               step=None, limits: dict | None = None) -> FileCheck:
+               step=None, limits: dict | None = None, pending: sandbox.Pending | None = None) -> FileCheck:
     name = path.name
     problems: list[Problem] = []
     empty = pd.DataFrame(columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
@@ -216,10 +223,12 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     safety_end, read_end = PROGRESS_STEPS.get(path.suffix.lower(), PROGRESS_STEPS[""])
     step(0.0, N_("progress_safety"))
     try:
-        too_large = filesafety.too_large(path.stat().st_size, max_mb)
+        too_large = filesafety.too_large(len(pending.data) if pending else path.stat().st_size, max_mb)
         if too_large is not None:
+            if pending is not None:
+                pending.close()
             return FileCheck(path, name, "", empty, [safety_problem(too_large, name)])
-        data = path.read_bytes()
+        data = pending.data if pending else path.read_bytes()  # the bytes sandbox.prefetch read and is parsing
     except OSError:
         return FileCheck(path, name, "", empty, [Problem("error", "file_missing", name)])
     sha = hashlib.sha256(data).hexdigest()
@@ -232,7 +241,10 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
 
     # The scan and the reader run in a child process with hard limits (sandbox): a crash, a limit reached or a
     # timeout there is a refusal here, never the end of the server.
-    read = sandbox.read(data, filesafety.MAX_CELLS, child_progress)
+    if pending is not None:
+        read = pending.result(child_progress)
+    else:
+        read = sandbox.read(data, filesafety.MAX_CELLS, child_progress)
     refused = [f for f in read.findings if f.refuses]
     if refused:  # never parsed
         return FileCheck(path, name, sha, empty, [safety_problem(refused[0], name)], content=data)
@@ -245,10 +257,10 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
     frames = []
     headers: dict[tuple[str, str], str] = {}
     found_header = False
-    total_rows = sum(len(grid.rows) for grid in grids) or 1
+    total_rows = sum(grid.height for grid in grids) or 1
     rows_before = 0
     for grid in grids:
-        header = _find_header(grid.rows)
+        header = _find_header(grid.head(HEADER_SCAN_ROWS))
         if header is not None:
             found_header = True
 
@@ -258,7 +270,7 @@ def _check_one(path: Path, max_year: int, actor: Account | None, max_mb: float =
             frames.append(_check_sheet(name, grid, header, max_year, problems, actor, rows_done,
                                        limits or ceilings(None)))
             headers.update({(grid.sheet, key): header[2][col] for col, key in header[1].items()})
-        rows_before += len(grid.rows)
+        rows_before += grid.height
     if not found_header:
         sheet = grids[0].sheet if len(grids) == 1 else ""
         expected = ", ".join(f"« {f.header_fr} »" for f in FIELDS if f.required)
@@ -308,6 +320,10 @@ def safety_problem(finding: filesafety.Finding, file: str) -> Problem:
 
 def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems: list[Problem],
                  actor: Account | None, rows_done=None, limits: dict | None = None) -> pd.DataFrame:
+    """The valid rows of a sheet; every problem of its cells added to `problems`. Column by column (issue 16): each
+    distinct text of a column is parsed once, number cells are checked in bulk and only the doubtful ones one by
+    one (`_parse_column`), with the same rules and the same findings, in the same order, as a check row by row:
+    a row with a problem is left out, empty rows and 'Total' rows are skipped."""
     header_index, keys, texts = header
     sheet = grid.sheet
     header_row = header_index + 1
@@ -328,50 +344,199 @@ def _check_sheet(file: str, grid: readers.Grid, header, max_year: int, problems:
     parsers = [(f, columns[f.key], texts[columns[f.key]]) for f in FIELDS if f.key in columns]
     limits = limits or ceilings(None)
     ceiling = {key: limits[setting] for key, setting in CEILINGS.items()}
-    records = []
-    mrc, sector, form = reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher()
-    for index in range(header_index + 1, len(grid.rows)):
-        if rows_done is not None and index % PROGRESS_ROWS == 0:
-            rows_done(index)
-        row = grid.rows[index]
-        if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in row):
-            continue
-        excel_row = index + 1
-        if _is_total_row(row, columns.get("neq")):
-            problems.append(Problem("info", "total_row", file, sheet, excel_row))
-            continue
-        record = {"sheet": sheet, "source_row": excel_row}
-        ok = True
-        for f, col, text in parsers:
-            raw = row[col] if col < len(row) else ""
-            raw = None if raw == "" else raw
-            try:
-                value = _parse(f, raw, max_year, mrc, sector, form)
-                if value is not None and f.key in ceiling and value > ceiling[f.key]:
-                    raise parsing.CellError("above_ceiling", limit=ceiling[f.key])
-            except parsing.CellError as exc:
-                params = exc.params | ({"max_year": max_year} if f.kind == "year" else {})
-                problems.append(_cell_problem(exc.code, file, sheet, excel_row, text, _display(raw), params, f))
-                ok = False
-                continue
-            if value is None and f.required:
-                problems.append(_cell_problem(N_("required"), file, sheet, excel_row, text, "", {}, f))
-                ok = False
-            elif f.kind == "neq" and actor is not None and not actor.may_access(value):
-                problems.append(Problem("error", "foreign_neq", file, sheet, excel_row, text, value,
-                                        {"own": ", ".join(actor.neqs)}))
-                ok = False
-            record[f.key] = value
-        if ok and not _hours_within(record, limits, parsers, file, sheet, excel_row, row, problems):
-            ok = False
-        if ok:
-            records.append(record)
+    matchers = (reference.mrc_matcher(), reference.sector_matcher(), reference.legal_form_matcher())
+    start = header_index + 1
+    count = max(grid.height - start, 0)  # data rows: offset i is row start + i of the grid, start + i + 1 in Excel
+
+    def raw(col: int, i: int):
+        return grid.columns[col].cells(start + i, start + i + 1)[0]
+
+    skipped = _empty_rows(grid, start, count, columns.get("neq"))
+    parsed: dict[str, list] = {}
+    errors: dict[str, list[int]] = {}
+    for done, (f, col, _) in enumerate(parsers, start=1):
+        parsed[f.key], errors[f.key] = _parse_column(f, grid.columns[col], start, max_year, matchers, ceiling)
+        if rows_done is not None:
+            rows_done(start + count * done // len(parsers))
+    found: list[tuple[int, int, Problem]] = []  # (offset, field position, problem): a row-by-row check's order
+    for i in _total_rows(grid, start, count, skipped, parsed.get("neq")):
+        found.append((i, -1, Problem("info", "total_row", file, sheet, start + i + 1)))
+        skipped.add(i)
+    for position, (f, col, text) in enumerate(parsers):
+        values = parsed[f.key]
+        extra = {"max_year": max_year} if f.kind == "year" else {}
+        for i in errors[f.key]:
+            if i not in skipped:
+                exc = values[i]
+                cell = raw(col, i)
+                found.append((i, position, _cell_problem(exc.code, file, sheet, start + i + 1, text,
+                                                         _display(None if cell == "" else cell), exc.params | extra, f)))
+        if f.required and None in values:
+            found += [(i, position, _cell_problem(N_("required"), file, sheet, start + i + 1, text, "", {}, f))
+                      for i, v in enumerate(values) if v is None and i not in skipped]
+        if f.kind == "neq" and actor is not None:
+            denied = {v for v in set(values) if type(v) is str and not actor.may_access(v)}
+            found += [(i, position, Problem("error", "foreign_neq", file, sheet, start + i + 1, text, v,
+                                            {"own": ", ".join(actor.neqs)}))
+                      for i, v in enumerate(values) if v in denied and i not in skipped] if denied else []
+    bad = skipped | {i for i, _, _ in found}
+    ok = [i for i in range(count) if i not in bad] if bad else list(range(count))
+    hours = _hours_problems(parsed, ok, limits, parsers, raw, file, sheet, start)
+    if hours:
+        found += hours
+        failed = {i for i, _, _ in hours}
+        ok = [i for i in ok if i not in failed]
+    found.sort(key=lambda item: item[:2])
+    problems.extend(problem for _, _, problem in found)
     if missing:  # rows without a required column are never valid; their other cells were still checked
-        records = []
-    frame = pd.DataFrame.from_records(records, columns=[f.key for f in FIELDS] + ["sheet", "source_row"])
+        ok = []
+    frame = _records_frame(parsed, ok, count, sheet, start)
     if len(frame) == 0 and not any(p.severity == "error" and p.sheet == sheet for p in problems):
         problems.append(Problem("error", "no_data", file, sheet, header_row))
     return frame
+
+
+_BAD = object()  # a number cell that the bulk check leaves to the cell-by-cell rules
+
+
+def _fast_values(f: Field, items: list, parsed: list, max_year: int, top: float) -> list | None:
+    """The value of each cell of a column of `f`: `parsed[item]` for a text (or other) cell; for a number cell, the
+    value `_cell_value` gives when the number surely passes the rules, else _BAD. None for the kinds whose
+    number cells all go through `_cell_value`."""
+    kind = f.kind
+    if kind in ("amount", "hours"):
+        return [(x if 0.0 <= x <= top else _BAD) if type(x) is float else parsed[x] for x in items]
+    if kind == "int":
+        return [(int(x) if 0.0 <= x <= top and x.is_integer() else _BAD) if type(x) is float else parsed[x]
+                for x in items]
+    if kind == "year":
+        return [(int(x) if 2000.0 <= x <= max_year and x.is_integer() else _BAD) if type(x) is float else parsed[x]
+                for x in items]
+    if kind == "neq":
+        return [(str(int(x)) if 1e9 <= x < 1e10 and x.is_integer() else _BAD) if type(x) is float else parsed[x]
+                for x in items]
+    return None
+
+
+def _cell_value(f: Field, raw, max_year: int, matchers, ceiling: dict):
+    """The value of one cell of `f`'s column, or the CellError saying why it has none."""
+    raw = None if raw == "" else raw
+    try:
+        value = _parse(f, raw, max_year, *matchers)
+        if value is not None and f.key in ceiling and value > ceiling[f.key]:
+            raise parsing.CellError("above_ceiling", limit=ceiling[f.key])
+    except parsing.CellError as exc:
+        return exc
+    return value
+
+
+def _parse_column(f: Field, column: readers.Column, start: int, max_year: int, matchers,
+                  ceiling: dict) -> tuple[list, list[int]]:
+    """(the value of each data row's cell, a CellError where it has none; the offsets of those errors). Each
+    distinct value of the column is parsed once (those of the header rows too: a few)."""
+    items = column.items[start:]
+    parsed = [_cell_value(f, v, max_year, matchers, ceiling) for v in column.values]
+    values = _fast_values(f, items, parsed, max_year, ceiling.get(f.key, sys.float_info.max))
+    if values is None:
+        known: dict[float, object] = {}
+        for x in items:
+            if type(x) is float and x not in known:
+                known[x] = _cell_value(f, x, max_year, matchers, ceiling)
+        values = [known[x] if type(x) is float else parsed[x] for x in items]  # NaN: its own key each time
+        if any(isinstance(v, parsing.CellError) for v in known.values()):
+            return values, [i for i, v in enumerate(values) if isinstance(v, parsing.CellError)]
+        numbers_wrong = []
+    else:
+        numbers_wrong = []
+        for i in [i for i, v in enumerate(values) if v is _BAD]:
+            values[i] = _cell_value(f, items[i], max_year, matchers, ceiling)
+            if isinstance(values[i], parsing.CellError):
+                numbers_wrong.append(i)
+    wrong = {k for k, v in enumerate(parsed) if isinstance(v, parsing.CellError)}  # the header's texts, often
+    # list.count counts the equal floats too (1.0 == 1): as many in the whole column as in the header rows means
+    # none of those texts in the data rows, and no search
+    everywhere = column.items
+    wrong = {k for k in wrong if everywhere.count(k) != everywhere[:start].count(k)}
+    texts_wrong = [i for i, x in enumerate(items) if x in wrong and type(x) is int] if wrong else []
+    return values, sorted(texts_wrong + numbers_wrong) if numbers_wrong else texts_wrong
+
+
+def _empty_rows(grid: readers.Grid, start: int, count: int, first: int | None) -> set[int]:
+    """Offsets of the data rows whose every cell is empty ("", None or blanks)."""
+    order = sorted(range(grid.width), key=lambda c: c != first)  # the NEQ column first: it empties the candidates
+    candidates = None
+    for c in order:
+        column = grid.columns[c]
+        empty = {k for k, v in enumerate(column.values)
+                 if v in ("", None) or (isinstance(v, str) and not v.strip())}
+        if not empty:
+            return set()
+        items = column.items
+        if candidates is None:
+            candidates = [i for i in range(count) if type(items[start + i]) is int and items[start + i] in empty]
+        else:
+            candidates = [i for i in candidates if type(items[start + i]) is int and items[start + i] in empty]
+        if not candidates:
+            return set()
+    return set(range(count) if candidates is None else candidates)
+
+
+def _total_rows(grid: readers.Grid, start: int, count: int, skipped: set[int], neqs: list | None) -> list[int]:
+    """Offsets of the 'Total' lines under the data: no valid NEQ, and a cell starting with 'Total'."""
+    candidates = [i for i in range(count) if i not in skipped and (neqs is None or type(neqs[i]) is not str)]
+    totals = []
+    for i in candidates:
+        row = [column.cells(start + i, start + i + 1)[0] for column in grid.columns]
+        if any(isinstance(v, str) and reference.normalize(v).startswith(("total", "grand total", "somme")) for v in row):
+            totals.append(i)
+    return totals
+
+
+def _hours_problems(parsed: dict, ok: list[int], limits: dict, parsers, raw, file, sheet, start) -> list:
+    """_hours_within for the rows at offsets `ok`: the rows over a limit found in bulk, then their problems."""
+    none = [None] * (max(ok) + 1 if ok else 0)
+    full, part, volunteers = (parsed.get(key, none) for key in ("jobs_full_time", "jobs_part_time", "volunteers"))
+    suspects = set()
+    if "paid_hours" in parsed:
+        paid, per = parsed["paid_hours"], limits["max_hours_per_job"]
+        suspects.update(i for i in ok if paid[i] is not None and paid[i] > per * max((full[i] or 0) + (part[i] or 0), 1))
+    if "volunteer_hours" in parsed:
+        hours, most = parsed["volunteer_hours"], limits["max_volunteers"]
+        suspects.update(i for i in ok if hours[i] is not None and hours[i] > HOURS_PER_VOLUNTEER * (
+            max(volunteers[i], 1) if volunteers[i] is not None else most))
+    found = []
+    keys = ("jobs_full_time", "jobs_part_time", "volunteers", "paid_hours", "volunteer_hours")
+    for i in sorted(suspects):
+        record = {key: parsed[key][i] for key in keys if key in parsed}
+        problems: list[Problem] = []
+        _hours_within(record, limits, parsers, file, sheet, start + i + 1, _RawRow(raw, i), problems)
+        found += [(i, len(FIELDS) + n, p) for n, p in enumerate(problems)]
+    return found
+
+
+class _RawRow:
+    """The cells of one row, as _hours_within reads them (`row[col]`)."""
+
+    def __init__(self, raw, offset: int):
+        self.raw, self.offset = raw, offset
+
+    def __getitem__(self, col: int):
+        return self.raw(col, self.offset)
+
+
+def _records_frame(parsed: dict, ok: list[int], count: int, sheet: str, start: int) -> pd.DataFrame:
+    """The valid rows (offsets `ok`) as the frame DataFrame.from_records made of one dict per row: FIELDS keys (a
+    column absent from the file: NaN), sheet, source_row."""
+    names = [f.key for f in FIELDS] + ["sheet", "source_row"]
+    if not ok:
+        return pd.DataFrame.from_records([], columns=names)
+    whole = len(ok) == count
+    nan = float("nan")
+    data = {f.key: (parsed[f.key] if whole else [parsed[f.key][i] for i in ok]) if f.key in parsed
+            else [nan] * len(ok) for f in FIELDS}
+    data["sheet"] = [sheet] * len(ok)
+    data["source_row"] = [start + i + 1 for i in ok]
+    return pd.DataFrame(data, columns=names)
 
 
 # Field -> the setting of its hard ceiling (ess_impact.settings): above it, an error.
@@ -409,18 +574,6 @@ def _hours_within(record: dict, limits: dict, parsers, file, sheet, excel_row, r
                                            "jobs": max(jobs, 1), "n": max(volunteers or 0, 1)}, f))
             ok = False
     return ok
-
-
-def _is_total_row(row: list, neq_col: int | None) -> bool:
-    """A 'Total' line under the data: no valid NEQ, and a cell starting with 'Total'."""
-    if neq_col is not None and neq_col < len(row):
-        try:
-            if parsing.parse_neq(row[neq_col] or None) is not None:
-                return False
-        except parsing.CellError:
-            pass
-    return any(isinstance(v, str) and reference.normalize(v).startswith(("total", "grand total", "somme"))
-               for v in row)
 
 
 def _parse(f: Field, raw, max_year, mrc, sector, form):

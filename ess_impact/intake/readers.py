@@ -2,14 +2,17 @@
 
 The format is decided by the file's content, not its extension. Row i of a grid (0-based) is row i + 1 as the
 spreadsheet shows it. Merged cells are filled with the value of their top-left cell.
+
+A grid is held as rows (lists of cell values) or as compact columns (`Column`: the number cells in a typed array,
+the other cells as indexes into the list of their distinct values), which is how the sandbox's child sends it back
+and how the importer validates it; each form is made from the other when it is first asked for.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import python_calamine
@@ -23,10 +26,89 @@ class UnreadableFile(errors.Invalid):
     """A file that cannot be read; `key` (also `code`) names the message."""
 
 
-@dataclass
+class Column:
+    """One column of a grid: `items[i]` is row i's value when it is a float (a number cell), else the index of its
+    value in `values` (text, int, bool, date... and "" for an empty cell), which holds each such value once, so
+    that a reader parses it once."""
+
+    __slots__ = ("items", "values")
+
+    def __init__(self, items: list, values: list):
+        self.items, self.values = items, values
+
+    def cells(self, start: int = 0, stop: int | None = None) -> list:
+        """The values of rows start..stop - 1."""
+        values = self.values
+        return [v if type(v) is float else values[v] for v in self.items[start:stop]]
+
+    @classmethod
+    def encode(cls, cells: list | tuple) -> Column:
+        index: defaultdict = defaultdict()
+        index.default_factory = index.__len__  # a value not seen yet gets the next index
+        # other values than text keyed by type too: 1 and True are equal keys of a dict, not the same cell
+        items = [v if type(v) is float else index[v] if type(v) is str else index[(type(v), v)] for v in cells]
+        return cls(items, [k if type(k) is str else k[1] for k in index])
+
+
 class Grid:
-    sheet: str
-    rows: list[list]
+    """A sheet's cells: `rows` (lists, as the reader gives them; CSV rows may be of different lengths) or `columns`
+    (Column, `height` rows each, a row's missing cells as ""; `lengths` keeps the length of each row when they
+    differ). Either can be given; the other is made from it when asked for."""
+
+    def __init__(self, sheet: str, rows: list[list] | None = None, *, columns: list[Column] | None = None,
+                 height: int = 0, lengths: list[int] | None = None):
+        self.sheet = sheet
+        self._rows, self._columns, self.lengths = rows, columns, lengths
+        if rows is not None:
+            self.height = len(rows)
+        else:
+            self.height = height
+
+    def __repr__(self) -> str:
+        return f"Grid({self.sheet!r}, {self.height} rows)"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Grid) and (self.sheet, self.rows) == (other.sheet, other.rows)
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    @property
+    def rows(self) -> list[list]:
+        if self._rows is None:
+            self._rows = self.head(self.height)
+        return self._rows
+
+    @property
+    def columns(self) -> list[Column]:
+        if self._columns is None:
+            self._columns, self.lengths = encode_rows(self._rows)
+        return self._columns
+
+    def head(self, count: int) -> list[list]:
+        """The first `count` rows as lists, as the reader gave them."""
+        if self._rows is not None:
+            return self._rows[:count]
+        count = min(count, self.height)
+        if not self._columns:
+            rows = [[] for _ in range(count)]
+        else:
+            rows = [list(row) for row in zip(*(c.cells(0, count) for c in self._columns))]
+        if self.lengths is not None:
+            rows = [row[:n] for row, n in zip(rows, self.lengths)]
+        return rows
+
+
+def encode_rows(rows: list[list]) -> tuple[list[Column], list[int] | None]:
+    """(columns, row lengths or None when every row has the grid's width) of a grid's rows."""
+    lengths = list(map(len, rows))
+    width = max(lengths, default=0)
+    if lengths and min(lengths) != width:
+        rows = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
+    else:
+        lengths = None
+    return [Column.encode(cells) for cells in zip(*rows)] if width else [], lengths
 
 
 def sniff_format(head: bytes) -> str:

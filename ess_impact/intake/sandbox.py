@@ -2,8 +2,10 @@
 
     result = sandbox.read(data, max_cells=filesafety.MAX_CELLS, on_progress=None)
     result.findings     # filesafety.Finding list (a refusal, or formula cells without a saved value)
-    result.grids        # readers.Grid list, or None when the file was refused or could not be read
+    result.grids        # readers.Grid list (compact columns), or None when the file was refused or could not be read
     result.unreadable   # (code, params) of a file the reader refused, the child could not finish, or None
+    pending = sandbox.start(data)           # the same read, begun now; pending.result(on_progress) gives the Result
+    started = sandbox.prefetch(paths, max_mb)  # the command line's reads, begun first thing (importer.check_files)
     annotated = sandbox.mark(data, marks)   # the annotated copy of an upload (marking.annotate, openpyxl), or None
 
 Every channel goes through here (importer.check_files: the app's upload, the admin's bulk import, `ess-impact
@@ -19,27 +21,40 @@ Whatever the child does — crash (SIGABRT, SIGSEGV), a limit reached, a timeout
 what the protocol says — the parent gets `unreadable = ("file_sandbox", {...})`: a French refusal ("Fichier
 illisible ou trop volumineux…"), and the server goes on serving.
 
-Why a subprocess running `python -I -c …` and not multiprocessing's fork: the Streamlit server has threads (tornado,
-one per session script run), and fork() in a threaded process copies locks held by other threads. subprocess.Popen
-without `preexec_fn` does fork+exec in C (_posixsubprocess) with nothing run in between, which is safe in a threaded
-server; the child sets its own limits first thing, before it reads a byte of the file. "spawn"/"forkserver" would also
-be safe but add a pickled-callable protocol for nothing, and forkserver keeps a long-lived helper process whose
-address space the limits would have to spare. The cost is one interpreter start-up and the import of the reader
-(~0.1 s, measured in docs/benchmarks.md).
+How the child is started. In the Streamlit server, a subprocess running `python -I -c …`, not a fork: the server
+has threads (tornado, one per session script run), and fork() in a threaded process copies locks held by other
+threads. subprocess.Popen without `preexec_fn` does fork+exec in C (_posixsubprocess) with nothing run in between,
+which is safe in a threaded server; the child sets its own limits first thing, before it reads a byte of the file.
+"spawn"/"forkserver" would also be safe but add a pickled-callable protocol for nothing, and forkserver keeps a
+long-lived helper process whose address space the limits would have to spare. The cost is one interpreter start-up
+and the import of the reader (~0.1 s). A reading child is instead a plain os.fork() when the process has exactly one
+thread (counted in /proc/self/task, so DuckDB's and BLAS's native threads count too) and a small address space
+(under FORK_ADDRESS_SHARE of the child's limit): then no other thread can hold a lock the copy would inherit, and
+the copy sets the same limits first thing, keeps only its answer and error pipes, and leaves by os._exit. That is
+`ess-impact import`, which starts its reads (prefetch) before it loads pandas or opens DuckDB (issue 16); the
+server, the tests' processes with a database open, and `mark` and `read_multipliers` always spawn.
 
-The child's answer is a pickle read back with an unpickler that only knows the value types of cells (str, int,
-float, bool, None, datetime's date/datetime/time/timedelta): a child taken over through a reader bug cannot make the
-parent run anything. At most MAX_PARALLEL children run at once (each may take MEMORY_MB), the others wait.
+The answer. A reading child sends each sheet as compact columns (readers.Column: a number cell as its float, any
+other cell as the index of its value in a list of the column's distinct values), so that the answer is a few lists
+per column rather than one object per cell, and the importer parses each distinct text once. It is a pickle read
+back with an unpickler that only knows the value types of cells (str, int, float, bool, None, datetime's
+date/datetime/time/timedelta) and builds nothing else than those, lists, tuples and dicts: a child taken over
+through a reader bug cannot make the parent run anything. Then every part is checked before the parent reads it
+(_well_formed, _grid): message codes of the catalogue; as many items as rows in each column, each a float or an
+index inside the column's values; values of the cell types only; row lengths within the width. Anything else is the
+"protocol" refusal. At most MAX_PARALLEL children run at once (each may take MEMORY_MB), the others wait.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import logging
 import os
 import pickle
 import selectors
+import shutil
 import signal
 import struct
 import subprocess
@@ -65,6 +80,7 @@ SCAN_LIMITS = ("MAX_CELLS", "MAX_UNCOMPRESSED_MB", "MAX_RATIO", "RATIO_FLOOR_BYT
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the ess_impact package
 _FRAME = struct.Struct(">cI")  # kind (b"P" progress, b"R" result), payload length
 _SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
+FORK_ADDRESS_SHARE = 0.25  # fork only while this process's address space is under this share of the child's limit
 
 
 @dataclass
@@ -81,6 +97,7 @@ class Result:
     grids: list | None = None                          # readers.Grid
     unreadable: tuple[str, dict] | None = None         # (message code, params)
     seconds: float = 0.0
+    forked: bool = False                               # the child was a fork of this process (_may_fork)
 
 
 # -------------------------------------------------------------------------------------------------------- parent
@@ -88,26 +105,108 @@ def read(data: bytes, max_cells: int | None = None, on_progress=None, limits: Li
     """Scan and read `data` in a child process under `limits`. `on_progress(stage, done, total)`: stage 'scanned'
     once the byte-level scan is over, then 'sheet' after each sheet is read. The child uses filesafety's limits as
     they are here at the time of the call (MAX_CELLS overridden by `max_cells`)."""
+    return start(data, max_cells, limits).result(on_progress)
+
+
+def start(data: bytes, max_cells: int | None = None, limits: Limits | None = None, wait: bool = True) -> Pending | None:
+    """Start reading `data` in a child process now (`read` = start + result): the caller does other work while the
+    child reads, then asks for `result()`. Takes one of the MAX_PARALLEL slots until then; with `wait=False`, None
+    when none is free."""
     limits = limits or Limits()
     scan = {name: getattr(filesafety, name) for name in SCAN_LIMITS}
     if max_cells is not None:
         scan["MAX_CELLS"] = max_cells
-    started = time.monotonic()
-    with _SLOTS:
-        outcome = _run_child(data, scan, on_progress, limits, "read", _well_formed)
-    seconds = time.monotonic() - started
-    if isinstance(outcome, tuple):  # the child did not finish: (reason, detail)
-        reason, detail = outcome
-        _log(f"sandbox refused a file: {reason} {detail}")
-        return Result(unreadable=("file_sandbox", {"reason": reason}), seconds=seconds)
+    if not _SLOTS.acquire(blocking=wait):
+        return None
     try:
-        findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
-    except TypeError as exc:  # fields that a Finding does not have: not our child's answer
-        _log(f"sandbox refused a file: protocol {exc}")
-        return Result(unreadable=("file_sandbox", {"reason": "protocol"}), seconds=seconds)
-    grids = outcome.get("grids")
-    return Result(findings, None if grids is None else [readers.Grid(s, rows) for s, rows in grids],
-                  outcome.get("unreadable"), seconds)
+        return Pending(data, scan, limits, "read", _well_formed)
+    except BaseException:
+        _SLOTS.release()
+        raise
+
+
+def prefetch(paths, max_mb: float) -> dict[Path, Pending]:
+    """Reads started now for the first files of `paths` (as many as slots are free; a file over `max_mb` or that
+    cannot be read is left to the caller, who says so): path -> Pending, the bytes read in its `data`. The command
+    line calls it first thing, while its process is single-threaded and light, so that the children are forks
+    (see _may_fork) and read while the rest loads; importer.check_files(started=...) takes their answers."""
+    started: dict[Path, Pending] = {}
+    for path in map(Path, paths):
+        if path in started:
+            continue
+        try:
+            if filesafety.too_large(path.stat().st_size, max_mb) is not None:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        pending = start(data, filesafety.MAX_CELLS, wait=False)
+        if pending is None:
+            break
+        started[path] = pending
+    return started
+
+
+class Pending:
+    """A child started on some bytes; `result()` waits for its answer (once), `close()` ends it unread. Holds a
+    slot of _SLOTS from its start to its end."""
+
+    def __init__(self, data: bytes, scan: dict, limits: Limits, op: str, well_formed):
+        self.data, self.limits, self.well_formed = data, limits, well_formed
+        self.started = time.monotonic()
+        self.deadline = self.started + limits.wall_seconds
+        self.forked = op == "read" and _may_fork(limits)
+        # the spawned child's only temporary folder (a forked reader writes no file: RLIMIT_FSIZE 0)
+        self.scratch = None if self.forked else tempfile.mkdtemp(prefix="ess_sandbox_")
+        try:
+            self.child = _fork(data, scan, limits, op) if self.forked else _spawn(data, scan, limits, op, self.scratch)
+        except OSError as exc:
+            self.child = None
+            self.failed = ("start", str(exc)[:200])
+        self.done = False
+
+    def outcome(self, on_progress=None):
+        """The child's result dict, or (reason, detail) when it did not give one."""
+        if self.done:
+            raise RuntimeError("the answer of a sandbox child is read once")
+        self.done = True
+        try:
+            if self.child is None:
+                return self.failed
+            return _collect(self.child, on_progress, self.limits, self.deadline, self.well_formed)
+        finally:
+            self._end()
+
+    def result(self, on_progress=None) -> Result:
+        outcome = self.outcome(on_progress)
+        seconds = time.monotonic() - self.started
+        if isinstance(outcome, tuple):  # the child did not finish: (reason, detail)
+            reason, detail = outcome
+            _log(f"sandbox refused a file: {reason} {detail}")
+            return Result(unreadable=("file_sandbox", {"reason": reason}), seconds=seconds, forked=self.forked)
+        try:
+            findings = [filesafety.Finding(**f) for f in outcome.get("findings", [])]
+        except TypeError as exc:  # fields that a Finding does not have: not our child's answer
+            _log(f"sandbox refused a file: protocol {exc}")
+            return Result(unreadable=("file_sandbox", {"reason": "protocol"}), seconds=seconds, forked=self.forked)
+        return Result(findings, outcome.get("grids"), outcome.get("unreadable"), seconds, self.forked)
+
+    def close(self) -> None:
+        """End the child without reading its answer (a read started that is no longer needed)."""
+        if not self.done:
+            self.done = True
+            if self.child is not None:
+                _kill(self.child)
+            self._end()
+
+    def _end(self) -> None:
+        try:
+            if self.child is not None:
+                _reap(self.child, self.deadline)
+        finally:
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+            _SLOTS.release()
 
 
 def mark(data: bytes, marks: list[tuple[str, int, str, str, str]], limits: Limits | None = None) -> bytes | None:
@@ -115,9 +214,8 @@ def mark(data: bytes, marks: list[tuple[str, int, str, str, str]], limits: Limit
     `limits`; None when it cannot be made (not a workbook openpyxl opens, nothing to mark, or the child failed)."""
     scan = {name: getattr(filesafety, name) for name in SCAN_LIMITS}
     payload = pickle.dumps(marks, protocol=pickle.HIGHEST_PROTOCOL)
-    with _SLOTS:
-        outcome = _run_child(struct.pack(">I", len(payload)) + payload + data, scan, None, limits or Limits(), "mark",
-                             lambda r: isinstance(r, dict) and (r.get("data") is None or isinstance(r["data"], bytes)))
+    outcome = _run_child(struct.pack(">I", len(payload)) + payload + data, scan, limits or Limits(), "mark",
+                         lambda r: isinstance(r, dict) and (r.get("data") is None or isinstance(r["data"], bytes)))
     if isinstance(outcome, tuple):
         _log(f"sandbox could not annotate a file: {outcome[0]} {outcome[1]}")
         return None
@@ -130,13 +228,23 @@ def read_multipliers(data: bytes, limits: Limits | None = None) -> statcan.Found
     if len(data) > statcan.MAX_BYTES:
         return statcan.Found(problem=(N_("multipliers_too_large"), {"max": statcan.MAX_BYTES // 1048576}))
     scan = {name: getattr(filesafety, name) for name in SCAN_LIMITS}
-    with _SLOTS:
-        outcome = _run_child(data, scan, None, limits or Limits(), "multipliers", _multipliers_well_formed)
+    outcome = _run_child(data, scan, limits or Limits(), "multipliers", _multipliers_well_formed)
     if isinstance(outcome, tuple):
         _log(f"sandbox refused a multipliers file: {outcome[0]} {outcome[1]}")
         return statcan.Found(problem=("file_sandbox", {"reason": outcome[0]}))
     return statcan.Found(rows=[tuple(r) for r in outcome["rows"]], problem=outcome["problem"],
                          skipped=outcome["skipped"], ref_year=outcome["ref_year"])
+
+
+def _run_child(data: bytes, scan: dict, limits: Limits, op: str, well_formed):
+    """The result dict of a child run on `data` (waiting for a slot), or (reason, detail) when it gave none."""
+    _SLOTS.acquire()
+    try:
+        pending = Pending(data, scan, limits, op, well_formed)
+    except BaseException:
+        _SLOTS.release()
+        raise
+    return pending.outcome()
 
 
 def _multipliers_well_formed(result) -> bool:
@@ -167,26 +275,112 @@ def _command(scan: dict, limits: Limits, op: str = "read") -> list[str]:
     return [sys.executable, "-I", "-c", code]
 
 
-def _run_child(data: bytes, scan: dict, on_progress, limits: Limits, op: str, well_formed):
-    """The child's result dict, or (reason, detail) when it did not give one."""
-    with tempfile.TemporaryDirectory(prefix="ess_sandbox_") as scratch:  # the child's only temporary folder
-        return _run_in(data, scan, on_progress, limits, op, well_formed, scratch)
-
-
-def _run_in(data: bytes, scan: dict, on_progress, limits: Limits, op: str, well_formed, scratch: str):
+def _spawn(data: bytes, scan: dict, limits: Limits, op: str, scratch: str) -> subprocess.Popen:
+    """A new interpreter (`python -I -c`), its stdin the bytes: fork+exec with nothing run in between."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
            "PYTHONHASHSEED": "0", "TMPDIR": scratch}
-    cap = int(limits.output_mb * 1048576)
     with tempfile.TemporaryFile() as source:  # stdin from a file: no pipe to feed while reading the answer
         source.write(data)
         source.seek(0)
+        return subprocess.Popen(_command(scan, limits, op), stdin=source, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env, close_fds=True, start_new_session=True)
+
+
+def _may_fork(limits: Limits) -> bool:
+    """Whether this process may fork its reading child: a Linux process with one thread only (then nothing can be
+    holding a lock that the copy would inherit held), whose address space leaves the child most of its own limit."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return False
+    return threads == 1 and size < limits.memory_mb * 1048576 * FORK_ADDRESS_SHARE
+
+
+class _Forked:
+    """A forked child, with the few parts of subprocess.Popen's interface that _collect and _reap use."""
+
+    def __init__(self, pid: int, stdout: int, stderr: int):
+        self.pid, self.returncode = pid, None
+        self.stdout, self.stderr = os.fdopen(stdout, "rb", buffering=0), os.fdopen(stderr, "rb", buffering=0)
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.returncode is None:
+            pid, status = os.waitpid(self.pid, 0 if end is None else os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() >= end:
+                raise subprocess.TimeoutExpired("sandbox child", timeout)
+            else:
+                time.sleep(0.002)
+        return self.returncode
+
+
+def _fork(data: bytes, scan: dict, limits: Limits, op: str) -> _Forked:
+    """The reading child as a fork of this (single-threaded, see _may_fork) process: no second interpreter
+    start-up, and the bytes are already in its memory. Like the spawned child, it sets its limits first thing,
+    before it reads a byte of the file; its only open files are its answer and error pipes (and /dev/null)."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    for stream in (sys.stdout, sys.stderr):  # nothing of ours left in a buffer that the child would also hold
         try:
-            child = subprocess.Popen(_command(scan, limits, op), stdin=source, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, close_fds=True, start_new_session=True)
-        except OSError as exc:
-            return ("start", str(exc)[:200])
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (out_r, out_w, err_r, err_w):
+            os.close(fd)
+        raise
+    if pid == 0:  # the child: never returns
+        code = 70
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            for fd in [int(name) for name in os.listdir("/proc/self/fd")]:
+                if fd > 2:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+            _limit(limits.memory_mb, limits.cpu_seconds, op)
+
+            def write(payload: bytes) -> None:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(1, view):]
+
+            _serve(op, data, scan, write)
+            code = 0
+        except BaseException as exc:  # noqa: BLE001 - the child reports a crash by its exit code
+            try:
+                os.write(2, f"{type(exc).__name__}: {str(exc)[:300]}".encode("utf-8", "replace"))
+            except BaseException:  # noqa: BLE001
+                pass
+        finally:
+            os._exit(code)  # no atexit handler, no flush of the parent's buffers
+    os.close(out_w)
+    os.close(err_w)
+    return _Forked(pid, out_r, err_r)
+
+
+def _collect(child, on_progress, limits: Limits, deadline: float, well_formed):
+    """Read the child's frames until it closes its pipes (or a limit is reached); its result dict, or (reason,
+    detail) when it did not give one."""
+    cap = int(limits.output_mb * 1048576)
     out, err, reason = bytearray(), bytearray(), None
-    deadline = time.monotonic() + limits.wall_seconds
     selector = selectors.DefaultSelector()
     selector.register(child.stdout, selectors.EVENT_READ, "out")
     selector.register(child.stderr, selectors.EVENT_READ, "err")
@@ -217,13 +411,7 @@ def _run_in(data: bytes, scan: dict, on_progress, limits: Limits, op: str, well_
         selector.close()
         if reason:
             _kill(child)
-        try:
-            returncode = child.wait(timeout=max(deadline - time.monotonic(), 5))
-        except subprocess.TimeoutExpired:
-            _kill(child)
-            returncode = child.wait()
-        child.stdout.close()
-        child.stderr.close()
+        returncode = _reap(child, deadline)
     if reason:
         return (reason, "")
     if returncode != 0:
@@ -236,12 +424,27 @@ def _run_in(data: bytes, scan: dict, on_progress, limits: Limits, op: str, well_
         result = _SafeUnpickler(io.BytesIO(frames.result)).load()
     except Exception as exc:  # noqa: BLE001 - anything wrong in the answer is a refusal
         return ("protocol", f"{type(exc).__name__}: {str(exc)[:200]}")
-    if not well_formed(result):
+    checked = well_formed(result)  # a predicate (True), or the read's decoder (the decoded answer)
+    if not checked:
         return ("protocol", "unexpected shape")
-    return result
+    return result if checked is True else checked
 
 
-def _kill(child: subprocess.Popen) -> None:
+def _reap(child, deadline: float) -> int:
+    """Wait for the child's end (killed when it outlives its deadline), close its pipes; its return code."""
+    if child.returncode is None:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 5))
+        except subprocess.TimeoutExpired:
+            _kill(child)
+            child.wait()
+    for stream in (child.stdout, child.stderr):
+        if not stream.closed:
+            stream.close()
+    return child.returncode
+
+
+def _kill(child) -> None:
     try:
         child.kill()
     except ProcessLookupError:
@@ -284,25 +487,83 @@ class _SafeUnpickler(pickle.Unpickler):
         return found
 
 
-def _well_formed(result) -> bool:
-    """The shape our child gives: message codes of the catalogue, grids as lists of lists."""
+def _well_formed(result) -> dict | None:
+    """The answer of a reading child, its grids made Grid objects, when it has the shape our child gives: message
+    codes of the catalogue, grids as _grid reads them; else None."""
     if not isinstance(result, dict):
-        return False
+        return None
     findings, grids, unreadable = result.get("findings", []), result.get("grids"), result.get("unreadable")
     if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("code"), str) and known(f["code"])
                                                  and isinstance(f.get("params", {}), dict) for f in findings):
-        return False
-    if grids is not None and not (isinstance(grids, list) and all(
-            isinstance(g, tuple) and len(g) == 2 and isinstance(g[0], str) and isinstance(g[1], list)
-            and all(type(row) is list for row in g[1]) for g in grids)):
-        return False
-    return unreadable is None or (isinstance(unreadable, tuple) and len(unreadable) == 2
-                                  and isinstance(unreadable[0], str) and known(unreadable[0]) and isinstance(unreadable[1], dict))
+        return None
+    if not (unreadable is None or (isinstance(unreadable, tuple) and len(unreadable) == 2 and isinstance(unreadable[0], str)
+                                   and known(unreadable[0]) and isinstance(unreadable[1], dict))):
+        return None
+    if grids is not None:
+        if not isinstance(grids, list):
+            return None
+        try:
+            grids = [_grid(g) for g in grids]
+        except ValueError:
+            return None
+    return {**result, "grids": grids}
+
+
+_VALUE_TYPES = frozenset({str, int, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def _grid(sent) -> readers.Grid:
+    """A grid as the child sends it, `(sheet, height, lengths, columns)`, each column `(items, values)`
+    (readers.Column), checked before anything reads it: `height` items in each column, each a float or an int that
+    points into `values`, values of the cell types only, row lengths (None, or one per row) within the width.
+    ValueError otherwise."""
+    if not (isinstance(sent, tuple) and len(sent) == 4):
+        raise ValueError("grid")
+    sheet, height, lengths, sent_columns = sent
+    if not (isinstance(sheet, str) and type(height) is int and height >= 0 and type(sent_columns) is list):
+        raise ValueError("grid")
+    columns = []
+    for column in sent_columns:
+        if not (type(column) is tuple and len(column) == 2 and type(column[0]) is list and type(column[1]) is list):
+            raise ValueError("column")
+        items, values = column
+        if len(items) != height or not all(type(v) in _VALUE_TYPES for v in values):
+            raise ValueError("column")
+        kinds = set(map(type, items))
+        if not kinds <= {float, int}:
+            raise ValueError("items")
+        if int in kinds:
+            codes = [v for v in items if type(v) is int]
+            if min(codes) < 0 or max(codes) >= len(values):
+                raise ValueError("items")
+        columns.append(readers.Column(items, values))
+    if lengths is not None and not (type(lengths) is list and len(lengths) == height
+                                    and all(type(n) is int and 0 <= n <= len(columns) for n in lengths)):
+        raise ValueError("lengths")
+    return readers.Grid(sheet, columns=columns, height=height, lengths=lengths)
+
+
+def _sent_grid(grid: readers.Grid) -> tuple:
+    """What the child sends of a grid (see _grid)."""
+    return (grid.sheet, grid.height, grid.lengths, [(c.items, c.values) for c in grid.columns])
 
 
 # --------------------------------------------------------------------------------------------------------- child
 def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -> None:
-    """The child: limits first, then the file from stdin, the answer as frames on stdout."""
+    """The spawned child: limits first, then the file from stdin, the answer as frames on stdout."""
+    _limit(memory_mb, cpu_seconds, op)
+    out = sys.stdout.buffer
+    data = sys.stdin.buffer.read()
+
+    def write(payload: bytes) -> None:
+        out.write(payload)
+        out.flush()
+
+    _serve(op, data, scan, write)
+
+
+def _limit(memory_mb: int, cpu_seconds: int, op: str) -> None:
+    """The child's own limits, set before it reads a byte of the file."""
     import resource
 
     memory = memory_mb * 1048576
@@ -316,12 +577,12 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -
         except (ValueError, OSError):
             if limit in (resource.RLIMIT_AS, resource.RLIMIT_CPU):
                 raise
-    out = sys.stdout.buffer
-    data = sys.stdin.buffer.read()
 
+
+def _serve(op: str, data: bytes, scan: dict, write) -> None:
+    """The child's work on `data`, its progress and answer written as frames by `write(bytes)`."""
     def send(kind: bytes, payload: bytes) -> None:
-        out.write(_FRAME.pack(kind, len(payload)) + payload)
-        out.flush()
+        write(_FRAME.pack(kind, len(payload)) + payload)
 
     if op == "multipliers":
         try:
@@ -339,8 +600,11 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -
             annotated = None
         send(b"R", pickle.dumps({"data": annotated}, protocol=pickle.HIGHEST_PROTOCOL))
         return
+    gc.disable()  # a short-lived process making a million small objects: no cycle to collect, only time to lose
     try:
         result = parse(data, scan, lambda stage, done, total: send(b"P", f"{stage} {done} {total}".encode()))
+        if result["grids"] is not None:
+            result["grids"] = [_sent_grid(g) for g in result["grids"]]
     except MemoryError:
         result = {"findings": [], "grids": None, "unreadable": ("file_sandbox", {"reason": "memory"})}
     except Exception as exc:  # noqa: BLE001 - a reader bug on a hostile file: a refusal with its kind, no traceback
@@ -350,8 +614,8 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -
 
 
 def parse(data: bytes, scan: dict | None = None, progress=None) -> dict:
-    """What the child computes (also callable in-process by tests): the scan's findings, then the grids. `scan`:
-    filesafety's limits to use (SCAN_LIMITS; the module's own values by default)."""
+    """What the child computes (also callable in-process by tests): the scan's findings, then the grids
+    (readers.Grid). `scan`: filesafety's limits to use (SCAN_LIMITS; the module's own values by default)."""
     progress = progress or (lambda stage, done, total: None)
     for name, value in (scan or {}).items():
         if name in SCAN_LIMITS:
@@ -367,5 +631,4 @@ def parse(data: bytes, scan: dict | None = None, progress=None) -> dict:
                                    on_sheet=lambda done, total: progress("sheet", done, total))
     except readers.UnreadableFile as exc:
         return {"findings": [asdict(f) for f in findings], "grids": None, "unreadable": (exc.code, exc.params)}
-    return {"findings": [asdict(f) for f in findings], "grids": [(g.sheet, g.rows) for g in grids],
-            "unreadable": None}
+    return {"findings": [asdict(f) for f in findings], "grids": grids, "unreadable": None}
