@@ -674,7 +674,8 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
     ``verified``: ids of frozen or unpublished cells whose protection an earlier call already proved, in a system
     made of the same cells and constraints (e.g. the raw cube, protected on its own before its constant-sample
     cubes): a component of suppressed cells made only of them, whose constraints hold only them, is the same linear
-    program as then, and is not solved again. A component that reaches any other cell (a constant-sample or outside cell) is.
+    program as then, and is not solved again. A component that reaches any other cell (a constant-sample or outside
+    cell) is.
     ``prior``: ids of cells a reader is not assumed to know beforehand (e.g. the constant-sample cells, next to the
     raw tables): a sensitive value that no complement can protect needs no more protection than the interval a
     reader has with them all unknown (τ-ARGUS's a priori bounds, computed exactly by linear programs; `ceiling` is

@@ -410,8 +410,9 @@ def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: i
 
 
 # Wall-clock budget of one year's constant-sample protection; past it, the groups not yet proven safe are hidden
-# entirely in the panel (safe, costly). The joint raw/panel/outside system is the slow part of the engine: about 25 s
-# of CPU a year on the demo data; it runs in the background, after a write, while the previous version is served.
+# entirely in the panel (safe, costly). The joint raw/panel/outside system is the slow part of the engine: 6 to 15 s
+# of CPU a year on the demo data (more with the earlier pair of the same year in the system); it runs in the
+# background, after a write, while the previous version is served.
 PANEL_TIME_BUDGET_S = 90.0
 
 
@@ -454,7 +455,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     # The outside table's own additivity is implied by the raw and sample ones and raw = sample + outside: it is
     # left out, so that each outside cell links only its raw and sample cells (smaller components, same feasible set).
     constraints = [confidentiality.Constraint("R/" + c.parent, tuple("R/" + k for k in c.children)) for c in base]
-    frozen_parts, unpublished, empty, sample_cells, ceilings = [], [], [], [], []
+    frozen_parts, unpublished, sample_cells, ceilings = [], [], [], []
     raw_of = [f"R/{c}" for c in cells_all]
     hidden = [set(s.split(",")) - {""} for s in raw_suppressed]
     raw_frozen = pd.DataFrame({c: [confidentiality.SECONDARY if ("enterprises" if c == "n" else c) in h else ""
@@ -475,7 +476,6 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
         # sample cell with no enterprise, or nobody outside the sample (then raw = sample), in every category.
         empty_p = P.index[P["n"].to_numpy() == 0]
         empty_o = O.index[O["n"].to_numpy() == 0]
-        empty += [empty_p, empty_o]
         fz = pd.DataFrame(index=P.index.append(O.index), columns=columns, dtype=object)
         fz.loc[empty_p.append(empty_o), columns] = ""
         if published is not None:  # the earlier pair's territories: as published
@@ -589,7 +589,8 @@ def public_cubes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
     """`public_panel`, stored like `public_cubes`, each year of the pair on its own: recomputed only when one of its
-    inputs (that year's true raw, sample and outside cubes, the rules) changed."""
+    inputs (`panel_inputs`: that year's true raw, sample and outside cubes, those of the earlier pair that holds the
+    same year, the rules) changed."""
     rules = settings(con).rules
     return pd.concat([_panel_side(con, (year_from, year_to), year, rules) for year in (year_from, year_to)],
                      ignore_index=True)
