@@ -390,7 +390,14 @@ def cmd_summary(args) -> int:
         if year is None:
             print(t("no_data_year", args.lang), file=sys.stderr)
             return EXIT_INVALID
-        frame = indicators.summary(con, args.by, indicators.Filters(year=year), args.lang, public=args.public)
+        published = None
+        if args.public:  # the figures the pages show, when the published snapshot is the database's version
+            from ess_impact.publish import snapshot
+
+            found = snapshot.in_force(con)
+            published = None if found is None else found.public
+        frame = indicators.summary(con, args.by, indicators.Filters(year=year), args.lang, public=args.public,
+                                   published=published)
     columns = SUMMARY_COLUMNS + (POPULATION_COLUMNS if args.by in ("mrc", "region") else [])
     columns += ["suppressed"] if args.public else []
     frame = frame[columns].copy()

@@ -214,3 +214,22 @@ def test_publish_brings_a_database_of_an_earlier_release_up_to_date_first(small_
     with db.connect(small_db) as con:
         assert db.schema_version(con) == len(db._migrations())
         assert snapshot.current(small_db).data_version == db.data_version(con)
+
+
+def test_summary_public_reads_the_figures_in_force(small_db, monkeypatch, capsys):
+    """`ess-impact summary --public` prints what the pages show: the published snapshot when it is the database's
+    version (no protection computed in the command), the same rows as protecting the database's figures."""
+    import json
+
+    from ess_impact import cli
+
+    snapshot.prepare(small_db)
+    assert cli.main(["summary", "--by", "mrc", "--public", "--format", "json", "--db", str(small_db)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(snapshot, "in_force", lambda con: None)  # as if nothing were published: it computes
+    assert cli.main(["summary", "--by", "mrc", "--public", "--format", "json", "--db", str(small_db)]) == 0
+    assert json.loads(capsys.readouterr().out) == shown
+    monkeypatch.undo()
+    calls = _forbid_protection(monkeypatch)
+    assert cli.main(["summary", "--by", "mrc", "--public", "--format", "json", "--db", str(small_db)]) == 0
+    assert json.loads(capsys.readouterr().out) == shown and calls == []

@@ -301,8 +301,12 @@ def over_years(cubes: dict[int, pd.DataFrame], by: str, column: str, lang: str =
 
 
 def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(), lang: str = "fr",
-            public: bool = False) -> pd.DataFrame:
-    """One row per group (and year when filters.year is None)."""
+            public: bool = False, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per group (and year when filters.year is None). `published`: the public cube in force, already
+    protected and with its spin-offs and shares (the published snapshot's, what the pages show), read instead of
+    protecting the database's figures again."""
+    if public and published is not None:
+        return select(published, by, filters, lang)
     frame = cube(con, filters.year)
     if public:
         frame = protect(frame, settings(con).rules)

@@ -182,6 +182,16 @@ def load(db_path: str | Path, manifest: Manifest) -> Published:
                      indicators.Settings(**manifest.settings), base)
 
 
+def in_force(con: duckdb.DuckDBPyConnection) -> Published | None:
+    """What the pages show for this connection's database: its published snapshot, loaded, when it is the database's
+    version and complete (not `stale`); None otherwise (in memory, nothing published yet, or a newer version on its
+    way), and the caller computes from the database."""
+    path = db.file_of(con)
+    if path is None or stale(path, db.data_version(con)):
+        return None
+    return load(path, current(path))
+
+
 def preparing(db_path: str | Path) -> bool:
     """True while a preparer is at work on this database (a newer version is on its way)."""
     try:

@@ -158,11 +158,10 @@ class Context:
 
     @classmethod
     def published(cls, con: duckdb.DuckDBPyConnection, organisation: Organisation) -> "Context | None":
-        path = db.file_of(con)
-        manifest = snapshot.current(path) if path else None
-        if manifest is None or manifest.data_version != db.data_version(con):
+        found = snapshot.in_force(con)
+        if found is None:
             return None
-        found = snapshot.load(path, manifest)
+        manifest = found.manifest
         years = sorted(int(y) for y in found.public["year"].unique())
         context = cls(found.public, found.settings, found.rates, found.is_demo, years, organisation,
                       multipliers_load=manifest.multipliers_load, employment=found.employment)
