@@ -20,7 +20,7 @@ from conftest import ARTIFACTS
 
 from ess_impact import labels
 from ess_impact.publish import indicators
-from ess_impact.store import db, history
+from ess_impact.store import db
 
 pytestmark = pytest.mark.e2e
 
@@ -321,18 +321,20 @@ def test_language_button(app_server, tab, latest_year):
     assert page.get_by_text(labels.t("by_region", "en"), exact=True).is_visible()
 
 
-def test_cli_import_while_the_app_is_running(tmp_path, browser):
+def test_cli_import_while_the_app_is_running(tmp_path, browser, demo_db):
     """The command-line import writes while the server has the same database in use; the page then shows the
     new figures as soon as their snapshot is published in the background, with no restart and no lock error."""
+    import shutil
     import subprocess
     import sys
 
     from conftest import serve
 
+    from ess_impact.publish import snapshot
 
-    path = tmp_path / "shared.duckdb"
-    with db.connect(path) as con:
-        history.load_demo(con)
+    path = tmp_path / "shared.duckdb"  # the demo with its published snapshot, as a running instance has them
+    shutil.copy(demo_db, path)
+    shutil.copytree(snapshot.folder(demo_db), snapshot.folder(path))
     fixture = Path(__file__).parent / "fixtures" / "ugly_fr.xlsx"
     tab = Tab(browser)
     page = tab.page
@@ -351,7 +353,6 @@ def test_cli_import_while_the_app_is_running(tmp_path, browser):
                              timeout=120)
         assert out.returncode == 0, out.stderr
         # The new figures are published by a background process; meanwhile the page serves the previous version.
-        from ess_impact.publish import snapshot
         with db.connect(path) as con:
             version = db.data_version(con)
         deadline = time.monotonic() + 600

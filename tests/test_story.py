@@ -115,7 +115,7 @@ def demo_cubes(demo_db):
     return published.public, published.panel(2023, 2024)
 
 
-def test_presentation_mode_shows_one_message_per_screen(demo_db, monkeypatch):
+def test_presentation_mode_shows_one_message_per_screen(demo_db, demo_cubes, monkeypatch):
     """The full-screen story: screen 1 the title, then one key message per screen, then the map; the counter and
     the buttons say where one is; an out-of-range screen number opens the last screen."""
     from conftest import ROOT
@@ -127,12 +127,8 @@ def test_presentation_mode_shows_one_message_per_screen(demo_db, monkeypatch):
     at.run()
     at.switch_page("ess_impact/web/public/presentation.py").run()
     assert not at.exception, [e.stack_trace for e in at.exception]
-    from ess_impact.publish import indicators
-    from ess_impact.store import db
-
-    with db.connect(demo_db) as con:  # the messages the page must show, one per screen, between title and map
-        expected = story.key_messages(indicators.public_cubes(con), indicators.public_panels(con, 2023, 2024),
-                                      Filters(2024, "16", "54"), "fr")
+    # the messages the page must show, one per screen, between title and map (from what the page reads)
+    expected = story.key_messages(*demo_cubes, Filters(2024, "16", "54"), "fr")
     screens = len(expected) + 2
     shown = " ".join(m.value for m in at.markdown)
     assert "Les Maskoutains compte 161 entreprises" in shown and f"2 / {screens}" in shown
