@@ -367,9 +367,13 @@ def app_clean(at) -> None:
 
 
 def app_login(email: str, password: str = PASSWORD):
-    """An AppTest run of the app, logged in through the login page."""
+    """An AppTest run of the app, logged in through the login page. The database's snapshot is published first, in
+    this process: a test that holds the file open (its own connection) would otherwise keep the app's background
+    preparer waiting for the file for a minute."""
     from streamlit.testing.v1 import AppTest
 
+    if os.environ.get("ESS_IMPACT_DB"):
+        snapshot.prepare(os.environ["ESS_IMPACT_DB"])
     at = AppTest.from_file(APP, default_timeout=60)
     at.run(timeout=180)
     app_clean(at)
