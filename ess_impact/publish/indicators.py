@@ -408,7 +408,7 @@ def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: i
         if earlier is None:
             earlier = public_panel_year(con, *pair, year, raw_public)
         before = (inputs[3], inputs[4], earlier.set_index("cell")["suppressed"])
-    status = _panel_status(raw, panel, outside, published.fillna("").tolist(), rules, before)
+    status = _panel_status(raw, panel, outside, published.astype(object).fillna("").tolist(), rules, before)
     status["n"] = confidentiality.SECONDARY
     return _apply_status(panel, status)
 
@@ -483,7 +483,7 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
         fz = pd.DataFrame(index=P.index.append(O.index), columns=columns, dtype=object)
         fz.loc[empty_p.append(empty_o), columns] = ""
         if published is not None:  # the earlier pair's territories: as published
-            shown = published.reindex(territories).fillna("")
+            shown = published.reindex(territories).astype(object).fillna("")
             for c in columns:
                 name = "enterprises" if c == "n" else c
                 fz.loc[[f"{p_prefix}{t}" for t in territories], c] = [
