@@ -297,7 +297,7 @@ def _group_system(tables, hierarchy, all_cells, pairs, group, rules):
                 readable = np.zeros(len(true), bool)
             else:
                 frame = pub.reindex(ids)
-                readable = _published(frame.assign(suppressed=frame["suppressed"].fillna("")), col)
+                readable = _published(frame.assign(suppressed=frame["suppressed"].astype(object).fillna("")), col)
             values = true[col].fillna(0).to_numpy(float)
             for cell, is_known, value in zip(ids, readable, values):
                 if is_known:
