@@ -216,7 +216,7 @@ def _copy_through(db_path: str | Path) -> duckdb.DuckDBPyConnection:
         (name,), = src.execute(sql.load("current_database")).fetchall()
         for (table,) in src.execute(sql.load("backup_tables"), [name]).fetchall():
             quoted = '"' + table.replace('"', '""') + '"'
-            mem.register("incoming", src.execute(sql.load("copy_table_read").format(table=quoted)).to_arrow_table())
+            mem.register("incoming", src.sql(sql.load("copy_table_read").format(table=quoted)).to_arrow_table())
             mem.execute(sql.load("copy_table_write").format(table=quoted))
             mem.unregister("incoming")
     return mem
