@@ -394,19 +394,19 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, y
 
 
 def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int,
-                      raw_public: pd.DataFrame | None = None, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
+                      raw_public: pd.DataFrame | None = None, earlier: pd.DataFrame | None = None,
+                      inputs: list[pd.DataFrame] | None = None) -> pd.DataFrame:
     """One year of `public_panel`. `earlier`: the published side of `earlier_pair` for that year, when there is
-    one (computed here when not given)."""
+    one (computed here when not given); `inputs`: `panel_inputs`, when the caller already has them (for its hash)."""
     rules = settings(con).rules
     raw_public = public_cubes(con) if raw_public is None else raw_public
-    inputs = panel_inputs(con, year_from, year_to, year)
+    inputs = panel_inputs(con, year_from, year_to, year) if inputs is None else inputs
     raw, panel, outside = inputs[:3]
     published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
     before = None
-    pair = earlier_pair(con, year_from, year_to, year)
-    if pair is not None:
+    if len(inputs) > 3:  # this year is also in the earlier pair (`earlier_pair`): its sample and outside cubes follow
         if earlier is None:
-            earlier = public_panel_year(con, *pair, year, raw_public)
+            earlier = public_panel_year(con, year_from - 1, year_from, year, raw_public)
         before = (inputs[3], inputs[4], earlier.set_index("cell")["suppressed"])
     status = _panel_status(raw, panel, outside, published.astype(object).fillna("").tolist(), rules, before)
     status["n"] = confidentiality.SECONDARY
@@ -602,12 +602,13 @@ def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) 
 
 def _panel_side(con: duckdb.DuckDBPyConnection, pair: tuple[int, int], year: int,
                 rules: confidentiality.Rules) -> pd.DataFrame:
-    def compute() -> pd.DataFrame:
-        before = earlier_pair(con, *pair, year)
-        earlier = None if before is None else _panel_side(con, before, year, rules)
-        return public_panel_year(con, *pair, year, earlier=earlier)
-
     inputs = panel_inputs(con, *pair, year)
+
+    def compute() -> pd.DataFrame:
+        before = (pair[0] - 1, pair[0]) if len(inputs) > 3 else None  # `earlier_pair`, as panel_inputs found it
+        earlier = None if before is None else _panel_side(con, before, year, rules)
+        return public_panel_year(con, *pair, year, earlier=earlier, inputs=inputs)
+
     return _stored(con, f"panel:{pair[0]}:{pair[1]}:{year}", compute, _inputs_hash(rules, *inputs))
 
 

@@ -381,7 +381,8 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 if not (base / f"parts/{name}.parquet").exists():
                     before = indicators.earlier_pair(mem, *pair, side)  # prepared just before (years ascending)
                     earlier = None if before is None else _read(base / f"parts/{side_names[(before, side)]}.parquet")
-                    _write_part(base, name, indicators.public_panel_year(mem, *pair, side, earlier=earlier))
+                    _write_part(base, name, indicators.public_panel_year(mem, *pair, side, earlier=earlier,
+                                                                         inputs=inputs))
                     COUNTERS["pair_years"] += 1
                 side_names[(pair, side)] = name
                 names.append(name)
