@@ -328,9 +328,11 @@ def downloads(monkeypatch) -> dict:
 APP = str(ROOT / "app.py")
 PASSWORD = "un mot de passe assez long"
 ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ = "admin@pole.example", "coop@example.org", "1170000001"
-# In the browser: the app's script has finished its run (Streamlit marks it on the page).
+# In the browser: the app's script has finished its run (Streamlit marks it on the page) and no element is left
+# dimmed from an earlier run (Streamlit fades a stale element until the run that replaces it ends: an accessibility
+# audit would see its faded text as a contrast failure).
 SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
-        === 'notRunning'"""
+        === 'notRunning' && !document.querySelector('[data-stale="true"]')"""
 
 
 def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:
