@@ -37,7 +37,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from ess_impact.publish import indicators
-from ess_impact.publish.lp import new_highs
+from ess_impact.publish.lp import new_highs, run_objective
 
 GROUPS = [("enterprises",), ("jobs_full_time", "jobs_part_time", "jobs_total"),
           ("revenue_total", "revenue_earned", "revenue_grants"), ("fte",), ("payroll",),
@@ -214,7 +214,7 @@ def _solve(system: _System, targets: list[tuple[tuple, float, float]]) -> dict[t
                     h.changeColsCost(1, np.array([previous], np.int32), np.zeros(1))
                 h.changeColsCost(1, np.array([j], np.int32), np.array([sense]))
                 previous = j
-                h.run()
+                run_objective(h)
                 status = h.getModelStatus()
                 if status == highspy.HighsModelStatus.kOptimal:
                     bounds.append(sense * h.getInfo().objective_function_value)

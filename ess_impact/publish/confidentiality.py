@@ -60,7 +60,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from ess_impact.publish.lp import new_highs
+from ess_impact.publish.lp import new_highs, run_objective
 
 # Optional columns (issue 14) whose cell is not sensitive when no enterprise of it reported the column (a NULL sum
 # discloses nobody's figure, and is published as "—"). The older columns keep treating it as a sensitive zero.
@@ -238,7 +238,7 @@ class _LP:
             h.changeColsCost(len(self.cost_at), self.cost_at, np.zeros(len(self.cost_at)))
         self.cost_at = np.asarray(idx, dtype=np.int32)
         h.changeColsCost(len(self.cost_at), self.cost_at, np.asarray(cost, float))
-        h.run()
+        run_objective(h)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return np.asarray(h.getSolution().col_value)
