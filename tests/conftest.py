@@ -6,7 +6,9 @@ Nothing here skips a test: a missing browser or a server that does not start mak
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,14 +35,36 @@ SERVER_START_TIMEOUT_S = 60.0
 
 
 # --------------------------------------------------------------------------------------------------- databases
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    """A DuckDB file holding the fictitious demonstration data set, with its published snapshot (what the app's
-    background preparation leaves after the load: pages and reports read it instead of computing protection)."""
-    path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
+def _build_demo(path: Path) -> None:
     with db.connect(path) as con:
         assert history.load_demo(con) is not None
     snapshot.prepare(path)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A DuckDB file holding the fictitious demonstration data set, with its published snapshot (what the app's
+    background preparation leaves after the load: pages and reports read it instead of computing protection).
+
+    Its protection is most of a minute of CPU: under pytest-xdist the first worker to need it builds it once, in the
+    folder the workers of this run share, and every worker takes its own copy (a test may write to its copy; DuckDB
+    lets one process at a time open a file for writing)."""
+    path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _build_demo(path)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent / "demo_db_shared"  # this run's folder, above each worker's
+    shared.mkdir(exist_ok=True)
+    built = shared / "demo.duckdb"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
+        if not (shared / "done").exists():
+            _build_demo(built)
+            (shared / "done").touch()
+    shutil.copyfile(built, path)
+    if built.with_name(built.name + ".wal").exists():
+        shutil.copyfile(built.with_name(built.name + ".wal"), path.with_name(path.name + ".wal"))
+    shutil.copytree(snapshot.folder(built), snapshot.folder(path))
     return path
 
 
