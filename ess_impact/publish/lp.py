@@ -49,6 +49,8 @@ def run_objective(solver: highspy.Highs) -> None:
     "unbounded": whatever is not an optimum is solved again from scratch with HiGHS's own choice, whose answer
     stands."""
     solver.run()
+    if not WARM_PRIMAL:
+        return
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal and _strategy(solver) == _PRIMAL:
         solver.setOptionValue("simplex_strategy", 0)  # HiGHS's choice
         solver.clearSolver()
@@ -57,6 +59,7 @@ def run_objective(solver: highspy.Highs) -> None:
 
 
 _PRIMAL = 4
+WARM_PRIMAL = True  # False: HiGHS's own choice every time (the baseline of benchmarks/audit_dense.py --baseline)
 
 
 def _strategy(solver: highspy.Highs) -> int:
