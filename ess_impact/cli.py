@@ -461,8 +461,11 @@ def cmd_audit(args) -> int:
         audit,  # highspy and scipy only for this command (start-up of the others)
     )
 
+    def progress(key: str, values: dict) -> None:  # on stderr: stdout carries the CSV or JSON
+        print(t(key, args.lang, **values), file=sys.stderr, flush=True)
+
     with db.connect(args.db) as con:
-        frame = audit.run(con, args.year)
+        frame = audit.run(con, args.year, progress=progress)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:

@@ -120,6 +120,9 @@ def test_audit_command(hostile_db, capsys):
     records = json.loads(out.out)
     assert records and all(r["ok"] for r in records)
     assert "0 insuffisamment protégées" in out.err
+    # a long audit says where it is, on stderr (stdout is the JSON)
+    assert "Attaque des tableaux de 2024…" in out.err
+    assert "Attaque de 2024 à échantillon constant (2023-2024), avec ses tableaux bruts…" in out.err
 
 
 def test_audit_passes_on_the_demo_data_for_a_year(demo_db):

@@ -28,6 +28,7 @@ p·x1 − (T − x1 − x2), (n, k) rule top/k − T; a zero value must reach on
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import duckdb
 import highspy
@@ -36,6 +37,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from ess_impact.labels import N_
 from ess_impact.publish import indicators
 from ess_impact.publish.lp import new_highs, run_objective
 
@@ -341,33 +343,44 @@ def _true(con, year, panel=None, outside=False) -> pd.DataFrame:
     return indicators.cube(con, year, panel, outside).set_index("cell")
 
 
-def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = True) -> pd.DataFrame:
+def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = True,
+        progress: Callable[[str, dict], None] | None = None) -> pd.DataFrame:
     """One row per sensitive value the public cannot read directly: its interval and whether it is protected.
     A sensitive value readable as such appears with ok = False. Each year is attacked alone (system 'raw'), then
     with every constant-sample pair it belongs to at once (system 'constant Y0-Y1', or 'constant Y0-Y1 + Y1-Y2' for
-    the raw values of a year shared by two pairs)."""
+    the raw values of a year shared by two pairs). ``progress(key, values)``: called before each step (a text key of
+    the catalogues and its values), for a long audit's messages."""
+    def step(key: str, **values) -> None:
+        if progress is not None:
+            progress(key, values)
+
     rules = _rules(con)
     known_years = [int(y) for y in indicators.years(con)["year"]]
     chosen = known_years if year is None else [y for y in known_years if y == int(year)]
+    step(N_("audit_progress_published"))
     public = indicators.public_cubes(con)
     rows = []
     for y in chosen:
+        step(N_("audit_progress_raw"), year=y)
         pub = public[public["year"] == y].set_index("cell")
         rows += _attack({("raw", None): (pub, _true(con, y))}, rules, y, "raw")
     if panels:
         all_pairs = indicators.year_pairs(con)
+        step(N_("audit_progress_published"))
         published = {pair: indicators.public_panels(con, *pair) for pair in all_pairs
                      if year is None or int(year) in pair}
         for y in chosen:
             pairs = [pair for pair in all_pairs if y in pair]
             if not pairs:
                 continue
+            names = " + ".join(f"{a}-{b}" for a, b in pairs)
+            step(N_("audit_progress_panel"), year=y, pairs=names)
             tables = {("raw", None): (public[public["year"] == y].set_index("cell"), _true(con, y))}
             for pair in pairs:
                 ppub = published[pair]
                 tables[("panel", pair)] = (ppub[ppub["year"] == y].set_index("cell"), _true(con, y, pair))
                 tables[("outside", pair)] = (None, _true(con, y, pair, outside=True))
-            rows += _attack(tables, rules, y, "constant " + " + ".join(f"{a}-{b}" for a, b in pairs))
+            rows += _attack(tables, rules, y, "constant " + names)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
