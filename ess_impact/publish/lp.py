@@ -42,8 +42,9 @@ def run_objective(solver: highspy.Highs) -> None:
     """Solve, for a model whose objective changes from one solve to the next (the bounds and constraints staying):
     the first solve is HiGHS's own choice; every later one starts from the last optimal basis, still primal feasible
     under a new objective, with the primal simplex. HiGHS would otherwise choose the dual simplex, whose basis a new
-    objective makes infeasible: on the demo data's constant-sample systems (18 000 columns) a re-solve took 4 000
-    iterations and 0.3 s, and takes 0.01 s with the primal simplex (benchmarks/bench_protection.py).
+    objective makes infeasible: on the demo data's constant-sample systems (18 000 columns) a re-solve took about
+    4 000 iterations and 0.3 s in a profile, and 0.01 s with the primal simplex. `benchmarks/audit_dense.py
+    --baseline` measures both ways in one run (docs/benchmarks.md, issue 11's fifth session).
 
     On badly scaled systems (revenues of a billion dollars) the primal simplex sometimes stops on a false
     "unbounded": whatever is not an optimum is solved again from scratch with HiGHS's own choice, whose answer
