@@ -38,6 +38,10 @@ def new_highs() -> highspy.Highs:
     return solver
 
 
+_PRIMAL = 4  # HiGHS's simplex_strategy value of the primal simplex (0: its own choice)
+WARM_PRIMAL = True  # False: HiGHS's own choice every time (the baseline of benchmarks/audit_dense.py --baseline)
+
+
 def run_objective(solver: highspy.Highs) -> None:
     """Solve, for a model whose objective changes from one solve to the next (the bounds and constraints staying):
     the first solve is HiGHS's own choice; every later one starts from the last optimal basis, still primal feasible
@@ -57,10 +61,6 @@ def run_objective(solver: highspy.Highs) -> None:
         solver.clearSolver()
         solver.run()
     solver.setOptionValue("simplex_strategy", _PRIMAL)
-
-
-_PRIMAL = 4
-WARM_PRIMAL = True  # False: HiGHS's own choice every time (the baseline of benchmarks/audit_dense.py --baseline)
 
 
 def _strategy(solver: highspy.Highs) -> int:
