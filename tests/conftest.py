@@ -34,6 +34,38 @@ SERVER_START_TIMEOUT_S = 60.0
 
 
 
+# ------------------------------------------------------------------------------------- background publications
+def publishers_under(folder: Path) -> list[int]:
+    """The background publications (python -m ess_impact.publish.snapshot DB) running for a database in `folder`."""
+    found = []
+    prefix = str(folder).encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if len(args) >= 4 and args[2] == b"ess_impact.publish.snapshot" and args[3].startswith(prefix):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_publication_left(request):
+    """A test that writes to a database in its `tmp_path` (an import, the demo's load, a setting) starts that
+    database's background publication: a process of its own, most of a minute of CPU for the demo data. Nobody reads
+    it once the test is over, so it is stopped then instead of slowing the tests that follow."""
+    if "tmp_path" not in request.fixturenames:
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path")  # the test's own (set up here, torn down after this fixture)
+    yield
+    for pid in publishers_under(folder):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 # --------------------------------------------------------------------------------------------------- databases
 def _build_demo(path: Path) -> None:
     with db.connect(path) as con:
