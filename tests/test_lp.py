@@ -1,6 +1,6 @@
 """publish/lp.py: a model re-solved with one objective after another (the suppression's checks, the audit's minima
-and maxima) gives the optimum a fresh solver gives, and whatever the primal simplex does not finish as an optimum is
-solved again from scratch."""
+and maxima) gives the optimum a fresh solver gives, and whatever does not end as an optimum is solved again from
+scratch, in other ways, until one gives an optimum."""
 
 from __future__ import annotations
 
@@ -65,36 +65,67 @@ def test_each_objective_in_turn_gives_the_optimum_of_a_fresh_solver():
                 expected = _optimum(fresh, int(j), sense, warm=False)
                 assert np.isclose(_optimum(warm, int(j), sense, warm=True), expected, rtol=1e-7,
                                   atol=1e-6 * scale)
-        assert lp._strategy(warm) == lp._PRIMAL  # the later solves did use the primal simplex
+        found = warm.getOptionValue("simplex_strategy")  # (status, value) in highspy 1.16
+        assert (found[1] if isinstance(found, tuple) else found) == lp._PRIMAL  # the later solves use the primal
 
 
 class _Solver:
-    """A solver whose primal simplex stops on a false 'unbounded' (as HiGHS did on the demo's revenues)."""
+    """A stand-in solver whose answers depend on its options, as HiGHS's did on the demo: the primal simplex stops on
+    a false "unbounded", the presolve declares the system infeasible, and without presolve there is an optimum."""
 
-    def __init__(self):
-        self.strategy, self.runs, self.cleared = 0, [], 0
+    def __init__(self, answers):
+        self.options = {"simplex_strategy": 0, "presolve": "choose", "solver": "choose"}
+        self.answers, self.runs, self.cleared, self.status = answers, [], 0, None
 
     def run(self):
-        self.runs.append(self.strategy)
+        self.runs.append(dict(self.options))
+        self.status = self.answers(self.options)
 
     def getModelStatus(self):
-        return highspy.HighsModelStatus.kUnbounded if self.strategy == lp._PRIMAL else highspy.HighsModelStatus.kOptimal
+        return self.status
 
     def setOptionValue(self, name, value):
-        assert name == "simplex_strategy"
-        self.strategy = value
+        assert name in self.options
+        self.options[name] = value
 
     def getOptionValue(self, name):
-        return highspy.HighsStatus.kOk, self.strategy
+        return highspy.HighsStatus.kOk, self.options[name]
 
     def clearSolver(self):
         self.cleared += 1
 
 
-def test_what_the_primal_simplex_does_not_finish_is_solved_again_from_scratch():
-    solver = _Solver()
-    lp.run_objective(solver)  # the first solve: HiGHS's choice, an optimum
-    assert solver.runs == [0] and solver.cleared == 0
-    lp.run_objective(solver)  # primal: "unbounded", then from scratch with HiGHS's choice
-    assert solver.runs == [0, lp._PRIMAL, 0] and solver.cleared == 1
-    assert solver.getModelStatus() == highspy.HighsModelStatus.kUnbounded  # primal again for the next objective
+S = highspy.HighsModelStatus
+
+
+def _demo_like(options):
+    if options["simplex_strategy"] == lp._PRIMAL:
+        return S.kUnbounded
+    return S.kInfeasible if options["presolve"] == "choose" and options["solver"] == "choose" else S.kOptimal
+
+
+def test_what_does_not_end_as_an_optimum_is_solved_again_from_scratch_until_one_does():
+    solver = _Solver(lambda options: S.kOptimal)
+    lp.run_objective(solver)  # the first solve: HiGHS's choice, an optimum; the next ones primal
+    assert [r["simplex_strategy"] for r in solver.runs] == [0] and solver.options["simplex_strategy"] == lp._PRIMAL
+    solver = _Solver(_demo_like)
+    solver.options["simplex_strategy"] = lp._PRIMAL  # a later solve
+    lp.run_objective(solver)  # primal: "unbounded"; from scratch: "infeasible"; without presolve: an optimum
+    assert [(r["simplex_strategy"], r["presolve"]) for r in solver.runs] == [
+        (lp._PRIMAL, "choose"), (0, "choose"), (0, "off")]
+    assert solver.cleared == 2 and solver.status == S.kOptimal
+    assert solver.options == {"simplex_strategy": lp._PRIMAL, "presolve": "choose", "solver": "choose"}
+
+
+def test_an_unbounded_maximum_stands_when_highs_own_choice_finds_it_too():
+    solver = _Solver(lambda options: S.kUnbounded)
+    solver.options["simplex_strategy"] = lp._PRIMAL
+    lp.run_objective(solver)
+    assert len(solver.runs) == 2 and solver.status == S.kUnbounded
+
+
+def test_a_system_no_method_solves_stays_unknown_for_the_caller():
+    solver = _Solver(lambda options: S.kInfeasible)
+    solver.options["simplex_strategy"] = lp._PRIMAL
+    lp.run_objective(solver)
+    assert len(solver.runs) == 4 and solver.runs[-1]["solver"] == "ipm" and solver.status == S.kInfeasible

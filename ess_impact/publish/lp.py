@@ -40,6 +40,13 @@ def new_highs() -> highspy.Highs:
 
 _PRIMAL = 4  # HiGHS's simplex_strategy value of the primal simplex (0: its own choice)
 WARM_PRIMAL = True  # False: HiGHS's own choice every time (the baseline of benchmarks/audit_dense.py --baseline)
+# What is tried, each from scratch, after a solve that ended without an optimum. The callers' systems always hold
+# the true values, so they are never infeasible, and a minimum is never unbounded; yet on billion-dollar revenues the
+# primal simplex stopped on a false "unbounded", and HiGHS's presolve once declared a constant-sample system of the
+# demo infeasible (the whole demo's audit, 2022's revenue grants: without presolve, and by interior point, the same
+# system has an optimum).
+_RETRIES = ({"simplex_strategy": 0}, {"presolve": "off"}, {"solver": "ipm"})
+_DEFAULTS = {"simplex_strategy": _PRIMAL, "presolve": "choose", "solver": "choose"}
 
 
 def run_objective(solver: highspy.Highs) -> None:
@@ -50,19 +57,23 @@ def run_objective(solver: highspy.Highs) -> None:
     4 000 iterations and 0.3 s in a profile, and 0.01 s with the primal simplex. `benchmarks/audit_dense.py
     --baseline` measures both ways in one run (docs/benchmarks.md, issue 11's fifth session).
 
-    On badly scaled systems (revenues of a billion dollars) the primal simplex sometimes stops on a false
-    "unbounded": whatever is not an optimum is solved again from scratch with HiGHS's own choice, whose answer
-    stands."""
+    Whatever does not end as an optimum is solved again from scratch (`_RETRIES`): with HiGHS's own choice (whose
+    "unbounded" stands), then without presolve, then by interior point, until one gives an optimum. A status that is
+    still not an optimum is the caller's to treat as unknown (the engine counts the requirement unmet, the audit the
+    value short)."""
     solver.run()
     if not WARM_PRIMAL:
         return
-    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal and _strategy(solver) == _PRIMAL:
-        solver.setOptionValue("simplex_strategy", 0)  # HiGHS's choice
+    tried = []
+    for options in _RETRIES:
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal or (
+                tried and status == highspy.HighsModelStatus.kUnbounded):
+            break
+        for name, value in options.items():
+            solver.setOptionValue(name, value)
+        tried.append(options)
         solver.clearSolver()
         solver.run()
-    solver.setOptionValue("simplex_strategy", _PRIMAL)
-
-
-def _strategy(solver: highspy.Highs) -> int:
-    found = solver.getOptionValue("simplex_strategy")
-    return found[1] if isinstance(found, tuple) else found  # (status, value) in highspy 1.16
+    for name, value in _DEFAULTS.items():
+        solver.setOptionValue(name, value)
