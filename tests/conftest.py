@@ -93,11 +93,16 @@ def demo_db(tmp_path_factory) -> Path:
         if not (shared / "done").exists():
             _build_demo(built)
             (shared / "done").touch()
-    shutil.copyfile(built, path)
-    if built.with_name(built.name + ".wal").exists():
-        shutil.copyfile(built.with_name(built.name + ".wal"), path.with_name(path.name + ".wal"))
-    shutil.copytree(snapshot.folder(built), snapshot.folder(path))
-    return path
+    return copy_database(built, path)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a closed database file with its published snapshot, as a running instance has them."""
+    shutil.copyfile(source, target)
+    if source.with_name(source.name + ".wal").exists():
+        shutil.copyfile(source.with_name(source.name + ".wal"), target.with_name(target.name + ".wal"))
+    shutil.copytree(snapshot.folder(source), snapshot.folder(target))
+    return target
 
 
 # 8 enterprises, 2 MRCs in 2 regions, 2 years. Montréal (region 06) has only 2 enterprises: fewer than the

@@ -324,17 +324,14 @@ def test_language_button(app_server, tab, latest_year):
 def test_cli_import_while_the_app_is_running(tmp_path, browser, demo_db):
     """The command-line import writes while the server has the same database in use; the page then shows the
     new figures as soon as their snapshot is published in the background, with no restart and no lock error."""
-    import shutil
     import subprocess
     import sys
 
-    from conftest import serve
+    from conftest import copy_database, serve
 
     from ess_impact.publish import snapshot
 
-    path = tmp_path / "shared.duckdb"  # the demo with its published snapshot, as a running instance has them
-    shutil.copy(demo_db, path)
-    shutil.copytree(snapshot.folder(demo_db), snapshot.folder(path))
+    path = copy_database(demo_db, tmp_path / "shared.duckdb")  # the demo with its published snapshot
     fixture = Path(__file__).parent / "fixtures" / "ugly_fr.xlsx"
     tab = Tab(browser)
     page = tab.page
