@@ -246,6 +246,27 @@ def test_a_crash_of_the_reader_is_a_refusal():
     assert result.grids is None and result.unreadable == ("file_sandbox", {"reason": "crash"})
 
 
+def test_a_reader_that_crashes_before_the_scan_ends_still_gets_the_scans_refusal():
+    """The child scans and reads side by side (issue 16). Here the reader crashes at once on the first sheet's far
+    cell, while the scan still has a large second sheet to go through: the refusal must still be the scan's, with
+    its message ("too large to be read"), not the crash's."""
+    book = Workbook()
+    book.active.title = "Loin"
+    for ref, value in FAR.items():
+        book.active[ref] = value
+    book.create_sheet("Grand")["A1"] = 1
+    out = io.BytesIO()
+    book.save(out)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 400_001))
+    large = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f'{rows}</sheetData></worksheet>').encode()
+    data = _rezip(out.getvalue(), edit=lambda n, b: large if n == "xl/worksheets/sheet2.xml" else b)
+    started = time.monotonic()
+    result = sandbox.read(data, 5_000_000)
+    assert result.grids is None and [f.code for f in result.findings] == ["sheet_too_large"], result
+    assert result.findings[0].sheet == "Loin" and time.monotonic() - started < 30
+
+
 def test_timeout_output_cap_and_memory_limit():
     data = _data_book()
     timeout = sandbox.read(data, limits=sandbox.Limits(wall_seconds=0.001))

@@ -17,6 +17,12 @@ import`). The child runs the byte-level scan (filesafety.inspect) and the reader
 - a wall-clock timeout (WALL_SECONDS), after which the parent kills it;
 - a cap on what it sends back (OUTPUT_MB), read by the parent in pieces, never past the cap.
 
+The scan and the reader run side by side in the reading child (two threads; python-calamine and zlib release the
+GIL), so that the scan's time hides in the read's (issue 16). The scan still decides: its refusal is the answer,
+given without waiting for the reader. A reader that crashes the child first (on a file the scan refuses: one far
+cell makes python-calamine ask for 512 GB) is followed by the scan alone in a child of its own, so that the
+refusal names the problem, as when the scan ran first.
+
 Whatever the child does — crash (SIGABRT, SIGSEGV), a limit reached, a timeout, too much output, output that is not
 what the protocol says — the parent gets `unreadable = ("file_sandbox", {...})`: a French refusal ("Fichier
 illisible ou trop volumineux…"), and the server goes on serving.
@@ -152,10 +158,10 @@ class Pending:
     slot of _SLOTS from its start to its end."""
 
     def __init__(self, data: bytes, scan: dict, limits: Limits, op: str, well_formed):
-        self.data, self.limits, self.well_formed = data, limits, well_formed
+        self.data, self.scan, self.limits, self.op, self.well_formed = data, scan, limits, op, well_formed
         self.started = time.monotonic()
         self.deadline = self.started + limits.wall_seconds
-        self.forked = op == "read" and _may_fork(limits)
+        self.forked = op in ("read", "scan") and _may_fork(limits)
         # the spawned child's only temporary folder (a forked reader writes no file: RLIMIT_FSIZE 0)
         self.scratch = None if self.forked else tempfile.mkdtemp(prefix="ess_sandbox_")
         try:
@@ -179,6 +185,13 @@ class Pending:
 
     def result(self, on_progress=None) -> Result:
         outcome = self.outcome(on_progress)
+        if self.op == "read" and isinstance(outcome, tuple) and outcome[0] == "crash":
+            # The child scans and reads side by side (parse): a reader that crashed on a file the scan refuses (one
+            # far cell asks python-calamine for 512 GB) may have ended the child before the scan's answer. The scan
+            # alone, in a child of its own, says whether the refusal is the scan's; otherwise the crash stands.
+            scanned = _run_child(self.data, self.scan, self.limits, "scan", _well_formed)
+            if isinstance(scanned, dict) and any(f["code"] in filesafety.REFUSALS for f in scanned["findings"]):
+                outcome = scanned
         seconds = time.monotonic() - self.started
         if isinstance(outcome, tuple):  # the child did not finish: (reason, detail)
             reason, detail = outcome
@@ -268,7 +281,7 @@ def _log(message: str) -> None:
 
 def _command(scan: dict, limits: Limits, op: str = "read") -> list[str]:
     numbers = {name: float(scan[name]) for name in SCAN_LIMITS}  # numbers only: nothing else reaches the code
-    if op not in ("read", "mark", "multipliers"):
+    if op not in ("read", "scan", "mark", "multipliers"):
         raise ValueError(op)
     code = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from ess_impact.intake.sandbox import child_main; "
             f"child_main({numbers!r}, {int(limits.memory_mb)}, {int(limits.cpu_seconds)}, {op!r})")
@@ -560,6 +573,7 @@ def child_main(scan: dict, memory_mb: int, cpu_seconds: int, op: str = "read") -
         out.flush()
 
     _serve(op, data, scan, write)
+    os._exit(0)  # at once: a reading thread left on a refused file (parse) is not waited for
 
 
 def _limit(memory_mb: int, cpu_seconds: int, op: str) -> None:
@@ -600,9 +614,14 @@ def _serve(op: str, data: bytes, scan: dict, write) -> None:
             annotated = None
         send(b"R", pickle.dumps({"data": annotated}, protocol=pickle.HIGHEST_PROTOCOL))
         return
+    if op == "scan":  # the scan alone (Pending.result, after a reading child crashed)
+        found = parse(data, scan, read=False)
+        send(b"R", pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        return
     gc.disable()  # a short-lived process making a million small objects: no cycle to collect, only time to lose
     try:
-        result = parse(data, scan, lambda stage, done, total: send(b"P", f"{stage} {done} {total}".encode()))
+        result = parse(data, scan, lambda stage, done, total: send(b"P", f"{stage} {done} {total}".encode()),
+                       concurrent=True)
         if result["grids"] is not None:
             result["grids"] = [_sent_grid(g) for g in result["grids"]]
     except MemoryError:
@@ -613,22 +632,68 @@ def _serve(op: str, data: bytes, scan: dict, write) -> None:
     send(b"R", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def parse(data: bytes, scan: dict | None = None, progress=None) -> dict:
+def parse(data: bytes, scan: dict | None = None, progress=None, concurrent: bool = False, read: bool = True) -> dict:
     """What the child computes (also callable in-process by tests): the scan's findings, then the grids
-    (readers.Grid). `scan`: filesafety's limits to use (SCAN_LIMITS; the module's own values by default)."""
+    (readers.Grid). `scan`: filesafety's limits to use (SCAN_LIMITS; the module's own values by default).
+
+    `concurrent` (the child only, issue 16): the reader starts at once in a second thread while this one scans
+    (python-calamine and zlib release the GIL, so the scan's time is hidden in the read's). The scan still decides:
+    its refusal is the answer, and the child then leaves at once (os._exit), ending the reading thread unwaited.
+    Never in a process that goes on: there a refused file would go on being parsed. `read=False`: the scan only."""
     progress = progress or (lambda stage, done, total: None)
     for name, value in (scan or {}).items():
         if name in SCAN_LIMITS:
             setattr(filesafety, name, int(value) if float(value).is_integer() else float(value))
     max_cells = filesafety.MAX_CELLS
+    reading = _Reading(data, max_cells) if concurrent and read else None
+    if reading is not None:
+        try:
+            reading.start()
+        except RuntimeError:  # no room for a thread's stack under a small memory limit: one after the other
+            reading = None
     findings = filesafety.inspect(data)
     refused = [f for f in findings if f.refuses]
-    if refused:
-        return {"findings": [asdict(refused[0])], "grids": None, "unreadable": None}
+    if refused or not read:
+        return {"findings": [asdict(f) for f in refused or findings], "grids": None, "unreadable": None}
     progress("scanned", 0, 1)
     try:
-        grids = readers.read_grids(data, max_cells=max_cells,
-                                   on_sheet=lambda done, total: progress("sheet", done, total))
+        if reading is None:
+            grids = readers.read_grids(data, max_cells=max_cells,
+                                       on_sheet=lambda done, total: progress("sheet", done, total))
+        else:
+            grids = reading.wait(lambda done, total: progress("sheet", done, total))
     except readers.UnreadableFile as exc:
         return {"findings": [asdict(f) for f in findings], "grids": None, "unreadable": (exc.code, exc.params)}
     return {"findings": [asdict(f) for f in findings], "grids": grids, "unreadable": None}
+
+
+class _Reading(threading.Thread):
+    """readers.read_grids in a thread of the child (parse, concurrent): its grids, or the exception it raised, are
+    handed over by `wait`, and the sheets it finished are reported only then (after the scan's "scanned")."""
+
+    def __init__(self, data: bytes, max_cells: int):
+        super().__init__(daemon=True)
+        self.data, self.max_cells = data, max_cells
+        self.sheets: list[tuple[int, int]] = []
+        self.grids, self.error = None, None
+
+    def run(self) -> None:
+        try:
+            self.grids = readers.read_grids(self.data, max_cells=self.max_cells,
+                                            on_sheet=lambda done, total: self.sheets.append((done, total)))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the scanning thread (wait)
+            self.error = exc
+
+    def wait(self, on_sheet) -> list:
+        told = 0
+        while True:
+            alive = self.is_alive()
+            for done, total in self.sheets[told:]:
+                on_sheet(done, total)
+                told += 1
+            if not alive:
+                break
+            self.join(0.05)
+        if self.error is not None:
+            raise self.error
+        return self.grids
