@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import os
 import shutil
 import threading
@@ -22,6 +23,11 @@ DEFAULT_BROWSER = "/usr/bin/chromium"
 SCALE = 2          # PNG pixels per layout pixel: sharp on a projector and in print
 TABS = 1           # browser tabs: a second one costs more to open than it saves on one report
 TIMEOUT_S = 60
+
+# choreographer (kaleido's browser driver) logs, with a traceback, a message from the browser it cannot decode. When
+# the browser is closed while it talks (a report command that ends on a French error before its first chart, under
+# load), that traceback reached the user's terminal. A real failure still reaches `render` as an exception.
+logging.getLogger("choreographer").setLevel(logging.CRITICAL)
 
 
 def browser_path() -> str:
