@@ -79,6 +79,9 @@ def _pick(page, label: str, option: str) -> None:
             break
         except PlaywrightTimeout:
             _settle(page)
+    # typed, as a person would on a long list: the list then holds only the choice, at its top (clicked in a long
+    # list, an option low in it was once left outside the window, and the click waited two minutes)
+    page.keyboard.type(option)
     choice.click()
     _settle(page)
 

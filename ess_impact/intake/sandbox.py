@@ -654,7 +654,7 @@ def parse(data: bytes, scan: dict | None = None, progress=None, concurrent: bool
     findings = filesafety.inspect(data)
     refused = [f for f in findings if f.refuses]
     if refused or not read:
-        return {"findings": [asdict(f) for f in refused or findings], "grids": None, "unreadable": None}
+        return {"findings": [asdict(f) for f in refused[:1] or findings], "grids": None, "unreadable": None}
     progress("scanned", 0, 1)
     try:
         if reading is None:
