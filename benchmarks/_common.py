@@ -6,6 +6,7 @@ import gc
 import os
 import platform
 import resource
+import shutil
 import statistics
 import sys
 import time
@@ -17,6 +18,19 @@ WORK = Path(__file__).resolve().parent / "_work"  # git-ignored (/benchmarks/_wo
 def work_dir() -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     return WORK
+
+
+def scratch_database(source: Path | None, folder: Path, name: str) -> Path:
+    """A database in `folder` that a run may write to: a copy of `source`, or a fresh demo database when None."""
+    from ess_impact.store import db, history
+
+    path = folder / name
+    if source is None:
+        with db.connect(path) as con:
+            history.load_demo(con)
+    else:
+        shutil.copy(source, path)
+    return path
 
 
 def timed(fn, *args, **kwargs):

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from _common import scratch_database
+
 from ess_impact.publish import audit, indicators
 from ess_impact.store import auth, db, demo, history
 
@@ -110,12 +112,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    path = folder / "versions.duckdb"
-    if args.db is None:
-        with db.connect(path) as con:
-            history.load_demo(con)
-    else:
-        shutil.copy(args.db, path)
+    path = scratch_database(args.db, folder, "versions.duckdb")
     with db.connect(path) as con:
         year = int(indicators.years(con)["year"].iloc[-1])
         rules, protect_rules = audit._rules(con), indicators.settings(con).rules

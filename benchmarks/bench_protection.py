@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import scratch_database
+
 from ess_impact.publish import confidentiality, indicators
 from ess_impact.store import auth, db, demo, history
 
@@ -85,12 +87,7 @@ def main() -> None:
     parser.add_argument("--compare-with", help="git revision of the engine to compare with")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    path = folder / "demo.duckdb"
-    if args.db is None:
-        with db.connect(path) as con:
-            history.load_demo(con)
-    else:
-        shutil.copy(args.db, path)
+    path = scratch_database(args.db, folder, "demo.duckdb")
     load_before = os.getloadavg()
     with db.connect(path) as con:
         con.execute("DELETE FROM cube_store")
