@@ -391,9 +391,13 @@ PASSWORD = "un mot de passe assez long"
 ADMIN_EMAIL, COOP_EMAIL, COOP_NEQ = "admin@pole.example", "coop@example.org", "1170000001"
 # In the browser: the app's script has finished its run (Streamlit marks it on the page) and no element is left
 # dimmed from an earlier run (Streamlit fades a stale element until the run that replaces it ends: an accessibility
-# audit would see its faded text as a contrast failure).
+# audit would see its faded text as a contrast failure), no element still waits for its code (Streamlit loads each
+# kind of element's code when first needed and shows a skeleton meanwhile: under load, a caption could be drawn before
+# the st.html that carries the page's style, in Streamlit's own grey) and every chart is drawn.
 SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
-        === 'notRunning' && !document.querySelector('[data-stale="true"]')"""
+        === 'notRunning' && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'))"""
 
 
 def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, SETTLED
 
 from ess_impact import labels
 from ess_impact.publish import indicators
@@ -32,12 +32,6 @@ ERROR_BOX = '[data-testid="stAlertContentError"]'
 DIALOG = '[role="dialog"]'  # e.g. Streamlit's "Page not found"
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(e => e.querySelector('.main-svg'))"""
-# The run is over (the app's root says "notRunning") and every element is drawn: charts and tables are loaded
-# on demand, shown as a skeleton until then, and a chart draws its SVG after that.
-SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')
-        === 'notRunning'
-    && !document.querySelector('[data-testid="stSkeleton"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'))"""
 
 # The view of each page that the tour (and the README's screenshots) show.
 PAGES = {
