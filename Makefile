@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 LOCALE_DIR := ess_impact/locale
 CATALOGUE_KEYWORDS := t tr N_ tn:1,2 counted:1,2 EssError Invalid Refused NotFound Busy CellError ReportError \
 	InvalidAccount InvalidSetting RegistryError Finding Forbidden UnreadableFile UndoRefused LoginFailed \
-	UnsupportedView ImportRefused DemoInForce BackupDamaged UnknownLicence LinkInvalid DatabaseBusy MultipliersInvalid EmploymentInvalid \
+	UnsupportedView ImportRefused DemoInForce NothingToRelease AlreadyReleased BackupDamaged UnknownLicence LinkInvalid DatabaseBusy MultipliersInvalid EmploymentInvalid \
 	Problem:2
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/*.po))
 

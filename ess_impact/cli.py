@@ -128,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_demo)
 
+    sp = sub.add_parser("release", help="rendre publics les chiffres d'une année, une fois sa collecte terminée "
+                                        "(sans --year : où en est chaque année)")
+    sp.add_argument("--year", type=int, action="append", help="l'année à rendre publique (peut être répétée)")
+    sp.add_argument("--actor", default=None, help="qui publie (défaut : l'utilisateur du système)")
+    common(sp)
+    sp.set_defaults(func=cmd_release)
+
     sp = sub.add_parser("real-data", help="passer aux données réelles : retirer les données fictives pour de bon")
     sp.add_argument("--yes", action="store_true", help="confirmer (sans cette option, dit seulement ce qui serait fait)")
     common(sp)
@@ -281,6 +288,8 @@ def _import(args, started: dict) -> int:
             return EXIT_INVALID
         if any(r.import_id for r in results) and not args.no_publish:
             _prepare_public(args.db, lang)
+    if any(r.import_id for r in results):  # live figures: public once an admin releases their year
+        print(t("import_not_public", lang), file=sys.stderr)
     for r in results:
         key = N_("import_done") if r.import_id else N_("import_nothing_new")
         print(t(key, lang, file=r.file_name,
@@ -386,7 +395,7 @@ def cmd_summary(args) -> int:
     from ess_impact.publish import indicators
 
     with db.connect(args.db) as con:
-        year = args.year or indicators.latest_year(con)
+        year = args.year or indicators.latest_year(con, live=not args.public)
         if year is None:
             print(t("no_data_year", args.lang), file=sys.stderr)
             return EXIT_INVALID
@@ -490,6 +499,43 @@ def cmd_demo(args) -> int:
     print(t("demo_loaded", args.lang, rows=result.inserted + result.replaced + result.unchanged,
             enterprises=result.enterprises), file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_release(args) -> int:
+    """Release years (store/releases.py): their public tables then show their figures as they are now. Without
+    --year, one line per year: its figures, its release, what changed since."""
+    import pandas as pd
+
+    from ess_impact import formatting
+    from ess_impact.store import auth, db, releases
+
+    lang = args.lang
+    with db.connect(args.db) as con:
+        if not args.year:
+            for row in releases.status(con).itertuples(index=False):
+                live = formatting.number(row.live_enterprises, lang)
+                if pd.isna(row.released_at):
+                    print(t("release_line_unreleased", lang, year=row.year, enterprises=live))
+                else:
+                    print(t("release_line_released", lang, year=row.year, enterprises=live,
+                            date=str(row.released_at)[:10], released=formatting.number(row.released_enterprises, lang),
+                            changed=formatting.number(row.changed_enterprises, lang)))
+            return EXIT_OK
+        done = []
+        try:
+            for year in args.year:
+                done.append(releases.release(con, auth.system(args.actor), year))
+        except errors.EssError as refused:
+            print(refused.message(lang), file=sys.stderr)
+            code = EXIT_INVALID
+        else:
+            code = EXIT_OK
+        if done:
+            _prepare_public(args.db, lang)
+    for r in done:
+        print(t("release_done", lang, year=r.year, enterprises=formatting.number(r.enterprises, lang)),
+              file=sys.stderr)
+    return code
 
 
 def cmd_real_data(args) -> int:

@@ -22,7 +22,7 @@ import pytest
 from ess_impact import labels
 from ess_impact.intake import importer
 from ess_impact.publish import snapshot
-from ess_impact.store import auth, db, history
+from ess_impact.store import auth, db, history, releases
 from ess_impact.web import server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,17 +151,21 @@ def small_db(tmp_path) -> Path:
         results = importer.commit(con, checks, actor=auth.system("pytest"), channel="cli", accept_warnings=True)
         assert sum(r.inserted for r in results) == len(SMALL_ENTERPRISES) * len(SMALL_YEARS)
         assert not db.is_demo(con)
+        releases.release_new_years(con, auth.system("pytest"))  # its years public, as a pôle does after its survey
     return path
 
 
-def import_declarations(source: Path, path: Path) -> int:
-    """Import a declarations file into the database at `path` as the command line would; the rows written."""
+def import_declarations(source: Path, path: Path, release: bool = True) -> int:
+    """Import a declarations file into the database at `path` as the command line would, then (`release`) release
+    the years never released, as a pôle does once its survey is over (store/releases.py); the rows written."""
     with db.connect(path) as con:
         checks = importer.check_files([source], con, actor=auth.system("pytest"))
         problems = [p.line("fr") for c in checks for p in c.errors]
         assert not problems, problems
         results = importer.commit(con, checks, actor=auth.system("pytest"), channel="cli", accept_warnings=True)
         assert not db.is_demo(con)
+        if release:
+            releases.release_new_years(con, auth.system("pytest"))
     return sum(r.inserted for r in results)
 
 
@@ -315,6 +319,7 @@ def serve_small_with_enterprise(tmp_path_factory, name: str):
     with db.connect(path) as con:
         checks = importer.check_files([source], con, actor=auth.SYSTEM)
         importer.commit(con, checks, actor=auth.SYSTEM, accept_warnings=True)
+        releases.release_new_years(con, auth.SYSTEM)
         auth.add_account(con, auth.SYSTEM, COOP_EMAIL, auth.ENTREPRISE, PASSWORD, [COOP_NEQ])
     with serve(path, folder) as base:
         yield base, path, folder

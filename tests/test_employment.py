@@ -17,7 +17,7 @@ from conftest import gathered_rows
 from ess_impact import cli, reference
 from ess_impact.intake import employment, readers
 from ess_impact.publish import indicators, snapshot, weight
-from ess_impact.store import auth, db, history
+from ess_impact.store import auth, db, history, releases
 
 FIXTURE = Path(__file__).parent / "fixtures" / "EMPLOYMENT_TEST_DATA_invented.csv"
 SOURCE = "Données de test inventées (pas Statistique Canada)"
@@ -41,6 +41,7 @@ def con(rows):
     connection = db.open_database(":memory:")
     history.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
                           is_demo=True)
+    releases.release_new_years(connection, auth.SYSTEM)  # its years public (store/releases.py)
     employment.load(connection, auth.SYSTEM, FIXTURE.name, FIXTURE.read_bytes(), SOURCE)
     yield connection
     connection.close()
@@ -265,6 +266,7 @@ def small_mrc(rows):
     connection = db.open_database(":memory:")
     history.write_imports(connection, [("small", "x", frame.assign(source_row=None))], auth.SYSTEM, "test",
                           is_demo=True)
+    releases.release_new_years(connection, auth.SYSTEM)  # its years public (store/releases.py)
     employment.load(connection, auth.SYSTEM, FIXTURE.name, FIXTURE.read_bytes(), SOURCE)
     yield connection, lonely, frame
     connection.close()

@@ -15,7 +15,7 @@ from conftest import gathered_rows
 from ess_impact import cli, reference
 from ess_impact.intake import importer, multipliers, statcan
 from ess_impact.publish import audit, impact, indicators
-from ess_impact.store import auth, db, history
+from ess_impact.store import auth, db, history, releases
 
 FIXTURE = Path(__file__).parent / "fixtures" / "statcan_36100595_TEST_DATA_invented.csv"
 MAPPING = Path(multipliers.__file__).parents[1] / "data" / "sector_io_industries.csv"
@@ -34,6 +34,7 @@ def con(rows):
     connection = db.open_database(":memory:")
     history.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
                           is_demo=True)
+    releases.release_new_years(connection, auth.SYSTEM)  # its years public (store/releases.py)
     for year, rate in HIGH.items():
         connection.execute("UPDATE volunteer_rates SET rate_high = ?, source_high = 'test' WHERE year = ?",
                            [rate, year])
@@ -109,6 +110,7 @@ def test_without_multipliers_spinoffs_are_empty_and_the_page_text_says_how(rows)
     connection = db.open_database(":memory:")
     history.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
                           is_demo=True)
+    releases.release_new_years(connection, auth.SYSTEM)  # its years public (store/releases.py)
     got = indicators.summary(connection, "mrc", indicators.Filters(year=2024))
     assert got[impact.COLUMNS].isna().all().all()
     assert impact.last_load(connection) is None

@@ -11,7 +11,7 @@ from scipy.optimize import linprog
 from ess_impact import reference
 from ess_impact.publish import confidentiality, indicators
 from ess_impact.publish.indicators import Filters
-from ess_impact.store import auth, db, demo, history
+from ess_impact.store import auth, db, demo, history, releases
 
 RATES = {2022: 14.25, 2023: 15.25, 2024: 15.75}
 
@@ -26,6 +26,7 @@ def con(rows):
     connection = db.open_database(":memory:")
     history.write_imports(connection, [("small", "x", rows.assign(source_row=None))], auth.SYSTEM, "test",
                          is_demo=True)
+    releases.release_new_years(connection, auth.SYSTEM)  # its years public (store/releases.py)
     yield connection
     connection.close()
 
@@ -226,17 +227,26 @@ def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
         pd.testing.assert_frame_equal(lowered, indicators.public_cube(con, None), check_dtype=False)
         con.execute("UPDATE settings SET value = '3' WHERE key = 'min_count'")
 
-        # New data: a new data version, a new cube.
+        # New data for a released year: a new data version, the same public cube (store/releases.py); the live
+        # figures have them.
+        total = lambda frame, year=2024: frame.query(f"year == {year} and geo_level == 'all' and cat_kind == 'all'")
         rows = indicators.cube(con, 2024)
         extra = demo.generate(seed=3, years=(2024,), n_enterprises=40)
         history.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
+        pd.testing.assert_frame_equal(indicators.public_cubes(con), first)
+        assert total(indicators.cube(con, 2024, live=True))["enterprises"].iloc[0] == \
+            total(rows)["enterprises"].iloc[0] + 40
+        # A new year, released: a new cube.
+        extra = demo.generate(seed=4, years=(2025,), n_enterprises=40)
+        history.write_imports(con, [("new", "z", extra.assign(source_row=None))], auth.SYSTEM, "test")
+        releases.release(con, auth.SYSTEM, 2025)
         updated = indicators.public_cubes(con)
-        total = lambda frame: frame.query("year == 2024 and geo_level == 'all' and cat_kind == 'all'")
-        assert total(updated)["enterprises"].iloc[0] == total(rows)["enterprises"].iloc[0] + 40
+        assert total(updated, 2025)["enterprises"].iloc[0] == 40
+        pd.testing.assert_frame_equal(updated[updated["year"] != 2025].reset_index(drop=True), first)
 
 
 def test_a_write_to_one_year_protects_only_that_year_again(small_db, monkeypatch):
-    """Incremental protection: each year's public cube is stored under a hash of its own inputs, so a write that
+    """Incremental protection: each year's public cube is stored under a hash of its own inputs, so a release that
     changes one year's figures protects that year alone again; the others are read back."""
     with db.connect(small_db) as con:
         before = indicators.public_cubes(con)
@@ -244,12 +254,13 @@ def test_a_write_to_one_year_protects_only_that_year_again(small_db, monkeypatch
         real = indicators.protect
         monkeypatch.setattr(indicators, "protect", lambda frame, rules: protected.append(
             sorted(frame["year"].unique().tolist())) or real(frame, rules))
-        extra = demo.generate(seed=5, years=(2024,), n_enterprises=30)
+        extra = demo.generate(seed=5, years=(2025,), n_enterprises=30)
         history.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
+        releases.release(con, auth.SYSTEM, 2025)
         after = indicators.public_cubes(con)
-        assert protected == [[2024]]
-        assert len(after) >= len(before)
-        for year in sorted(set(before["year"]) - {2024}):
+        assert protected == [[2025]]
+        assert len(after) > len(before)
+        for year in sorted(set(before["year"])):
             pd.testing.assert_frame_equal(before[before["year"] == year].reset_index(drop=True),
                                           after[after["year"] == year].reset_index(drop=True))
         monkeypatch.setattr(indicators, "protect", real)

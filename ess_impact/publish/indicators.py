@@ -111,25 +111,27 @@ def volunteer_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(sql.load("volunteer_rates")).df()
 
 
-def years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """year, enterprises (reporting that year)."""
-    return con.execute(sql.load("years")).df()
+def years(con: duckdb.DuckDBPyConnection, live: bool = False) -> pd.DataFrame:
+    """year, enterprises (reporting that year): the released years (what the public tables show), or with `live`
+    the figures as they are now (the admins' own views)."""
+    return con.execute(sql.load("years"), {"live": live}).df()
 
 
-def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
-    y = years(con)
+def latest_year(con: duckdb.DuckDBPyConnection, live: bool = False) -> int | None:
+    y = years(con, live)
     return int(y["year"].max()) if len(y) else None
 
 
 def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[int, int] | None = None,
-         outside: bool = False) -> pd.DataFrame:
-    """Every geography × category cell, for one year (or all), unprotected (admin view). Category names come in
-    both languages (cat_name_fr, cat_name_en); `select` picks one. With a panel, the enterprises that reported both
-    years (or, `outside`, the others: raw − panel)."""
+         outside: bool = False, live: bool = False) -> pd.DataFrame:
+    """Every geography × category cell, for one year (or all), unprotected. Category names come in both languages
+    (cat_name_fr, cat_name_en); `select` picks one. With a panel, the enterprises that reported both years (or,
+    `outside`, the others: raw − panel). From each year's latest release (store/releases.py: what every public table
+    is made of), or with `live` from the figures as they are now (the admins' own views, never published)."""
     s = settings(con)
     params = {"year": year, "fte_basis": s.fte_basis_hours,
               "panel_from": panel[0] if panel else None, "panel_to": panel[1] if panel else None,
-              "outside": outside}
+              "outside": outside, "live": live}
     frame = con.execute(sql.load("cube"), params).df()
     frame["cell"] = _cell_ids(frame)
     return frame
@@ -146,7 +148,7 @@ def unprotected(con: duckdb.DuckDBPyConnection, actor: Account | None, region: s
         region = regions[0]
     if region is not None or regions is not None:
         auth.require_region(actor, region)
-    frame = cube(con, year)
+    frame = cube(con, year, live=True)
     if region is None:
         return frame
     inside = ((frame["geo_level"] == "region") & (frame["geo_code"] == region)) | \
@@ -307,7 +309,7 @@ def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(
     protecting the database's figures again."""
     if public and published is not None:
         return select(published, by, filters, lang)
-    frame = cube(con, filters.year)
+    frame = cube(con, filters.year, live=not public)
     if public:
         frame = protect(frame, settings(con).rules)
     # spin-offs and shares after protection: from published values only
@@ -328,7 +330,8 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
         if panel and public:
             frames = public_panels(con, year_from, year_to)
         else:
-            frames = pd.concat([cube(con, year, panel) for year in (year_from, year_to)], ignore_index=True)
+            frames = pd.concat([cube(con, year, panel, live=not public) for year in (year_from, year_to)],
+                               ignore_index=True)
             if public:
                 frames = protect(frames, rules)
         per_year = [select(frames, by, replace(filters, year=year), lang).set_index("code")

@@ -2,12 +2,20 @@
 -- each legal form), by year: the one aggregate every view and export is cut from.
 -- Parameters: $year (NULL = every year),
 --   $fte_basis (hours per FTE), $panel_from/$panel_to (constant sample: enterprises that reported both years),
---   $outside (with a panel: TRUE = the enterprises outside the constant sample instead, i.e. raw − panel).
+--   $outside (with a panel: TRUE = the enterprises outside the constant sample instead, i.e. raw − panel),
+--   $live (TRUE: the figures as they are now, for the admins' own views; FALSE: each year as an admin last released
+--   it, for every public table — migration 015, store/releases.py).
 -- The *__max columns hold the largest single-enterprise contribution, *__max2 the second largest (NULL with one
 -- contributor): the dominance and p % rules of confidentiality. Each fine group keeps its largest and second
 -- largest; a rolled-up cell's second largest is the larger of its groups' second largests and of the second
 -- largest of its groups' largests.
-WITH rates AS (
+WITH source AS (
+    SELECT * FROM annual_figures WHERE $live
+    UNION ALL BY NAME
+    SELECT r.* EXCLUDE (release_id) FROM released_figures r
+    WHERE NOT $live AND r.release_id IN (SELECT max(id) FROM releases GROUP BY year)
+),
+rates AS (
     -- Each year's rate; a year without one takes the latest earlier rate (or the earliest known). The specialised
     -- rate (the high end of the value of volunteering, issue 14) likewise, among the years that have one.
     SELECT y.year,
@@ -17,10 +25,10 @@ WITH rates AS (
                      ORDER BY r.year DESC LIMIT 1),
                     (SELECT r.rate_high FROM volunteer_rates r WHERE r.rate_high IS NOT NULL
                      ORDER BY r.year LIMIT 1)) AS rate_high
-    FROM (SELECT DISTINCT year FROM annual_figures) y
+    FROM (SELECT DISTINCT year FROM source) y
 ),
 panel AS (
-    SELECT neq FROM annual_figures
+    SELECT neq FROM source
     WHERE year = $panel_from OR year = $panel_to
     GROUP BY neq HAVING count(DISTINCT year) = 2
 ),
@@ -34,7 +42,7 @@ f AS (
            a.jobs_full_time + a.jobs_part_time AS jobs_total,
            a.volunteer_hours * r.rate AS volunteer_value,
            a.volunteer_hours * r.rate_high AS volunteer_value_high
-    FROM annual_figures a
+    FROM source a
     JOIN mrc m ON m.code = a.mrc
     JOIN rates r ON r.year = a.year
     WHERE ($year IS NULL OR a.year = $year)

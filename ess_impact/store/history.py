@@ -14,7 +14,7 @@ import pandas as pd
 from ess_impact import errors, labels, sql
 from ess_impact.fields import FIELDS
 from ess_impact.labels import N_
-from ess_impact.store import auth, db, demo
+from ess_impact.store import auth, db, demo, releases
 from ess_impact.store.auth import Account
 
 ROW_COLUMNS = [f.key for f in FIELDS] + ["source_row"]
@@ -249,6 +249,7 @@ def load_demo(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
     result = write_imports(con, [(f"{DEMO_FILE_NAME}-{seed}", digest, frame)], actor=auth.system("demo"),
                            channel="demo", is_demo=True)[0]
     con.execute(sql.load("set_demo_high_rates"), {"rate": DEMO_HIGH_RATE, "source": DEMO_HIGH_RATE_SOURCE})
+    releases.release_new_years(con, auth.system("demo"))  # the demo's years are public at once
     return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()))
 
 

@@ -60,6 +60,8 @@ def main() -> None:
         pages = {ui.tr("nav_section_public"): public, ui.tr("nav_section_admin"): [
             _page("admin/import.py", title=ui.tr("nav_admin_import"), icon=":material/upload_file:",
                     url_path="admin-import"),
+            _page("admin/release.py", title=ui.tr("nav_admin_release"), icon=":material/publish:",
+                  url_path="admin-publication"),
             _page("admin/log.py", title=ui.tr("nav_admin_log"), icon=":material/history:",
                     url_path="admin-journal"),
             _page("admin/registry.py", title=ui.tr("nav_admin_registry"), icon=":material/domain:",

@@ -376,10 +376,21 @@ def category_name(f: Filters) -> str | None:
 
 
 def need_data() -> None:
-    """Stop the page with a clear message when the database holds no figures at all."""
+    """Stop the page with a clear message when no year is public yet (store/releases.py)."""
     if context()["years"].empty:
         st.info(tr("empty_database"))
         st.stop()
+
+
+def live_years() -> list[int]:
+    """The admins' own views: the years with figures as they are now, released or not (latest first); stops the
+    page with a clear message when there are none."""
+    with db.connect() as con:
+        found = indicators.years(con, live=True)
+    if found.empty:
+        st.info(tr("no_figures_yet"))
+        st.stop()
+    return sorted(found["year"].astype(int).tolist(), reverse=True)
 
 
 # --- output: tables with downloads, charts, notes -------------------------------------------------------------

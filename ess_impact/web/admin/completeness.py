@@ -15,8 +15,7 @@ from ess_impact.web import ui
 account = ui.account_required(admin=True)
 lang = ui.lang()
 ui.demo_banner()
-ui.need_data()
-years = sorted(ui.context()["years"]["year"].tolist(), reverse=True)
+years = ui.live_years()  # released or not: the admins see the figures as they are now
 latest = years[0]
 # The year being collected (the one after the latest with data) when it has begun.
 options = ([latest + 1] if latest < date.today().year else []) + years

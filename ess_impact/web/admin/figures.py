@@ -17,8 +17,7 @@ COLUMNS = ["enterprises", "jobs_total", "fte", "payroll", "revenue_total", "volu
 account = ui.account_required(admin=True)
 lang = ui.lang()
 ui.demo_banner()
-ui.need_data()
-years = sorted(ui.context()["years"]["year"].tolist(), reverse=True)
+years = ui.live_years()  # released or not: the admins see the figures as they are now
 year = ui.choose(st.sidebar, "selectbox", ui.tr("year"), years, "annee", years[0])
 names = dict(zip(reference.regions()["code"], reference.regions()["name"]))
 held = auth.regions_of(account)
