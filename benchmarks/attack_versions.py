@@ -1,6 +1,11 @@
 """An attack that `ess-impact audit` does not make: two published versions of one year's tables, before and after a
 write (a reader who saved the pages on two days). Every other attack (and the audit) works on one data version.
 
+Why the app publishes each year once (store/releases.py): until the seventh session of issue 11 it published a new
+version after every write, and this attack read each upload back. The public tables now read each year as released
+and a released year is not released again, so a write changes no public output (tests/test_releases.py checks every
+one); this script measures what a second release of a year, protected on its own, would disclose.
+
     .venv/bin/python benchmarks/attack_versions.py [--db PATH] [--enterprises 30] [--seed 11]
 
 The latest year of the database (without --db: a fresh demo database; the database given is copied) is protected
@@ -115,9 +120,9 @@ def main() -> int:
     path = scratch_database(args.db, folder, "versions.duckdb")
     with db.connect(path) as con:
         year = int(indicators.years(con)["year"].iloc[-1])
-        rules, protect_rules = audit._rules(con), indicators.settings(con).rules
+        rules, protect_rules = audit._rules(con, year), indicators.rules_for(con, year)
         trues, pubs = {}, {}
-        trues["before"] = indicators.cube(con, year)
+        trues["before"] = indicators.cube(con, year, live=True)
         pubs["before"] = indicators.protect(trues["before"], protect_rules)
         extra = demo.generate(seed=args.seed, years=(year,), n_enterprises=args.enterprises)
         stored = {neq for (neq,) in con.execute("SELECT neq FROM annual_figures WHERE year = ?", [year]).fetchall()}
@@ -125,12 +130,12 @@ def main() -> int:
             raise SystemExit("the generated enterprises are not all new: choose another --seed")
         history.write_imports(con, [("attack", "attack", extra.assign(source_row=None))], auth.SYSTEM, "attack",
                               is_demo=db.is_demo(con))
-        trues["after"] = indicators.cube(con, year)
+        trues["after"] = indicators.cube(con, year, live=True)  # what a second release would publish
         pubs["after"] = indicators.protect(trues["after"], protect_rules)
     with db.connect(folder / "added.duckdb") as con:  # the added enterprises alone: their cells and shares
         history.write_imports(con, [("attack", "attack", extra.assign(source_row=None))], auth.SYSTEM, "attack",
                               is_demo=True)
-        added = indicators.cube(con, year).set_index("cell")
+        added = indicators.cube(con, year, live=True).set_index("cell")
     shutil.rmtree(folder, ignore_errors=True)
     trues = {k: v.set_index("cell") for k, v in trues.items()}
     pubs = {k: v.set_index("cell") for k, v in pubs.items()}

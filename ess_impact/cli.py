@@ -399,6 +399,9 @@ def cmd_summary(args) -> int:
         if year is None:
             print(t("no_data_year", args.lang), file=sys.stderr)
             return EXIT_INVALID
+        if args.public and year not in set(indicators.years(con)["year"].astype(int)):
+            print(t("no_public_year", args.lang, year=year), file=sys.stderr)  # not released: store/releases.py
+            return EXIT_INVALID
         published = None
         if args.public:  # the figures the pages show, when the published snapshot is the database's version
             from ess_impact.publish import snapshot

@@ -10,6 +10,8 @@ parses settings rows.
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, fields
 
 import duckdb
@@ -122,3 +124,14 @@ def read(con: duckdb.DuckDBPyConnection) -> Settings:
     """The settings in force (a key not stored yet takes its default)."""
     stored = dict(con.execute(sql.load("settings")).fetchall())
     return Settings(**{key: spec.value(stored.get(key, spec.default)) for key, spec in SPECS.items()})
+
+
+# The confidentiality rules among the settings: a release records them (store/releases.py), and a released year's
+# tables keep them.
+RULE_KEYS = ("min_count", "dominance_share", "dominance_n", "p_percent")
+
+
+def rules_json(con: duckdb.DuckDBPyConnection) -> str:
+    """The confidentiality rules in force, as a release records them."""
+    found = read(con)
+    return json.dumps({key: getattr(found, key) for key in RULE_KEYS}, sort_keys=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ess_impact import labels
+
 FIXTURES = Path(__file__).parent / "fixtures"
 EXE = str(Path(sys.executable).parent / "ess-impact")
 
@@ -104,6 +106,9 @@ def test_summary_csv_and_json_are_plain_numbers(dbfile):
 
 def test_summary_public_hides_small_groups(dbfile):
     run("import", FIXTURES / "ugly_fr.xlsx", "--db", dbfile, check=True)
+    early = run("summary", "--by", "region", "--year", "2024", "--db", dbfile, "--public")
+    assert early.returncode == 1 and early.stderr.strip() == labels.t("no_public_year", "fr", year=2024)
+    run("release", "--year", "2024", "--db", dbfile, check=True)
     out = run("summary", "--by", "region", "--year", "2024", "--db", dbfile, "--public", check=True)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert rows and all(r["revenue_total"] == "" and r["enterprises"] == "" for r in rows)

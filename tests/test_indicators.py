@@ -220,12 +220,13 @@ def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
         again = indicators.public_cubes(con)
         pd.testing.assert_frame_equal(first, again)
 
-        # A new threshold changes what is suppressed: the stored cube must not be reused.
+        # A new threshold applies to the years released afterwards: the released years keep theirs (two patterns of
+        # the same figures would tell more than one), so their stored cubes are reused.
         con.execute("UPDATE settings SET value = '2' WHERE key = 'min_count'")
-        lowered = indicators.public_cubes(con)
-        assert (lowered["suppressed"] != first["suppressed"]).any()
-        pd.testing.assert_frame_equal(lowered, indicators.public_cube(con, None), check_dtype=False)
-        con.execute("UPDATE settings SET value = '3' WHERE key = 'min_count'")
+        pd.testing.assert_frame_equal(indicators.public_cubes(con), first)
+        pd.testing.assert_frame_equal(first, indicators.public_cube(con, None), check_dtype=False)
+        assert (indicators.protect(indicators.cube(con, None), indicators.settings(con).rules)["suppressed"]
+                != first["suppressed"]).any()  # the new threshold would change the pattern
 
         # New data for a released year: a new data version, the same public cube (store/releases.py); the live
         # figures have them.
@@ -236,13 +237,15 @@ def test_stored_public_cube_is_the_computed_one_and_follows_the_data(small_db):
         pd.testing.assert_frame_equal(indicators.public_cubes(con), first)
         assert total(indicators.cube(con, 2024, live=True))["enterprises"].iloc[0] == \
             total(rows)["enterprises"].iloc[0] + 40
-        # A new year, released: a new cube.
+        # A new year, released: a new cube (with the threshold in force, 2).
         extra = demo.generate(seed=4, years=(2025,), n_enterprises=40)
         history.write_imports(con, [("new", "z", extra.assign(source_row=None))], auth.SYSTEM, "test")
         releases.release(con, auth.SYSTEM, 2025)
         updated = indicators.public_cubes(con)
         assert total(updated, 2025)["enterprises"].iloc[0] == 40
         pd.testing.assert_frame_equal(updated[updated["year"] != 2025].reset_index(drop=True), first)
+        assert indicators.rules_for(con, 2025).min_count == 2 and indicators.rules_for(con, 2024).min_count == 3
+        con.execute("UPDATE settings SET value = '3' WHERE key = 'min_count'")
 
 
 def test_a_write_to_one_year_protects_only_that_year_again(small_db, monkeypatch):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import (
     ADMIN_EMAIL,
@@ -24,7 +25,7 @@ from ess_impact import labels, settings, sql
 from ess_impact import settings_admin as S
 from ess_impact.intake import uploads
 from ess_impact.publish import indicators, peers, snapshot
-from ess_impact.store import auth, db
+from ess_impact.store import auth, db, history, releases
 from ess_impact.web import server
 
 ADMIN = auth.Account("direction@pole.example", auth.ADMIN)
@@ -249,14 +250,23 @@ def _hidden_values(cubes) -> int:
     return sum(len([name for name in listed.split(",") if name]) for listed in cubes["suppressed"])
 
 
-def test_a_stricter_threshold_suppresses_more(small_db):
+def test_a_stricter_threshold_applies_to_the_years_released_afterwards(small_db):
+    """The released years keep the rules they were released with (a second suppression pattern of the same figures
+    would tell a reader more than one, store/releases.py); a year released after the change gets the new rules."""
     with db.connect(small_db) as con:
-        hidden_before = _hidden_values(indicators.public_cubes(con))
-        assert not indicators.is_hidden(_quebec(indicators.public_cubes(con), 2024), "jobs_total")
+        before = indicators.public_cubes(con)
+        assert not indicators.is_hidden(_quebec(before, 2024), "jobs_total")
         S.set_setting(con, ADMIN, "min_count", len(SMALL_ENTERPRISES) + 1)  # Québec itself has too few now
+        pd.testing.assert_frame_equal(indicators.public_cubes(con), before)
+        assert indicators.rules_for(con, 2024).min_count == 3
+        rows = con.execute("SELECT * EXCLUDE (import_id, source_row) FROM annual_figures WHERE year = 2024").df()
+        history.write_imports(con, [("2025", "n", rows.assign(year=2025, source_row=None))], auth.SYSTEM, "test")
+        releases.release(con, auth.SYSTEM, 2025)
         cubes = indicators.public_cubes(con)
-        assert indicators.is_hidden(_quebec(cubes, 2024), "jobs_total")
-        assert _hidden_values(cubes) > hidden_before
+        assert indicators.rules_for(con, 2025).min_count == len(SMALL_ENTERPRISES) + 1
+        assert indicators.is_hidden(_quebec(cubes, 2025), "jobs_total")
+        assert _hidden_values(cubes[cubes["year"] == 2025]) > _hidden_values(cubes[cubes["year"] == 2024])
+        pd.testing.assert_frame_equal(cubes[cubes["year"] < 2025].reset_index(drop=True), before)
 
 
 def test_migration_traces_the_rates_of_an_existing_database(tmp_path):

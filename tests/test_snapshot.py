@@ -23,15 +23,16 @@ def _same(published: pd.DataFrame, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(plain.reset_index(drop=True), wanted.reset_index(drop=True), check_dtype=False)
 
 
-def _write_one_change(path, folder, revenue: int = 999_999) -> None:
-    """One enterprise's 2024 revenue changed (a write that touches 2024 only)."""
+def _write_one_change(path, folder, revenue: int = 999_999, year: int = 2024) -> None:
+    """One enterprise's `year` revenue changed (a write that touches that year only), and the year released when it
+    was never released (a released year's public tables do not change: store/releases.py)."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Données"
     sheet.append(SMALL_HEADERS)
-    sheet.append(["1170000004", "CPE Le Bercail (test)", "OBNL", "EDU", "54", 2024, 18, 6, revenue, 500])
+    sheet.append(["1170000004", "CPE Le Bercail (test)", "OBNL", "EDU", "54", year, 18, 6, revenue, 500])
     source = folder / f"change-{revenue}.xlsx"
     book.save(source)
     import_declarations(source, path)
@@ -78,7 +79,7 @@ def test_prepare_publishes_every_year_and_every_consecutive_pair(small_db):
 @pytest.mark.slow
 def test_a_write_publishes_a_new_version_and_the_old_one_is_served_meanwhile(small_db, tmp_path, monkeypatch):
     old = snapshot.prepare(small_db)
-    _write_one_change(small_db, tmp_path)
+    _write_one_change(small_db, tmp_path, year=2025)  # a new year, released
     with db.connect(small_db) as con:
         new_version = db.data_version(con)
     assert new_version > old.data_version
@@ -107,12 +108,13 @@ def test_a_write_publishes_a_new_version_and_the_old_one_is_served_meanwhile(sma
         worker.join(120)
     new = snapshot.current(small_db)
     assert new.data_version == new_version and not snapshot.preparing(small_db)
-    # only 2024 changed: 2023's protected cube is reused, 2024 and the pair are computed again
-    assert new.cubes["2023"] == old.cubes["2023"] and new.cubes["2024"] != old.cubes["2024"]
+    # only 2025 is new: 2023's and 2024's protected cubes and the pair 2023-2024 are reused; 2025 and the pair
+    # 2024-2025 (both its sides) are computed
+    assert new.cubes["2023"] == old.cubes["2023"] and new.cubes["2024"] == old.cubes["2024"]
+    assert new.panels["2023-2024"] == old.panels["2023-2024"] and "2025" in new.cubes
     assert snapshot.COUNTERS["years"] == counted["years"] + 1
     assert snapshot.COUNTERS["pairs"] == counted["pairs"] + 1
-    # and of the pair, only 2024's side: 2023's raw, sample and outside cubes are unchanged
-    assert snapshot.COUNTERS["pair_years"] == counted["pair_years"] + 1
+    assert snapshot.COUNTERS["pair_years"] == counted["pair_years"] + 2
     with db.connect(small_db) as con:
         expected = indicators.public_cube(con)  # the new data, protected from scratch
     _same(snapshot.load(small_db, new).public, expected)
@@ -206,6 +208,7 @@ def test_publish_brings_a_database_of_an_earlier_release_up_to_date_first(small_
 
     raw = duckdb.connect(str(small_db))
     raw.execute("DROP TABLE employment_reference; DROP TABLE employment_loads")
+    raw.execute("DROP TABLE released_figures; DROP TABLE releases")  # migration 15's
     raw.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
     raw.close()
     done = subprocess.run([sys.executable, "-m", "ess_impact.cli", "publish", "--db", str(small_db)],

@@ -69,8 +69,9 @@ class AuditRules:
     dominance_share: float
 
 
-def _rules(con) -> AuditRules:
-    s = indicators.settings(con)
+def _rules(con, year: int) -> AuditRules:
+    """The published rules of `year`: those it was released with (`indicators.rules_for`)."""
+    s = indicators.rules_for(con, year)
     return AuditRules(s.min_count, s.p_percent, s.dominance_n, s.dominance_share)
 
 
@@ -354,7 +355,6 @@ def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = 
         if progress is not None:
             progress(key, values)
 
-    rules = _rules(con)
     known_years = [int(y) for y in indicators.years(con)["year"]]
     chosen = known_years if year is None else [y for y in known_years if y == int(year)]
     step(N_("audit_progress_published"))
@@ -363,7 +363,7 @@ def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = 
     for y in chosen:
         step(N_("audit_progress_raw"), year=y)
         pub = public[public["year"] == y].set_index("cell")
-        rows += _attack({("raw", None): (pub, _true(con, y))}, rules, y, "raw")
+        rows += _attack({("raw", None): (pub, _true(con, y))}, _rules(con, y), y, "raw")
     if panels:
         all_pairs = indicators.year_pairs(con)
         step(N_("audit_progress_published"))
@@ -380,7 +380,8 @@ def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = 
                 ppub = published[pair]
                 tables[("panel", pair)] = (ppub[ppub["year"] == y].set_index("cell"), _true(con, y, pair))
                 tables[("outside", pair)] = (None, _true(con, y, pair, outside=True))
-            rows += _attack(tables, rules, y, "constant " + names)
+            # the constant-sample cubes were protected with the rules of each pair's later year
+            rows += _attack(tables, _rules(con, max(b for _, b in pairs)), y, "constant " + names)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -107,6 +108,22 @@ def settings(con: duckdb.DuckDBPyConnection) -> Settings:
     return Settings(found.fte_basis_hours, found.min_count, found.dominance_share, found.dominance_n, found.p_percent)
 
 
+def year_rules(con: duckdb.DuckDBPyConnection) -> dict[int, confidentiality.Rules]:
+    """The confidentiality rules of each released year: those it was released with (store/releases.py), not the
+    settings in force. A change of the rules then applies to the years released afterwards: protected again under
+    new rules, a released year would publish a second suppression pattern of the same figures, and two patterns tell
+    a reader more than one."""
+    out = {}
+    for year, text in con.execute(sql.load("release_rules")).fetchall():
+        out[int(year)] = confidentiality.Rules(**json.loads(text)) if text else settings(con).rules
+    return out
+
+
+def rules_for(con: duckdb.DuckDBPyConnection, year: int) -> confidentiality.Rules:
+    """`year_rules` of one year (the settings in force for a year never released)."""
+    return year_rules(con).get(int(year)) or settings(con).rules
+
+
 def volunteer_rates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(sql.load("volunteer_rates")).df()
 
@@ -186,12 +203,15 @@ def cube_constraints(frame: pd.DataFrame) -> list[confidentiality.Constraint]:
     return out
 
 
-def protect(frame: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
-    """Public copy of a cube (one or several years): suppressed values are NaN, `suppressed` lists them."""
+def protect(frame: pd.DataFrame, rules: confidentiality.Rules,
+            by_year: dict[int, confidentiality.Rules] | None = None) -> pd.DataFrame:
+    """Public copy of a cube (one or several years): suppressed values are NaN, `suppressed` lists them. Each year
+    with its rules in `by_year` (`year_rules`), else `rules`."""
     parts = []
-    for _, year_frame in frame.groupby("year", sort=True):
+    for year, year_frame in frame.groupby("year", sort=True):
         cells = year_frame.set_index("cell").rename(columns={"enterprises": "n"})
-        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), rules, LINKED)
+        chosen = (by_year or {}).get(int(year), rules)
+        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), chosen, LINKED)
         parts.append(_apply_status(year_frame, status))
     return pd.concat(parts, ignore_index=True) if parts else frame.assign(suppressed="")
 
@@ -214,7 +234,7 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
     """The protected cube, with the spin-offs and the shares of the territory's jobs computed from its published
     values (publish/impact.py, publish/weight.py)."""
-    return with_estimates(con, protect(cube(con, year), settings(con).rules))
+    return with_estimates(con, protect(cube(con, year), settings(con).rules, year_rules(con)))
 
 
 def with_estimates(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
@@ -311,7 +331,7 @@ def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(
         return select(published, by, filters, lang)
     frame = cube(con, filters.year, live=not public)
     if public:
-        frame = protect(frame, settings(con).rules)
+        frame = protect(frame, settings(con).rules, year_rules(con))
     # spin-offs and shares after protection: from published values only
     return select(with_estimates(con, frame), by, filters, lang)
 
@@ -324,7 +344,7 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
            lang: str = "fr", public: bool = False) -> pd.DataFrame:
     """Change between two years, raw and at constant sample (enterprises that reported both years).
     Long format: code, name, indicator, sample (raw|constant), value_from, value_to, change (ratio − 1)."""
-    rules = settings(con).rules
+    rules, by_year = settings(con).rules, year_rules(con)
     out = []
     for sample, panel in (("raw", None), ("constant", (year_from, year_to))):
         if panel and public:
@@ -333,7 +353,7 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
             frames = pd.concat([cube(con, year, panel, live=not public) for year in (year_from, year_to)],
                                ignore_index=True)
             if public:
-                frames = protect(frames, rules)
+                frames = protect(frames, rules, by_year)
         per_year = [select(frames, by, replace(filters, year=year), lang).set_index("code")
                     for year in (year_from, year_to)]
         before, after = per_year
@@ -399,9 +419,10 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, y
 def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int,
                       raw_public: pd.DataFrame | None = None, earlier: pd.DataFrame | None = None,
                       inputs: list[pd.DataFrame] | None = None) -> pd.DataFrame:
-    """One year of `public_panel`. `earlier`: the published side of `earlier_pair` for that year, when there is
-    one (computed here when not given); `inputs`: `panel_inputs`, when the caller already has them (for its hash)."""
-    rules = settings(con).rules
+    """One year of `public_panel`, with the rules of the pair's later year (`rules_for`). `earlier`: the published
+    side of `earlier_pair` for that year, when there is one (computed here when not given); `inputs`:
+    `panel_inputs`, when the caller already has them (for its hash)."""
+    rules = rules_for(con, year_to)
     raw_public = public_cubes(con) if raw_public is None else raw_public
     inputs = panel_inputs(con, year_from, year_to, year) if inputs is None else inputs
     raw, panel, outside = inputs[:3]
@@ -580,10 +601,12 @@ def _public_year(con: duckdb.DuckDBPyConnection, true: pd.DataFrame, rules: conf
 
 
 def _public_cube_incremental(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The public cube of every year, each year protected only when its own inputs changed since it was stored."""
-    rules = settings(con).rules
+    """The public cube of every year, each year protected (with its own rules: `year_rules`) only when its own
+    inputs changed since it was stored."""
+    rules, by_year = settings(con).rules, year_rules(con)
     true = cube(con, None)
-    parts = [_public_year(con, frame.reset_index(drop=True), rules) for _, frame in true.groupby("year", sort=True)]
+    parts = [_public_year(con, frame.reset_index(drop=True), by_year.get(int(year), rules))
+             for year, frame in true.groupby("year", sort=True)]
     return pd.concat(parts, ignore_index=True) if parts else protect(true, rules)
 
 
@@ -598,7 +621,7 @@ def public_panels(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) 
     """`public_panel`, stored like `public_cubes`, each year of the pair on its own: recomputed only when one of its
     inputs (`panel_inputs`: that year's true raw, sample and outside cubes, those of the earlier pair that holds the
     same year, the rules) changed."""
-    rules = settings(con).rules
+    rules = rules_for(con, year_to)
     return pd.concat([_panel_side(con, (year_from, year_to), year, rules) for year in (year_from, year_to)],
                      ignore_index=True)
 
@@ -609,7 +632,7 @@ def _panel_side(con: duckdb.DuckDBPyConnection, pair: tuple[int, int], year: int
 
     def compute() -> pd.DataFrame:
         before = (pair[0] - 1, pair[0]) if len(inputs) > 3 else None  # `earlier_pair`, as panel_inputs found it
-        earlier = None if before is None else _panel_side(con, before, year, rules)
+        earlier = None if before is None else _panel_side(con, before, year, rules_for(con, before[1]))
         return public_panel_year(con, *pair, year, earlier=earlier, inputs=inputs)
 
     return _stored(con, f"panel:{pair[0]}:{pair[1]}:{year}", compute, _inputs_hash(rules, *inputs))

@@ -333,16 +333,20 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
         employment = [[int(y), str(c), float(e), None if pd.isna(i) else float(i), str(src)]
                       for y, c, e, i, src in weight.table(mem).itertuples(index=False)]
         known = [int(y) for y in indicators.years(mem)["year"]]
-        rules_text = repr(indicators.settings(mem))
-        settings = asdict(indicators.settings(mem))
+        in_force = indicators.settings(mem)
+        settings = asdict(in_force)
+        # each released year with the rules it was released with (a later change of the settings applies to the
+        # years released afterwards); the FTE basis of the settings in force
+        by_year = indicators.year_rules(mem)
+        rules_text = {year: repr(replace(in_force, **asdict(by_year.get(year, in_force.rules)))) for year in known}
         cubes, public, raw = {}, [], {}
         for year in known:
             raw[year] = indicators.cube(mem, year)
-            name = f"year-{year}-{_digest(raw[year], extra=rules_text)}"
+            name = f"year-{year}-{_digest(raw[year], extra=rules_text[year])}"
             if (base / f"parts/{name}.parquet").exists():
                 part = pd.read_parquet(base / f"parts/{name}.parquet")
             else:
-                part = indicators.protect(raw[year], indicators.settings(mem).rules)
+                part = indicators.protect(raw[year], by_year.get(year, in_force.rules))
                 COUNTERS["years"] += 1
             cubes[str(year)] = _write_part(base, name, part)
             public.append(part)
@@ -377,7 +381,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
             names = []
             for side in pair:  # each year of the pair on its own: a write often leaves one of them unchanged
                 inputs = indicators.panel_inputs(mem, *pair, side)
-                name = f"panel-{pair[0]}-{pair[1]}-{side}-{_digest(*inputs, extra=rules_text)}"
+                name = f"panel-{pair[0]}-{pair[1]}-{side}-{_digest(*inputs, extra=rules_text[pair[1]])}"
                 if not (base / f"parts/{name}.parquet").exists():
                     before = indicators.earlier_pair(mem, *pair, side)  # prepared just before (years ascending)
                     earlier = None if before is None else _read(base / f"parts/{side_names[(before, side)]}.parquet")

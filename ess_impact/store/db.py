@@ -164,6 +164,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             if first(con, "SELECT count(*) FROM volunteer_rates")[0] == 0:
                 con.executemany(sql.load("insert_default_rate"),
                                 [(y, r, MINIMUM_WAGE_SOURCE, now) for y, r in DEFAULT_VOLUNTEER_RATES.items()])
+    if first(con, "SELECT count(*) FROM releases WHERE rules IS NULL")[0]:  # migration 015's releases
+        with transaction(con):
+            con.execute(sql.load("release_fill_rules"), {"rules": settings.rules_json(con)})
 
 
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:

@@ -21,7 +21,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ess_impact import errors, sql
+from ess_impact import errors, settings, sql
 from ess_impact.labels import N_
 from ess_impact.store import auth, db
 
@@ -72,7 +72,8 @@ def release(con: duckdb.DuckDBPyConnection, actor: auth.Account | None, year: in
                 raise AlreadyReleased(N_("release_unchanged"), year=year, date=when)
             raise AlreadyReleased(N_("release_again_refused"), year=year, date=when, changed=changed)
         (release_id,), = con.execute(sql.load("release_insert"),
-                                     {"year": year, "now": now, "actor": actor.email}).fetchall()
+                                     {"year": year, "now": now, "actor": actor.email,
+                                      "rules": settings.rules_json(con)}).fetchall()
         con.execute(sql.load("release_copy"), {"release": release_id, "year": year})
         auth.log_activity(con, actor.email, "release", str(year), str(int(row["live_enterprises"])), None, now)
         db.bump_data_version(con)

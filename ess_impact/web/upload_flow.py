@@ -130,4 +130,5 @@ def receipt(result, check: importer.FileCheck, lang: str) -> str:
                  when=when.strftime("%Y-%m-%d %H:%M"), import_id=result.import_id, file=check.file_name,
                  sha=check.sha256, inserted=ui.counted("count_new", "count_new_plural", result.inserted),
                  replaced=ui.counted("count_replaced", "count_replaced_plural", result.replaced),
-                 unchanged=ui.counted("count_unchanged", "count_unchanged_plural", result.unchanged))
+                 unchanged=ui.counted("count_unchanged", "count_unchanged_plural", result.unchanged)) \
+        + " " + ui.tr("upload_public_when_released")  # store/releases.py
