@@ -20,6 +20,7 @@ from ess_impact import formatting, sql
 
 # What a change affects: the public tables (recomputed), the peer comparison (Mes données), logins, uploads.
 PUBLIC, PEERS, LOGIN, UPLOAD, BACKUP = "public", "peers", "login", "upload", "backup"
+RULES = "rules"  # a confidentiality rule: the years released afterwards (store/releases.py)
 # The ceiling Streamlit itself enforces on an upload (server.maxUploadSize, passed by ess_impact.web.server).
 UPLOAD_CEILING_MB = 50
 
@@ -31,7 +32,7 @@ class Spec:
     low: float
     high: float
     integer: bool
-    effect: str             # PUBLIC, PEERS, LOGIN, UPLOAD or BACKUP
+    effect: str             # PUBLIC, RULES, PEERS, LOGIN, UPLOAD or BACKUP
     unit: str               # hours, enterprises, share, percent, minutes, attempts, MB, $, jobs, volunteers, members
     meaning: str            # one line, for developers (the interface's text is in the label catalogue)
 
@@ -52,12 +53,12 @@ class Spec:
 
 SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("fte_basis_hours", "1820", 1000, 2500, False, PUBLIC, "hours", "paid hours per FTE (35 h x 52 weeks)"),
-    Spec("min_count", "3", 3, 20, True, PUBLIC, "enterprises",
+    Spec("min_count", "3", 3, 20, True, RULES, "enterprises",
          "a cell of fewer enterprises is suppressed (never fewer than 3, DESIGN §4)"),
-    Spec("dominance_share", "0.85", 0.5, 0.85, False, PUBLIC, "share",
+    Spec("dominance_share", "0.85", 0.5, 0.85, False, RULES, "share",
          "(n, k) rule: the n largest enterprises above this share of a cell: sensitive (never above 85 %, DESIGN §4)"),
-    Spec("dominance_n", "1", 1, 2, True, PUBLIC, "enterprises", "n of the (n, k) rule: one or two largest enterprises"),
-    Spec("p_percent", "10", 10, 30, False, PUBLIC, "percent",
+    Spec("dominance_n", "1", 1, 2, True, RULES, "enterprises", "n of the (n, k) rule: one or two largest enterprises"),
+    Spec("p_percent", "10", 10, 30, False, RULES, "percent",
          "p % rule: the second largest could estimate the largest within p %: sensitive (never below 10 %)"),
     Spec("median_min_count", "5", 5, 50, True, PEERS,
          "enterprises", "a peer median shown to an enterprise rests on at least this many (never below min_count)"),

@@ -59,7 +59,8 @@ SETTING_TEXTS: dict[str, tuple[str, str]] = {
     "activity_retention_days": (N_("setting_activity_retention_days"), N_("setting_activity_retention_days_help")),
     "backup_keep": (N_("setting_backup_keep"), N_("setting_backup_keep_help")),
 }
-EFFECT_TEXTS = {"public": N_("settings_effect_public"), "upload": N_("settings_effect_upload"),
+EFFECT_TEXTS = {"public": N_("settings_effect_public"), "rules": N_("settings_effect_rules"),
+                "upload": N_("settings_effect_upload"),
                 "login": N_("settings_effect_login"), "peers": N_("settings_effect_peers"),
                 "backup": N_("settings_effect_backup")}
 assert SETTING_TEXTS.keys() == settings.SPECS.keys(), "every setting has its name and meaning in the catalogue"
@@ -190,7 +191,7 @@ def set_setting(con: duckdb.DuckDBPyConnection, actor: Account | None, key: str,
     new = parse_setting(key, value)
     row = db.first(con, sql.load("get_setting"), [key])
     old = row[0] if row else None
-    public = settings.SPECS[key].effect == settings.PUBLIC
+    public = settings.SPECS[key].effect in (settings.PUBLIC, settings.RULES)
     if old is not None and float(old) == float(new):
         return Change(key, old, old, False, public)
     now = now or datetime.now()

@@ -107,7 +107,7 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
             assert change.changed and change.new == value and change.old == settings.DEFAULTS[key]
             assert _stored(con, key) == (value, WHEN, ADMIN.email)
         assert _log(con) == [(ADMIN.email, k, settings.DEFAULTS[k], v) for k, v in changes.items()]
-        public = sum(settings.SPECS[k].effect == settings.PUBLIC for k in changes)
+        public = sum(settings.SPECS[k].effect in (settings.PUBLIC, settings.RULES) for k in changes)
         assert db.data_version(con) == version + public
         assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8, 2, 15.0)
         assert auth.idle_minutes(con) == 45 and settings.read(con).login_max_failures == 4

@@ -66,7 +66,6 @@ ui.table(pd.DataFrame({
 }).set_index(ui.tr("settings_col_setting")))
 
 st.subheader(ui.tr("settings_change_heading"))
-st.info(ui.tr("settings_rules_released"), icon=":material/info:")  # indicators.year_rules
 key = st.selectbox(ui.tr("settings_col_setting"), list(SPECS), format_func=lambda k: settings_admin.setting_name(k, lang),
                    key="setting_key")
 spec, chosen = SPECS[key], current.set_index("key").loc[key]
