@@ -186,3 +186,16 @@ def test_release_page(small_db, monkeypatch):
     assert labels.t("release_none_pending", "fr") in [i.value for i in at.info]
     with db.connect(small_db) as con:
         assert releases.released_years(con) == [2023, 2024, 2025]
+
+
+def test_a_release_is_in_the_activity_log_in_words(small_db):
+    from ess_impact.store import activity
+
+    with db.connect(small_db) as con:
+        rows = demo.generate(seed=4, years=(2025,), n_enterprises=5)
+        history.write_imports(con, [("y2025", "n", rows.assign(source_row=None))], auth.SYSTEM, "test")
+        releases.release(con, auth.Account("direction@pole.example", auth.ADMIN), 2025)
+        log = activity.read(con, auth.SYSTEM)
+    row = log[log["action"] == "release"].iloc[0]
+    assert (row["actor"], row["target"], row["detail"]) == ("direction@pole.example", "2025", "5")
+    assert activity.action_text("release", "fr") == "Publication d'une année"

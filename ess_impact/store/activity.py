@@ -51,7 +51,8 @@ ACTION_KEYS = {
     "login": N_("activity_login"), "login_failed": N_("activity_login_failed"),
     "login_throttled": N_("activity_login_throttled"), "merge": N_("activity_merge"),
     "password_set": N_("activity_password_set"), "reactivate": N_("activity_reactivate"),
-    "real_data": N_("activity_real_data"), "request_rejected": N_("activity_request_rejected"),
+    "real_data": N_("activity_real_data"), "release": N_("activity_release"),
+    "request_rejected": N_("activity_request_rejected"),
     "reset_link": N_("activity_reset_link"), "reset_requested": N_("activity_reset_requested"),
     "setting": N_("activity_setting"), "undo": N_("activity_undo"),
 }
