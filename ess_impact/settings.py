@@ -11,7 +11,6 @@ parses settings rows.
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass, fields
 
 import duckdb

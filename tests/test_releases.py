@@ -59,7 +59,7 @@ def test_uploads_after_a_release_change_no_public_output(small_db, capsys):
             pd.testing.assert_frame_equal(before[key], after[key], obj=key)
         else:
             assert before[key] == after[key], key
-    quebec = lambda frame: frame.query("geo_level == 'all' and cat_kind == 'all'").iloc[0]  # noqa: E731
+    quebec = lambda frame: frame.query("geo_level == 'all' and cat_kind == 'all'").iloc[0]
     assert quebec(live_after)["enterprises"] == quebec(live_before)["enterprises"] + 1
     assert quebec(live_after)["revenue_total"] == pytest.approx(quebec(live_before)["revenue_total"]
                                                                 + 1_268_624 + 77_777)

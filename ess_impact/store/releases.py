@@ -5,7 +5,9 @@ Why: every version of the public tables is protected on its own, and a reader wh
 an upload only has to subtract (benchmarks/attack_versions.py: one enterprise's upload gave its figures exactly, from
 Québec's totals). So uploads, imports, corrections and undos change the live figures (`annual_figures`: the admins'
 own views, the enterprise's "Mes données"), and a year's public tables change only when an admin releases it: a copy
-of the year's rows (`released_figures`) that every public table reads (sql/cube.sql, the view `published_figures`).
+of the year's rows (`released_figures`) that every public table reads (sql/cube.sql and sql/years.sql with `$live`
+false). A release also records the confidentiality rules in force: the year's tables keep them when the settings change
+later (`indicators.year_rules`), since two suppression patterns of the same figures tell a reader more than one.
 
 A year is released once. Releasing it again would publish a second version of its tables, and the difference
 between the two versions is the late enterprises' own figures: until the engine protects a year's versions together,
