@@ -515,7 +515,7 @@ def cmd_release(args) -> int:
     lang = args.lang
     with db.connect(args.db) as con:
         if not args.year:
-            for row in releases.status(con).itertuples(index=False):
+            for row in releases.status(con, auth.system(args.actor)).itertuples(index=False):
                 live = formatting.number(row.live_enterprises, lang)
                 if pd.isna(row.released_at):
                     print(t("release_line_unreleased", lang, year=row.year, enterprises=live))

@@ -42,15 +42,22 @@ class Released:
     enterprises: int
 
 
-def status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per year (with live figures or released): year, live_enterprises, released_at, released_by,
-    released_enterprises (NaN/None when never released), changed_enterprises (enterprises added, removed or with
-    other figures since the release; None when never released)."""
+def _status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(sql.load("release_status")).df()
 
 
+def status(con: duckdb.DuckDBPyConnection, actor: auth.Account | None) -> pd.DataFrame:
+    """Admins only (the live counts are not public): one row per year (with live figures or released): year,
+    live_enterprises, released_at, released_by, released_enterprises (NaN/None when never released),
+    changed_enterprises (enterprises added, removed or with other figures since the release; None when never
+    released)."""
+    auth.require_admin(actor)
+    return _status(con)
+
+
 def released_years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    found = status(con)
+    """The years the public tables show."""
+    found = _status(con)
     return [int(y) for y in found.loc[found["released_at"].notna(), "year"]]
 
 
@@ -62,7 +69,7 @@ def release(con: duckdb.DuckDBPyConnection, actor: auth.Account | None, year: in
     year = int(year)
     now = now or datetime.now()
     with db.transaction(con):
-        found = status(con)
+        found = _status(con)
         row = found[found["year"] == year]
         if not len(row) or int(row["live_enterprises"].iloc[0]) == 0:
             raise NothingToRelease(N_("release_no_figures"), year=year)
@@ -87,6 +94,6 @@ def release_new_years(con: duckdb.DuckDBPyConnection, actor: auth.Account | None
     """Release every year that has figures and was never released (the demo data when loaded; a first import in
     `ess-impact import --release`)."""
     auth.require_provincial(actor)
-    found = status(con)
+    found = _status(con)
     todo = found[found["released_at"].isna() & (found["live_enterprises"] > 0)]["year"]
     return [release(con, actor, int(y), now) for y in todo]

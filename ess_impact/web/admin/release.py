@@ -14,7 +14,7 @@ st.title(ui.tr("release_title"))
 ui.show_done("_release_done")
 st.markdown(ui.tr("release_intro"))
 with db.connect() as con:
-    found = releases.status(con)
+    found = releases.status(con, account)
 if found.empty:
     st.info(ui.tr("no_figures_yet"))
     st.stop()
