@@ -395,11 +395,12 @@ def cmd_summary(args) -> int:
     from ess_impact.publish import indicators
 
     with db.connect(args.db) as con:
-        year = args.year or indicators.latest_year(con, live=not args.public)
+        known = indicators.years(con, live=not args.public)["year"].astype(int).tolist()  # public: the released
+        year = args.year or (max(known) if known else None)
         if year is None:
             print(t("no_data_year", args.lang), file=sys.stderr)
             return EXIT_INVALID
-        if args.public and year not in set(indicators.years(con)["year"].astype(int)):
+        if args.public and year not in known:
             print(t("no_public_year", args.lang, year=year), file=sys.stderr)  # not released: store/releases.py
             return EXIT_INVALID
         published = None

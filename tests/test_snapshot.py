@@ -23,9 +23,9 @@ def _same(published: pd.DataFrame, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(plain.reset_index(drop=True), wanted.reset_index(drop=True), check_dtype=False)
 
 
-def _write_one_change(path, folder, revenue: int = 999_999, year: int = 2024) -> None:
-    """One enterprise's `year` revenue changed (a write that touches that year only), and the year released when it
-    was never released (a released year's public tables do not change: store/releases.py)."""
+def _write_one_change(path, folder, year: int, revenue: int = 999_999) -> None:
+    """One enterprise's figures of `year` written (a write that touches that year only), and the year released when
+    it was never released (a released year's public tables do not change: store/releases.py)."""
     from openpyxl import Workbook
 
     book = Workbook()

@@ -134,8 +134,8 @@ def years(con: duckdb.DuckDBPyConnection, live: bool = False) -> pd.DataFrame:
     return con.execute(sql.load("years"), {"live": live}).df()
 
 
-def latest_year(con: duckdb.DuckDBPyConnection, live: bool = False) -> int | None:
-    y = years(con, live)
+def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    y = years(con)
     return int(y["year"].max()) if len(y) else None
 
 

@@ -55,10 +55,9 @@ def status(con: duckdb.DuckDBPyConnection, actor: auth.Account | None) -> pd.Dat
     return _status(con)
 
 
-def released_years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """The years the public tables show."""
-    found = _status(con)
-    return [int(y) for y in found.loc[found["released_at"].notna(), "year"]]
+def unreleased(found: pd.DataFrame) -> list[int]:
+    """The years of a `status` frame that have figures and were never released: those a release may publish."""
+    return [int(y) for y in found.loc[found["released_at"].isna() & (found["live_enterprises"] > 0), "year"]]
 
 
 def release(con: duckdb.DuckDBPyConnection, actor: auth.Account | None, year: int,
@@ -94,6 +93,4 @@ def release_new_years(con: duckdb.DuckDBPyConnection, actor: auth.Account | None
     """Release every year that has figures and was never released (the demo data when loaded; a first import in
     `ess-impact import --release`)."""
     auth.require_provincial(actor)
-    found = _status(con)
-    todo = found[found["released_at"].isna() & (found["live_enterprises"] > 0)]["year"]
-    return [release(con, actor, int(y), now) for y in todo]
+    return [release(con, actor, year, now) for year in unreleased(_status(con))]

@@ -37,7 +37,7 @@ if (found["changed_enterprises"].fillna(0) > 0).any():
 if not account.is_provincial:
     st.info(ui.tr("release_provincial"), icon=":material/info:")
     st.stop()
-pending = [int(y) for y in found.loc[found["released_at"].isna() & (found["live_enterprises"] > 0), "year"]]
+pending = releases.unreleased(found)
 if not pending:
     st.info(ui.tr("release_none_pending"), icon=":material/check_circle:")
     st.stop()
