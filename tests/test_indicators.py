@@ -255,8 +255,8 @@ def test_a_write_to_one_year_protects_only_that_year_again(small_db, monkeypatch
         before = indicators.public_cubes(con)
         protected = []
         real = indicators.protect
-        monkeypatch.setattr(indicators, "protect", lambda frame, rules: protected.append(
-            sorted(frame["year"].unique().tolist())) or real(frame, rules))
+        monkeypatch.setattr(indicators, "protect", lambda frame, rules, **kw: protected.append(
+            sorted(frame["year"].unique().tolist())) or real(frame, rules, **kw))
         extra = demo.generate(seed=5, years=(2025,), n_enterprises=30)
         history.write_imports(con, [("more", "y", extra.assign(source_row=None))], auth.SYSTEM, "test")
         releases.release(con, auth.SYSTEM, 2025)

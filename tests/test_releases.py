@@ -126,6 +126,7 @@ def test_an_upgraded_database_keeps_its_public_figures(small_db, tmp_path):
         expected = indicators.cube(con, None, live=True)
         con.execute("DROP TABLE released_figures")
         con.execute("DROP TABLE releases")
+        con.execute("DROP TABLE published_patterns")  # migration 16's
         con.execute("UPDATE meta SET value = '14' WHERE key = 'schema_version'")
     old = tmp_path / "old.duckdb"  # another file: this process has not brought it up to date yet
     shutil.copy(small_db, old)
@@ -143,8 +144,11 @@ def test_switching_to_real_data_withdraws_the_demo_releases(tmp_path):
         history.write_imports(con, [("demo", "d" * 64, frame)], auth.system("demo"), "demo", is_demo=True)
         releases.release_new_years(con, auth.system("demo"))
         assert _public_years(con)
+        indicators.public_cubes(con)  # published: its patterns are recorded
+        assert con.execute("SELECT count(*) FROM published_patterns").fetchone()[0] > 0
         history.retire_demo(con, auth.SYSTEM)
         assert releases.status(con, auth.SYSTEM).empty and indicators.years(con).empty
+        assert con.execute("SELECT count(*) FROM published_patterns").fetchone()[0] == 0
 
 
 def test_release_command(small_db, capsys):
@@ -209,3 +213,53 @@ def test_a_release_is_in_the_activity_log_in_words(small_db):
     row = log[log["action"] == "release"].iloc[0]
     assert (row["actor"], row["target"], row["detail"]) == ("direction@pole.example", "2025", "5")
     assert activity.action_text("release", "fr") == "Publication d'une année"
+
+
+def _careless_engine(cells, value_cols, constraints, rules=None, *args, **kwargs):
+    """A protection engine that hides the sensitive values only (no complement, no starting pattern): what a new
+    version of the engine with a regression, or with other choices, could publish."""
+    from ess_impact.publish import confidentiality
+
+    status = {"n": confidentiality.protection(cells, "n", rules)[0]}
+    status.update({c: confidentiality.protection(cells, c, rules)[0] for c in value_cols})
+    return pd.DataFrame({c: ["primary" if h else "" for h in hidden] for c, hidden in status.items()},
+                        index=cells.index, dtype=object)
+
+
+def _hidden(frame: pd.DataFrame, keys: list[str]) -> set:
+    """(year, cell, column) of every value a protected frame hides."""
+    rows = frame.set_index(["year", "cell"])
+    return {(y, c, k) for k in keys for (y, c), v in rows[k].items() if pd.isna(v)}
+
+
+def test_a_new_engine_hides_at_least_what_was_published_hidden(small_db, monkeypatch):
+    """A released year protected again by a new version of the engine (indicators.CUBE_FORMAT) must not publish a
+    value the earlier version hid: a reader who kept both would have both patterns. Here the new engine is careless
+    (sensitive values only): on its own it publishes complements the first version hid; through the published
+    patterns, every value hidden before is still hidden, in the yearly tables and at constant sample, and the
+    snapshot and the database's own public cubes show one pattern."""
+    from ess_impact.publish import confidentiality
+
+    keys = ["enterprises", *indicators.PROTECTED]
+    first = snapshot.load(small_db, snapshot.prepare(small_db))
+    with db.connect(small_db) as con:
+        recorded = {r[0] for r in con.execute("SELECT part FROM published_patterns").fetchall()}
+        true = indicators.cube(con, 2024)
+        rules = indicators.rules_for(con, 2024)
+    assert recorded == {"year:2023", "year:2024", "panel:2023-2024:2023", "panel:2023-2024:2024"}
+    hidden_yearly, hidden_panel = _hidden(first.public, keys), _hidden(first.panel(2023, 2024), keys)
+
+    monkeypatch.setattr(indicators, "CUBE_FORMAT", indicators.CUBE_FORMAT + "-careless")
+    monkeypatch.setattr(confidentiality, "suppress", _careless_engine)
+    alone = indicators.protect(true, rules)  # the new engine from nothing: it would publish what was hidden
+    assert {h for h in hidden_yearly if h[0] == 2024} - _hidden(alone, keys)
+
+    second = snapshot.load(small_db, snapshot.prepare(small_db))
+    assert second.manifest.cube_format == indicators.CUBE_FORMAT
+    assert hidden_yearly <= _hidden(second.public, keys)
+    assert hidden_panel <= _hidden(second.panel(2023, 2024), keys)
+    with db.connect(small_db) as con:
+        ours = indicators.public_cubes(con)
+        assert hidden_yearly <= _hidden(ours, keys)
+        assert ours.sort_values(["year", "cell"])["suppressed"].tolist() == \
+            second.public.sort_values(["year", "cell"])["suppressed"].tolist()

@@ -24,6 +24,7 @@ from conftest import app_page as _on_page
 from ess_impact import labels, settings, sql
 from ess_impact import settings_admin as S
 from ess_impact.intake import uploads
+from ess_impact.output import tables
 from ess_impact.publish import indicators, peers, snapshot
 from ess_impact.store import auth, db, history, releases
 from ess_impact.web import server
@@ -109,7 +110,9 @@ def test_set_setting_is_traced_logged_and_read_back_by_its_users(small_db):
         assert _log(con) == [(ADMIN.email, k, settings.DEFAULTS[k], v) for k, v in changes.items()]
         public = sum(settings.SPECS[k].effect in (settings.PUBLIC, settings.RULES) for k in changes)
         assert db.data_version(con) == version + public
-        assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8, 2, 15.0)
+        # the released years keep the rules they were released with, and say so
+        assert indicators.settings(con) == indicators.Settings(1950.0, 4, 0.8, 2, 15.0,
+                                                               ((2023, 3, 0.85, 1, 10.0), (2024, 3, 0.85, 1, 10.0)))
         assert auth.idle_minutes(con) == 45 and settings.read(con).login_max_failures == 4
         assert settings.read(con).login_lock_minutes == 20 and settings.read(con).backup_keep == 7
         assert uploads.max_upload_mb(con) == 12 and peers.median_min_count(con) == 7
@@ -256,9 +259,13 @@ def test_a_stricter_threshold_applies_to_the_years_released_afterwards(small_db)
     with db.connect(small_db) as con:
         before = indicators.public_cubes(con)
         assert not indicators.is_hidden(_quebec(before, 2024), "jobs_total")
+        assert indicators.settings(con).other_rules == ()
         S.set_setting(con, ADMIN, "min_count", len(SMALL_ENTERPRISES) + 1)  # Québec itself has too few now
         pd.testing.assert_frame_equal(indicators.public_cubes(con), before)
         assert indicators.rules_for(con, 2024).min_count == 3
+        # the notes under every table and Méthodologie name the years that keep their own rules
+        assert [r[:2] for r in indicators.settings(con).other_rules] == [(2023, 3), (2024, 3)]
+        assert "2023, 2024" in tables.suppressed_note(indicators.settings(con), "fr")
         rows = con.execute("SELECT * EXCLUDE (import_id, source_row) FROM annual_figures WHERE year = 2024").df()
         history.write_imports(con, [("2025", "n", rows.assign(year=2025, source_row=None))], auth.SYSTEM, "test")
         releases.release(con, auth.SYSTEM, 2025)

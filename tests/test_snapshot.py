@@ -209,6 +209,7 @@ def test_publish_brings_a_database_of_an_earlier_release_up_to_date_first(small_
     raw = duckdb.connect(str(small_db))
     raw.execute("DROP TABLE employment_reference; DROP TABLE employment_loads")
     raw.execute("DROP TABLE released_figures; DROP TABLE releases")  # migration 15's
+    raw.execute("DROP TABLE published_patterns")  # migration 16's
     raw.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
     raw.close()
     done = subprocess.run([sys.executable, "-m", "ess_impact.cli", "publish", "--db", str(small_db)],

@@ -377,6 +377,9 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
         "resources": resources,
         "ess_impact": {"fte_basis_hours": s.fte_basis_hours, "min_count": s.min_count,
                        "dominance_share": s.dominance_share, "dominance_n": s.dominance_n, "p_percent": s.p_percent,
+                       # years released before a change of the rules keep theirs (indicators.year_rules)
+                       "years_with_other_rules": [dict(zip(("year", "min_count", "dominance_share", "dominance_n",
+                                                            "p_percent"), r)) for r in s.other_rules],
                        "demo_data": is_demo, "data_version": db.data_version(con)},
     }
     files["LISEZMOI.md"] = _readme(descriptor, organisation, licence_id).encode("utf-8")

@@ -96,6 +96,12 @@ class Settings:
     dominance_share: float
     dominance_n: int = 1
     p_percent: float = 10.0
+    # the released years whose rules are not these (`year_rules`): (year, min_count, dominance_share, dominance_n,
+    # p_percent), so that the notes and Méthodologie name the rules each year's tables were protected with
+    other_rules: tuple = ()
+
+    def __post_init__(self) -> None:  # read back from a manifest (JSON lists)
+        object.__setattr__(self, "other_rules", tuple(tuple(r) for r in self.other_rules))
 
     @property
     def rules(self) -> confidentiality.Rules:
@@ -105,7 +111,10 @@ class Settings:
 
 def settings(con: duckdb.DuckDBPyConnection) -> Settings:
     found = read_settings(con)
-    return Settings(found.fte_basis_hours, found.min_count, found.dominance_share, found.dominance_n, found.p_percent)
+    base = Settings(found.fte_basis_hours, found.min_count, found.dominance_share, found.dominance_n, found.p_percent)
+    other = tuple((year, r.min_count, r.dominance_share, r.dominance_n, r.p_percent)
+                  for year, r in _year_rules(con, base.rules).items() if r != base.rules)
+    return replace(base, other_rules=other)
 
 
 def year_rules(con: duckdb.DuckDBPyConnection) -> dict[int, confidentiality.Rules]:
@@ -113,10 +122,14 @@ def year_rules(con: duckdb.DuckDBPyConnection) -> dict[int, confidentiality.Rule
     settings in force. A change of the rules then applies to the years released afterwards: protected again under
     new rules, a released year would publish a second suppression pattern of the same figures, and two patterns tell
     a reader more than one."""
-    out = {}
-    for year, text in con.execute(sql.load("release_rules")).fetchall():
-        out[int(year)] = confidentiality.Rules(**json.loads(text)) if text else settings(con).rules
-    return out
+    found = read_settings(con)
+    return _year_rules(con, confidentiality.Rules(min_count=found.min_count, dominance_share=found.dominance_share,
+                                                  dominance_n=found.dominance_n, p_percent=found.p_percent))
+
+
+def _year_rules(con: duckdb.DuckDBPyConnection, in_force: confidentiality.Rules) -> dict[int, confidentiality.Rules]:
+    return {int(year): confidentiality.Rules(**json.loads(text)) if text else in_force
+            for year, text in con.execute(sql.load("release_rules")).fetchall()}
 
 
 def rules_for(con: duckdb.DuckDBPyConnection, year: int) -> confidentiality.Rules:
@@ -204,16 +217,49 @@ def cube_constraints(frame: pd.DataFrame) -> list[confidentiality.Constraint]:
 
 
 def protect(frame: pd.DataFrame, rules: confidentiality.Rules,
-            by_year: dict[int, confidentiality.Rules] | None = None) -> pd.DataFrame:
+            by_year: dict[int, confidentiality.Rules] | None = None,
+            before: dict[int, pd.Series] | None = None) -> pd.DataFrame:
     """Public copy of a cube (one or several years): suppressed values are NaN, `suppressed` lists them. Each year
-    with its rules in `by_year` (`year_rules`), else `rules`."""
+    with its rules in `by_year` (`year_rules`), else `rules`. `before`: a year's previously published pattern (its
+    `suppressed` column by cell): the new one starts from it and hides at least what it hid (`published_year`)."""
     parts = []
     for year, year_frame in frame.groupby("year", sort=True):
         cells = year_frame.set_index("cell").rename(columns={"enterprises": "n"})
         chosen = (by_year or {}).get(int(year), rules)
-        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), chosen, LINKED)
-        parts.append(_apply_status(year_frame, status))
+        earlier = None if before is None or int(year) not in before else _hidden_by(before[int(year)], cells.index)
+        status = confidentiality.suppress(cells, PROTECTED, cube_constraints(year_frame), chosen, LINKED,
+                                          start=earlier)
+        parts.append(_apply_status(year_frame, _at_least(status, earlier)))
     return pd.concat(parts, ignore_index=True) if parts else frame.assign(suppressed="")
+
+
+def _hidden_by(suppressed: pd.Series, cells: pd.Index) -> pd.DataFrame:
+    """A published pattern (the `suppressed` column of a protected frame, by cell) as cells × ["n", *PROTECTED],
+    True where hidden; a cell it does not hold is not hidden."""
+    found = suppressed.reindex(cells).astype(object).fillna("")
+    listed = [set(text.split(",")) for text in found]
+    return pd.DataFrame({c: [("enterprises" if c == "n" else c) in names for names in listed]
+                         for c in ["n", *PROTECTED]}, index=cells)
+
+
+def _at_least(status: pd.DataFrame, hidden: pd.DataFrame | None) -> pd.DataFrame:
+    """`status` with every value hidden in `hidden` hidden too (as a complement). The engine starts from such a
+    pattern already; this makes the guarantee independent of it: hiding more never narrows a reader's interval."""
+    if hidden is None:
+        return status
+    out = status.copy()
+    for c in hidden.columns:
+        if c in out.columns:
+            more = hidden[c].reindex(out.index).fillna(False).to_numpy(bool) & out[c].fillna("").eq("").to_numpy()
+            out.loc[more, c] = confidentiality.SECONDARY
+    return out
+
+
+def _status_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The status (cells × ["n", *PROTECTED], '' when published) a protected frame was made with."""
+    hidden = _hidden_by(frame.set_index("cell")["suppressed"], pd.Index(frame["cell"]))
+    return pd.DataFrame(np.where(hidden.to_numpy(bool), confidentiality.SECONDARY, ""), index=hidden.index,
+                        columns=hidden.columns, dtype=object)
 
 
 def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
@@ -232,9 +278,13 @@ def _apply_status(frame: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 def public_cube(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
-    """The protected cube, with the spin-offs and the shares of the territory's jobs computed from its published
-    values (publish/impact.py, publish/weight.py)."""
-    return with_estimates(con, protect(cube(con, year), settings(con).rules, year_rules(con)))
+    """The protected cube of one released year (or all), with the spin-offs and the shares of the territory's jobs
+    computed from its published values (publish/impact.py, publish/weight.py)."""
+    rules, by_year = settings(con).rules, year_rules(con)
+    true = cube(con, year)
+    parts = [_public_year(con, frame.reset_index(drop=True), by_year.get(int(y), rules))
+             for y, frame in true.groupby("year", sort=True)]
+    return with_estimates(con, pd.concat(parts, ignore_index=True) if parts else protect(true, rules))
 
 
 def with_estimates(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
@@ -327,13 +377,9 @@ def summary(con: duckdb.DuckDBPyConnection, by: str, filters: Filters = Filters(
     """One row per group (and year when filters.year is None). `published`: the public cube in force, already
     protected and with its spin-offs and shares (the published snapshot's, what the pages show), read instead of
     protecting the database's figures again."""
-    if public and published is not None:
-        return select(published, by, filters, lang)
-    frame = cube(con, filters.year, live=not public)
-    if public:
-        frame = protect(frame, settings(con).rules, year_rules(con))
-    # spin-offs and shares after protection: from published values only
-    return select(with_estimates(con, frame), by, filters, lang)
+    if public:  # the published cube (its spin-offs and shares from published values only)
+        return select(public_cube(con, filters.year) if published is None else published, by, filters, lang)
+    return select(with_estimates(con, cube(con, filters.year, live=True)), by, filters, lang)
 
 
 CHANGE_INDICATORS = ["enterprises", "jobs_total", "fte", "payroll", "revenue_total", "revenue_earned", "volunteers",
@@ -344,16 +390,14 @@ def change(con: duckdb.DuckDBPyConnection, by: str, year_from: int, year_to: int
            lang: str = "fr", public: bool = False) -> pd.DataFrame:
     """Change between two years, raw and at constant sample (enterprises that reported both years).
     Long format: code, name, indicator, sample (raw|constant), value_from, value_to, change (ratio − 1)."""
-    rules, by_year = settings(con).rules, year_rules(con)
     out = []
     for sample, panel in (("raw", None), ("constant", (year_from, year_to))):
-        if panel and public:
-            frames = public_panels(con, year_from, year_to)
+        if public:
+            frames = public_panels(con, year_from, year_to) if panel else \
+                pd.concat([public_cube(con, year) for year in (year_from, year_to)], ignore_index=True)
         else:
-            frames = pd.concat([cube(con, year, panel, live=not public) for year in (year_from, year_to)],
+            frames = pd.concat([cube(con, year, panel, live=True) for year in (year_from, year_to)],
                                ignore_index=True)
-            if public:
-                frames = protect(frames, rules, by_year)
         per_year = [select(frames, by, replace(filters, year=year), lang).set_index("code")
                     for year in (year_from, year_to)]
         before, after = per_year
@@ -422,19 +466,37 @@ def public_panel_year(con: duckdb.DuckDBPyConnection, year_from: int, year_to: i
     """One year of `public_panel`, with the rules of the pair's later year (`rules_for`). `earlier`: the published
     side of `earlier_pair` for that year, when there is one (computed here when not given); `inputs`:
     `panel_inputs`, when the caller already has them (for its hash)."""
+    return published_side(con, year_from, year_to, year, raw_public, earlier, inputs)[0]
+
+
+def published_side(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int, year: int,
+                   raw_public: pd.DataFrame | None = None, earlier: pd.DataFrame | None = None,
+                   inputs: list[pd.DataFrame] | None = None) -> tuple[pd.DataFrame, bool]:
+    """`public_panel_year`, and whether it was protected here: like `published_year`, the pattern this side was last
+    published with when its inputs (the true cubes, the rules, the engine, and the published patterns of its year's
+    raw cube and earlier pair) are the same; otherwise protected again from that pattern, and recorded."""
     rules = rules_for(con, year_to)
     raw_public = public_cubes(con) if raw_public is None else raw_public
     inputs = panel_inputs(con, year_from, year_to, year) if inputs is None else inputs
     raw, panel, outside = inputs[:3]
     published = raw_public[raw_public["year"] == year].set_index("cell")["suppressed"].reindex(raw["cell"])
+    published = published.astype(object).fillna("")
     before = None
     if len(inputs) > 3:  # this year is also in the earlier pair (`earlier_pair`): its sample and outside cubes follow
         if earlier is None:
             earlier = public_panel_year(con, year_from - 1, year_from, year, raw_public)
         before = (inputs[3], inputs[4], earlier.set_index("cell")["suppressed"])
-    status = _panel_status(raw, panel, outside, published.astype(object).fillna("").tolist(), rules, before)
+    seen = [_pattern_frame(published)] + ([] if before is None else [_pattern_frame(before[2])])
+    part, key = f"panel:{year_from}-{year_to}:{year}", _inputs_hash(rules, *inputs, *seen)
+    found = _pattern(con, part)
+    if found is not None and found[0] == key:
+        return _apply_pattern(panel, found[1]), False
+    status = _panel_status(raw, panel, outside, published.tolist(), rules, before,
+                           None if found is None else found[1])
     status["n"] = confidentiality.SECONDARY
-    return _apply_status(panel, status)
+    out = _apply_status(panel, status)
+    _keep_pattern(con, part, key, out)
+    return out, True
 
 
 # Wall-clock budget of one year's constant-sample protection; past it, the groups not yet proven safe are hidden
@@ -446,7 +508,8 @@ PANEL_TIME_BUDGET_S = 90.0
 
 def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
                   rules: confidentiality.Rules,
-                  earlier: tuple[pd.DataFrame, pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
+                  earlier: tuple[pd.DataFrame, pd.DataFrame, pd.Series] | None = None,
+                  previous: pd.Series | None = None) -> pd.DataFrame:
     """Status of the territories' panel cells of one year (index: cell; a sector's or legal form's cell gets none:
     it is never published), protected jointly with the whole raw cube (frozen) and the outside cells (unpublished),
     linked by raw = panel + outside.
@@ -462,7 +525,10 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
 
     `earlier`: (sample cube, outside cube, published status by cell) of the same year in the earlier pair that
     holds it. Its cells join the system with their published status (frozen), linked by raw = sample + outside as
-    well, so that the two constant samples of one year are safe together."""
+    well, so that the two constant samples of one year are safe together.
+
+    `previous`: the pattern this side was last published with (`suppressed` by territory cell): the new one starts
+    from it and hides at least what it hid (`published_side`)."""
     columns = ["n", *PROTECTED]
     extra = [c for c in raw.columns if c.endswith(("__max", "__max2")) and c.split("__")[0] in PROTECTED]
 
@@ -531,13 +597,18 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     O_now = tables[-1]
     for c in PROTECTED:
         start[c] |= confidentiality.protection(O_now, c, rules)[0]
+    kept = None
+    if previous is not None:
+        kept = _hidden_by(previous, pd.Index(territories))
+        kept.index = [f"P/{c}" for c in territories]
+        start = start | kept.reindex(index=start.index, columns=start.columns).fillna(False).astype(bool)
     unpublished = unpublished[0].append(unpublished[1:])
     verified = cells.index[~cells.index.str.startswith(("P/", "O/"))]
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
                                       frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
                                       ceiling=pd.concat(ceilings), verified=verified,
                                       prior=sample_cells[-1])
-    out = status.loc[P.index[territory]]
+    out = _at_least(status.loc[P.index[territory]], kept)
     out.index = territories
     return out.reindex(panel["cell"])  # a sector's or legal form's cell: no status, never published
 
@@ -597,7 +668,62 @@ def _inputs_hash(rules: confidentiality.Rules, *frames: pd.DataFrame) -> str:
 
 def _public_year(con: duckdb.DuckDBPyConnection, true: pd.DataFrame, rules: confidentiality.Rules) -> pd.DataFrame:
     year = int(true["year"].iloc[0])
-    return _stored(con, f"public:{year}", lambda: protect(true, rules), _inputs_hash(rules, true))
+    return _stored(con, f"public:{year}", lambda: published_year(con, true, rules)[0], _inputs_hash(rules, true))
+
+
+# --- published patterns (issue 11, versions) ----------------------------------------------------------------------
+# A released year's tables are published once (store/releases.py), but they can still be protected again: by a new
+# version of the engine (CUBE_FORMAT), or after a setting that changes their values (the FTE basis). Two suppression
+# patterns of the same figures tell a reader more than either: each publishes values the other hides. So each part
+# of the public tables (a year; one year of a constant-sample pair) keeps the pattern it was last published with
+# (table published_patterns), and a new protection starts from it and hides at least what it hid (`_at_least`): the
+# cells a later version publishes were published by every earlier one, so keeping the old pages tells nothing more.
+# Every public output protects through these two functions, so that the snapshot (publish/snapshot.py) and the
+# database's own stored cubes (the command line, open data, the audit) read one pattern.
+
+def _pattern(con: duckdb.DuckDBPyConnection, part: str) -> tuple[str, pd.Series] | None:
+    """(inputs, suppressed by cell) of the pattern `part` was last published with, or None."""
+    row = con.execute(sql.load("get_pattern"), [part]).fetchall()
+    if not row:
+        return None
+    frame = pd.read_parquet(io.BytesIO(row[0][1]))
+    return row[0][0], frame.set_index("cell")["suppressed"]
+
+
+def _keep_pattern(con: duckdb.DuckDBPyConnection, part: str, inputs: str, frame: pd.DataFrame) -> None:
+    """Record the pattern of a protected frame as the one `part` is published with. A read-only connection cannot
+    (an audit on a copy): the same engine then finds the same pattern from the same inputs and stored pattern."""
+    buffer = io.BytesIO()
+    frame[["cell", "suppressed"]].to_parquet(buffer, index=False)
+    try:
+        con.execute(sql.load("put_pattern"), [part, inputs, buffer.getvalue(), datetime.now()])
+    except duckdb.Error:
+        pass
+
+
+def _pattern_frame(suppressed: pd.Series) -> pd.DataFrame:
+    """A pattern (suppressed by cell) as plain text columns, whichever way it was read (a Parquet part, a query)."""
+    return pd.DataFrame({"cell": [str(c) for c in suppressed.index],
+                         "suppressed": ["" if pd.isna(v) else str(v) for v in suppressed]}, dtype=object)
+
+
+def _apply_pattern(true: pd.DataFrame, suppressed: pd.Series) -> pd.DataFrame:
+    return _apply_status(true, _status_of(pd.DataFrame({"cell": true["cell"].to_numpy(),
+                                                        "suppressed": suppressed.reindex(true["cell"]).to_numpy()})))
+
+
+def published_year(con: duckdb.DuckDBPyConnection, true: pd.DataFrame,
+                   rules: confidentiality.Rules) -> tuple[pd.DataFrame, bool]:
+    """One released year's public cube (`protect`), and whether it was protected here: the pattern it was last
+    published with when its inputs (`_inputs_hash`: the true cube, the rules, the engine) are the same; otherwise
+    protected again from that pattern, hiding at least what it hid, and recorded."""
+    part, inputs = f"year:{int(true['year'].iloc[0])}", _inputs_hash(rules, true)
+    found = _pattern(con, part)
+    if found is not None and found[0] == inputs:
+        return _apply_pattern(true, found[1]), False
+    out = protect(true, rules, before=None if found is None else {int(true["year"].iloc[0]): found[1]})
+    _keep_pattern(con, part, inputs, out)
+    return out, True
 
 
 def _public_cube_incremental(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

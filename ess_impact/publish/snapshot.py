@@ -334,21 +334,18 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                       for y, c, e, i, src in weight.table(mem).itertuples(index=False)]
         known = [int(y) for y in indicators.years(mem)["year"]]
         in_force = indicators.settings(mem)
-        settings = asdict(in_force)
+        settings = json.loads(json.dumps(asdict(in_force)))  # as a manifest reads it back (lists)
         # each released year with the rules it was released with (a later change of the settings applies to the
-        # years released afterwards); the FTE basis of the settings in force
+        # years released afterwards)
         by_year = indicators.year_rules(mem)
-        rules_text = {year: repr(replace(in_force, **asdict(by_year.get(year, in_force.rules)))) for year in known}
+        recorded = set(map(tuple, mem.execute(sql.load("list_patterns")).df()[["part", "inputs"]].to_numpy()))
         cubes, public, raw = {}, [], {}
         for year in known:
             raw[year] = indicators.cube(mem, year)
-            name = f"year-{year}-{_digest(raw[year], extra=rules_text[year])}"
-            if (base / f"parts/{name}.parquet").exists():
-                part = pd.read_parquet(base / f"parts/{name}.parquet")
-            else:
-                part = indicators.protect(raw[year], by_year.get(year, in_force.rules))
-                COUNTERS["years"] += 1
-            cubes[str(year)] = _write_part(base, name, part)
+            # the pattern the year was last published with, or protected again from it (a new engine, say)
+            part, computed = indicators.published_year(mem, raw[year], by_year.get(year, in_force.rules))
+            COUNTERS["years"] += computed
+            cubes[str(year)] = _write_part(base, f"year-{year}-{_digest(part)}", part)
             public.append(part)
         if public:
             indicators.remember_public(mem, pd.concat(public, ignore_index=True))
@@ -380,14 +377,12 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
             pair = (year - 1, year)
             names = []
             for side in pair:  # each year of the pair on its own: a write often leaves one of them unchanged
-                inputs = indicators.panel_inputs(mem, *pair, side)
-                name = f"panel-{pair[0]}-{pair[1]}-{side}-{_digest(*inputs, extra=rules_text[pair[1]])}"
-                if not (base / f"parts/{name}.parquet").exists():
-                    before = indicators.earlier_pair(mem, *pair, side)  # prepared just before (years ascending)
-                    earlier = None if before is None else _read(base / f"parts/{side_names[(before, side)]}.parquet")
-                    _write_part(base, name, indicators.public_panel_year(mem, *pair, side, earlier=earlier,
-                                                                         inputs=inputs))
-                    COUNTERS["pair_years"] += 1
+                before = indicators.earlier_pair(mem, *pair, side)  # prepared just before (years ascending)
+                earlier = None if before is None else _read(base / f"parts/{side_names[(before, side)]}.parquet")
+                frame, computed = indicators.published_side(mem, *pair, side, earlier=earlier)
+                COUNTERS["pair_years"] += computed
+                name = f"panel-{pair[0]}-{pair[1]}-{side}-{_digest(frame)}"
+                _write_part(base, name, frame)
                 side_names[(pair, side)] = name
                 names.append(name)
             sides += [f"parts/{name}.parquet" for name in names]
@@ -398,12 +393,25 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
                 COUNTERS["pairs"] += 1
             panels[f"{pair[0]}-{pair[1]}"] = f"parts/{name}.parquet"
         manifest = replace(manifest_with(panels), panel_years=sides)
+        _record_patterns(db_path, mem, recorded)  # before they are published: the next engine starts from them
         _publish(base, manifest)
         _prune(base)
         COUNTERS["prepared"] += 1
         return manifest
     finally:
         mem.close()
+
+
+def _record_patterns(db_path: str | Path, mem: duckdb.DuckDBPyConnection, recorded: set) -> None:
+    """Write to the database the published patterns this preparation recorded in its copy (publish/indicators.py:
+    the next protection of those parts starts from them). Waits, with backoff, while another process writes; a
+    database busy for longer stops the preparation before it publishes (the next write prepares again)."""
+    rows = [row for row in mem.execute(sql.load("list_patterns")).fetchall() if (row[0], row[1]) not in recorded]
+    if not rows:
+        return
+    with db.connect(db_path, timeout=COPY_TIMEOUT_S) as con, db.transaction(con):
+        for row in rows:
+            con.execute(sql.load("put_pattern"), list(row))
 
 
 def stale(db_path: str | Path, version: int) -> bool:

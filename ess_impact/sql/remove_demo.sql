@@ -10,3 +10,5 @@ DELETE FROM enterprise_status WHERE neq NOT IN (SELECT neq FROM annual_figures);
 DELETE FROM enterprise_status_history WHERE neq NOT IN (SELECT neq FROM annual_figures);
 -- The demo's fictitious specialised volunteer rate goes with it (issue 14).
 UPDATE volunteer_rates SET rate_high = NULL, source_high = NULL WHERE source_high = '@demo_high_rate_source';
+-- The demo's published patterns too (migration 016): the real figures' tables do not start from the demo's.
+DELETE FROM published_patterns;

@@ -87,6 +87,10 @@ st.markdown(ui.tr("confidentiality_rules", min_count=settings.min_count,
                   p=formatting.number(settings.p_percent, lang, 0),
                   top=ui.tr(ui.DOMINANCE_TOP_KEYS[settings.dominance_n]),
                   share=formatting.percent(settings.dominance_share, lang, 0)))
+for year, min_count, share, n, p_percent in settings.other_rules:  # released before a change of the rules
+    st.markdown(ui.tr("confidentiality_year_rules", year=year, min_count=min_count,
+                      p=formatting.number(p_percent, lang, 0), top=ui.tr(ui.DOMINANCE_TOP_KEYS[n]),
+                      share=formatting.percent(share, lang, 0)))
 
 years = sorted(ctx["years"]["year"].tolist())
 if years:

@@ -1,0 +1,1 @@
+SELECT part, inputs, pattern, stored_at FROM published_patterns ORDER BY part
