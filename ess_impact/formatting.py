@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from babel.lists import format_list
 from babel.numbers import (
     format_compact_currency,
     format_compact_decimal,
@@ -84,6 +85,11 @@ def counted(key: str, plural_key: str, n: float, lang: str = "fr") -> str:
     """A count with its words, singular or plural by the language's rule (French: 0 and 1 are singular): "1 erreur",
     "2 erreurs", "1 234 lignes valides". The catalogue's message holds the count as {n}."""
     return tn(key, plural_key, n, lang, n=number(n, lang))
+
+
+def words(items, lang: str = "fr") -> str:
+    """A list in a sentence: "2022, 2023 et 2024" / "2022, 2023, and 2024"."""
+    return format_list([str(i) for i in items], locale=_locale(lang))
 
 
 def number(value, lang: str = "fr", decimals: int = 0) -> str:

@@ -281,5 +281,6 @@ def suppressed_note(settings: indicators.Settings, lang: str) -> str:
              p=formatting.percent(settings.p_percent / 100, lang, 0), top=top,
              share=formatting.percent(settings.dominance_share, lang, 0))
     if settings.other_rules:  # released before a change of the rules: they keep theirs (indicators.year_rules)
-        text += " " + t("suppressed_note_other_rules", lang, years=", ".join(str(r[0]) for r in settings.other_rules))
+        text += " " + t("suppressed_note_other_rules", lang,
+                        years=formatting.words([r[0] for r in settings.other_rules], lang))
     return text
