@@ -75,6 +75,13 @@ def _rules(con, year: int) -> AuditRules:
     return AuditRules(s.min_count, s.p_percent, s.dominance_n, s.dominance_share)
 
 
+def _table_rules(rules: AuditRules | dict, table: tuple) -> AuditRules:
+    """The rules a table was published under: one set for every table, or by (kind, pair) (`run`: a year's raw
+    table with the rules of its release, a constant-sample pair's sample and outside cells with those of its later
+    year)."""
+    return rules[table] if isinstance(rules, dict) else rules
+
+
 def levels(true: pd.DataFrame, column: str, rules: AuditRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(sensitive, required low, required high) of one column, restated from the published rules."""
     n = true["enterprises"].fillna(0).to_numpy(float)
@@ -229,7 +236,7 @@ def _solve(system: _System, targets: list[tuple[tuple, float, float]]) -> dict[t
     return out
 
 
-def _attack(tables: dict[tuple, tuple[pd.DataFrame | None, pd.DataFrame]], rules: AuditRules, year: int,
+def _attack(tables: dict[tuple, tuple[pd.DataFrame | None, pd.DataFrame]], rules: AuditRules | dict, year: int,
             system_name: str) -> list[dict]:
     """tables: (kind, pair) -> (published frame or None when never published, true frame), cell-indexed like the
     cube; kind is 'raw' (pair None), 'panel' or 'outside'. Every pair present is linked by raw = panel + outside, so
@@ -305,7 +312,7 @@ def _group_system(tables, hierarchy, all_cells, pairs, group, rules):
             for cell, is_known, value in zip(ids, readable, values):
                 if is_known:
                     known[(kind, cell, col, pair)] = value
-            sens, low, high = levels(true, col, rules)
+            sens, low, high = levels(true, col, _table_rules(rules, (kind, pair)))
             if kind == "outside" and col == "enterprises":  # the number of leavers/entrants is not confidential
                 sens = np.zeros(len(true), bool)
             for cell, s, lo, hi, value, is_known in zip(ids, sens, low, high, values, readable):
@@ -380,8 +387,10 @@ def run(con: duckdb.DuckDBPyConnection, year: int | None = None, panels: bool = 
                 ppub = published[pair]
                 tables[("panel", pair)] = (ppub[ppub["year"] == y].set_index("cell"), _true(con, y, pair))
                 tables[("outside", pair)] = (None, _true(con, y, pair, outside=True))
-            # the constant-sample cubes were protected with the rules of each pair's later year
-            rows += _attack(tables, _rules(con, max(b for _, b in pairs)), y, "constant " + names)
+            # each table with the rules it was published under: the year's raw table with its release's, a pair's
+            # sample and outside cells with its later year's
+            rules = {key: _rules(con, y if key[1] is None else key[1][1]) for key in tables}
+            rows += _attack(tables, rules, y, "constant " + names)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -157,6 +157,16 @@ def protection(cells: pd.DataFrame, col: str, rules: Rules = Rules()) -> tuple[n
     return sensitive, np.where(sensitive, lower, 0.0), np.where(sensitive, upper, 0.0)
 
 
+def _protection_of(cells: pd.DataFrame, col: str, rules: Rules, other_rules: tuple = ()):
+    """`protection`, with the cells of each (ids, rules) pair of ``other_rules`` judged by their own rules."""
+    sens, low, high = protection(cells, col, rules)
+    for ids, own in other_rules:
+        mask = cells.index.isin(list(ids))
+        if mask.any() and own != rules:
+            sens[mask], low[mask], high[mask] = protection(cells[mask], col, own)
+    return sens, low, high
+
+
 # ------------------------------------------------------------------------------------------------ structure
 class _Structure:
     """Sparse constraint matrix (+1 parent, -1 children), indexed by cell position."""
@@ -660,7 +670,7 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
              rules: Rules = Rules(), linked: list[Linked] | tuple = (), unpublished=None,
              frozen: pd.DataFrame | None = None, time_budget: float | None = None,
              start: pd.DataFrame | None = None, ceiling: pd.DataFrame | None = None,
-             verified=None, prior=None) -> pd.DataFrame:
+             verified=None, prior=None, other_rules: tuple = ()) -> pd.DataFrame:
     """Status per cell and column: '' (published), 'primary' (sensitive) or 'secondary' (complement or linked).
 
     ``linked``: groups of columns protected together (every other column is a group of its own; 'n' always is).
@@ -680,6 +690,9 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
     raw tables): a sensitive value that no complement can protect needs no more protection than the interval a
     reader has with them all unknown (τ-ARGUS's a priori bounds, computed exactly by linear programs; `ceiling` is
     the cheap special case of a cell at most its published raw cell). Without it, such a value fails.
+    ``other_rules``: (cell ids, Rules) pairs: those cells are judged by those rules instead of ``rules`` (e.g. a
+    year's raw cells, released under the rules of their own release, in the system of a constant-sample pair whose
+    cells follow its later year's).
     ``time_budget`` (seconds, wall clock): when spent, every group not yet proven safe falls back to suppressing
     every cell that may be suppressed (safe, costly)."""
     deadline = time.monotonic() + time_budget if time_budget else float("inf")
@@ -713,7 +726,7 @@ def suppress(cells: pd.DataFrame, value_cols: list[str], constraints: list[Const
     for grp in groups:
         cols = list(grp.columns)
         V = np.column_stack([np.nan_to_num(cells[c].to_numpy(float), nan=0.0) for c in cols])
-        parts = [protection(cells, c, rules) for c in cols]
+        parts = [_protection_of(cells, c, rules, other_rules) for c in cols]
         sens = np.column_stack([p[0] for p in parts])
         if cols == ["n"]:
             sens[:, 0] &= ~hidden_always

@@ -475,7 +475,7 @@ def published_side(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int,
     """`public_panel_year`, and whether it was protected here: like `published_year`, the pattern this side was last
     published with when its inputs (the true cubes, the rules, the engine, and the published patterns of its year's
     raw cube and earlier pair) are the same; otherwise protected again from that pattern, and recorded."""
-    rules = rules_for(con, year_to)
+    rules, own = rules_for(con, year_to), rules_for(con, year)
     raw_public = public_cubes(con) if raw_public is None else raw_public
     inputs = panel_inputs(con, year_from, year_to, year) if inputs is None else inputs
     raw, panel, outside = inputs[:3]
@@ -487,12 +487,13 @@ def published_side(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int,
             earlier = public_panel_year(con, year_from - 1, year_from, year, raw_public)
         before = (inputs[3], inputs[4], earlier.set_index("cell")["suppressed"])
     seen = [_pattern_frame(published)] + ([] if before is None else [_pattern_frame(before[2])])
-    part, key = f"panel:{year_from}-{year_to}:{year}", _inputs_hash(rules, *inputs, *seen)
+    part = f"panel:{year_from}-{year_to}:{year}"
+    key = _inputs_hash(rules if own == rules else (rules, own), *inputs, *seen)
     found = _pattern(con, part)
     if found is not None and found[0] == key:
         return _apply_pattern(panel, found[1]), False
     status = _panel_status(raw, panel, outside, published.tolist(), rules, before,
-                           None if found is None else found[1])
+                           None if found is None else found[1], own)
     status["n"] = confidentiality.SECONDARY
     out = _apply_status(panel, status)
     _keep_pattern(con, part, key, out)
@@ -509,7 +510,8 @@ PANEL_TIME_BUDGET_S = 90.0
 def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame, raw_suppressed: list[str],
                   rules: confidentiality.Rules,
                   earlier: tuple[pd.DataFrame, pd.DataFrame, pd.Series] | None = None,
-                  previous: pd.Series | None = None) -> pd.DataFrame:
+                  previous: pd.Series | None = None,
+                  year_rules: confidentiality.Rules | None = None) -> pd.DataFrame:
     """Status of the territories' panel cells of one year (index: cell; a sector's or legal form's cell gets none:
     it is never published), protected jointly with the whole raw cube (frozen) and the outside cells (unpublished),
     linked by raw = panel + outside.
@@ -528,7 +530,11 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     well, so that the two constant samples of one year are safe together.
 
     `previous`: the pattern this side was last published with (`suppressed` by territory cell): the new one starts
-    from it and hides at least what it hid (`published_side`)."""
+    from it and hides at least what it hid (`published_side`).
+
+    `rules` are the pair's (its later year's, for its sample and outside cells); `year_rules` are those this year
+    was released with, which its raw cells and the earlier pair's cells (that pair ends with this year) keep here:
+    a raw value hidden under stricter rules stays protected as promised when the pair's rules are looser."""
     columns = ["n", *PROTECTED]
     extra = [c for c in raw.columns if c.endswith(("__max", "__max2")) and c.split("__")[0] in PROTECTED]
 
@@ -607,7 +613,8 @@ def _panel_status(raw: pd.DataFrame, panel: pd.DataFrame, outside: pd.DataFrame,
     status = confidentiality.suppress(cells, PROTECTED, constraints, rules, LINKED, unpublished=unpublished,
                                       frozen=frozen, time_budget=PANEL_TIME_BUDGET_S, start=start,
                                       ceiling=pd.concat(ceilings), verified=verified,
-                                      prior=sample_cells[-1])
+                                      prior=sample_cells[-1],
+                                      other_rules=() if year_rules is None else ((verified, year_rules),))
     out = _at_least(status.loc[P.index[territory]], kept)
     out.index = territories
     return out.reindex(panel["cell"])  # a sector's or legal form's cell: no status, never published
