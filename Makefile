@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check install run-deps system-deps catalogue compile-catalogue
+.PHONY: run test check install run-deps system-deps catalogue compile-catalogue demo-patterns
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -44,6 +44,11 @@ catalogue: install
 	$(MAKE) compile-catalogue
 
 install: $(STAMP) compile-catalogue
+
+# The demo's published patterns, shipped in ess_impact/data/ (publish/demo_patterns.py): after a change of the demo
+# generator, the cube or the protection engine (tests/test_demo.py fails until they are made again).
+demo-patterns: install
+	$(BIN)/python -m ess_impact.publish.demo_patterns
 
 run: run-deps install
 	$(BIN)/ess-impact run

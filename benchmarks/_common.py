@@ -33,6 +33,14 @@ def scratch_database(source: Path | None, folder: Path, name: str) -> Path:
     return path
 
 
+def forget_protection(con) -> None:
+    """Forget the stored cubes and the published patterns (a demo database holds the shipped ones: store/history.py),
+    so that the next read protects from nothing: what a cold measurement needs."""
+    from ess_impact import sql
+
+    con.execute(sql.load("forget_protection"))
+
+
 def timed(fn, *args, **kwargs):
     """(wall seconds, CPU seconds of this process, result) of one call, after a garbage collection so that
     earlier garbage is not billed to it. CPU time (all threads) is steadier than wall time when other

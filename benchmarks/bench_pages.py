@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import blas_threads, fingerprint, fmt_s, load, timed, work_dir  # noqa: E402
+from _common import blas_threads, fingerprint, fmt_s, forget_protection, load, timed, work_dir  # noqa: E402
 
 from ess_impact.publish import indicators  # noqa: E402
 from ess_impact.store import db, history  # noqa: E402
@@ -71,7 +71,7 @@ def ten_times_database() -> Path:
 
 def reset_store(path: Path) -> None:
     with db.connect(path) as con:
-        con.execute("DELETE FROM cube_store")
+        forget_protection(con)
 
 
 def protect_times(path: Path) -> dict:

@@ -6,7 +6,8 @@ with the cube SQL time measured in the same run as the baseline.
 
 CPU seconds (time.process_time) of this process; the cube SQL is the median of 5 runs. Without --db a fresh demo
 database is built in a temporary folder (the database given is copied: the run writes to its copy). Also prints the
-share of 'x' (cells and value) per table of the latest year. `--compare-with REV` also protects the same year with
+share of 'x' (cells and value) per table of the latest year, and what a new version of the engine costs (every
+released year protected again from its published pattern). `--compare-with REV` also protects the same year with
 `ess_impact/publish/confidentiality.py` as it was at that git revision (same run, same cube), for before/after.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import scratch_database
+from _common import forget_protection, scratch_database
 
 from ess_impact.publish import confidentiality, indicators
 from ess_impact.store import auth, db, demo, history
@@ -90,7 +91,7 @@ def main() -> None:
     path = scratch_database(args.db, folder, "demo.duckdb")
     load_before = os.getloadavg()
     with db.connect(path) as con:
-        con.execute("DELETE FROM cube_store")
+        forget_protection(con)  # cold: no stored cube, no pattern to start from (publish/indicators.py)
         years = indicators.years(con)["year"].tolist()
         year, previous = int(years[-1]), int(years[-2])
         rules = indicators.settings(con).rules
@@ -110,6 +111,21 @@ def main() -> None:
         territories = panel_public[panel_public["cat_kind"] == "all"]
         panel_shares = {column: round(float(indicators.hidden(territories, column).mean()), 4)
                         for column in SHARE_COLUMNS if column != "enterprises"}
+        # A new version of the engine (indicators.CUBE_FORMAT): every released year protected again, each from the
+        # pattern it was published with (it hides at least what that one hid).
+        published = indicators.public_cubes(con)
+        format_in_force = indicators.CUBE_FORMAT
+        indicators.CUBE_FORMAT = format_in_force + "-bench"
+        engine_change, republished = cpu(indicators.public_cubes, con)
+        indicators.CUBE_FORMAT = format_in_force
+        was = {c: indicators.hidden(published, c) for c in SHARE_COLUMNS}
+        now = {c: indicators.hidden(republished, c) for c in SHARE_COLUMNS}
+        result["engine_change"] = {
+            "public_cubes_every_year_cpu_s": round(engine_change, 3),
+            "values_hidden_before": int(sum(v.sum() for v in was.values())),
+            "values_hidden_after": int(sum(v.sum() for v in now.values())),
+            "values_published_again": int(sum((was[c] & ~now[c]).sum() for c in SHARE_COLUMNS)),  # must be 0
+        }
         # A write: 30 more enterprises in the latest year; what it invalidates is recomputed, the rest read back.
         extra = demo.generate(seed=11, years=(year,), n_enterprises=30)
         history.write_imports(con, [("bench", "bench", extra.assign(source_row=None))], auth.SYSTEM, "bench",

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import fingerprint, fmt_s, load, machine, stats, table, timed, work_dir
+from _common import fingerprint, fmt_s, forget_protection, load, machine, stats, table, timed, work_dir
 
 from ess_impact.output import reports
 from ess_impact.store import db, history
@@ -50,9 +50,9 @@ def database() -> Path:
 
 
 def forget_cubes(path: Path) -> None:
-    """Empty the store of protected cubes: the next run computes them (benchmark only; never a source of truth)."""
+    """Forget the protected cubes and patterns: the next run computes them (benchmark only)."""
     with db.connect(path) as con:
-        con.execute("DELETE FROM cube_store")
+        forget_protection(con)
 
 
 def command(path: Path, out: Path, *args) -> float:

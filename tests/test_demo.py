@@ -304,3 +304,29 @@ def test_growth_and_covid_dip(consecutive):
     hit_growth = recovery.loc[hit, "revenue_total"].sum() / recovery.loc[hit, "prev_revenue"].sum()
     other_growth = recovery.loc[~hit, "revenue_total"].sum() / recovery.loc[~hit, "prev_revenue"].sum()
     assert hit_growth > other_growth + 0.15  # 2020 was low for recreation and culture
+
+
+def test_the_shipped_patterns_are_those_of_this_demo_and_engine(tmp_path):
+    """ess_impact/data/demo_patterns.parquet (publish/demo_patterns.py) spares every demo load its protection: a
+    loaded demo is published without protecting anything, and its tables are the shipped patterns applied to its
+    figures. When this fails, the demo generator, the cube or the engine changed: run `make demo-patterns`."""
+    from ess_impact import settings_admin
+    from ess_impact.publish import indicators, snapshot
+    from ess_impact.store import auth, db, history
+
+    path = tmp_path / "demo.duckdb"
+    with db.connect(path) as con:
+        loaded = history.load_demo(con)
+        recorded = con.execute("SELECT part FROM published_patterns ORDER BY part").fetchall()
+        assert len(recorded) == 5 + 8, "the demo's patterns were not made for this load: run `make demo-patterns`"
+    counted = dict(snapshot.COUNTERS)
+    manifest = snapshot.prepare(path)
+    assert (snapshot.COUNTERS["years"], snapshot.COUNTERS["pair_years"]) == (counted["years"], counted["pair_years"]), \
+        "a shipped pattern does not match its part's inputs (engine, cube): run `make demo-patterns`"
+    assert len(manifest.cubes) == 5 and len(manifest.panels) == 4 and loaded.stamp
+    # other rules in force: the shipped patterns were not made for them, nothing is recorded (all is protected)
+    with db.connect(tmp_path / "other.duckdb") as con:
+        settings_admin.set_setting(con, auth.SYSTEM, "min_count", "4")
+        history.load_demo(con)
+        assert con.execute("SELECT count(*) FROM published_patterns").fetchone()[0] == 0
+        assert indicators.years(con)["year"].tolist() == [2020, 2021, 2022, 2023, 2024]

@@ -662,12 +662,27 @@ def restamp_stored(con: duckdb.DuckDBPyConnection, old_version: int) -> None:
     con.execute(sql.load("restamp_stored_cubes"), [_fingerprint(con), _fingerprint(con, old_version)])
 
 
+def stable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame to hash: its floating-point columns to 12 significant digits. DuckDB adds a sum's terms in an order
+    that depends on its threads, so a sum of non-integral values (volunteer hours × a rate of 15,10 $) differs in its
+    last bits from one run to the next; hashed as such, the same figures would look changed (and be protected again)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            values = out[column].to_numpy(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                magnitude = np.floor(np.log10(np.abs(values)))
+                scale = 10.0 ** (11 - magnitude)
+                out[column] = np.where(np.isfinite(magnitude), np.round(values * scale) / scale, values)
+    return out
+
+
 def _inputs_hash(rules: confidentiality.Rules, *frames: pd.DataFrame) -> str:
     """What a protection depends on: the rules, the format and the true cubes it reads (their every value); a write
     that leaves a year's cube unchanged leaves its hash unchanged, so that year is not protected again."""
     digest = hashlib.sha256(f"{CUBE_FORMAT}|{rules!r}".encode())
     for frame in frames:
-        ordered = frame.sort_values("cell").reset_index(drop=True)
+        ordered = stable(frame.sort_values("cell").reset_index(drop=True))
         digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
         digest.update("|".join(ordered.columns).encode())
     return digest.hexdigest()

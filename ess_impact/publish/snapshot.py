@@ -254,7 +254,7 @@ def _digest(*frames: pd.DataFrame, extra: str = "") -> str:
     digest = hashlib.sha256(f"{FORMAT}|{indicators.CUBE_FORMAT}|{extra}".encode())
     for frame in frames:
         digest.update("|".join(map(str, frame.columns)).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        digest.update(pd.util.hash_pandas_object(indicators.stable(frame), index=False).to_numpy().tobytes())
     return digest.hexdigest()[:24]
 
 

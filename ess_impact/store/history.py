@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import time
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ess_impact import errors, labels, sql
+from ess_impact import errors, labels, reference, settings, sql
 from ess_impact.fields import FIELDS
 from ess_impact.labels import N_
 from ess_impact.store import auth, db, demo, releases
@@ -230,6 +231,7 @@ class DemoLoad:
     replaced: int
     unchanged: int
     enterprises: int
+    stamp: str = ""  # `demo_stamp`: what its shipped patterns must have been made for
 
 
 DEMO_FILE_NAME = "donnees-fictives-demonstration"
@@ -239,9 +241,36 @@ DEMO_HIGH_RATE_SOURCE = labels.SOURCE_CODE + N_("demo_high_rate_source")
 DEMO_RETIRED_KEY = "demo_retired"  # meta key: when and by whom the instance was switched to real data
 
 
-def load_demo(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
+# The demo's published patterns, shipped with the package (publish/demo_patterns.py makes them: `make demo-patterns`):
+# the demo data set is always the same, so its protection (over a minute of CPU) need not be computed again on every
+# instance that loads it. Each pattern keeps the hash of the inputs it was computed from (publish/indicators.py): a
+# part whose inputs differ (another engine, other settings) is protected again, starting from it.
+DEMO_PATTERNS = "demo_patterns.parquet"
+
+
+def demo_stamp(con, digest: str) -> str:
+    """What the shipped patterns were made for: the demo rows (their digest) under the rules and FTE basis in force."""
+    found = settings.read(con)
+    return hashlib.sha256(f"{digest}|{settings.rules_json(con)}|{found.fte_basis_hours!r}".encode()).hexdigest()
+
+
+def _install_demo_patterns(con, stamp: str) -> int:
+    """Record the shipped patterns of the demo as published, when they were made for this very load (`demo_stamp`);
+    the number of parts recorded."""
+    source = reference.DATA.joinpath(DEMO_PATTERNS)
+    if not source.is_file():
+        return 0
+    rows = pd.read_parquet(io.BytesIO(source.read_bytes()))
+    rows = rows[rows["stamp"] == stamp]
+    for part, inputs, pattern in rows[["part", "inputs", "pattern"]].itertuples(index=False):
+        con.execute(sql.load("put_pattern"), [part, inputs, pattern, datetime.now()])
+    return len(rows)
+
+
+def load_demo(con, seed: int = demo.DEFAULT_SEED, shipped_patterns: bool = True) -> DemoLoad | None:
     """Write the demo data set, flagged as demo. Refused (None) when the database holds real figures or was switched
-    to real data once (retire_demo): an instance that holds real data never loads the demo."""
+    to real data once (retire_demo): an instance that holds real data never loads the demo. Its years are released
+    with their shipped patterns (`DEMO_PATTERNS`; not with `shipped_patterns` False: when they are made)."""
     if demo_retired(con) or (db.first(con, sql.load("count_figures"))[0] and not db.is_demo(con)):
         return None
     frame = demo.generate(seed=seed).assign(sheet="demo", source_row=None)
@@ -250,7 +279,10 @@ def load_demo(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
                            channel="demo", is_demo=True)[0]
     con.execute(sql.load("set_demo_high_rates"), {"rate": DEMO_HIGH_RATE, "source": DEMO_HIGH_RATE_SOURCE})
     releases.release_new_years(con, auth.system("demo"))  # the demo's years are public at once
-    return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()))
+    stamp = demo_stamp(con, digest)
+    if shipped_patterns:
+        _install_demo_patterns(con, stamp)
+    return DemoLoad(result.inserted, result.replaced, result.unchanged, int(frame["neq"].nunique()), stamp)
 
 
 def load_demo_if_empty(con, seed: int = demo.DEFAULT_SEED) -> DemoLoad | None:
