@@ -398,7 +398,7 @@ def cmd_summary(args) -> int:
         known = indicators.years(con, live=not args.public)["year"].astype(int).tolist()  # public: the released
         year = args.year or (max(known) if known else None)
         if year is None:
-            print(t("no_data_year", args.lang), file=sys.stderr)
+            print(t("nothing_released_cli" if args.public else "no_data_year", args.lang), file=sys.stderr)
             return EXIT_INVALID
         if args.public and year not in known:
             print(t("no_public_year", args.lang, year=year), file=sys.stderr)  # not released: store/releases.py
@@ -477,7 +477,15 @@ def cmd_audit(args) -> int:
     def progress(key: str, values: dict) -> None:  # on stderr: stdout carries the CSV or JSON
         print(t(key, args.lang, **values), file=sys.stderr, flush=True)
 
+    from ess_impact.publish import indicators
+
     with db.connect(args.db) as con:
+        released = indicators.years(con)["year"].astype(int).tolist()  # what the public sees: store/releases.py
+        if args.year is not None and int(args.year) not in released:
+            print(t("no_public_year", args.lang, year=args.year), file=sys.stderr)
+            return EXIT_INVALID
+        if not released:
+            print(t("nothing_released_cli", args.lang), file=sys.stderr)
         frame = audit.run(con, args.year, progress=progress)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")

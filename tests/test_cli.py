@@ -108,6 +108,14 @@ def test_summary_public_hides_small_groups(dbfile):
     run("import", FIXTURES / "ugly_fr.xlsx", "--db", dbfile, check=True)
     early = run("summary", "--by", "region", "--year", "2024", "--db", dbfile, "--public")
     assert early.returncode == 1 and early.stderr.strip() == labels.t("no_public_year", "fr", year=2024)
+    # nothing released yet: each public command says so, in French, instead of an empty or a wrong answer
+    nothing = labels.t("nothing_released_cli", "fr")
+    latest = run("summary", "--by", "region", "--db", dbfile, "--public")
+    assert latest.returncode == 1 and latest.stderr.strip() == nothing
+    audited = run("audit", "--db", dbfile)
+    assert audited.returncode == 0 and audited.stderr.splitlines()[0] == nothing
+    one_year = run("audit", "--db", dbfile, "--year", "2024")
+    assert one_year.returncode == 1 and one_year.stderr.strip() == labels.t("no_public_year", "fr", year=2024)
     run("release", "--year", "2024", "--db", dbfile, check=True)
     out = run("summary", "--by", "region", "--year", "2024", "--db", dbfile, "--public", check=True)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
