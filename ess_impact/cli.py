@@ -398,7 +398,7 @@ def cmd_summary(args) -> int:
         known = indicators.years(con, live=not args.public)["year"].astype(int).tolist()  # public: the released
         year = args.year or (max(known) if known else None)
         if year is None:
-            print(t("nothing_released_cli" if args.public else "no_data_year", args.lang), file=sys.stderr)
+            print(t(N_("nothing_released_cli") if args.public else N_("no_data_year"), args.lang), file=sys.stderr)
             return EXIT_INVALID
         if args.public and year not in known:
             print(t("no_public_year", args.lang, year=year), file=sys.stderr)  # not released: store/releases.py
