@@ -342,3 +342,24 @@ def test_reports_page_offers_every_file_built_on_click(demo_db, demo_context, mo
     load_workbook(io.BytesIO(files["rapport-54-les-maskoutains-2024.xlsx"]))
     deck = Presentation(io.BytesIO(files["rapport-54-les-maskoutains-2024.pptx"]))
     assert len(deck.slides) == 11  # as test_deck_has_a_title_slide_and_one_slide_per_chart counts them
+
+
+def test_years_released_under_other_rules_are_named_and_the_footer_stays_one_line(small_db, renderer, tmp_path):
+    """After a change of the rules, the released years keep theirs (indicators.year_rules): the report names them
+    (its methodology, the deck's notes), while the "x" note of every page footer stays whole on its one line."""
+    from ess_impact import settings_admin
+    from ess_impact.store import auth
+
+    with db.connect(small_db) as con:
+        settings_admin.set_setting(con, auth.SYSTEM, "min_count", "4")
+    data = gather(small_db, "mrc", "54", "fr")
+    other = tables.other_rules_note(data.context.settings, "fr")
+    assert other and "2023 et 2024" in other
+    text = pdf_text(reports.build(data, "pdf", renderer), tmp_path)
+    note = " ".join(tables.suppressed_note(data.context.settings, "fr").split())  # the spaces as pdftotext reads
+    footers = [" ".join(line.split()) for line in text.splitlines() if line.strip().startswith("x : confidentiel")]
+    assert footers and all(line == note for line in footers)  # one line, nothing cut off
+    assert other in " ".join(text.split())
+    deck = Presentation(io.BytesIO(reports.build(data, "pptx", renderer)))
+    assert any(other in shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+               if shape.has_text_frame)

@@ -367,6 +367,7 @@ def build(con: duckdb.DuckDBPyConnection, licence_id: str | None = None, organis
         "description": "\n\n".join([t("opendata_description", "fr"), t("opendata_description", "en"),
                                     t("opendata_x_convention", "fr"), t("opendata_x_convention", "en"),
                                     published_tables.suppressed_note(s, "fr")]
+                                   + [n for n in [published_tables.other_rules_note(s, "fr")] if n]
                                    + ([t("source_line_demo", "fr")] if is_demo else [])),
         "version": f"{db.data_version(con)}",
         "created": now.isoformat(timespec="seconds").replace("+00:00", "Z"),

@@ -277,10 +277,14 @@ def suppressed_note(settings: indicators.Settings, lang: str) -> str:
     """The "x" footnote under every published table, naming the rules in force (settings) and complementary
     suppression."""
     top = t(N_("suppressed_note_top_2") if settings.dominance_n >= 2 else N_("suppressed_note_top_1"), lang)
-    text = t("suppressed_note", lang, min_count=settings.min_count,
+    return t("suppressed_note", lang, min_count=settings.min_count,
              p=formatting.percent(settings.p_percent / 100, lang, 0), top=top,
              share=formatting.percent(settings.dominance_share, lang, 0))
-    if settings.other_rules:  # released before a change of the rules: they keep theirs (indicators.year_rules)
-        text += " " + t("suppressed_note_other_rules", lang,
-                        years=formatting.words([r[0] for r in settings.other_rules], lang))
-    return text
+
+
+def other_rules_note(settings: indicators.Settings, lang: str) -> str | None:
+    """The line that goes with `suppressed_note` when some years were released before a change of the rules (they
+    keep theirs: indicators.year_rules); None otherwise."""
+    if not settings.other_rules:
+        return None
+    return t("suppressed_note_other_rules", lang, years=formatting.words([r[0] for r in settings.other_rules], lang))

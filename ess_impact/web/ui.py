@@ -402,7 +402,8 @@ def source_line() -> str:
 def notes() -> list[str]:
     """The lines that go under every published table and into every download."""
     settings = context()["settings"]
-    return [source_line(), tables.suppressed_note(settings, lang())]
+    other = tables.other_rules_note(settings, lang())
+    return [source_line(), tables.suppressed_note(settings, lang())] + ([other] if other else [])
 
 
 def _slug(text: str) -> str:

@@ -213,6 +213,11 @@ class ReportData:
     def suppressed_note(self) -> str:
         return tables.suppressed_note(self.context.settings, self.lang)
 
+    def other_rules_note(self) -> list[str]:
+        """The years released before a change of the rules, as a line (none when there are none)."""
+        other = tables.other_rules_note(self.context.settings, self.lang)
+        return [other] if other else []
+
     def rate_note(self) -> str | None:
         rates = self.context.rates
         rates = rates[rates["year"] <= self.year]
@@ -230,7 +235,7 @@ class ReportData:
 
     def notes(self) -> list[str]:
         """The lines that go with every table and into the workbook's notes sheet."""
-        return [self.source_line(), self.suppressed_note()]
+        return [self.source_line(), self.suppressed_note(), *self.other_rules_note()]
 
     def methodology(self) -> list[tuple[str, list[str]]]:
         """(heading, paragraphs) of the methodology section: definitions, settings in force, confidentiality,
@@ -249,7 +254,8 @@ class ReportData:
             (self.t("settings_heading"), settings),
             (self.t("confidentiality_heading"), [
                 self.t("confidentiality_text", min_count=s.min_count,
-                       share=formatting.percent(s.dominance_share, self.lang, 0))]),  # the "x" note: every footer
+                       share=formatting.percent(s.dominance_share, self.lang, 0)),  # the "x" note: every footer
+                *self.other_rules_note()]),
             (self.t("sources_heading"), [self.t("sources_text"), self.source_line()]),
         ]
 

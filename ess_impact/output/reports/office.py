@@ -279,7 +279,7 @@ def deck(data: ReportData, charts: list[Chart], pngs: list[bytes]) -> bytes:
     # 5. notes and sources, once
     slide = show.slides.add_slide(title_only)
     _title(slide, data.t("slide_sources_title"), styled=styled)
-    lines = [data.source_line(), data.suppressed_note()]
+    lines = [data.source_line(), data.suppressed_note(), *data.other_rules_note()]
     if data.rate_note():
         lines.append(data.rate_note())
     lines += [data.t(N_("report_change_note") if data.previous else N_("report_no_previous"), year=data.previous or ""),

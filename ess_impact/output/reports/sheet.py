@@ -50,7 +50,7 @@ class _Sheet(_Document):
         self.set_text_color(*MUTED)
         self.set_font(FONT, "", 6.8)
         organisation = data.context.organisation.name
-        lines = [data.source_line() + " " + data.suppressed_note(), attribution(data.lang),
+        lines = [" ".join([data.source_line(), data.suppressed_note(), *data.other_rules_note()]), attribution(data.lang),
                  data.generated_text() + (" · " + data.t("report_prepared_by", org=organisation)
                                           if organisation else "")]
         for text in lines:
