@@ -324,6 +324,11 @@ def test_the_shipped_patterns_are_those_of_this_demo_and_engine(tmp_path):
     assert (snapshot.COUNTERS["years"], snapshot.COUNTERS["pair_years"]) == (counted["years"], counted["pair_years"]), \
         "a shipped pattern does not match its part's inputs (engine, cube): run `make demo-patterns`"
     assert len(manifest.cubes) == 5 and len(manifest.panels) == 4 and loaded.stamp
+    # loaded again, the demo does not replace a pattern in force (it only grows: publish/indicators.py)
+    with db.connect(path) as con:
+        con.execute("UPDATE published_patterns SET inputs = 'grown' WHERE part = 'year:2024'")
+        history.load_demo(con)
+        assert con.execute("SELECT inputs FROM published_patterns WHERE part = 'year:2024'").fetchone()[0] == "grown"
     # other rules in force: the shipped patterns were not made for them, nothing is recorded (all is protected)
     with db.connect(tmp_path / "other.duckdb") as con:
         settings_admin.set_setting(con, auth.SYSTEM, "min_count", "4")

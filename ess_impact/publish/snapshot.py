@@ -369,6 +369,7 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
             # Nothing was ever published here (a new instance): the yearly tables first, so that the first visitors
             # see the figures while the constant-sample pairs (the slow part) are prepared. An update never does
             # this: its pages keep the previous complete version until the new one is complete.
+            recorded |= _record_patterns(db_path, mem, recorded)  # before they are published (below, likewise)
             _publish(base, manifest_with({}, complete=False))
         panels, sides, side_names = {}, [], {}
         for year in known:
@@ -402,16 +403,17 @@ def _prepare(db_path: str | Path, base: Path) -> Manifest | None:
         mem.close()
 
 
-def _record_patterns(db_path: str | Path, mem: duckdb.DuckDBPyConnection, recorded: set) -> None:
-    """Write to the database the published patterns this preparation recorded in its copy (publish/indicators.py:
-    the next protection of those parts starts from them). Waits, with backoff, while another process writes; a
-    database busy for longer stops the preparation before it publishes (the next write prepares again)."""
+def _record_patterns(db_path: str | Path, mem: duckdb.DuckDBPyConnection, recorded: set) -> set:
+    """Write to the database the published patterns this preparation recorded in its copy, except those of
+    `recorded` (publish/indicators.py: the next protection of those parts starts from them); the (part, inputs)
+    written. Waits, with backoff, while another process writes; a database busy for longer stops the preparation
+    before it publishes (the next write prepares again)."""
     rows = [row for row in mem.execute(sql.load("list_patterns")).fetchall() if (row[0], row[1]) not in recorded]
-    if not rows:
-        return
-    with db.connect(db_path, timeout=COPY_TIMEOUT_S) as con, db.transaction(con):
-        for row in rows:
-            con.execute(sql.load("put_pattern"), list(row))
+    if rows:
+        with db.connect(db_path, timeout=COPY_TIMEOUT_S) as con, db.transaction(con):
+            for row in rows:
+                con.execute(sql.load("put_pattern"), list(row))
+    return {(row[0], row[1]) for row in rows}
 
 
 def stale(db_path: str | Path, version: int) -> bool:

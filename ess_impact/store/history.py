@@ -255,15 +255,15 @@ def demo_stamp(con, digest: str) -> str:
 
 
 def _install_demo_patterns(con, stamp: str) -> int:
-    """Record the shipped patterns of the demo as published, when they were made for this very load (`demo_stamp`);
-    the number of parts recorded."""
+    """Record the shipped patterns of the demo as published, when they were made for this very load (`demo_stamp`),
+    for the parts that have none yet (a pattern in force only grows); the number of parts offered."""
     source = reference.DATA.joinpath(DEMO_PATTERNS)
     if not source.is_file():
         return 0
     rows = pd.read_parquet(io.BytesIO(source.read_bytes()))
     rows = rows[rows["stamp"] == stamp]
     for part, inputs, pattern in rows[["part", "inputs", "pattern"]].itertuples(index=False):
-        con.execute(sql.load("put_pattern"), [part, inputs, pattern, datetime.now()])
+        con.execute(sql.load("put_pattern_if_absent"), [part, inputs, pattern, datetime.now()])
     return len(rows)
 
 
