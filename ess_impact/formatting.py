@@ -88,7 +88,7 @@ def counted(key: str, plural_key: str, n: float, lang: str = "fr") -> str:
 
 
 def words(items, lang: str = "fr") -> str:
-    """A list in a sentence: "2022, 2023 et 2024" / "2022, 2023, and 2024"."""
+    """A list in a sentence, as Babel writes it: "2022, 2023 et 2024" / "2022, 2023 and 2024"."""
     return format_list([str(i) for i in items], locale=_locale(lang))
 
 
