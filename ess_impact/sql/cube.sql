@@ -41,7 +41,8 @@ f AS (
            m.region_code,
            a.jobs_full_time + a.jobs_part_time AS jobs_total,
            a.volunteer_hours * r.rate AS volunteer_value,
-           a.volunteer_hours * r.rate_high AS volunteer_value_high
+           a.volunteer_hours * r.rate_high AS volunteer_value_high,
+           r.rate AS vol_rate, r.rate_high AS vol_rate_high
     FROM source a
     JOIN mrc m ON m.code = a.mrc
     JOIN rates r ON r.year = a.year
@@ -67,12 +68,16 @@ fine AS (
         count(payroll) AS payroll_enterprises,
         sum(people_served) AS people_served, max(people_served) AS people_served__max, max(people_served, 2)[2] AS people_served__m2,
         count(people_served) AS people_served_enterprises,
-        sum(volunteer_value_high) AS volunteer_value_high,
+        -- the value of volunteering as total hours × the year's rate (one rate per year, and every group is within a
+        -- year), not as a sum of products: DuckDB adds a sum's terms in thread order, and non-integral terms then
+        -- differ in their last bits from one run to the next (the stored protections are keyed by a hash of the cube)
+        sum(volunteer_hours) * any_value(vol_rate_high) AS volunteer_value_high,
+        any_value(vol_rate) AS vol_rate, any_value(vol_rate_high) AS vol_rate_high,
         sum(revenue_grants) AS revenue_grants, max(revenue_grants) AS revenue_grants__max, max(revenue_grants, 2)[2] AS revenue_grants__m2,
         sum(revenue_total) FILTER (WHERE revenue_grants IS NOT NULL) AS revenue_total_grants_base,
         sum(volunteers) AS volunteers, max(volunteers) AS volunteers__max, max(volunteers, 2)[2] AS volunteers__m2,
         sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours) AS volunteer_hours__max, max(volunteer_hours, 2)[2] AS volunteer_hours__m2,
-        sum(volunteer_value) AS volunteer_value, max(volunteer_value) AS volunteer_value__max, max(volunteer_value, 2)[2] AS volunteer_value__m2,
+        sum(volunteer_hours) * any_value(vol_rate) AS volunteer_value, max(volunteer_value) AS volunteer_value__max, max(volunteer_value, 2)[2] AS volunteer_value__m2,
         sum(members) AS members, max(members) AS members__max, max(members, 2)[2] AS members__m2
     FROM f
     GROUP BY year, mrc, region_code, sector, legal_form
@@ -108,7 +113,7 @@ agg AS (
         sum(people_served) AS people_served, max(people_served__max) AS people_served__max,
         greatest(max(people_served__m2), max(people_served__max, 2)[2]) AS people_served__max2,
         sum(people_served_enterprises)::BIGINT AS people_served_enterprises,
-        sum(volunteer_value_high) AS volunteer_value_high,
+        sum(volunteer_hours) * any_value(vol_rate_high) AS volunteer_value_high,  -- as in `fine`
         sum(revenue_grants) AS revenue_grants, max(revenue_grants__max) AS revenue_grants__max,
         greatest(max(revenue_grants__m2), max(revenue_grants__max, 2)[2]) AS revenue_grants__max2, max(revenue_grants__max, 2)[2] AS revenue_grants__m2,
         sum(revenue_total_grants_base) AS revenue_total_grants_base,
@@ -116,7 +121,7 @@ agg AS (
         greatest(max(volunteers__m2), max(volunteers__max, 2)[2]) AS volunteers__max2, max(volunteers__max, 2)[2] AS volunteers__m2,
         sum(volunteer_hours) AS volunteer_hours, max(volunteer_hours__max) AS volunteer_hours__max,
         greatest(max(volunteer_hours__m2), max(volunteer_hours__max, 2)[2]) AS volunteer_hours__max2, max(volunteer_hours__max, 2)[2] AS volunteer_hours__m2,
-        sum(volunteer_value) AS volunteer_value, max(volunteer_value__max) AS volunteer_value__max,
+        sum(volunteer_hours) * any_value(vol_rate) AS volunteer_value, max(volunteer_value__max) AS volunteer_value__max,
         greatest(max(volunteer_value__m2), max(volunteer_value__max, 2)[2]) AS volunteer_value__max2, max(volunteer_value__max, 2)[2] AS volunteer_value__m2,
         sum(members) AS members, max(members__max) AS members__max,
         greatest(max(members__m2), max(members__max, 2)[2]) AS members__max2
