@@ -267,6 +267,8 @@ def test_a_stricter_threshold_applies_to_the_years_released_afterwards(small_db)
         assert [r[:2] for r in indicators.settings(con).other_rules] == [(2023, 3), (2024, 3)]
         assert "2023 et 2024" in tables.other_rules_note(indicators.settings(con), "fr")
         assert tables.other_rules_note(indicators.Settings(1820.0, 3, 0.85), "fr") is None
+        paragraphs = tables.other_rules_paragraphs(indicators.settings(con), "fr")  # one set of rules, both years
+        assert len(paragraphs) == 1 and paragraphs[0].startswith("**2023 et 2024**")
         rows = con.execute("SELECT * EXCLUDE (import_id, source_row) FROM annual_figures WHERE year = 2024").df()
         history.write_imports(con, [("2025", "n", rows.assign(year=2025, source_row=None))], auth.SYSTEM, "test")
         releases.release(con, auth.SYSTEM, 2025)

@@ -282,6 +282,21 @@ def suppressed_note(settings: indicators.Settings, lang: str) -> str:
              share=formatting.percent(settings.dominance_share, lang, 0))
 
 
+DOMINANCE_TOP_KEYS = {1: N_("dominance_top_1"), 2: N_("dominance_top_2")}
+
+
+def other_rules_paragraphs(settings: indicators.Settings, lang: str) -> list[str]:
+    """Méthodologie's paragraphs on the years released before a change of the rules: one per set of rules, with its
+    years (they keep those rules: indicators.year_rules)."""
+    older: dict[tuple, list[int]] = {}
+    for year, *rules in settings.other_rules:
+        older.setdefault(tuple(rules), []).append(year)
+    return [t("confidentiality_year_rules", lang, years=formatting.words(released, lang), min_count=min_count,
+              p=formatting.number(p_percent, lang, 0), top=t(DOMINANCE_TOP_KEYS[n], lang),
+              share=formatting.percent(share, lang, 0))
+            for (min_count, share, n, p_percent), released in older.items()]
+
+
 def other_rules_note(settings: indicators.Settings, lang: str) -> str | None:
     """The line that goes with `suppressed_note` when some years were released before a change of the rules (they
     keep theirs: indicators.year_rules); None otherwise."""

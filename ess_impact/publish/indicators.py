@@ -158,8 +158,7 @@ def cube(con: duckdb.DuckDBPyConnection, year: int | None = None, panel: tuple[i
     (cat_name_fr, cat_name_en); `select` picks one. With a panel, the enterprises that reported both years (or,
     `outside`, the others: raw − panel). From each year's latest release (store/releases.py: what every public table
     is made of), or with `live` from the figures as they are now (the admins' own views, never published)."""
-    s = settings(con)
-    params = {"year": year, "fte_basis": s.fte_basis_hours,
+    params = {"year": year, "fte_basis": read_settings(con).fte_basis_hours,  # not `settings`: no release rules
               "panel_from": panel[0] if panel else None, "panel_to": panel[1] if panel else None,
               "outside": outside, "live": live}
     frame = con.execute(sql.load("cube"), params).df()

@@ -770,7 +770,6 @@ ROLE_KEYS = {"admin": N_("role_admin"), "entreprise": N_("role_entreprise")}
 LEVEL_KEYS = {"region": N_("level_region"), "mrc": N_("level_mrc")}
 UNIT_KEYS = {"count": N_("unit_count"), "jobs": N_("unit_jobs"), "fte": N_("unit_fte"), "money": N_("unit_money"),
              "hours": N_("unit_hours"), "ratio": N_("unit_ratio"), "per_1000": N_("unit_per_1000")}
-DOMINANCE_TOP_KEYS = {1: N_("dominance_top_1"), 2: N_("dominance_top_2")}
 STATUS_KEYS = {"new": N_("status_new"), "changed": N_("status_changed"), "same": N_("status_same")}
 REPORT_KEYS = {"pdf": N_("report_pdf"), "sheet": N_("report_sheet"), "xlsx": N_("report_xlsx"),
                "pptx": N_("report_pptx"), "png": N_("report_png")}

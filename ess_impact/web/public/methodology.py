@@ -85,15 +85,10 @@ st.write(ui.tr("confidentiality_text", min_count=settings.min_count,
                share=formatting.percent(settings.dominance_share, lang, 0)))
 st.markdown(ui.tr("confidentiality_rules", min_count=settings.min_count,
                   p=formatting.number(settings.p_percent, lang, 0),
-                  top=ui.tr(ui.DOMINANCE_TOP_KEYS[settings.dominance_n]),
+                  top=ui.tr(tables.DOMINANCE_TOP_KEYS[settings.dominance_n]),
                   share=formatting.percent(settings.dominance_share, lang, 0)))
-older: dict[tuple, list[int]] = {}  # the years released before a change of the rules, by their rules
-for year, *rules in settings.other_rules:
-    older.setdefault(tuple(rules), []).append(year)
-for (min_count, share, n, p_percent), released in older.items():
-    st.markdown(ui.tr("confidentiality_year_rules", years=formatting.words(released, lang), min_count=min_count,
-                      p=formatting.number(p_percent, lang, 0), top=ui.tr(ui.DOMINANCE_TOP_KEYS[n]),
-                      share=formatting.percent(share, lang, 0)))
+for paragraph in tables.other_rules_paragraphs(settings, lang):  # years released before a change of the rules
+    st.markdown(paragraph)
 
 years = sorted(ctx["years"]["year"].tolist())
 if years:
