@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,9 +55,12 @@ def expected_reported(year: int, region: str | None = None) -> set[str]:
     return {neq for neq, mrc, years in HISTORY if year in years and (region is None or _region(mrc) == region)}
 
 
-@pytest.fixture
-def history_db(tmp_path) -> Path:
+@pytest.fixture(scope="module")
+def _history_template(tmp_path_factory) -> Path:
+    """history_db built once for the module (an import and five accounts: over a second); each test gets a copy."""
     from openpyxl import Workbook
+
+    tmp_path = tmp_path_factory.mktemp("history")
 
     book = Workbook()
     sheet = book.active
@@ -77,6 +81,16 @@ def history_db(tmp_path) -> Path:
             if not active:
                 auth.disable_account(con, auth.SYSTEM, email)
     return path
+
+
+@pytest.fixture
+def history_db(tmp_path, _history_template) -> Path:
+    """Enterprises reporting over the years (HISTORY), one inactive, and the accounts of ACCOUNTS: the test's own
+    copy."""
+    for name in ("history.duckdb", "history.duckdb.wal"):
+        if (_history_template.parent / name).exists():
+            shutil.copyfile(_history_template.parent / name, tmp_path / name)
+    return tmp_path / "history.duckdb"
 
 
 @pytest.mark.parametrize("within", [1, 2, 3])
