@@ -217,7 +217,10 @@ class _LP:
     def __init__(self, A_eq, b_eq, A_ub, b_ub, ub):
         n = len(ub)
         blocks = [m for m in (A_eq, A_ub) if m is not None]
-        A = sparse.vstack(blocks, format="csc") if blocks else sparse.csc_matrix((0, n))
+        if len(blocks) > 1:
+            A = sparse.vstack(blocks, format="csc")
+        else:
+            A = blocks[0].tocsc() if blocks else sparse.csc_matrix((0, n))
         lower = np.concatenate([b_eq if A_eq is not None else [], np.full(0 if A_ub is None else A_ub.shape[0],
                                                                             -highspy.kHighsInf)])
         upper = np.concatenate([b_eq if A_eq is not None else [], b_ub if A_ub is not None else []])
@@ -264,9 +267,14 @@ def _component_system(st: _Structure, g: _Group, comp: np.ndarray, sup: np.ndarr
         return None
     sub = st.A[rows]
     A_S = sub[:, comp]
-    known = sub[:, ~sup]
-    b_eq = np.concatenate([-(known @ g.V[~sup, c]) for c in range(ncol)]) if len(rows) else None
-    A_eq = sparse.kron(sparse.identity(ncol, format="csr"), A_S, format="csr") if len(rows) else None
+    # the published cells' part of each row (the unknown cells' values masked to 0 add nothing to the sums)
+    b_eq = -(sub @ np.where(sup[:, None], 0.0, g.V)).ravel(order="F") if len(rows) else None
+    if not len(rows):
+        A_eq = None
+    elif ncol == 1:
+        A_eq = A_S
+    else:
+        A_eq = sparse.kron(sparse.identity(ncol, format="csr"), A_S, format="csr")
     local = np.arange(k)
 
     def _ident(pairs, sign_total):
