@@ -196,15 +196,16 @@ def cube_constraints(frame: pd.DataFrame) -> list[confidentiality.Constraint]:
     out = []
     geo = frame[["geo_level", "geo_code", "region_code"]].drop_duplicates()
     cats = frame[["cat_kind", "cat_code"]].drop_duplicates().itertuples(index=False)
+    mrcs_of = [(region, sorted(mrcs)) for region, mrcs in geo[geo.geo_level == "mrc"].groupby("region_code")["geo_code"]]
+    regions = sorted(geo[geo.geo_level == "region"].geo_code)
     for kind, code in cats:
         cat = f"{kind}:{code}"
-        for region, mrcs in geo[geo.geo_level == "mrc"].groupby("region_code")["geo_code"]:
-            children = tuple(c for c in (f"mrc:{m}|{cat}" for m in sorted(mrcs)) if c in cells)
+        for region, mrcs in mrcs_of:
+            children = tuple(c for c in (f"mrc:{m}|{cat}" for m in mrcs) if c in cells)
             parent = f"region:{region}|{cat}"
             if children and parent in cells:
                 out.append(confidentiality.Constraint(parent, children))
-        children = tuple(c for c in (f"region:{r}|{cat}" for r in sorted(geo[geo.geo_level == "region"].geo_code))
-                         if c in cells)
+        children = tuple(c for c in (f"region:{r}|{cat}" for r in regions) if c in cells)
         if children and f"all:QC|{cat}" in cells:
             out.append(confidentiality.Constraint(f"all:QC|{cat}", children))
     by_category = frame[frame["cat_kind"] != "all"].groupby(["geo_level", "geo_code", "cat_kind"])["cell"]
