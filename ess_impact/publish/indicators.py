@@ -196,7 +196,8 @@ def cube_constraints(frame: pd.DataFrame) -> list[confidentiality.Constraint]:
     out = []
     geo = frame[["geo_level", "geo_code", "region_code"]].drop_duplicates()
     cats = frame[["cat_kind", "cat_code"]].drop_duplicates().itertuples(index=False)
-    mrcs_of = [(region, sorted(mrcs)) for region, mrcs in geo[geo.geo_level == "mrc"].groupby("region_code")["geo_code"]]
+    mrcs_of = [(region, sorted(mrcs))
+               for region, mrcs in geo[geo.geo_level == "mrc"].groupby("region_code")["geo_code"]]
     regions = sorted(geo[geo.geo_level == "region"].geo_code)
     for kind, code in cats:
         cat = f"{kind}:{code}"
