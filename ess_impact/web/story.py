@@ -19,11 +19,16 @@ from ess_impact.web import ui
 GEOJSON_URL = "app/static/quebec_mrc_boundaries.geojson"
 
 
+def map_title(f: Filters, key: str) -> str:
+    """The title of the MRC map of f.year for `key` (`show_map`)."""
+    place = ui.place(Filters(region=f.region, sector=f.sector, legal_form=f.legal_form))
+    return ui.tr("map_choropleth_title", indicator=INDICATORS[key].label(ui.lang()), place=place, year=f.year)
+
+
 def show_map(f: Filters, cubes: pd.DataFrame, key: str, chart_key: str = "map", height: int = 620) -> None:
     """The MRC map of f.year for `key` per 1 000 inhabitants: zoomed on f.region, f.mrc highlighted."""
     current = ui.lang()
-    place = ui.place(Filters(region=f.region, sector=f.sector, legal_form=f.legal_form))
-    title = ui.tr("map_choropleth_title", indicator=INDICATORS[key].label(current), place=place, year=f.year)
+    title = map_title(f, key)
     ui.show_chart(ui.figure(_map, cubes, f, key, current, title, ui.source_line(), height), chart_key)
     st.caption(ui.tr("map_legend_note"))
     st.caption(maps.attribution(current))
@@ -96,7 +101,11 @@ def presentation_style() -> None:
             "[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], header[data-testid='stHeader'],"
             "[data-testid='stToolbar'] {display: none !important;}"
             ".block-container {max-width: 1400px; padding-top: 2rem;}"
-            "p.kicker {font-size: 1.4rem; color: #52606D; margin-bottom: 0.5rem;}"
+            # a screen's kicker is its heading (h1) for screen readers, drawn as a small grey line
+            "h1.kicker, p.kicker {font-size: 1.4rem; font-weight: 400; line-height: 1.6; color: #52606D; padding: 0;"
+            " margin: 0 0 0.5rem 0;}"
+            "h1.visually-hidden {position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;"
+            " overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;}"
             "h1.big {font-size: clamp(2.2rem, 5vw, 4.2rem); line-height: 1.15; margin: 18vh 0 2rem 0;}"
             "p.message {font-size: clamp(1.6rem, 3.4vw, 3rem); line-height: 1.35; margin: 12vh 0 8vh 0;"
             " color: #1F2933;}"

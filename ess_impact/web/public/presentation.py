@@ -31,10 +31,12 @@ if kind == "title":
     if not found:
         st.info(ui.tr("no_data_here", place=where, year=f.year))
 elif kind == "message":
-    st.markdown(f"<p class='kicker'>{story.escape_html(ui.tr('story_heading'))} — "
-                f"{story.escape_html(where)}, {f.year}</p>", unsafe_allow_html=True)
+    st.markdown(f"<h1 class='kicker'>{story.escape_html(ui.tr('story_heading'))} — "
+                f"{story.escape_html(where)}, {f.year}</h1>", unsafe_allow_html=True)
     st.markdown(f"<p class='message'>{story.escape_html(message.text)}</p>", unsafe_allow_html=True)
-else:
+else:  # the map's title is drawn in the figure; screen readers get it as the screen's heading
+    st.markdown(f"<h1 class='visually-hidden'>{story.escape_html(story.map_title(f, messages.KEY))}</h1>",
+                unsafe_allow_html=True)
     story.show_map(Filters(f.year, f.region, f.mrc), cubes, messages.KEY, "presentation_map", height=760)
 
 story.presentation_controls(index, len(screens), f)
