@@ -96,11 +96,17 @@ def demo_db(tmp_path_factory) -> Path:
     return copy_database(built, path)
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """A copy of a closed database file with its published snapshot, as a running instance has them."""
+def copy_database_file(source: Path, target: Path) -> Path:
+    """A copy of a closed database file (and of its write-ahead log, when there is one)."""
     shutil.copyfile(source, target)
     if source.with_name(source.name + ".wal").exists():
         shutil.copyfile(source.with_name(source.name + ".wal"), target.with_name(target.name + ".wal"))
+    return target
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a closed database file with its published snapshot, as a running instance has them."""
+    copy_database_file(source, target)
     shutil.copytree(snapshot.folder(source), snapshot.folder(target))
     return target
 
@@ -142,18 +148,12 @@ def write_small_xlsx(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def _small_db_template(tmp_path_factory) -> Path:
     """small_db as the importer leaves it, built once per worker: each test gets a copy (a copy is milliseconds, an
-    import through the sandboxed reader over half a second)."""
+    import through the sandboxed reader over half a second). Not small_db_session: page tests read and cache into
+    that one while others run."""
     folder = tmp_path_factory.mktemp("small_db_template")
-    source = write_small_xlsx(folder / "declarations.xlsx")
     path = folder / "small.duckdb"
-    with db.connect(path) as con:
-        checks = importer.check_files([source], con, actor=auth.system("pytest"))
-        problems = [p.line("fr") for c in checks for p in c.errors]
-        assert not problems, problems
-        results = importer.commit(con, checks, actor=auth.system("pytest"), channel="cli", accept_warnings=True)
-        assert sum(r.inserted for r in results) == len(SMALL_ENTERPRISES) * len(SMALL_YEARS)
-        assert not db.is_demo(con)
-        releases.release_new_years(con, auth.system("pytest"))  # its years public, as a pôle does after its survey
+    assert import_declarations(write_small_xlsx(folder / "declarations.xlsx"), path) == \
+        len(SMALL_ENTERPRISES) * len(SMALL_YEARS)
     return path
 
 
@@ -161,13 +161,8 @@ def _small_db_template(tmp_path_factory) -> Path:
 def small_db(tmp_path, _small_db_template) -> Path:
     """A DuckDB file with a handful of real (non-demo) rows, imported like a user would (from declarations.xlsx,
     beside it), the test's own copy."""
-    folder = _small_db_template.parent
-    shutil.copyfile(folder / "declarations.xlsx", tmp_path / "declarations.xlsx")
-    path = tmp_path / "small.duckdb"
-    for name in ("small.duckdb", "small.duckdb.wal"):
-        if (folder / name).exists():
-            shutil.copyfile(folder / name, tmp_path / name)
-    return path
+    shutil.copyfile(_small_db_template.with_name("declarations.xlsx"), tmp_path / "declarations.xlsx")
+    return copy_database_file(_small_db_template, tmp_path / "small.duckdb")
 
 
 def import_declarations(source: Path, path: Path, release: bool = True) -> int:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_EMAIL, PASSWORD, import_declarations, with_admin
+from conftest import ADMIN_EMAIL, PASSWORD, copy_database_file, import_declarations, with_admin
 from conftest import app_clean as _clean
 from conftest import app_login as _login
 from conftest import app_page as _on_page
@@ -87,10 +86,7 @@ def _history_template(tmp_path_factory) -> Path:
 def history_db(tmp_path, _history_template) -> Path:
     """Enterprises reporting over the years (HISTORY), one inactive, and the accounts of ACCOUNTS: the test's own
     copy."""
-    for name in ("history.duckdb", "history.duckdb.wal"):
-        if (_history_template.parent / name).exists():
-            shutil.copyfile(_history_template.parent / name, tmp_path / name)
-    return tmp_path / "history.duckdb"
+    return copy_database_file(_history_template, tmp_path / "history.duckdb")
 
 
 @pytest.mark.parametrize("within", [1, 2, 3])
