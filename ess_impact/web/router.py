@@ -31,6 +31,7 @@ def main() -> None:
     st.set_page_config(page_title=ui.tr("app_title"), page_icon="📊", layout="wide")
     ui.page_style()
     ui.language_switch()
+    ui.streamlit_texts()
     account = ui.account()
     ui.account_box(account)
     public = [

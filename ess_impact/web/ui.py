@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import replace
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,65 @@ def language_switch() -> None:
     if choice and choice != current:
         st.query_params["lang"] = choice
         st.rerun()
+
+
+# --- Streamlit's own texts ------------------------------------------------------------------------------------------
+# Streamlit's browser code has no French. Each of these keys holds, in the English catalogue, one of its texts exactly
+# as it shows it (tests/test_streamlit_texts.py finds each in Streamlit's own code), and in the French one what the
+# French interface shows instead; {name} stands for a part that varies, itself translated.
+STREAMLIT_TEXTS = (N_("streamlit_upload"), N_("streamlit_add_files"), N_("streamlit_drop_file"),
+                   N_("streamlit_drop_files"), N_("streamlit_per_file"), N_("streamlit_file_upload"),
+                   N_("streamlit_press_enter"), N_("streamlit_press_keys_enter"), N_("streamlit_apply"),
+                   N_("streamlit_submit_form"), N_("streamlit_show_password"), N_("streamlit_hide_password"),
+                   N_("streamlit_clear_entry"), N_("streamlit_invalid_input"), N_("streamlit_choose_option"),
+                   N_("streamlit_choose_options"), N_("streamlit_select"), N_("streamlit_no_results"),
+                   N_("streamlit_clear_all"), N_("streamlit_clear_value"), N_("streamlit_select_all"),
+                   N_("streamlit_selected_values"), N_("streamlit_open"), N_("streamlit_selectbox_options"),
+                   N_("streamlit_multiselect_options"), N_("streamlit_increment"), N_("streamlit_decrement"),
+                   N_("streamlit_above_range"), N_("streamlit_below_range"), N_("streamlit_choose_date"),
+                   N_("streamlit_clear_date"), N_("streamlit_date_keys"), N_("streamlit_year_of"),
+                   N_("streamlit_month_of"), N_("streamlit_day_of"), N_("streamlit_month_value"),
+                   N_("streamlit_selected_date"), N_("streamlit_choose_date_in"), N_("streamlit_previous_month"),
+                   N_("streamlit_next_month"), N_("streamlit_skip"), N_("streamlit_sidebar"),
+                   N_("streamlit_collapse_sidebar"), N_("streamlit_expand_sidebar"), N_("streamlit_main_menu"),
+                   N_("streamlit_link_heading"), N_("streamlit_running"), N_("streamlit_connecting"),
+                   N_("streamlit_search"), N_("streamlit_show_hide_columns"), N_("streamlit_fullscreen"),
+                   N_("streamlit_close_fullscreen"), N_("streamlit_sort_ascending"), N_("streamlit_sort_descending"),
+                   N_("streamlit_autosize"), N_("streamlit_pin_column"), N_("streamlit_unpin_column"),
+                   N_("streamlit_hide_column"), N_("streamlit_reset"), N_("streamlit_download_png"),
+                   N_("streamlit_pan"), N_("streamlit_zoom_in"), N_("streamlit_zoom_out"), N_("streamlit_autoscale"),
+                   N_("streamlit_reset_axes"))
+_TEXTS_SCRIPT = resources.files("ess_impact.web").joinpath("streamlit_texts.js").read_text(encoding="utf-8")
+
+
+def streamlit_texts_config(current: str) -> dict:
+    """What streamlit_texts.js needs for the language `current`: the page's language, Streamlit's texts to replace
+    (exact ones, and patterns with their varying parts as regular-expression groups) and the units of file sizes."""
+    exact, patterns = {}, []
+    for key in STREAMLIT_TEXTS:
+        english, translated = labels.t(key, "en"), labels.t(key, current)
+        names = re.findall(r"\{(\w+)\}", english)
+        if names:
+            for k, name in enumerate(names, 1):
+                translated = translated.replace("{" + name + "}", f"${k}")
+            patterns.append(["(.+?)".join(re.escape(part) for part in re.split(r"\{\w+\}", english)), translated])
+        elif translated != english:
+            exact[english] = translated
+    units, months = ({english: translated for english, translated in zip(labels.t(key, "en").split(),
+                                                                          labels.t(key, current).split())}
+                     for key in (N_("streamlit_size_units"), N_("streamlit_months")))
+    exact.update({english: translated for english, translated in months.items() if english != translated})
+    return {"lang": current, "htmlLang": f"{current}-CA", "exact": exact, "patterns": patterns, "sizes": units,
+            "months": months}
+
+
+def streamlit_texts() -> None:
+    """Streamlit's own texts (a button, a hint under a field, labels for screen readers, the date widgets' calendar)
+    in the interface's language, and the page's language (<html lang>) for screen readers: a script in the page
+    (ess_impact/web/streamlit_texts.js), run again only when the language changes (the same element otherwise)."""
+    config = json.dumps(streamlit_texts_config(lang()), ensure_ascii=False).replace("</", "<\\/")
+    st.sidebar.html(f"<script>{_TEXTS_SCRIPT.replace('/*CONFIG*/null', config, 1)}</script>",
+                    unsafe_allow_javascript=True, width="content")
 
 
 # --- data: the published snapshot (ess_impact.publish.snapshot), never computed on a visitor's time -----------------
