@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from conftest import PASSWORD, SETTLED, serve, write_small_xlsx
@@ -222,3 +223,78 @@ def test_anonymous_and_enterprise_get_no_admin_page(browser, admin_server):
     finally:
         anonymous.close()
         enterprise.close()
+
+
+# What the page shows and what screen readers read of it: text (icons' names, scripts and styles left out) and the
+# attributes that name or describe an element.
+SHOWN_TEXTS = """() => {
+    const out = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const text = walker.currentNode.textContent.trim();
+        if (text && !walker.currentNode.parentElement.closest(
+                'script, style, noscript, [data-testid=stIconMaterial], [translate=no]')) out.add(text);
+    }
+    for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [aria-valuetext]'))
+        for (const name of ['aria-label', 'title', 'placeholder', 'aria-valuetext'])
+            if (element.getAttribute(name)) out.add(element.getAttribute(name).trim());
+    return [...out];
+}"""
+# English words of Streamlit's texts that no French text of the app uses: one of them in the French interface is a
+# text the catalogue does not translate yet (ui.STREAMLIT_TEXTS)
+ENGLISH_WORDS = {"upload", "drag", "browse", "choose", "selected", "search", "clear", "show", "hide", "press",
+                 "enter", "apply", "submit", "sort", "fullscreen", "autoscale", "reset", "increment", "decrement",
+                 "previous", "next", "month", "year", "day", "per", "file", "files", "password", "results",
+                 "sidebar", "collapse", "expand", "skip", "download", "plot", "the", "and", "of", "to", "no"}
+
+
+def _english_of_streamlit(texts: list[str]) -> list[str]:
+    """The texts of `texts` that are Streamlit's own English ones (ui.STREAMLIT_TEXTS, exactly or by pattern) or
+    hold an English word of ENGLISH_WORDS."""
+    from ess_impact.web import ui
+
+    config = ui.streamlit_texts_config("fr")
+    patterns = [re.compile(f"^{source}$") for source, french in config["patterns"]
+                if re.sub(r"\$\d", "", french) != re.sub(r"\(\.\+\?\)", "", source).replace("\\", "")]
+    return [text for text in texts if text in config["exact"] or any(p.match(text) for p in patterns)
+            or set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS and not re.search(r"[à-ÿ]", text.lower())]
+
+
+def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server):
+    """Streamlit's browser code has no French: in the French interface its own texts (the uploader's button and size
+    limit, the hint under a field, placeholders, the date fields and their calendar, the labels screen readers read)
+    are the catalogue's French ones, and the page says it is in French (html lang). Switched to English, they are
+    Streamlit's own again; back in French, French again."""
+    base, path, _, _ = admin_server
+    context = _admin_context(browser, base, path)
+    page = context.new_page()
+    found = {}
+    try:
+        for address in ("/admin-parametres", "/admin-invitations", "/admin-comptes", "/admin-activite", "/",
+                        "/comparer"):
+            _open(page, base, address)
+            if address == "/admin-comptes":  # the hint under a field appears while typing
+                page.locator("[data-testid=stForm] input[type=text]").first.type("a")
+                page.locator("[data-testid=InputInstructions]").first.wait_for()
+            if address == "/admin-activite":  # the calendar of a date field
+                page.locator("[data-testid=stDateInputCalendarButton]").first.click()
+                page.locator("[role=dialog] [role=grid]").first.wait_for()
+            assert page.evaluate("document.documentElement.lang") == "fr-CA", address
+            english = _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+            if english:
+                found[address] = english
+        assert not found, found
+        _open(page, base, "/admin-parametres")
+        uploader = page.locator("[data-testid=stFileUploader]").first
+        assert labels.t("streamlit_upload", "fr") in uploader.inner_text()
+        page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+        page.wait_for_function("document.documentElement.lang === 'en-CA'")
+        _settle(page)
+        assert "Upload" in uploader.inner_text().split("\n") and "per file" in uploader.inner_text()
+        page.locator("[data-testid=stSidebar]").get_by_text("Français", exact=True).click()
+        page.wait_for_function("document.documentElement.lang === 'fr-CA'")
+        _settle(page)
+        assert "Upload" not in uploader.inner_text().split("\n")
+        assert not _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+    finally:
+        context.close()

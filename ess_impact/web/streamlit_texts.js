@@ -15,8 +15,20 @@
         configurable: true, get: () => (name === "language" ? locale : [locale, config.lang]),
       });
     }
-    win.dispatchEvent(new Event("languagechange"));
   } catch (error) { /* an older browser: its own language stays */ }
+  // react-aria reads the browser's language when its code loads, and again on this event, for the widgets shown then:
+  // it is sent now, and when a date field or its calendar appears (their code may load after this script)
+  const DATES = "[data-testid=stDateInput], [role=dialog]";
+  const announced = new WeakSet();
+  function announce(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const found = [...(node.matches(DATES) ? [node] : []), ...node.querySelectorAll(DATES)];
+    if (found.some((element) => !announced.has(element))) {
+      found.forEach((element) => announced.add(element));
+      setTimeout(() => win.dispatchEvent(new Event("languagechange")), 0);
+    }
+  }
+  win.dispatchEvent(new Event("languagechange"));
 
   const ATTRIBUTES = ["aria-label", "title", "placeholder", "data-title", "aria-valuetext"];
   const state = win.__essTexts || (win.__essTexts = {originals: new Map(), observer: null, config: null});
@@ -104,7 +116,7 @@
     for (const mutation of mutations) {
       if (mutation.type === "characterData") fixText(mutation.target);
       else if (mutation.type === "attributes") fixElement(mutation.target);
-      else mutation.addedNodes.forEach(fix);
+      else mutation.addedNodes.forEach((node) => { fix(node); announce(node); });
     }
     for (const node of state.originals.keys()) if (!node.isConnected) state.originals.delete(node);
   });
