@@ -5,7 +5,7 @@
 // widgets (react-aria) see it, so that their calendar, month names and labels follow the interface too.
 (() => {
   const win = window;
-  // {lang, htmlLang, exact: {english: french}, patterns: [[regex, french]], sizes: {unit: unit}, months: {name: name}}
+  // {lang, htmlLang, exact: {english: french}, patterns: [[regex, french]], sizes, months, weekdays: {english: french}}
   const config = /*CONFIG*/null;
   document.documentElement.lang = config.htmlLang;
   const locale = config.htmlLang;
@@ -16,8 +16,9 @@
       });
     }
   } catch (error) { /* an older browser: its own language stays */ }
-  // react-aria reads the browser's language when its code loads, and again on this event, for the widgets shown then:
-  // it is sent now, and when a date field or its calendar appears (their code may load after this script)
+  // react-aria reads the browser's language when its code loads (before this script), and again on this event if a
+  // widget that follows it is shown then: it is sent now, and when a date field or its calendar appears, a few times
+  // over the next half second (the calendar starts listening only once it is drawn)
   const DATES = "[data-testid=stDateInput], [role=dialog]";
   const announced = new WeakSet();
   function announce(node) {
@@ -25,7 +26,7 @@
     const found = [...(node.matches(DATES) ? [node] : []), ...node.querySelectorAll(DATES)];
     if (found.some((element) => !announced.has(element))) {
       found.forEach((element) => announced.add(element));
-      setTimeout(() => win.dispatchEvent(new Event("languagechange")), 0);
+      for (const delay of [0, 50, 150, 400]) setTimeout(() => win.dispatchEvent(new Event("languagechange")), delay);
     }
   }
   win.dispatchEvent(new Event("languagechange"));
@@ -40,9 +41,10 @@
     return found ? found[1].replace(".", ",") + "\u00a0" + config.sizes[found[2]] : null;
   }
 
-  function date(text) {  // "October 27, 2026" -> "27 octobre 2026"
-    const found = /^([A-Z][a-z]+) (\d{1,2}), (\d{4})$/.exec(text);
-    return found && config.months[found[1]] ? `${found[2]} ${config.months[found[1]]} ${found[3]}` : null;
+  function date(text) {  // "October 27, 2026" -> "27 octobre 2026"; "Tuesday, October 27, 2026" -> "mardi 27 …"
+    const found = /^(?:([A-Z][a-z]+), )?([A-Z][a-z]+) (\d{1,2}), (\d{4})$/.exec(text);
+    if (!found || !config.months[found[2]] || (found[1] && !config.weekdays[found[1]])) return null;
+    return `${found[1] ? config.weekdays[found[1]] + " " : ""}${found[3]} ${config.months[found[2]]} ${found[4]}`;
   }
 
   function translate(text) {

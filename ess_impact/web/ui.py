@@ -74,7 +74,8 @@ STREAMLIT_TEXTS = (N_("streamlit_upload"), N_("streamlit_add_files"), N_("stream
                    N_("streamlit_clear_date"), N_("streamlit_date_keys"), N_("streamlit_year_of"),
                    N_("streamlit_month_of"), N_("streamlit_day_of"), N_("streamlit_month_value"),
                    N_("streamlit_selected_date"), N_("streamlit_choose_date_in"), N_("streamlit_previous_month"),
-                   N_("streamlit_next_month"), N_("streamlit_skip"), N_("streamlit_sidebar"),
+                   N_("streamlit_next_month"), N_("streamlit_next"), N_("streamlit_previous"), N_("streamlit_month"),
+                   N_("streamlit_year"), N_("streamlit_day_selected"), N_("streamlit_skip"), N_("streamlit_sidebar"),
                    N_("streamlit_collapse_sidebar"), N_("streamlit_expand_sidebar"), N_("streamlit_main_menu"),
                    N_("streamlit_link_heading"), N_("streamlit_running"), N_("streamlit_connecting"),
                    N_("streamlit_search"), N_("streamlit_show_hide_columns"), N_("streamlit_fullscreen"),
@@ -99,12 +100,13 @@ def streamlit_texts_config(current: str) -> dict:
             patterns.append(["(.+?)".join(re.escape(part) for part in re.split(r"\{\w+\}", english)), translated])
         elif translated != english:
             exact[english] = translated
-    units, months = ({english: translated for english, translated in zip(labels.t(key, "en").split(),
-                                                                          labels.t(key, current).split())}
-                     for key in (N_("streamlit_size_units"), N_("streamlit_months")))
+    units, months, weekdays = ({english: translated for english, translated in zip(labels.t(key, "en").split(),
+                                                                                    labels.t(key, current).split())}
+                               for key in (N_("streamlit_size_units"), N_("streamlit_months"),
+                                           N_("streamlit_weekdays")))
     exact.update({english: translated for english, translated in months.items() if english != translated})
     return {"lang": current, "htmlLang": f"{current}-CA", "exact": exact, "patterns": patterns, "sizes": units,
-            "months": months}
+            "months": months, "weekdays": weekdays}
 
 
 def streamlit_texts() -> None:
