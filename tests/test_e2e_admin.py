@@ -245,7 +245,8 @@ SHOWN_TEXTS = """() => {
 ENGLISH_WORDS = {"upload", "drag", "browse", "choose", "selected", "search", "clear", "show", "hide", "press",
                  "enter", "apply", "submit", "sort", "fullscreen", "autoscale", "reset", "increment", "decrement",
                  "previous", "next", "month", "year", "day", "per", "file", "files", "password", "results",
-                 "sidebar", "collapse", "expand", "skip", "download", "plot", "the", "and", "of", "to", "no"}
+                 "sidebar", "collapse", "expand", "skip", "download", "plot", "help", "remove", "app", "the", "and",
+                 "of", "to", "no"}
 
 
 def _english_of_streamlit(texts: list[str]) -> list[str]:
@@ -257,7 +258,7 @@ def _english_of_streamlit(texts: list[str]) -> list[str]:
     patterns = [re.compile(f"^{source}$") for source, french in config["patterns"]
                 if re.sub(r"\$\d", "", french) != re.sub(r"\(\.\+\?\)", "", source).replace("\\", "")]
     return [text for text in texts if text in config["exact"] or any(p.match(text) for p in patterns)
-            or set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS and not re.search(r"[à-ÿ]", text.lower())]
+            or set(re.findall(r"[a-zà-ÿ]+", re.sub(r"--[\w-]+", "", text.lower()))) & ENGLISH_WORDS]
 
 
 def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server):
@@ -271,7 +272,7 @@ def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server
     found = {}
     try:
         for address in ("/admin-parametres", "/admin-invitations", "/admin-comptes", "/admin-activite", "/",
-                        "/comparer"):
+                        "/comparer?comparer=region:16&comparer=region:06"):
             _open(page, base, address)
             if address == "/admin-comptes":  # the hint under a field appears while typing
                 page.locator("[data-testid=stForm] input[type=text]").first.type("a")

@@ -77,6 +77,7 @@ STREAMLIT_TEXTS = (N_("streamlit_upload"), N_("streamlit_add_files"), N_("stream
                    N_("streamlit_next_month"), N_("streamlit_next"), N_("streamlit_previous"), N_("streamlit_month"),
                    N_("streamlit_year"), N_("streamlit_day_selected"), N_("streamlit_skip"), N_("streamlit_sidebar"),
                    N_("streamlit_collapse_sidebar"), N_("streamlit_expand_sidebar"), N_("streamlit_main_menu"),
+                   N_("streamlit_app_pages"), N_("streamlit_help_for"), N_("streamlit_remove"),
                    N_("streamlit_link_heading"), N_("streamlit_running"), N_("streamlit_connecting"),
                    N_("streamlit_search"), N_("streamlit_show_hide_columns"), N_("streamlit_fullscreen"),
                    N_("streamlit_close_fullscreen"), N_("streamlit_sort_ascending"), N_("streamlit_sort_descending"),
