@@ -285,6 +285,13 @@ def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server
             if english:
                 found[address] = english
         assert not found, found
+        # a file the uploader refuses by itself, in the browser: Streamlit's own message, in French
+        _open(page, base, "/admin-invitations")
+        page.get_by_role("tab").nth(1).click()
+        page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(
+            files=[{"name": "carte.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n"}])
+        page.get_by_text(labels.t("streamlit_file_type", "fr").split("} ")[1]).first.wait_for()
+        assert not _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
         _open(page, base, "/admin-parametres")
         uploader = page.locator("[data-testid=stFileUploader]").first
         assert labels.t("streamlit_upload", "fr") in uploader.inner_text()
