@@ -64,15 +64,11 @@
     return out === null ? null : text.replace(trimmed, out);
   }
 
-  function remember(key, original) {
-    if (!state.originals.has(key)) state.originals.set(key, original);
-  }
-
   function fixText(node) {
     if (node.parentElement && node.parentElement.closest("script, style, textarea, [contenteditable=true]")) return;
     const out = translate(node.nodeValue);
     if (out !== null && out !== node.nodeValue) {
-      remember(node, node.nodeValue);
+      state.originals.set(node, node.nodeValue);  // Streamlit's latest text for this node: what English puts back
       node.nodeValue = out;
     }
   }
@@ -83,8 +79,8 @@
       if (value === null) continue;
       const out = translate(value);
       if (out !== null && out !== value) {
-        remember(element, null);
-        (element.__essOriginal || (element.__essOriginal = {}))[name] ??= value;
+        state.originals.set(element, null);
+        (element.__essOriginal || (element.__essOriginal = {}))[name] = value;
         element.setAttribute(name, out);
       }
     }

@@ -94,7 +94,8 @@ _TEXTS_SCRIPT = resources.files("ess_impact.web").joinpath("streamlit_texts.js")
 
 def streamlit_texts_config(current: str) -> dict:
     """What streamlit_texts.js needs for the language `current`: the page's language, Streamlit's texts to replace
-    (exact ones, and patterns with their varying parts as regular-expression groups) and the units of file sizes."""
+    (exact ones, and patterns with their varying parts as regular-expression groups), and the units of file sizes,
+    month and weekday names that its rules for sizes and dates use."""
     exact, patterns = {}, []
     for key in STREAMLIT_TEXTS:
         english, translated = labels.t(key, "en"), labels.t(key, current)
