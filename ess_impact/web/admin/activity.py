@@ -16,8 +16,11 @@ with db.connect() as con:
     days = settings.read(con).activity_retention_days
 st.caption(ui.tr("activity_intro", days=days))
 left, right = st.columns(2)
-since = left.date_input(ui.tr("activity_since"), value=date.today() - timedelta(days=30), key="activity_since")
-until = right.date_input(ui.tr("activity_until"), value=date.today(), key="activity_until")
+# ISO dates (AAAA-MM-JJ), as Québec writes them in its official documents and as the log shows its times
+since = left.date_input(ui.tr("activity_since"), value=date.today() - timedelta(days=30),
+                       key="activity_since", format="YYYY-MM-DD")
+until = right.date_input(ui.tr("activity_until"), value=date.today(), key="activity_until",
+                        format="YYYY-MM-DD")
 with db.connect() as con:
     frame = activity.read(con, account, datetime.combine(since, datetime.min.time()),
                           datetime.combine(until + timedelta(days=1), datetime.min.time()))
