@@ -313,3 +313,23 @@ def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server
         assert "Upload" not in uploader.inner_text().split("\n")
     finally:
         context.close()
+
+
+def test_a_visitor_is_told_in_french_when_the_server_stops(browser, small_db, tmp_path):
+    """While the server restarts (a deployment), Streamlit shows its own dialog: in the French interface it is in
+    French, not "Connection error — Streamlit server is not responding"."""
+    page = browser.new_page()
+    try:
+        with serve(small_db, tmp_path) as base:
+            page.goto(f"{base}/methodologie")
+            page.get_by_role("heading", name=labels.t("methodology_title", "fr"), exact=True).wait_for(
+                timeout=TIMEOUT_MS)
+            _settle(page)
+        dialog = page.locator("[role=dialog]")
+        dialog.first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(labels.t("streamlit_not_responding", "fr")).first.wait_for()
+        text = dialog.first.inner_text()
+        assert labels.t("streamlit_connection_error", "fr") in text
+        assert not _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+    finally:
+        page.close()

@@ -81,14 +81,14 @@ STREAMLIT_TEXTS = (N_("streamlit_upload"), N_("streamlit_add_files"), N_("stream
                    N_("streamlit_collapse_sidebar"), N_("streamlit_expand_sidebar"), N_("streamlit_main_menu"),
                    N_("streamlit_app_pages"), N_("streamlit_help_for"), N_("streamlit_remove"),
                    N_("streamlit_link_heading"), N_("streamlit_running"), N_("streamlit_connecting"),
-                   N_("streamlit_connection_error"), N_("streamlit_not_responding"), N_("streamlit_connection_lost"),
-                   N_("streamlit_timed_out"), N_("streamlit_upload_error"), N_("streamlit_delete_error"),
-                   N_("streamlit_search"), N_("streamlit_show_hide_columns"), N_("streamlit_fullscreen"),
-                   N_("streamlit_close_fullscreen"), N_("streamlit_sort_ascending"), N_("streamlit_sort_descending"),
-                   N_("streamlit_autosize"), N_("streamlit_pin_column"), N_("streamlit_unpin_column"),
-                   N_("streamlit_hide_column"), N_("streamlit_reset"), N_("streamlit_download_png"),
-                   N_("streamlit_pan"), N_("streamlit_zoom_in"), N_("streamlit_zoom_out"), N_("streamlit_autoscale"),
-                   N_("streamlit_reset_axes"))
+                   N_("streamlit_connection_error"), N_("streamlit_not_responding"), N_("streamlit_still_running"),
+                   N_("streamlit_run_command"), N_("streamlit_connection_lost"), N_("streamlit_timed_out"),
+                   N_("streamlit_upload_error"), N_("streamlit_delete_error"), N_("streamlit_search"),
+                   N_("streamlit_show_hide_columns"), N_("streamlit_fullscreen"), N_("streamlit_close_fullscreen"),
+                   N_("streamlit_sort_ascending"), N_("streamlit_sort_descending"), N_("streamlit_autosize"),
+                   N_("streamlit_pin_column"), N_("streamlit_unpin_column"), N_("streamlit_hide_column"),
+                   N_("streamlit_reset"), N_("streamlit_download_png"), N_("streamlit_pan"), N_("streamlit_zoom_in"),
+                   N_("streamlit_zoom_out"), N_("streamlit_autoscale"), N_("streamlit_reset_axes"))
 _TEXTS_SCRIPT = resources.files("ess_impact.web").joinpath("streamlit_texts.js").read_text(encoding="utf-8")
 
 
