@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import signal
 import socket
@@ -413,6 +414,42 @@ SETTLED = """() => document.querySelector('[data-test-script-state]')?.getAttrib
         === 'notRunning' && !document.querySelector('[data-stale="true"]')
     && !document.querySelector('[data-testid="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'))"""
+
+
+# What the page shows and what screen readers read of it: text (icons' names, scripts and styles left out) and the
+# attributes that name or describe an element.
+SHOWN_TEXTS = """() => {
+    const out = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const text = walker.currentNode.textContent.trim();
+        if (text && !walker.currentNode.parentElement.closest(
+                'script, style, noscript, [data-testid=stIconMaterial], [translate=no]')) out.add(text);
+    }
+    for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [aria-valuetext]'))
+        for (const name of ['aria-label', 'title', 'placeholder', 'aria-valuetext'])
+            if (element.getAttribute(name)) out.add(element.getAttribute(name).trim());
+    return [...out];
+}"""
+# English words of Streamlit's texts that no French text of the app uses: one of them in the French interface is a
+# text the catalogue does not translate yet (ui.STREAMLIT_TEXTS)
+ENGLISH_WORDS = {"upload", "drag", "browse", "choose", "selected", "search", "clear", "show", "hide", "press",
+                 "enter", "apply", "submit", "sort", "fullscreen", "autoscale", "reset", "increment", "decrement",
+                 "previous", "next", "month", "year", "day", "per", "file", "files", "password", "results",
+                 "sidebar", "collapse", "expand", "skip", "download", "plot", "help", "remove", "app", "the", "and",
+                 "of", "to", "no"}
+
+
+def english_of_streamlit(texts: list[str]) -> list[str]:
+    """The texts of `texts` that are Streamlit's own English ones (ui.STREAMLIT_TEXTS, exactly or by pattern) or
+    hold an English word of ENGLISH_WORDS."""
+    from ess_impact.web import ui
+
+    config = ui.streamlit_texts_config("fr")
+    patterns = [re.compile(f"^{source}$") for source, french in config["patterns"]
+                if re.sub(r"\$\d", "", french) != re.sub(r"\(\.\+\?\)", "", source).replace("\\", "")]
+    return [text for text in texts if text in config["exact"] or any(p.match(text) for p in patterns)
+            or set(re.findall(r"[a-zà-ÿ]+", re.sub(r"--[\w-]+", "", text.lower()))) & ENGLISH_WORDS]
 
 
 def with_admin(path: Path, monkeypatch, email: str = ADMIN_EMAIL) -> Path:

@@ -12,6 +12,8 @@ from conftest import (
     COOP_NEQ,
     PASSWORD,
     SETTLED,
+    SHOWN_TEXTS,
+    english_of_streamlit,
     serve_small_with_enterprise,
     write_small_xlsx,
 )
@@ -66,6 +68,7 @@ def test_login_reload_upload_logout(browser, accounts_server, artifacts):
         page.get_by_text(labels.t("peers_heading", "fr")).wait_for(timeout=TIMEOUT_MS)
         page.get_by_text(labels.t("peers_note", "fr", sector="Habitation", year=2024, min_count=5)).wait_for(
             timeout=TIMEOUT_MS)
+        assert not english_of_streamlit(page.evaluate(SHOWN_TEXTS))  # Streamlit's own texts too, in French
 
         # Upload: a file with an error first, then its corrected version.
         book = load_workbook(write_small_xlsx(folder / "mine.xlsx"))
@@ -85,10 +88,12 @@ def test_login_reload_upload_logout(browser, accounts_server, artifacts):
         _settle(page)
         page.wait_for_timeout(1000)  # the problems table (a canvas) is drawn
         page.screenshot(path=str(artifacts / "upload-errors-fr-desktop.png"), full_page=True)
+        assert not english_of_streamlit(page.evaluate(SHOWN_TEXTS))  # e.g. the chosen file's size: "5,1 ko"
         page.locator('input[type="file"]').set_input_files(str(folder / "corrige.xlsx"))
         confirm = page.get_by_role("button", name=labels.t("upload_confirm", "fr"))
         confirm.wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "upload-preview-fr-desktop.png"), full_page=True)
+        assert not english_of_streamlit(page.evaluate(SHOWN_TEXTS))
         confirm.click()
         page.get_by_text(re.compile("^Reçu : ")).wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "upload-receipt-fr-desktop.png"), full_page=True)

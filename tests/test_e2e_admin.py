@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pytest
-from conftest import PASSWORD, SETTLED, serve, write_small_xlsx
+from conftest import PASSWORD, SETTLED, SHOWN_TEXTS, english_of_streamlit, serve, write_small_xlsx
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -225,42 +224,6 @@ def test_anonymous_and_enterprise_get_no_admin_page(browser, admin_server):
         enterprise.close()
 
 
-# What the page shows and what screen readers read of it: text (icons' names, scripts and styles left out) and the
-# attributes that name or describe an element.
-SHOWN_TEXTS = """() => {
-    const out = new Set();
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) {
-        const text = walker.currentNode.textContent.trim();
-        if (text && !walker.currentNode.parentElement.closest(
-                'script, style, noscript, [data-testid=stIconMaterial], [translate=no]')) out.add(text);
-    }
-    for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [aria-valuetext]'))
-        for (const name of ['aria-label', 'title', 'placeholder', 'aria-valuetext'])
-            if (element.getAttribute(name)) out.add(element.getAttribute(name).trim());
-    return [...out];
-}"""
-# English words of Streamlit's texts that no French text of the app uses: one of them in the French interface is a
-# text the catalogue does not translate yet (ui.STREAMLIT_TEXTS)
-ENGLISH_WORDS = {"upload", "drag", "browse", "choose", "selected", "search", "clear", "show", "hide", "press",
-                 "enter", "apply", "submit", "sort", "fullscreen", "autoscale", "reset", "increment", "decrement",
-                 "previous", "next", "month", "year", "day", "per", "file", "files", "password", "results",
-                 "sidebar", "collapse", "expand", "skip", "download", "plot", "help", "remove", "app", "the", "and",
-                 "of", "to", "no"}
-
-
-def _english_of_streamlit(texts: list[str]) -> list[str]:
-    """The texts of `texts` that are Streamlit's own English ones (ui.STREAMLIT_TEXTS, exactly or by pattern) or
-    hold an English word of ENGLISH_WORDS."""
-    from ess_impact.web import ui
-
-    config = ui.streamlit_texts_config("fr")
-    patterns = [re.compile(f"^{source}$") for source, french in config["patterns"]
-                if re.sub(r"\$\d", "", french) != re.sub(r"\(\.\+\?\)", "", source).replace("\\", "")]
-    return [text for text in texts if text in config["exact"] or any(p.match(text) for p in patterns)
-            or set(re.findall(r"[a-zà-ÿ]+", re.sub(r"--[\w-]+", "", text.lower()))) & ENGLISH_WORDS]
-
-
 def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server):
     """Streamlit's browser code has no French: in the French interface its own texts (the uploader's button and size
     limit, the hint under a field, placeholders, the date fields and their calendar, the labels screen readers read)
@@ -281,7 +244,7 @@ def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server
                 page.locator("[data-testid=stDateInputCalendarButton]").first.click()
                 page.locator("[role=dialog] [role=grid]").first.wait_for()
             assert page.evaluate("document.documentElement.lang") == "fr-CA", address
-            english = _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+            english = english_of_streamlit(page.evaluate(SHOWN_TEXTS))
             if english:
                 found[address] = english
         assert not found, found
@@ -291,7 +254,7 @@ def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server
         page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(
             files=[{"name": "carte.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n"}])
         page.get_by_text(labels.t("streamlit_file_type", "fr").split("} ")[1]).first.wait_for()
-        assert not _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+        assert not english_of_streamlit(page.evaluate(SHOWN_TEXTS))
         _open(page, base, "/admin-parametres")
         uploader = page.locator("[data-testid=stFileUploader]").first
         assert labels.t("streamlit_upload", "fr") in uploader.inner_text()
@@ -302,13 +265,13 @@ def test_streamlit_own_texts_follow_the_interface_language(browser, admin_server
         page.locator("[data-testid=stSidebar]").get_by_text("Français", exact=True).click()
         page.wait_for_function("document.documentElement.lang === 'fr-CA'")
         page.get_by_role("heading", name=labels.t("settings_title", "fr"), exact=True).wait_for()
-        english = _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+        english = english_of_streamlit(page.evaluate(SHOWN_TEXTS))
         for _ in range(30):  # the page's own texts turn French as its run goes on, on a busy machine over seconds
             if not english:
                 break
             page.wait_for_timeout(1000)
             _settle(page)
-            english = _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+            english = english_of_streamlit(page.evaluate(SHOWN_TEXTS))
         assert not english
         assert "Upload" not in uploader.inner_text().split("\n")
     finally:
@@ -330,6 +293,6 @@ def test_a_visitor_is_told_in_french_when_the_server_stops(browser, small_db, tm
         page.get_by_text(labels.t("streamlit_not_responding", "fr")).first.wait_for()
         text = dialog.first.inner_text()
         assert labels.t("streamlit_connection_error", "fr") in text
-        assert not _english_of_streamlit(page.evaluate(SHOWN_TEXTS))
+        assert not english_of_streamlit(page.evaluate(SHOWN_TEXTS))
     finally:
         page.close()
