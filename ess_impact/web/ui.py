@@ -4,6 +4,7 @@ No business logic: that lives in ess_impact."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -119,9 +120,15 @@ def streamlit_texts() -> None:
     """Streamlit's own texts (a button, a hint under a field, labels for screen readers, the date widgets' calendar)
     in the interface's language, and the page's language (<html lang>) for screen readers: a script in the page
     (ess_impact/web/streamlit_texts.js), run again only when the language changes (the same element otherwise)."""
-    config = json.dumps(streamlit_texts_config(lang()), ensure_ascii=False).replace("</", "<\\/")
-    st.sidebar.html(f"<script>{_TEXTS_SCRIPT.replace('/*CONFIG*/null', config, 1)}</script>",
-                    unsafe_allow_javascript=True, width="content")
+    st.sidebar.html(_texts_element(lang()), unsafe_allow_javascript=True, width="content")
+
+
+@functools.cache
+def _texts_element(current: str) -> str:
+    """The script element of `streamlit_texts` for one language (the catalogue does not change while the app runs:
+    built once, not on every page run)."""
+    config = json.dumps(streamlit_texts_config(current), ensure_ascii=False).replace("</", "<\\/")
+    return f"<script>{_TEXTS_SCRIPT.replace('/*CONFIG*/null', config, 1)}</script>"
 
 
 # --- data: the published snapshot (ess_impact.publish.snapshot), never computed on a visitor's time -----------------
